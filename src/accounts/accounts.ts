@@ -1,0 +1,201 @@
+import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../server/context.ts';
+import { badRequest, conflict, rateLimited, unauthorized } from '../server/errors.ts';
+import { workspaceMembers, workspaces } from '../workspaces/schema.ts';
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
+import { authAttempts, sessions, users } from './schema.ts';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+}
+
+const SESSION_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export async function isSetupNeeded(ctx: AppContext): Promise<boolean> {
+  const [row] = await ctx.db.orm.select({ n: count() }).from(users);
+  return (row?.n ?? 0) === 0;
+}
+
+/**
+ * Creates a user and a workspace they own, in one transaction. With `onlyIfFirst`, the
+ * first-run setup: refused once any user exists (two browsers racing on a fresh install
+ * cannot both become owners; the advisory lock serializes them).
+ */
+export async function createUserWithWorkspace(
+  ctx: AppContext,
+  input: { email: string; name: string; password: string; workspaceName: string },
+  options: { onlyIfFirst?: boolean } = {},
+): Promise<{ user: UserRecord; workspaceId: string }> {
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.clock.now();
+  return ctx.db.orm.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7301845221)`);
+    if (options.onlyIfFirst) {
+      const [row] = await tx.select({ n: count() }).from(users);
+      if ((row?.n ?? 0) > 0) throw conflict('Rapport is already set up. Sign in instead.');
+    }
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+    if (existing) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'body.email', message: 'is already taken' }]);
+    const [user] = await tx
+      .insert(users)
+      .values({ email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
+      .returning({ id: users.id, email: users.email, name: users.name });
+    const [ws] = await tx.insert(workspaces).values({ name: input.workspaceName, createdAt: now }).returning({ id: workspaces.id });
+    await tx.insert(workspaceMembers).values({ workspaceId: ws!.id, userId: user!.id, role: 'owner', createdAt: now });
+    return { user: user!, workspaceId: ws!.id };
+  });
+}
+
+export async function createUser(ctx: AppContext, input: { email: string; name: string; password: string }): Promise<UserRecord> {
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.clock.now();
+  const [user] = await ctx.db.orm
+    .insert(users)
+    .values({ email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: users.id, email: users.email, name: users.name });
+  if (!user) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'body.email', message: 'is already taken' }]);
+  return user;
+}
+
+export async function findUserByEmail(ctx: AppContext, email: string): Promise<UserRecord | undefined> {
+  const [user] = await ctx.db.orm
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.email, email));
+  return user;
+}
+
+// Sign-in throttling, shared by every process through the database.
+const WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES_PER_EMAIL = 10;
+const MAX_FAILURES_PER_IP = 50;
+
+async function assertNotThrottled(ctx: AppContext, keys: { key: string; max: number }[]): Promise<void> {
+  const since = new Date(ctx.clock.now().getTime() - WINDOW_MS);
+  for (const { key, max } of keys) {
+    const [row] = await ctx.db.orm
+      .select({ n: count(), oldest: sql<Date | string | null>`min(${authAttempts.attemptedAt})` })
+      .from(authAttempts)
+      .where(and(eq(authAttempts.key, key), gt(authAttempts.attemptedAt, since)));
+    if ((row?.n ?? 0) >= max) {
+      const oldest = row?.oldest ? new Date(row.oldest).getTime() : ctx.clock.now().getTime();
+      const retryAfter = Math.max(1, Math.ceil((oldest + WINDOW_MS - ctx.clock.now().getTime()) / 1000));
+      throw rateLimited(`Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, retryAfter);
+    }
+  }
+}
+
+/** Checks email and password; throttles repeated failures per email and per client address. */
+export async function authenticate(ctx: AppContext, email: string, password: string, ip: string): Promise<UserRecord> {
+  const keys = [
+    { key: `email:${email}`, max: MAX_FAILURES_PER_EMAIL },
+    { key: `ip:${ip}`, max: MAX_FAILURES_PER_IP },
+  ];
+  await assertNotThrottled(ctx, keys);
+  const [user] = await ctx.db.orm.select().from(users).where(eq(users.email, email));
+  // Hash even when there is no such user, so the response time does not tell.
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok) {
+    const now = ctx.clock.now();
+    await ctx.db.orm.insert(authAttempts).values(keys.map(({ key }) => ({ key, attemptedAt: now })));
+    throw unauthorized('The email or password is not right.');
+  }
+  await ctx.db.orm.delete(authAttempts).where(eq(authAttempts.key, `email:${email}`));
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+export async function changePassword(ctx: AppContext, userId: string, current: string, next: string): Promise<void> {
+  const [user] = await ctx.db.orm.select().from(users).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(current, user.passwordHash))) {
+    throw badRequest('The current password is not right.', [{ path: 'body.currentPassword', message: 'is not right' }]);
+  }
+  await ctx.db.orm
+    .update(users)
+    .set({ passwordHash: await hashPassword(next), updatedAt: ctx.clock.now() })
+    .where(eq(users.id, userId));
+}
+
+export interface SessionRecord {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  workspaceId: string | null;
+  user: UserRecord;
+}
+
+/** Starts a session; returns the cookie value (only its hash is stored). */
+export async function createSession(
+  ctx: AppContext,
+  userId: string,
+  workspaceId: string | null,
+  meta: { userAgent?: string; ip?: string } = {},
+): Promise<string> {
+  const token = randomToken();
+  const now = ctx.clock.now();
+  await ctx.db.orm.insert(sessions).values({
+    tokenHash: sha256(token),
+    userId,
+    workspaceId,
+    userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    ip: meta.ip ?? null,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_DAYS * DAY_MS),
+  });
+  return token;
+}
+
+/** The live session behind a cookie value, extended when used (sliding expiry). */
+export async function sessionFromToken(ctx: AppContext, token: string): Promise<SessionRecord | undefined> {
+  const now = ctx.clock.now();
+  const tokenHash = sha256(token);
+  const [row] = await ctx.db.orm
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      workspaceId: sessions.workspaceId,
+      lastSeenAt: sessions.lastSeenAt,
+      email: users.email,
+      name: users.name,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+  if (!row) return undefined;
+  if (now.getTime() - row.lastSeenAt.getTime() > 60 * 60_000) {
+    await ctx.db.orm
+      .update(sessions)
+      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_DAYS * DAY_MS) })
+      .where(eq(sessions.id, row.id));
+  }
+  return {
+    id: row.id,
+    tokenHash,
+    userId: row.userId,
+    workspaceId: row.workspaceId,
+    user: { id: row.userId, email: row.email, name: row.name },
+  };
+}
+
+export async function endSession(ctx: AppContext, sessionId: string): Promise<void> {
+  await ctx.db.orm.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function setSessionWorkspace(ctx: AppContext, sessionId: string, workspaceId: string): Promise<void> {
+  await ctx.db.orm.update(sessions).set({ workspaceId }).where(eq(sessions.id, sessionId));
+}
+
+/** Housekeeping run by the `system.cleanup` job. */
+export async function deleteExpiredAuthData(ctx: AppContext): Promise<{ sessions: number; attempts: number }> {
+  const now = ctx.clock.now();
+  const s = await ctx.db.orm.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  const a = await ctx.db.orm
+    .delete(authAttempts)
+    .where(lt(authAttempts.attemptedAt, new Date(now.getTime() - WINDOW_MS)))
+    .returning({ key: authAttempts.key });
+  return { sessions: s.length, attempts: a.length };
+}

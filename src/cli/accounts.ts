@@ -1,0 +1,101 @@
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import { createUser, createUserWithWorkspace, findUserByEmail } from '../accounts/accounts.ts';
+import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { openRuntime } from '../server/runtime.ts';
+import type { AppContext } from '../server/context.ts';
+import { createApiKey } from '../workspaces/apikeys.ts';
+import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../workspaces/roles.ts';
+import { addMember, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
+import { CliError, config, output } from './main.ts';
+
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(config(), { command: 'cli', work: false });
+  try {
+    return await fn(runtime.ctx);
+  } finally {
+    await runtime.close();
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new CliError(`${flag} ${result.error.issues[0]?.message ?? 'is not valid'}`);
+  return result.data;
+}
+
+async function oneWorkspace(ctx: AppContext, nameOrId: string): Promise<{ id: string; name: string }> {
+  const found = await findWorkspacesByName(ctx, nameOrId);
+  if (found.length === 0) throw new CliError(`No workspace is named "${nameOrId}". \`rapport workspace list\` shows them.`);
+  if (found.length > 1) {
+    throw new CliError(`Several workspaces are named "${nameOrId}"; pass the id instead: ${found.map((w) => w.id).join(', ')}`);
+  }
+  return found[0]!;
+}
+
+export function registerAccountCommands(program: Command): void {
+  const user = program.command('user').description('Manage users');
+  user
+    .command('create')
+    .description('Create a user; with a new workspace name they own it, with an existing one they join it')
+    .requiredOption('--email <email>', 'the email address they sign in with')
+    .requiredOption('--password <password>', 'at least 10 characters')
+    .requiredOption('--workspace <name>', 'workspace name (created if it does not exist) or id')
+    .option('--name <name>', 'their name', '')
+    .addOption(new Option('--role <role>', 'role when joining an existing workspace').choices(ROLES).default('admin'))
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { email: string; password: string; workspace: string; name: string; role: Role; json?: boolean }) => {
+      const email = parse(emailSchema, opts.email, '--email');
+      const password = parse(passwordSchema, opts.password, '--password');
+      const workspaceName = parse(workspaceNameSchema, opts.workspace, '--workspace');
+      await withContext(async (ctx) => {
+        const existing = await findWorkspacesByName(ctx, workspaceName);
+        if (existing.length === 0) {
+          const { user: created, workspaceId } = await createUserWithWorkspace(ctx, { email, password, name: opts.name, workspaceName });
+          output(Boolean(opts.json), { user: created, workspace: { id: workspaceId, name: workspaceName, role: 'owner' } }, `Created ${email}, owner of the new workspace "${workspaceName}".`);
+          return;
+        }
+        const ws = await oneWorkspace(ctx, workspaceName);
+        if (await findUserByEmail(ctx, email)) throw new CliError(`A user with the email ${email} already exists.`);
+        const created = await createUser(ctx, { email, password, name: opts.name });
+        await addMember(ctx, ws.id, created.id, opts.role);
+        output(Boolean(opts.json), { user: created, workspace: { ...ws, role: opts.role } }, `Created ${email}, ${opts.role} of "${ws.name}".`);
+      });
+    });
+
+  const workspace = program.command('workspace').description('Manage workspaces');
+  workspace
+    .command('list')
+    .description('List workspaces (all, or those of one user)')
+    .option('--user <email>', 'only the workspaces of this user')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { user?: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        let rows: { id: string; name: string; role?: string }[];
+        if (opts.user) {
+          const u = await findUserByEmail(ctx, parse(emailSchema, opts.user, '--user'));
+          if (!u) throw new CliError(`No user has the email ${opts.user}.`);
+          rows = await listUserWorkspaces(ctx, u.id);
+        } else {
+          rows = await ctx.db.query<{ id: string; name: string }>('select id, name from workspaces order by name, id');
+        }
+        output(Boolean(opts.json), rows, rows.length ? rows.map((w) => `${w.id}  ${w.name}${w.role ? `  (${w.role})` : ''}`).join('\n') : 'No workspaces yet.');
+      });
+    });
+
+  const apikey = program.command('apikey').description('Manage API keys');
+  apikey
+    .command('create')
+    .description('Create an API key and print it (it is shown only once)')
+    .requiredOption('--workspace <name>', 'workspace name or id')
+    .addOption(new Option('--scope <scope>', '"full": the whole API; "ingest": only the tracking API').choices(API_KEY_SCOPES).default('full'))
+    .option('--name <name>', 'a label to tell keys apart', 'CLI key')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { workspace: string; scope: ApiKeyScope; name: string; json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const ws = await oneWorkspace(ctx, opts.workspace);
+        const { apiKey, key } = await createApiKey(ctx, ws.id, null, { name: opts.name.trim() || 'CLI key', scope: opts.scope });
+        output(Boolean(opts.json), { key, apiKey: { ...apiKey, workspaceId: ws.id } }, key);
+      });
+    });
+}

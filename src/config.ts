@@ -1,0 +1,45 @@
+import path from 'node:path';
+
+/** Everything Rapport reads from the environment, in one place (see README, "Configuration"). */
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… when running on a PostgreSQL server; undefined means embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Where the embedded database, the instance secret and the lock file live. */
+  dataDir: string;
+  /** Key material for signing (CSRF, tracking links) and encrypting secrets at rest. */
+  secret: string | undefined;
+  /** Public base URL used in links the app shows (invitations). */
+  publicUrl: string | undefined;
+  logLevel: string;
+  /** Mark session cookies `Secure` (on by default behind https public URLs). */
+  secureCookies: boolean;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number between 0 and 65535, got "${env.PORT}"`);
+  }
+  const publicUrl = env.RAPPORT_PUBLIC_URL || undefined;
+  const bodyLimit = Number(env.RAPPORT_BODY_LIMIT ?? 1024 * 1024);
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
+    throw new Error(`RAPPORT_BODY_LIMIT must be a positive number of bytes, got "${env.RAPPORT_BODY_LIMIT}"`);
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.RAPPORT_DATA_DIR ?? '.rapport'),
+    secret: env.RAPPORT_SECRET || undefined,
+    publicUrl,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    secureCookies: env.RAPPORT_SECURE_COOKIES
+      ? env.RAPPORT_SECURE_COOKIES === 'true'
+      : Boolean(publicUrl?.startsWith('https://')),
+    bodyLimit,
+  };
+}

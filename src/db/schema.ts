@@ -1,0 +1,3 @@
+// Every domain's tables, gathered so the ORM knows them all. Add a line per domain.
+export * from '../accounts/schema.ts';
+export * from '../workspaces/schema.ts';

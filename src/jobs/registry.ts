@@ -1,0 +1,16 @@
+import { deleteExpiredAuthData } from '../accounts/accounts.ts';
+import type { AppContext } from '../server/context.ts';
+import type { JobRunner } from './runner.ts';
+
+/** Every kind of background job Rapport has. Each domain adds its own here. */
+export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext> {
+  runner.define({
+    name: 'system.cleanup',
+    cron: '17 * * * *',
+    retryLimit: 2,
+    handler: async (_data, ctx) => {
+      await deleteExpiredAuthData(ctx);
+    },
+  });
+  return runner;
+}

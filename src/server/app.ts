@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { accountRoutes } from '../accounts/routes.ts';
+import { workspaceRoutes } from '../workspaces/routes.ts';
+import { type Access, registerAuth } from './auth.ts';
+import type { AppContext } from './context.ts';
+import { errorBody, registerErrorHandler } from './error-handler.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, with who may call it (walked by the auth tests). */
+    routeTable: RouteInfo[];
+  }
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built web app from this folder; false to leave it out. */
+  webDist?: string | false;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: ctx.config.bodyLimit,
+    trustProxy: process.env.RAPPORT_TRUST_PROXY === 'true',
+    // Ids come from the database; request ids only correlate log lines.
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  app.decorate('routeTable', [] as RouteInfo[]);
+  app.addHook('onRoute', (route) => {
+    // The API (/api/v1, and /v1 for the tracking API) is guarded unless a route says
+    // otherwise; everything else (the web app's files, the API reference) is public.
+    const guarded = route.url.startsWith('/api/v1') || route.url.startsWith('/v1/');
+    if (!guarded && route.config?.access === undefined) route.config = { ...route.config, access: 'public' };
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' && route.prefixTrailingSlash === undefined && methods.length === 1) continue;
+      app.routeTable.push({ method, url: route.url, access: route.config?.access ?? 'workspace' });
+    }
+  });
+
+  await app.register(fastifyCookie);
+  registerAuth(app, ctx);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Rapport API',
+        version: '1',
+        description:
+          'The Rapport HTTP API. Authenticate with an API key (`Authorization: Bearer <key>`) created in Settings › API keys, ' +
+          'or with the session cookie of the web app (then send the `X-CSRF-Token` header on writes). ' +
+          'Errors are `{"error":{"code","message","details"}}`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key of scope "full" (or "ingest" for the tracking API).' },
+          session: { type: 'apiKey', in: 'cookie', name: 'rapport_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['System'],
+        summary: 'Liveness and database status',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.object({ kind: z.string(), ok: z.boolean() }) }), 503: z.any() },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await ctx.db.query('select 1');
+        return { status: 'ok' as const, database: { kind: ctx.db.kind, ok: true } };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable', database: { kind: ctx.db.kind, ok: false } });
+      }
+    },
+  );
+
+  await app.register(
+    async (api) => {
+      await api.register(accountRoutes(ctx));
+      await api.register(workspaceRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
+  const serveWeb = webDist !== false && existsSync(webDist + 'index.html');
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = req.url.startsWith('/api') || req.url.startsWith('/v1') || req.url === '/health';
+    if (!isApi && serveWeb && (req.method === 'GET' || req.method === 'HEAD')) {
+      // The web app routes on the client: any other page is index.html.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).send(errorBody('not_found', `No route ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`));
+  });
+
+  return app;
+}

@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SessionRecord, sessionFromToken } from '../accounts/accounts.ts';
+import { hmac, safeEqual } from '../accounts/crypto.ts';
+import { authenticateApiKey } from '../workspaces/apikeys.ts';
+import type { ApiKeyScope, Role } from '../workspaces/schema.ts';
+import { memberRole, roleAtLeast } from '../workspaces/workspaces.ts';
+import type { AppContext } from './context.ts';
+import { AppError, forbidden, unauthorized } from './errors.ts';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone (sign-in, first-run setup, health, later the tracking pixel);
+ * - `user`: a signed-in person, whatever workspace (their workspaces, sign-out);
+ * - `workspace`: a member of the current workspace, or a `full` API key (the default);
+ * - `ingest`: an API key of scope `ingest` or `full` (the tracking API).
+ */
+export type Access = 'public' | 'user' | 'workspace' | 'ingest';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Least role for `workspace` routes; default viewer for reads, marketer for writes. */
+    role?: Role;
+  }
+  interface FastifyRequest {
+    auth: Auth | null;
+  }
+}
+
+export type Auth =
+  | { kind: 'session'; session: SessionRecord; userId: string; workspaceId: string | null; role: Role | null }
+  | { kind: 'apikey'; apiKeyId: string; userId: null; workspaceId: string; scope: ApiKeyScope; role: Role };
+
+/** What a `workspace` route handler works with; the workspace never comes from the body. */
+export interface WorkspaceAuth {
+  workspaceId: string;
+  role: Role;
+  userId: string | null;
+}
+
+export const SESSION_COOKIE = 'rapport_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// A `full` key works for the whole API but cannot take an owner's decisions (ownership).
+const FULL_KEY_ROLE: Role = 'admin';
+
+export function csrfTokenFor(ctx: AppContext, sessionToken: string): string {
+  return hmac(ctx.secret, `csrf:${sessionToken}`);
+}
+
+export function defaultRole(method: string): Role {
+  return SAFE_METHODS.has(method) ? 'viewer' : 'marketer';
+}
+
+function presentedKey(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, value] = header.split(' ', 2);
+  if (!value) return undefined;
+  if (scheme?.toLowerCase() === 'bearer') return value.trim();
+  if (scheme?.toLowerCase() === 'basic') {
+    // Segment's convention: the write key is the user name, the password is empty.
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    return decoded.split(':', 1)[0];
+  }
+  return undefined;
+}
+
+export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const config = req.routeOptions.config ?? {};
+    const access: Access = config.access ?? 'workspace';
+    // Routes outside the API (the web app's files) are not ours to guard.
+    if (!req.routeOptions.url) return;
+    if (access === 'public') {
+      req.auth = await optionalSession(ctx, req);
+      return;
+    }
+    req.auth = await authenticateRequest(ctx, req);
+    if (!req.auth) throw unauthorized();
+    const auth = req.auth;
+    if (auth.kind === 'session' && !SAFE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      const token = req.cookies[SESSION_COOKIE] ?? '';
+      if (typeof sent !== 'string' || !safeEqual(sent, csrfTokenFor(ctx, token))) {
+        throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header. Reload the page and try again.');
+      }
+    }
+    if (access === 'user') {
+      if (auth.kind !== 'session') throw forbidden('This route is for signed-in people, not API keys.');
+      return;
+    }
+    if (access === 'ingest') {
+      if (auth.kind !== 'apikey') throw forbidden('The tracking API takes an API key of scope "ingest" or "full".');
+      return;
+    }
+    // access === 'workspace'
+    if (auth.kind === 'apikey' && auth.scope !== 'full') {
+      throw forbidden('This API key has scope "ingest": it can only send tracking data. Create a key of scope "full" for the rest of the API.');
+    }
+    if (!auth.workspaceId || !auth.role) {
+      throw new AppError(403, 'no_workspace', 'Choose a workspace first (PUT /api/v1/session/workspace).');
+    }
+    const needed = config.role ?? defaultRole(req.method);
+    if (!roleAtLeast(auth.role, needed)) {
+      throw forbidden(`Your role (${auth.role}) cannot do this; it takes ${needed} or above.`);
+    }
+    void reply;
+  });
+}
+
+async function optionalSession(ctx: AppContext, req: FastifyRequest): Promise<Auth | null> {
+  const token = req.cookies[SESSION_COOKIE];
+  if (!token) return null;
+  return sessionAuth(ctx, token);
+}
+
+async function sessionAuth(ctx: AppContext, token: string): Promise<Auth | null> {
+  const session = await sessionFromToken(ctx, token);
+  if (!session) return null;
+  const role = session.workspaceId ? ((await memberRole(ctx, session.workspaceId, session.userId)) ?? null) : null;
+  return { kind: 'session', session, userId: session.userId, workspaceId: role ? session.workspaceId : null, role };
+}
+
+async function authenticateRequest(ctx: AppContext, req: FastifyRequest): Promise<Auth | null> {
+  const key = presentedKey(req);
+  if (key !== undefined) {
+    const found = await authenticateApiKey(ctx, key);
+    if (!found) throw unauthorized('This API key is not valid: it may have been revoked. Create a new one in Settings › API keys.');
+    return { kind: 'apikey', apiKeyId: found.id, userId: null, workspaceId: found.workspaceId, scope: found.scope, role: FULL_KEY_ROLE };
+  }
+  const token = req.cookies[SESSION_COOKIE];
+  if (!token) return null;
+  const auth = await sessionAuth(ctx, token);
+  if (!auth) throw unauthorized('Your session has ended. Sign in again.');
+  return auth;
+}
+
+/** The caller's workspace, for handlers of `workspace` routes (the hook has checked it). */
+export function workspaceOf(req: FastifyRequest): WorkspaceAuth {
+  const auth = req.auth;
+  if (!auth?.workspaceId || !auth.role) throw unauthorized();
+  return { workspaceId: auth.workspaceId, role: auth.role, userId: auth.userId };
+}
+
+export function sessionOf(req: FastifyRequest): SessionRecord {
+  const auth = req.auth;
+  if (auth?.kind !== 'session') throw unauthorized();
+  return auth.session;
+}

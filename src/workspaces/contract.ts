@@ -1,0 +1,62 @@
+// Request and response shapes of the workspace API, shared by the server and the web app.
+import { z } from 'zod';
+import { emailSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { dateTime } from '../shared/schemas.ts';
+import { API_KEY_SCOPES, INVITABLE_ROLES, ROLES } from './roles.ts';
+
+export const workspaceBody = z.object({ name: workspaceNameSchema });
+export const workspaceInfo = z.object({ id: z.uuid(), name: z.string(), createdAt: dateTime });
+
+export const member = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  joinedAt: dateTime,
+});
+export const changeRoleBody = z.object({ role: z.enum(ROLES) });
+
+export const invitation = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: z.enum(INVITABLE_ROLES),
+  createdAt: dateTime,
+  expiresAt: dateTime,
+});
+export const inviteBody = z.object({ email: emailSchema, role: z.enum(INVITABLE_ROLES) });
+export const invitationCreated = z.object({
+  invitation,
+  /** The link to pass on to the invited person (until Rapport sends it by email). */
+  url: z.string(),
+});
+export const invitationPreview = z.object({
+  workspaceName: z.string(),
+  email: z.string(),
+  role: z.enum(INVITABLE_ROLES),
+  accountExists: z.boolean(),
+});
+export const acceptInvitationBody = z
+  .object({
+    name: z.string().trim().max(100).optional(),
+    password: z.string().min(10, 'must be at least 10 characters long').max(200).optional(),
+  })
+  .describe('Empty when signed in as the invited address; otherwise the new account’s name and password.');
+
+export const apiKey = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scope: z.enum(API_KEY_SCOPES),
+  prefix: z.string(),
+  createdAt: dateTime,
+  lastUsedAt: dateTime.nullable(),
+  revokedAt: dateTime.nullable(),
+});
+export const createApiKeyBody = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters long'),
+  scope: z.enum(API_KEY_SCOPES).describe('"full": the whole API; "ingest": only the tracking API.'),
+});
+export const apiKeyCreated = z.object({
+  apiKey,
+  /** The secret, shown this once. */
+  key: z.string(),
+});
