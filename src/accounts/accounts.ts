@@ -1,4 +1,4 @@
-import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, rateLimited, unauthorized } from '../server/errors.ts';
 import { workspaceMembers, workspaces } from '../workspaces/schema.ts';
@@ -108,7 +108,8 @@ export async function authenticate(ctx: AppContext, email: string, password: str
   return { id: user.id, email: user.email, name: user.name };
 }
 
-export async function changePassword(ctx: AppContext, userId: string, current: string, next: string): Promise<void> {
+/** Changes the password and signs out every other session of the user (a stolen cookie stops working). */
+export async function changePassword(ctx: AppContext, userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
   const [user] = await ctx.db.orm.select().from(users).where(eq(users.id, userId));
   if (!user || !(await verifyPassword(current, user.passwordHash))) {
     throw badRequest('The current password is not right.', [{ path: 'body.currentPassword', message: 'is not right' }]);
@@ -117,6 +118,9 @@ export async function changePassword(ctx: AppContext, userId: string, current: s
     .update(users)
     .set({ passwordHash: await hashPassword(next), updatedAt: ctx.clock.now() })
     .where(eq(users.id, userId));
+  await ctx.db.orm
+    .delete(sessions)
+    .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
 }
 
 export interface SessionRecord {

@@ -143,7 +143,8 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags, summary: 'Change your password', body: changePasswordBody, response: { 204: z.undefined(), 400: errorResponse } },
       },
       async (req, reply) => {
-        await changePassword(ctx, sessionOf(req).userId, req.body.currentPassword, req.body.newPassword);
+        const session = sessionOf(req);
+        await changePassword(ctx, session.userId, req.body.currentPassword, req.body.newPassword, session.id);
         return reply.code(204).send();
       },
     );
