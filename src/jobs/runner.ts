@@ -59,6 +59,7 @@ export interface JobStatus {
 export class JobRunner<C = unknown> {
   readonly boss: PgBoss;
   readonly #definitions = new Map<string, JobDefinition<never, C>>();
+  readonly #workerIds = new Map<string, string[]>();
   #context: C | undefined;
   #started = false;
 
@@ -107,16 +108,26 @@ export class JobRunner<C = unknown> {
     }
     if (!this.options.work) return;
     for (const def of this.#definitions.values()) {
+      const ids: string[] = [];
       for (let i = 0; i < (def.concurrency ?? 1); i++) {
-        await this.boss.work<object>(
+        let workerId = '';
+        workerId = await this.boss.work<object>(
           def.name,
           { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
           async ([job]) => {
             if (!job) return;
-            await def.handler(job.data as never, this.#context as C, { id: job.id, name: job.name, retryCount: job.retryCount });
+            try {
+              await def.handler(job.data as never, this.#context as C, { id: job.id, name: job.name, retryCount: job.retryCount });
+            } finally {
+              // pg-boss waits a polling interval after every batch; a worker that just
+              // finished a job looks for the next one at once instead.
+              this.boss.notifyWorker(workerId);
+            }
           },
         );
+        ids.push(workerId);
       }
+      this.#workerIds.set(def.name, ids);
       if (def.cron) await this.boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
     }
   }
@@ -124,11 +135,15 @@ export class JobRunner<C = unknown> {
   async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
     if (!this.#definitions.has(name)) throw new Error(`Unknown job "${name}"`);
     const { db, startAfter, singletonKey } = options;
-    return this.boss.send(name, data, {
+    const id = await this.boss.send(name, data, {
       ...(db ? { db: db as PgBoss.Db } : {}),
       ...(startAfter !== undefined ? { startAfter } : {}),
       ...(singletonKey ? { singletonKey } : {}),
     });
+    // Wake this process's idle workers of that kind (others find it on their next poll).
+    // Inside a transaction the job is not visible yet; the poll picks it up after commit.
+    if (!db && startAfter === undefined) for (const w of this.#workerIds.get(name) ?? []) this.boss.notifyWorker(w);
+    return id;
   }
 
   async status(name: string, id: string): Promise<JobStatus | null> {
