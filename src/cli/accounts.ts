@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { createUser, createUserWithWorkspace, findUserByEmail } from '../accounts/accounts.ts';
 import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/contract.ts';
 import { openRuntime } from '../server/runtime.ts';

@@ -75,7 +75,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     await pool.query('select 1');
   } catch (err) {
     await pool.end();
-    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
   }
   const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
   const session = (q: pg.Pool | pg.PoolClient): SqlSession => ({

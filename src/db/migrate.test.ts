@@ -40,7 +40,9 @@ describe('migrations', () => {
   });
 
   it('gives the database exactly the columns the typed schema expects', async () => {
-    const tables = Object.values(schema).filter((v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v);
+    const tables = (Object.values(schema) as unknown[]).filter(
+      (v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v,
+    );
     expect(tables.length).toBeGreaterThan(4);
     for (const table of tables) {
       const config = getTableConfig(table);

@@ -74,7 +74,7 @@ async function applyOne(tx: SqlSession, m: Migration): Promise<void> {
   try {
     await tx.exec(m.sql);
   } catch (err) {
-    throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`);
+    throw new Error(`Migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
   }
   await tx.query('insert into rapport_migrations (name, checksum) values ($1, $2)', [m.name, m.checksum]);
 }
