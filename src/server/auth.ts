@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type SessionRecord, sessionFromToken } from '../accounts/accounts.ts';
 import { hmac, safeEqual } from '../accounts/crypto.ts';
 import { authenticateApiKey } from '../workspaces/apikeys.ts';
@@ -67,24 +67,23 @@ function presentedKey(req: FastifyRequest): string | undefined {
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', async (req: FastifyRequest) => {
     const config = req.routeOptions.config ?? {};
     const access: Access = config.access ?? 'workspace';
     // Routes outside the API (the web app's files) are not ours to guard.
     if (!req.routeOptions.url) return;
     if (access === 'public') {
-      req.auth = await optionalSession(ctx, req);
+      const auth = await optionalSession(ctx, req);
+      // On a public write the cookie counts only with its CSRF token; otherwise the request
+      // is treated as anonymous, so another site cannot act with the visitor's session.
+      req.auth = auth && (SAFE_METHODS.has(req.method) || csrfOk(ctx, req)) ? auth : null;
       return;
     }
     req.auth = await authenticateRequest(ctx, req);
     if (!req.auth) throw unauthorized();
     const auth = req.auth;
-    if (auth.kind === 'session' && !SAFE_METHODS.has(req.method)) {
-      const sent = req.headers['x-csrf-token'];
-      const token = req.cookies[SESSION_COOKIE] ?? '';
-      if (typeof sent !== 'string' || !safeEqual(sent, csrfTokenFor(ctx, token))) {
-        throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header. Reload the page and try again.');
-      }
+    if (auth.kind === 'session' && !SAFE_METHODS.has(req.method) && !csrfOk(ctx, req)) {
+      throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header. Reload the page and try again.');
     }
     if (access === 'user') {
       if (auth.kind !== 'session') throw forbidden('This route is for signed-in people, not API keys.');
@@ -105,8 +104,13 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!roleAtLeast(auth.role, needed)) {
       throw forbidden(`Your role (${auth.role}) cannot do this; it takes ${needed} or above.`);
     }
-    void reply;
   });
+}
+
+function csrfOk(ctx: AppContext, req: FastifyRequest): boolean {
+  const sent = req.headers['x-csrf-token'];
+  const token = req.cookies[SESSION_COOKIE] ?? '';
+  return typeof sent === 'string' && safeEqual(sent, csrfTokenFor(ctx, token));
 }
 
 async function optionalSession(ctx: AppContext, req: FastifyRequest): Promise<Auth | null> {

@@ -46,6 +46,9 @@ describe('invitations', () => {
     expect(anonymousTry.body.error.code).toBe('sign_in_required');
     const wrongAccount = await stranger.client.post(`/api/v1/invites/${token}/accept`, {});
     expect(wrongAccount.status).toBe(403);
+    // Without its CSRF token the session cookie does not count (another site cannot accept for you).
+    const forged = new ApiClient(t.h.app, { cookie: invitee.client.auth.cookie });
+    expect((await forged.post(`/api/v1/invites/${token}/accept`, {})).status).toBe(400);
     const ok = await invitee.client.post(`/api/v1/invites/${token}/accept`, {});
     expect(ok.status).toBe(200);
     expect(ok.body.workspaces).toHaveLength(2);

@@ -1,0 +1,83 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { AREAS } from './areas/areas.ts';
+import { AreaPage } from './areas/AreaPage.tsx';
+import { NotFoundPage } from './areas/NotFoundPage.tsx';
+import { InvitePage } from './auth/InvitePage.tsx';
+import { SetupPage } from './auth/SetupPage.tsx';
+import { SignInPage } from './auth/SignInPage.tsx';
+import { FullPageError, FullPageLoader } from './components/FullPage.tsx';
+import { safeNext } from './lib/next.ts';
+import { sessionQuery, setupQuery } from './lib/session.ts';
+import { AccountSettings } from './settings/AccountSettings.tsx';
+import { ApiKeysSettings } from './settings/ApiKeysSettings.tsx';
+import { MembersSettings } from './settings/MembersSettings.tsx';
+import { SettingsPage } from './settings/SettingsPage.tsx';
+import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
+import { AppLayout } from './shell/AppLayout.tsx';
+
+export function App() {
+  const setup = useQuery(setupQuery);
+  const session = useQuery(sessionQuery);
+
+  if (setup.isPending || session.isPending) return <FullPageLoader />;
+  if (setup.isError || session.isError) {
+    return (
+      <FullPageError
+        error={setup.error ?? session.error}
+        onRetry={() => void Promise.all([setup.refetch(), session.refetch()])}
+      />
+    );
+  }
+
+  const needsSetup = setup.data.needed;
+  const signedIn = session.data !== null;
+
+  return (
+    <Routes>
+      <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to="/" replace />} />
+      <Route
+        path="/signin"
+        element={needsSetup ? <Navigate to="/setup" replace /> : signedIn ? <AfterSignIn /> : <SignInPage />}
+      />
+      <Route path="/invite/:token" element={<InvitePage />} />
+      <Route
+        element={
+          <RequireSession needsSetup={needsSetup} signedIn={signedIn}>
+            <AppLayout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Navigate to="/contacts" replace />} />
+        {AREAS.map((area) => (
+          <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
+        ))}
+        <Route path="settings" element={<SettingsPage />}>
+          <Route index element={<Navigate to="workspace" replace />} />
+          <Route path="workspace" element={<WorkspaceSettings />} />
+          <Route path="members" element={<MembersSettings />} />
+          <Route path="api-keys" element={<ApiKeysSettings />} />
+          <Route path="account" element={<AccountSettings />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function RequireSession({ needsSetup, signedIn, children }: { needsSetup: boolean; signedIn: boolean; children: ReactNode }) {
+  const location = useLocation();
+  if (needsSetup) return <Navigate to="/setup" replace />;
+  if (!signedIn) {
+    const here = location.pathname + location.search;
+    const next = here === '/' || here === '/contacts' ? '' : `?next=${encodeURIComponent(here)}`;
+    return <Navigate to={`/signin${next}`} replace />;
+  }
+  return children;
+}
+
+function AfterSignIn() {
+  const location = useLocation();
+  return <Navigate to={safeNext(location.search)} replace />;
+}

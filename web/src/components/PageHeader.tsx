@@ -1,0 +1,48 @@
+import { Group, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+/** The title row of every page: what this is, one line about it, and its main actions. */
+export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xl" mb="xl">
+      <Stack gap={6} maw={760}>
+        <Title order={1} fz={26} lts={-0.4} lh={1.2}>
+          {title}
+        </Title>
+        {description && (
+          <Text c="dimmed" fz="sm" lh={1.55}>
+            {description}
+          </Text>
+        )}
+      </Stack>
+      {actions && (
+        <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+          {actions}
+        </Group>
+      )}
+    </Group>
+  );
+}
+
+/** The heading of a section inside a page (a card or a settings panel). */
+export function SectionHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-start" wrap="nowrap" gap="lg" mb="md">
+      <Stack gap={4}>
+        <Title order={2} fz="lg" lh={1.3}>
+          {title}
+        </Title>
+        {description && (
+          <Text c="dimmed" fz="sm">
+            {description}
+          </Text>
+        )}
+      </Stack>
+      {actions && (
+        <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+          {actions}
+        </Group>
+      )}
+    </Group>
+  );
+}

@@ -1,0 +1,102 @@
+// The one way the web app talks to the Rapport API: JSON in, JSON out, the session cookie,
+// and the CSRF token that every write made with that cookie must carry.
+import type { SessionInfo } from './types.ts';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An error answered by the API, with its `{"error":{"code","message","details"}}` body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The failing fields of a 400, keyed by form field ("body.email" becomes "email"). */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (!Array.isArray(this.details)) return out;
+    for (const issue of this.details as FieldIssue[]) {
+      if (typeof issue?.path !== 'string' || typeof issue.message !== 'string') continue;
+      const field = issue.path.replace(/^body\./, '');
+      out[field] ??= sentenceCase(issue.message);
+    }
+    return out;
+  }
+}
+
+export const sentenceCase = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
+let csrfToken: string | null = null;
+
+/** Keeps the CSRF token of the latest SessionInfo; call it with every one received. */
+export function rememberSession<T extends SessionInfo | null>(info: T): T {
+  csrfToken = info?.csrfToken ?? null;
+  return info;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Rapport cannot be reached. Check your connection and try again.');
+  }
+
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(
+      res.status,
+      err?.code ?? `http_${res.status}`,
+      err?.message ?? `The server answered ${res.status} ${res.statusText}.`,
+      err?.details,
+    );
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown = {}) => request<T>('PATCH', path, body),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+};
+
+export const isApiError = (err: unknown, status?: number): err is ApiError =>
+  err instanceof ApiError && (status === undefined || err.status === status);
+
+/** A message people can read for any error thrown while talking to the API. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}

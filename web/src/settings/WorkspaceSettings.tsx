@@ -1,0 +1,105 @@
+import { Alert, Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconInfoCircle } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect } from 'react';
+import { SectionHeader } from '../components/PageHeader.tsx';
+import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
+import { api } from '../lib/api.ts';
+import { formatDate } from '../lib/format.ts';
+import { applyFormError, notifyError, notifySuccess } from '../lib/notify.tsx';
+import { ROLE_COLORS, ROLE_LABELS, roleAtLeast } from '../lib/roles.ts';
+import { sessionQuery, useWorkspace, useWorkspaceKey } from '../lib/session.ts';
+import type { WorkspaceInfo } from '../lib/types.ts';
+
+export function WorkspaceSettings() {
+  const workspace = useWorkspace();
+  const key = useWorkspaceKey('workspace');
+  const info = useQuery({ queryKey: key, queryFn: () => api.get<WorkspaceInfo>('/workspace') });
+  const canEdit = roleAtLeast(workspace.role, 'admin');
+
+  return (
+    <Stack gap="lg">
+      <Card>
+        <SectionHeader title="General" description="The name your team sees in the workspace switcher and in invitations." />
+        {info.isPending ? (
+          <LoadingBlock />
+        ) : info.isError ? (
+          <ErrorBlock error={info.error} onRetry={() => void info.refetch()} />
+        ) : canEdit ? (
+          <RenameForm info={info.data} />
+        ) : (
+          <Stack gap="md">
+            <TextInput label="Workspace name" value={info.data.name} readOnly disabled maw={420} />
+            <Alert variant="light" color="gray" icon={<IconInfoCircle size={18} />}>
+              Only admins and owners can rename the workspace.
+            </Alert>
+          </Stack>
+        )}
+      </Card>
+      <Card>
+        <SectionHeader title="Details" description="Useful when you talk to the API or to support." />
+        <SimpleGrid cols={3} spacing="xl">
+          <Detail label="Your role">
+            <Badge color={ROLE_COLORS[workspace.role]}>{ROLE_LABELS[workspace.role]}</Badge>
+          </Detail>
+          <Detail label="Created">{info.data ? formatDate(info.data.createdAt) : '…'}</Detail>
+          <Detail label="Workspace ID">
+            <Code fz="xs">{workspace.id}</Code>
+          </Detail>
+        </SimpleGrid>
+      </Card>
+    </Stack>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={6}>
+      <Text fz="xs" fw={600} c="dimmed" tt="uppercase" lts={0.4}>
+        {label}
+      </Text>
+      <Text fz="sm" component="div">
+        {children}
+      </Text>
+    </Stack>
+  );
+}
+
+function RenameForm({ info }: { info: WorkspaceInfo }) {
+  const queryClient = useQueryClient();
+  const key = useWorkspaceKey('workspace');
+  const form = useForm({
+    initialValues: { name: info.name },
+    validate: { name: (v) => (v.trim() ? null : 'Enter a name for the workspace') },
+  });
+  useEffect(() => {
+    form.setInitialValues({ name: info.name });
+    form.setValues({ name: info.name });
+    // Only when the saved name changes (after a save, or a switch of workspace).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [info.name]);
+
+  const rename = useMutation({
+    mutationFn: (name: string) => api.patch<WorkspaceInfo>('/workspace', { name }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(key, updated);
+      void queryClient.invalidateQueries({ queryKey: sessionQuery.queryKey });
+      notifySuccess(`The workspace is now called ${updated.name}.`, 'Workspace renamed');
+    },
+    onError: (err) => {
+      if (applyFormError(form, err)) notifyError(err, 'Could not rename the workspace');
+    },
+  });
+
+  return (
+    <form noValidate onSubmit={form.onSubmit((v) => rename.mutate(v.name.trim()))}>
+      <Group align="flex-start" gap="sm">
+        <TextInput label="Workspace name" w={420} {...form.getInputProps('name')} />
+        <Button type="submit" mt={25} loading={rename.isPending} disabled={!form.isDirty()}>
+          Save
+        </Button>
+      </Group>
+    </form>
+  );
+}
