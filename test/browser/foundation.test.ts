@@ -103,6 +103,7 @@ describe('the foundation in a browser', () => {
     await page.getByRole('button', { name: 'Account menu' }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Rapport' }).waitFor();
+    await page.waitForURL((url) => url.pathname === '/signin' && url.search === '');
     await shot(page, '03-signin');
     await signIn(page, OWNER.email, 'not the password');
     await page.getByRole('alert').filter({ hasText: 'The email or password is not right.' }).waitFor();
@@ -170,7 +171,7 @@ describe('the foundation in a browser', () => {
     expect(session).toBe(401);
   });
 
-  it('invites a member who joins with a new account and sees the team read-only', async () => {
+  it('invites members: a new account joins and sees the team read-only, an existing one signs in first', async () => {
     const owner = await newPage({ width: 1440, height: 900 });
     await owner.goto('/signin');
     await signIn(owner, OWNER.email, OWNER.password);
@@ -210,6 +211,29 @@ describe('the foundation in a browser', () => {
     await invitee.goto(new URL(link).pathname);
     await invitee.getByRole('heading', { name: 'This invitation was already used' }).waitFor();
     await shot(invitee, '17-invitation-used');
+
+    // An invitation for an existing account: sign in first, then join.
+    await workspaceButton(owner).click();
+    await owner.getByRole('menuitem', { name: /Acme Europe/ }).click();
+    await workspaceButton(owner).filter({ hasText: 'Acme Europe' }).waitFor();
+    await owner.getByRole('button', { name: 'Invite member' }).click();
+    await dialog.getByLabel('Email').fill('grace@example.com');
+    await dialog.getByRole('button', { name: 'Create invitation' }).click();
+    const second = new URL(await dialog.getByLabel('Invitation link').inputValue()).pathname;
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const elsewhere = await newPage();
+    await elsewhere.goto(second);
+    await elsewhere.getByText('grace@example.com already has a Rapport account', { exact: false }).waitFor();
+    await shot(elsewhere, '18-invitation-sign-in-first');
+    await elsewhere.getByRole('link', { name: 'Sign in as grace@example.com' }).click();
+    await elsewhere.getByRole('heading', { name: 'Sign in to Rapport' }).waitFor();
+    expect(await elsewhere.getByLabel('Email').inputValue()).toBe('grace@example.com');
+    await elsewhere.getByLabel('Password', { exact: true }).fill('another good passphrase');
+    await elsewhere.getByRole('button', { name: 'Sign in' }).click();
+    await elsewhere.getByRole('button', { name: 'Join Acme Europe' }).click();
+    await elsewhere.getByText('Contacts is not built yet').waitFor();
+    await workspaceButton(elsewhere).filter({ hasText: 'Acme Europe' }).waitFor();
   });
 
   it('raised no uncaught errors in the pages', () => {

@@ -14,8 +14,10 @@ const brand: MantineColorsTuple = [
   '#26309f',
 ];
 
+// The platform's UI font where there is one (macOS, Windows, Android), then the common sans
+// fonts of Linux desktops; generic system-ui last, as on Linux it often means a wide fallback.
 const fontFamily =
-  'Inter, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", sans-serif';
+  'Inter, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "Noto Sans", system-ui, sans-serif';
 
 export const theme = createTheme({
   primaryColor: 'brand',
@@ -31,7 +33,19 @@ export const theme = createTheme({
     Card: { defaultProps: { withBorder: true, radius: 'lg', padding: 'lg' } },
     Paper: { defaultProps: { radius: 'lg' } },
     Modal: { defaultProps: { radius: 'lg', centered: true, overlayProps: { backgroundOpacity: 0.4, blur: 2 } } },
-    Badge: { defaultProps: { radius: 'sm', variant: 'light' } },
+    Badge: { defaultProps: { radius: 'sm', variant: 'light' }, styles: { root: { textTransform: 'none', fontWeight: 600, letterSpacing: 0 } } },
+    Table: {
+      styles: {
+        th: {
+          fontSize: 'var(--mantine-font-size-xs)',
+          fontWeight: 600,
+          color: 'var(--mantine-color-gray-6)',
+          textTransform: 'uppercase',
+          letterSpacing: '0.04em',
+          whiteSpace: 'nowrap',
+        },
+      },
+    },
     Tooltip: { defaultProps: { withArrow: true, openDelay: 300 } },
     TextInput: { defaultProps: { radius: 'md' } },
     PasswordInput: { defaultProps: { radius: 'md' } },

@@ -1,12 +1,17 @@
-import { Badge, Button, Card, EmptyState, Group, SimpleGrid, Text, ThemeIcon } from '@mantine/core';
+import { Badge, Button, Card, EmptyState, Group, SimpleGrid, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconArrowRight, IconCheck } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { roleAtLeast } from '../lib/roles.ts';
+import { useWorkspace } from '../lib/session.ts';
 import type { Area } from './areas.ts';
+import classes from './AreaPage.module.css';
 
 /** The page of an area that is not built yet: what it will hold, and what to do meanwhile. */
 export function AreaPage({ area }: { area: Area }) {
   const Icon = area.icon;
+  const { role } = useWorkspace();
+  const meanwhile = area.meanwhile && roleAtLeast(role, area.meanwhile.minRole) ? area.meanwhile : undefined;
   return (
     <>
       <PageHeader
@@ -20,12 +25,11 @@ export function AreaPage({ area }: { area: Area }) {
         }
         description={area.summary}
       />
-      <Card py={56} px="xl">
+      <Card py={44} px="xl">
         <EmptyState
           variant="light"
           color={area.color}
-          size="lg"
-          icon={<Icon size={34} stroke={1.6} />}
+          icon={<Icon size={30} stroke={1.6} />}
           title={`${area.label} is not built yet`}
           description={`This is where ${area.label.toLowerCase()} will live. Here is what it will do:`}
           maw={720}
@@ -43,17 +47,15 @@ export function AreaPage({ area }: { area: Area }) {
               </Group>
             ))}
           </SimpleGrid>
-          {area.meanwhile && (
-            <EmptyState.Actions mt="xl">
-              <Button component={Link} to={area.meanwhile.to} rightSection={<IconArrowRight size={16} />}>
-                {area.meanwhile.label}
+          {meanwhile && (
+            <Stack gap="sm" align="center" mt={36} pt="lg" className={classes.meanwhile}>
+              <Text fz="sm" c="dimmed">
+                {meanwhile.text}
+              </Text>
+              <Button component={Link} to={meanwhile.to} variant="light" rightSection={<IconArrowRight size={16} />}>
+                {meanwhile.label}
               </Button>
-            </EmptyState.Actions>
-          )}
-          {area.meanwhile && (
-            <Text fz="xs" c="dimmed" mt="xs">
-              {area.meanwhile.text}
-            </Text>
+            </Stack>
           )}
         </EmptyState>
       </Card>

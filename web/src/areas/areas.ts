@@ -12,6 +12,7 @@ import {
   IconSpeakerphone,
   type Icon,
 } from '@tabler/icons-react';
+import type { Role } from '../lib/types.ts';
 
 export interface Area {
   path: string;
@@ -23,7 +24,7 @@ export interface Area {
   /** What it will let people do, one line each. */
   features: string[];
   /** What to do meanwhile, where something useful exists already. */
-  meanwhile?: { label: string; to: string; text: string };
+  meanwhile?: { label: string; to: string; text: string; minRole: Role };
 }
 
 export interface AreaGroup {
@@ -51,7 +52,8 @@ export const AREA_GROUPS: AreaGroup[] = [
         meanwhile: {
           label: 'Create an API key',
           to: '/settings/api-keys',
-          text: 'Get your systems ready: an ingest key will send contacts and events through the tracking API.',
+          text: 'Get your systems ready meanwhile: an ingest key lets your shop or website send contacts and events.',
+          minRole: 'admin',
         },
       },
       {

@@ -157,7 +157,7 @@ function CreateAccountAndJoin({ token, invite }: { token: string; invite: Invita
             {formError}
           </Alert>
         )}
-        <TextInput label="Email" value={invite.email} readOnly disabled />
+        <TextInput label="Email" value={invite.email} readOnly variant="filled" autoComplete="username" />
         <TextInput label="Your name" autoComplete="name" placeholder="Ada Lovelace" {...form.getInputProps('name')} key={form.key('name')} />
         <PasswordInput
           label="Password"

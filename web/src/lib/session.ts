@@ -59,14 +59,16 @@ export function useAcceptSession() {
 export function useSignOut() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  return useMutation({
-    mutationFn: (_to?: string) => api.delete('/session'),
+  // The variable is where to go afterwards; the request itself needs nothing.
+  return useMutation<void, Error, string | undefined>({
+    mutationFn: () => api.delete('/session'),
     onSettled: (_data, _err, to) => {
-      // One render: the sign-in page, without the app asking to come back where it was.
-      navigate(to ?? '/signin', { replace: true });
       rememberSession(null);
       queryClient.removeQueries({ queryKey: ['ws'] });
       queryClient.setQueryData(sessionQuery.queryKey, null);
+      // After the query cache has told the pages (it notifies on a timeout), so that the
+      // sign-in page is not asked to come back to where the person signed out.
+      setTimeout(() => navigate(to ?? '/signin', { replace: true }), 0);
     },
   });
 }

@@ -86,12 +86,12 @@ function ApiKeysTable({ onCreate }: { onCreate: () => void }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
-            <Table.Th w={130}>Scope</Table.Th>
-            <Table.Th w={150}>Key</Table.Th>
+            <Table.Th w={100}>Scope</Table.Th>
+            <Table.Th w={140}>Key</Table.Th>
             <Table.Th w={130}>Created</Table.Th>
-            <Table.Th w={140}>Last used</Table.Th>
-            <Table.Th w={100}>Status</Table.Th>
-            <Table.Th w={90} />
+            <Table.Th w={130}>Last used</Table.Th>
+            <Table.Th w={110}>Status</Table.Th>
+            <Table.Th w={90} aria-label="Actions" />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, type SelectProps, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -11,7 +11,18 @@ import { INVITABLE, ROLE_DESCRIPTIONS, ROLE_LABELS } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import type { InvitableRole, InvitationCreated } from '../lib/types.ts';
 
-const ROLE_OPTIONS = INVITABLE.map((r) => ({ value: r, label: `${ROLE_LABELS[r]}: ${ROLE_DESCRIPTIONS[r].toLowerCase()}` }));
+const ROLE_OPTIONS = INVITABLE.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+
+const renderRoleOption: SelectProps['renderOption'] = ({ option }) => (
+  <Stack gap={0}>
+    <Text fz="sm" fw={500}>
+      {option.label}
+    </Text>
+    <Text fz="xs" c="dimmed">
+      {ROLE_DESCRIPTIONS[option.value as InvitableRole]}
+    </Text>
+  </Stack>
+);
 
 /** Invites someone by email; until Rapport sends email, shows the link to pass on. */
 export function InviteMemberModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -75,7 +86,14 @@ export function InviteMemberModal({ opened, onClose }: { opened: boolean; onClos
               {...form.getInputProps('email')}
               key={form.key('email')}
             />
-            <Select label="Role" data={ROLE_OPTIONS} {...form.getInputProps('role')} key={form.key('role')} />
+            <Select
+              label="Role"
+              description="You can change it later under Members."
+              data={ROLE_OPTIONS}
+              renderOption={renderRoleOption}
+              {...form.getInputProps('role')}
+              key={form.key('role')}
+            />
             <Group justify="flex-end" gap="sm" mt="xs">
               <Button variant="default" onClick={close}>
                 Cancel

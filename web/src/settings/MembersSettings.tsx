@@ -1,4 +1,4 @@
-import { ActionIcon, Avatar, Badge, Button, Card, Group, Menu, Select, Stack, Table, Text } from '@mantine/core';
+import { ActionIcon, Avatar, Badge, Button, Card, Group, Menu, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconDots, IconUserMinus, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -61,6 +61,8 @@ function MembersTable({ members, canManage }: { members: Member[]; canManage: bo
   const key = useWorkspaceKey('members');
   const [removing, setRemoving] = useState<Member | null>(null);
   const isOwner = workspace.role === 'owner';
+  // The server refuses to leave a workspace without an owner; say so before anyone tries.
+  const soleOwner = members.filter((m) => m.role === 'owner').length === 1;
 
   const changeRole = useMutation({
     mutationFn: ({ member, role }: { member: Member; role: Role }) => api.patch(`/members/${member.userId}`, { role }),
@@ -100,7 +102,8 @@ function MembersTable({ members, canManage }: { members: Member[]; canManage: bo
         <Table.Tbody>
           {members.map((m) => {
             const isSelf = m.userId === user.id;
-            const locked = !canManage || (m.role === 'owner' && !isOwner);
+            const lastOwner = m.role === 'owner' && soleOwner;
+            const locked = !canManage || (m.role === 'owner' && !isOwner) || lastOwner;
             return (
               <Table.Tr key={m.userId}>
                 <Table.Td>
@@ -127,9 +130,16 @@ function MembersTable({ members, canManage }: { members: Member[]; canManage: bo
                 </Table.Td>
                 <Table.Td>
                   {locked ? (
-                    <Badge color={ROLE_COLORS[m.role]} size="md">
-                      {ROLE_LABELS[m.role]}
-                    </Badge>
+                    <Tooltip
+                      label="A workspace needs at least one owner. Make someone else an owner first."
+                      disabled={!canManage || !lastOwner}
+                      multiline
+                      w={240}
+                    >
+                      <Badge color={ROLE_COLORS[m.role]} size="lg">
+                        {ROLE_LABELS[m.role]}
+                      </Badge>
+                    </Tooltip>
                   ) : (
                     <Select
                       aria-label={`Role of ${m.name || m.email}`}

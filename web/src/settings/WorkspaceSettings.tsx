@@ -1,8 +1,7 @@
-import { Alert, Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect } from 'react';
+import type { ReactNode } from 'react';
 import { SectionHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { api } from '../lib/api.ts';
@@ -27,14 +26,17 @@ export function WorkspaceSettings() {
         ) : info.isError ? (
           <ErrorBlock error={info.error} onRetry={() => void info.refetch()} />
         ) : canEdit ? (
-          <RenameForm info={info.data} />
+          // Keyed by the saved name: a save or a switch of workspace starts the form afresh.
+          <RenameForm key={`${info.data.id}:${info.data.name}`} info={info.data} />
         ) : (
-          <Stack gap="md">
-            <TextInput label="Workspace name" value={info.data.name} readOnly disabled maw={420} />
-            <Alert variant="light" color="gray" icon={<IconInfoCircle size={18} />}>
-              Only admins and owners can rename the workspace.
-            </Alert>
-          </Stack>
+          <TextInput
+            label="Workspace name"
+            description="Only admins and owners can rename the workspace."
+            value={info.data.name}
+            readOnly
+            variant="filled"
+            maw={420}
+          />
         )}
       </Card>
       <Card>
@@ -73,13 +75,6 @@ function RenameForm({ info }: { info: WorkspaceInfo }) {
     initialValues: { name: info.name },
     validate: { name: (v) => (v.trim() ? null : 'Enter a name for the workspace') },
   });
-  useEffect(() => {
-    form.setInitialValues({ name: info.name });
-    form.setValues({ name: info.name });
-    // Only when the saved name changes (after a save, or a switch of workspace).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [info.name]);
-
   const rename = useMutation({
     mutationFn: (name: string) => api.patch<WorkspaceInfo>('/workspace', { name }),
     onSuccess: (updated) => {

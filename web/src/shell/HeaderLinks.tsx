@@ -1,22 +1,21 @@
-import { ActionIcon, Tooltip } from '@mantine/core';
-import { IconApi } from '@tabler/icons-react';
+import { Button } from '@mantine/core';
+import { IconBook2 } from '@tabler/icons-react';
 
 /** Quiet links to help, next to the user menu. */
 export function HeaderLinks() {
   return (
-    <Tooltip label="API reference">
-      <ActionIcon
-        component="a"
-        href="/api/docs"
-        target="_blank"
-        rel="noreferrer"
-        variant="subtle"
-        color="gray"
-        size="lg"
-        aria-label="API reference"
-      >
-        <IconApi size={20} stroke={1.6} />
-      </ActionIcon>
-    </Tooltip>
+    <Button
+      component="a"
+      href="/api/docs"
+      target="_blank"
+      rel="noreferrer"
+      variant="subtle"
+      color="gray"
+      size="sm"
+      fw={500}
+      leftSection={<IconBook2 size={17} stroke={1.7} />}
+    >
+      API docs
+    </Button>
   );
 }
