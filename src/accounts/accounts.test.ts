@@ -77,6 +77,14 @@ describe('first-run setup and sign-in', () => {
     expect((await anon.post('/api/v1/session', { email: 'target@example.com', password: 'correct horse battery staple' })).status).toBe(200);
   });
 
+  it('lets people change their own name', async () => {
+    const owner = await t.h.signUp();
+    const res = await owner.client.patch('/api/v1/session/profile', { name: '  Grace Hopper ' });
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe('Grace Hopper');
+    expect((await owner.client.get('/api/v1/session')).body.user.name).toBe('Grace Hopper');
+  });
+
   it('ends a session after 30 days without use', async () => {
     const owner = await t.h.signUp();
     expect((await owner.client.get('/api/v1/session')).status).toBe(200);

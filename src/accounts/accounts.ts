@@ -108,6 +108,29 @@ export async function authenticate(ctx: AppContext, email: string, password: str
   return { id: user.id, email: user.email, name: user.name };
 }
 
+export async function updateProfile(ctx: AppContext, userId: string, input: { name: string }): Promise<UserRecord> {
+  const [user] = await ctx.db.orm
+    .update(users)
+    .set({ name: input.name, updatedAt: ctx.clock.now() })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id, email: users.email, name: users.name });
+  if (!user) throw unauthorized();
+  return user;
+}
+
+/** Sets a new password without the old one (the operator's `rapport user password`); ends every session. */
+export async function resetPassword(ctx: AppContext, email: string, password: string): Promise<boolean> {
+  const rows = await ctx.db.orm
+    .update(users)
+    .set({ passwordHash: await hashPassword(password), updatedAt: ctx.clock.now() })
+    .where(eq(users.email, email))
+    .returning({ id: users.id });
+  if (rows.length === 0) return false;
+  await ctx.db.orm.delete(sessions).where(eq(sessions.userId, rows[0]!.id));
+  await ctx.db.orm.delete(authAttempts).where(eq(authAttempts.key, `email:${email}`));
+  return true;
+}
+
 /** Changes the password and signs out every other session of the user (a stolen cookie stops working). */
 export async function changePassword(ctx: AppContext, userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
   const [user] = await ctx.db.orm.select().from(users).where(eq(users.id, userId));

@@ -36,10 +36,13 @@ export const changePasswordBody = z.object({
   newPassword: passwordSchema,
 });
 
+export const profileBody = z.object({ name: personNameSchema });
+export const userInfo = z.object({ id: z.uuid(), email: z.string(), name: z.string() });
+
 export const workspaceSummary = z.object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES) });
 
 export const sessionInfo = z.object({
-  user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
+  user: userInfo,
   workspace: workspaceSummary.nullable(),
   workspaces: z.array(workspaceSummary),
   /** Send back as the X-CSRF-Token header on every write made with the session cookie. */

@@ -9,13 +9,14 @@ import {
   authenticate,
   changePassword,
   createSession,
+  updateProfile,
   createUserWithWorkspace,
   endSession,
   isSetupNeeded,
   setSessionWorkspace,
   type UserRecord,
 } from './accounts.ts';
-import { changePasswordBody, sessionInfo, type SessionInfo, setupBody, setupStatus, signInBody } from './contract.ts';
+import { changePasswordBody, profileBody, userInfo, sessionInfo, type SessionInfo, setupBody, setupStatus, signInBody } from './contract.ts';
 import { notFound } from '../server/errors.ts';
 
 const SESSION_MAX_AGE_S = 30 * 86_400;
@@ -134,6 +135,15 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         await setSessionWorkspace(ctx, session.id, req.body.workspaceId);
         return reply.code(204).send();
       },
+    );
+
+    app.patch(
+      '/session/profile',
+      {
+        config: { access: 'user' },
+        schema: { tags, summary: 'Change your name', body: profileBody, response: { 200: userInfo } },
+      },
+      async (req) => updateProfile(ctx, sessionOf(req).userId, req.body),
     );
 
     app.put(

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { z } from 'zod';
-import { createUser, createUserWithWorkspace, findUserByEmail } from '../accounts/accounts.ts';
+import { createUser, createUserWithWorkspace, findUserByEmail, resetPassword } from '../accounts/accounts.ts';
 import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/contract.ts';
 import { openRuntime } from '../server/runtime.ts';
 import type { AppContext } from '../server/context.ts';
@@ -60,6 +60,21 @@ export function registerAccountCommands(program: Command): void {
         const created = await createUser(ctx, { email, password, name: opts.name });
         await addMember(ctx, ws.id, created.id, opts.role);
         output(Boolean(opts.json), { user: created, workspace: { ...ws, role: opts.role } }, `Created ${email}, ${opts.role} of "${ws.name}".`);
+      });
+    });
+
+  user
+    .command('password')
+    .description('Set a new password for a user (when they have forgotten theirs); signs them out everywhere')
+    .requiredOption('--email <email>', 'the user’s email address')
+    .requiredOption('--password <password>', 'the new password, at least 10 characters')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { email: string; password: string; json?: boolean }) => {
+      const email = parse(emailSchema, opts.email, '--email');
+      const password = parse(passwordSchema, opts.password, '--password');
+      await withContext(async (ctx) => {
+        if (!(await resetPassword(ctx, email, password))) throw new CliError(`No user has the email ${email}.`);
+        output(Boolean(opts.json), { email, passwordChanged: true }, `New password set for ${email}; their sessions were ended.`);
       });
     });
 

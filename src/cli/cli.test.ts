@@ -93,6 +93,15 @@ describe('the rapport command', () => {
     expect(JSON.parse((await rapport('workspace', 'list', '--user', 'owner@shop.test', '--json')).stdout)).toMatchObject([{ name: 'Shop', role: 'owner' }]);
   });
 
+  it('resets a forgotten password', async () => {
+    const res = await rapport('user', 'password', '--email', 'owner@shop.test', '--password', 'a new long password', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ email: 'owner@shop.test', passwordChanged: true });
+    const unknown = await rapport('user', 'password', '--email', 'ghost@shop.test', '--password', 'a new long password');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No user has the email ghost@shop.test');
+  });
+
   it('says what to fix when given bad input', async () => {
     const scope = await rapport('apikey', 'create', '--workspace', 'Shop', '--scope', 'everything');
     expect(scope.code).not.toBe(0);

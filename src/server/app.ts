@@ -11,6 +11,7 @@ import { accountRoutes } from '../accounts/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
+import type { Role } from '../workspaces/roles.ts';
 import { errorBody, registerErrorHandler } from './error-handler.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -19,6 +20,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   access: Access;
+  /** The least role, when the route sets one (else: viewer reads, marketer writes). */
+  role?: Role;
 }
 
 declare module 'fastify' {
@@ -56,7 +59,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' && route.prefixTrailingSlash === undefined && methods.length === 1) continue;
-      app.routeTable.push({ method, url: route.url, access: route.config?.access ?? 'workspace' });
+      app.routeTable.push({ method, url: route.url, access: route.config?.access ?? 'workspace', role: route.config?.role });
     }
   });
 

@@ -18,7 +18,10 @@ describe('roles', () => {
   it('a viewer reads everything in the workspace and writes nothing', async () => {
     const owner = await t.h.signUp();
     const viewer = await memberWithRole(owner.workspaceId, 'viewer');
-    const writes = t.h.app.routeTable.filter((r) => r.access === 'workspace' && !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
+    const allWrites = t.h.app.routeTable.filter((r) => r.access === 'workspace' && !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
+    // The one write a viewer may make is to leave.
+    expect(allWrites.filter((r) => r.role === 'viewer').map((r) => r.url)).toEqual(['/api/v1/workspace/leave']);
+    const writes = allWrites.filter((r) => r.role !== 'viewer');
     expect(writes.length).toBeGreaterThan(5);
     for (const route of writes) {
       const res = await viewer.client.request(route.method as 'POST', concrete(route.url), route.method === 'DELETE' ? undefined : {});
@@ -60,6 +63,17 @@ describe('roles', () => {
     const second = await memberWithRole(owner.workspaceId, 'admin');
     expect((await owner.client.patch(`/api/v1/members/${second.userId}`, { role: 'owner' })).status).toBe(204);
     expect((await owner.client.patch(`/api/v1/members/${owner.userId}`, { role: 'admin' })).status).toBe(204);
+  });
+
+  it('any member can leave a workspace, except its last owner', async () => {
+    const owner = await t.h.signUp();
+    const viewer = await memberWithRole(owner.workspaceId, 'viewer');
+    expect((await viewer.client.post('/api/v1/workspace/leave')).status).toBe(204);
+    expect((await viewer.client.get('/api/v1/members')).status).toBe(403);
+    expect((await owner.client.get('/api/v1/members')).body).toHaveLength(1);
+    const res = await owner.client.post('/api/v1/workspace/leave');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/at least one owner/);
   });
 
   it('a full API key acts as an admin', async () => {

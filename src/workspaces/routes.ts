@@ -4,7 +4,7 @@ import { startSession } from '../accounts/routes.ts';
 import { sessionInfo } from '../accounts/contract.ts';
 import { sessionOf, workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest } from '../server/errors.ts';
+import { badRequest, forbidden } from '../server/errors.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys.ts';
 import {
@@ -109,6 +109,24 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const ws = workspaceOf(req);
         await removeMember(ctx, ws.workspaceId, ws, req.params.userId);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/workspace/leave',
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags: ['Members'],
+          summary: 'Leave the current workspace (any role; the last owner cannot)',
+          response: { 204: z.undefined(), 400: errorResponse, 403: errorResponse },
+        },
+      },
+      async (req, reply) => {
+        const ws = workspaceOf(req);
+        if (!ws.userId) throw forbidden('An API key is not a member; revoke it instead.');
+        await removeMember(ctx, ws.workspaceId, { userId: ws.userId, role: 'owner' }, ws.userId);
         return reply.code(204).send();
       },
     );

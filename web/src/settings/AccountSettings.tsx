@@ -1,12 +1,12 @@
-import { Avatar, Button, Card, Group, PasswordInput, Stack, Text } from '@mantine/core';
+import { Avatar, Button, Card, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { validNewPassword } from '../auth/validation.ts';
 import { SectionHeader } from '../components/PageHeader.tsx';
 import { api } from '../lib/api.ts';
 import { initials } from '../lib/format.ts';
 import { applyFormError, notifyError, notifySuccess } from '../lib/notify.tsx';
-import { useSession } from '../lib/session.ts';
+import { sessionQuery, useSession } from '../lib/session.ts';
 
 export function AccountSettings() {
   const { user } = useSession();
@@ -14,7 +14,7 @@ export function AccountSettings() {
     <Stack gap="lg">
       <Card>
         <SectionHeader title="Profile" description="How your team sees you." />
-        <Group gap="md">
+        <Group gap="md" mb="lg">
           <Avatar size={48} radius="xl" color="brand" fw={700}>
             {initials(user.name, user.email)}
           </Avatar>
@@ -25,12 +25,38 @@ export function AccountSettings() {
             </Text>
           </Stack>
         </Group>
+        <ProfileForm key={user.name} name={user.name} />
       </Card>
       <Card>
         <SectionHeader title="Password" description="Use at least 10 characters. A passphrase of a few words is easy to remember and hard to guess." />
         <ChangePasswordForm />
       </Card>
     </Stack>
+  );
+}
+
+function ProfileForm({ name }: { name: string }) {
+  const queryClient = useQueryClient();
+  const form = useForm({ initialValues: { name } });
+  const save = useMutation({
+    mutationFn: (body: { name: string }) => api.patch('/session/profile', body),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: sessionQuery.queryKey });
+      notifySuccess('Your team sees the new name.', 'Name saved');
+    },
+    onError: (err) => {
+      if (applyFormError(form, err)) notifyError(err, 'Could not save your name');
+    },
+  });
+  return (
+    <form noValidate onSubmit={form.onSubmit((v) => save.mutate({ name: v.name.trim() }))}>
+      <Group align="flex-start" gap="sm">
+        <TextInput label="Your name" w={420} {...form.getInputProps('name')} />
+        <Button type="submit" mt={25} loading={save.isPending} disabled={!form.isDirty()}>
+          Save
+        </Button>
+      </Group>
+    </form>
   );
 }
 

@@ -1,7 +1,8 @@
 import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
+import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { SectionHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { api } from '../lib/api.ts';
@@ -51,7 +52,46 @@ export function WorkspaceSettings() {
           </Detail>
         </SimpleGrid>
       </Card>
+      <LeaveWorkspace />
     </Stack>
+  );
+}
+
+function LeaveWorkspace() {
+  const workspace = useWorkspace();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const leave = useMutation({
+    mutationFn: () => api.post('/workspace/leave', {}),
+    onSuccess: async () => {
+      setConfirming(false);
+      notifySuccess(`You are no longer a member of ${workspace.name}.`, 'Left the workspace');
+      await queryClient.invalidateQueries({ queryKey: sessionQuery.queryKey });
+    },
+    onError: (err) => {
+      setConfirming(false);
+      notifyError(err, 'Could not leave the workspace');
+    },
+  });
+  return (
+    <Card>
+      <SectionHeader title="Leave workspace" description="You lose access to this workspace until someone invites you again. The last owner cannot leave." />
+      <Group>
+        <Button color="red" variant="light" onClick={() => setConfirming(true)}>
+          Leave {workspace.name}
+        </Button>
+      </Group>
+      <ConfirmModal
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title="Leave this workspace?"
+        confirmLabel="Leave workspace"
+        loading={leave.isPending}
+        onConfirm={() => leave.mutate()}
+      >
+        You will lose access to {workspace.name} and its data.
+      </ConfirmModal>
+    </Card>
   );
 }
 
