@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -31,9 +32,15 @@ export interface Database extends SqlSession {
 // node-postgres returns int8 as strings by default; counts fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/** The PostgreSQL extensions Rapport's migrations use; PGlite loads them at start. */
+const PGLITE_EXTENSIONS = { pg_trgm };
+
+export function createPgliteClient(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, extensions: PGLITE_EXTENSIONS });
+}
+
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
-  return wrapPglite(client);
+  return wrapPglite(await createPgliteClient(dataDir ? { dataDir } : {}));
 }
 
 export function wrapPglite(client: PGlite): Database {

@@ -47,7 +47,9 @@ describe('migrations', () => {
     for (const table of tables) {
       const config = getTableConfig(table);
       const rows = await t.h.db.query<{ column_name: string; is_nullable: string; data_type: string }>(
-        `select column_name, is_nullable, data_type from information_schema.columns where table_schema = 'public' and table_name = $1`,
+        `select attname as column_name, case when attnotnull then 'NO' else 'YES' end as is_nullable,
+                format_type(atttypid, atttypmod) as data_type
+         from pg_attribute where attrelid = ('public.' || $1)::regclass and attnum > 0 and not attisdropped`,
         [config.name],
       );
       const inDb = Object.fromEntries(rows.map((r) => [r.column_name, { nullable: r.is_nullable === 'YES', type: r.data_type }]));

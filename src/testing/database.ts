@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { type Database, openPostgres, wrapPglite } from '../db/client.ts';
+import { createPgliteClient, type Database, openPostgres, wrapPglite } from '../db/client.ts';
 import { adminUrl } from './template.ts';
 
 export interface TestDatabase {
@@ -50,7 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const file = inject('pgliteTemplate');
-  const client = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
+  const client = await createPgliteClient({ loadDataDir: new Blob([readFileSync(file)]) });
   const db = wrapPglite(client);
   return { db, drop: () => db.close() };
 }

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openPostgres, wrapPglite } from '../db/client.ts';
+import { createPgliteClient, openPostgres, wrapPglite } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { adminUrl, schemaFingerprint } from './template.ts';
@@ -43,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
-  const client = await PGlite.create();
+  const client = await createPgliteClient();
   const db = wrapPglite(client);
   await migrate(db);
   const runner = new JobRunner(db, { work: false });

@@ -9,6 +9,8 @@ export const workspaces = pgTable('workspaces', {
   id: idColumn(),
   name: text('name').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** ISO 3166 country assumed for phone numbers without an international prefix. */
+  defaultCountry: text('default_country'),
 });
 
 export const workspaceMembers = pgTable(

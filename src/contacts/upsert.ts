@@ -1,0 +1,249 @@
+import type { SqlSession } from '../db/client.ts';
+import type { EmailStatus, LifecycleStage } from './fields.ts';
+import type { PropertyValue } from './schema.ts';
+
+/**
+ * A contact as a writer knows it: identity (external id, email) and values to set. A field
+ * left `undefined` is left as it is; `null` clears it. Values must be normalized and
+ * validated already (see normalize.ts, values.ts).
+ */
+export interface ContactInput {
+  externalId?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  lifecycleStage?: LifecycleStage | null;
+  emailStatus?: EmailStatus;
+  /** Property values to set; `null` removes the property. */
+  properties?: Record<string, PropertyValue | null>;
+}
+
+export interface UpsertResult {
+  id: string;
+  created: boolean;
+  /** Set when part of the input could not be applied (an email owned by someone else). */
+  conflict?: string;
+}
+
+export interface UpsertOptions {
+  now: Date;
+  /** Who writes, recorded with every change: 'api', 'tracking', 'import', 'web'. */
+  source: string;
+  importId?: string;
+}
+
+const FIELDS = ['email', 'externalId', 'phone', 'firstName', 'lastName', 'lifecycleStage', 'emailStatus'] as const;
+type Field = (typeof FIELDS)[number];
+
+interface Group {
+  input: ContactInput;
+  members: number[];
+  conflict?: string;
+}
+
+/**
+ * Creates or updates many contacts in a few set-based statements (no statement per
+ * contact): inputs that name the same person are merged first; existing contacts are
+ * matched by external id, then by email; new ones are inserted. Must run inside a
+ * transaction: the change history records `source` from the transaction's settings.
+ */
+export async function upsertContacts(
+  tx: SqlSession,
+  workspaceId: string,
+  inputs: ContactInput[],
+  options: UpsertOptions,
+): Promise<UpsertResult[]> {
+  if (inputs.length === 0) return [];
+  await tx.query("select set_config('rapport.change_source', $1, true), set_config('rapport.import_id', $2, true)", [
+    options.source,
+    options.importId ?? '',
+  ]);
+  const groups = groupInputs(inputs);
+  const results: UpsertResult[] = new Array(inputs.length);
+  let pending = groups;
+  // Twice at most in practice: a contact created by a concurrent writer between our lookup
+  // and our insert is found by the second lookup and updated instead.
+  for (let round = 0; pending.length > 0; round++) {
+    if (round === 5) throw new Error('Could not write contacts: they keep being changed concurrently.');
+    const matched = await matchExisting(tx, workspaceId, pending);
+    const updates = pending.filter((g) => matched.get(g));
+    const inserts = pending.filter((g) => !matched.get(g));
+    await updateContacts(tx, updates.map((g) => ({ id: matched.get(g)!, input: g.input })), options.now);
+    for (const g of updates) for (const i of g.members) results[i] = { id: matched.get(g)!, created: false, ...(g.conflict ? { conflict: g.conflict } : {}) };
+    const created = await insertContacts(tx, workspaceId, inserts, options);
+    pending = [];
+    inserts.forEach((g, k) => {
+      const id = created[k];
+      if (id === undefined) pending.push(g);
+      else for (const i of g.members) results[i] = { id, created: i === g.members[0], ...(g.conflict ? { conflict: g.conflict } : {}) };
+    });
+  }
+  return results;
+}
+
+/** Inputs naming the same external id, or the same email without a different external id, become one. */
+function groupInputs(inputs: ContactInput[]): Group[] {
+  const groups: Group[] = [];
+  const byExternal = new Map<string, Group>();
+  const byEmail = new Map<string, Group>();
+  inputs.forEach((input, index) => {
+    const x = input.externalId ?? undefined;
+    const e = input.email ?? undefined;
+    let group = x !== undefined ? byExternal.get(x) : undefined;
+    if (!group && e !== undefined) {
+      const candidate = byEmail.get(e);
+      if (candidate && (x === undefined || candidate.input.externalId == null)) group = candidate;
+    }
+    if (!group) {
+      group = { input: { ...input, properties: { ...input.properties } }, members: [index] };
+      groups.push(group);
+    } else {
+      group.members.push(index);
+      merge(group.input, input);
+    }
+    if (x !== undefined) byExternal.set(x, group);
+    if (e !== undefined) {
+      const owner = byEmail.get(e);
+      if (!owner) byEmail.set(e, group);
+      else if (owner !== group) {
+        // Same email, two different external ids: the first keeps the email.
+        group.input.email = undefined;
+        group.conflict = `the email ${e} belongs to another contact (external id ${owner.input.externalId})`;
+      }
+    }
+  });
+  return groups;
+}
+
+function merge(into: ContactInput, from: ContactInput): void {
+  for (const f of FIELDS) if (from[f] !== undefined) (into as Record<Field, unknown>)[f] = from[f];
+  if (from.properties) into.properties = { ...into.properties, ...from.properties };
+}
+
+async function matchExisting(tx: SqlSession, workspaceId: string, groups: Group[]): Promise<Map<Group, string | undefined>> {
+  const externalIds = groups.map((g) => g.input.externalId).filter((x): x is string => typeof x === 'string');
+  const emails = groups.map((g) => g.input.email).filter((x): x is string => typeof x === 'string');
+  const rows = await tx.query<{ id: string; email: string | null; external_id: string | null }>(
+    `select id, email, external_id from contacts
+     where workspace_id = $1 and (external_id = any($2::text[]) or email = any($3::text[]))`,
+    [workspaceId, externalIds, emails],
+  );
+  const byExternal = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r]));
+  const byEmail = new Map(rows.filter((r) => r.email !== null).map((r) => [r.email!, r]));
+  const out = new Map<Group, string | undefined>();
+  for (const g of groups) {
+    const x = g.input.externalId ?? undefined;
+    const e = g.input.email ?? undefined;
+    let match = x !== undefined ? byExternal.get(x) : undefined;
+    const emailOwner = e !== undefined ? byEmail.get(e) : undefined;
+    if (!match && emailOwner && (x === undefined || emailOwner.external_id === null)) match = emailOwner;
+    if (emailOwner && match && emailOwner.id !== match.id) {
+      g.input = { ...g.input, email: undefined };
+      g.conflict = `the email ${e} belongs to another contact`;
+    } else if (emailOwner && !match) {
+      // The email's owner has a different external id: a new contact, without that email.
+      g.input = { ...g.input, email: undefined };
+      g.conflict = `the email ${e} belongs to another contact (external id ${emailOwner.external_id})`;
+    }
+    out.set(g, match?.id);
+  }
+  return out;
+}
+
+const has = (v: unknown) => v !== undefined;
+
+async function updateContacts(tx: SqlSession, rows: { id: string; input: ContactInput }[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (i: ContactInput) => T) => rows.map((r) => f(r.input));
+  await tx.query(
+    `update contacts c set
+       email = n.email, external_id = n.external_id, phone = n.phone, first_name = n.first_name,
+       last_name = n.last_name, lifecycle_stage = n.lifecycle_stage, email_status = n.email_status,
+       properties = n.properties, updated_at = $1
+     from (
+       select c0.id,
+         case when u.has_email then u.email else c0.email end as email,
+         case when u.has_external_id then u.external_id else c0.external_id end as external_id,
+         case when u.has_phone then u.phone else c0.phone end as phone,
+         case when u.has_first_name then u.first_name else c0.first_name end as first_name,
+         case when u.has_last_name then u.last_name else c0.last_name end as last_name,
+         case when u.has_lifecycle_stage then u.lifecycle_stage else c0.lifecycle_stage end as lifecycle_stage,
+         coalesce(u.email_status, c0.email_status) as email_status,
+         jsonb_strip_nulls(c0.properties || u.props) as properties
+       from unnest($2::uuid[], $3::bool[], $4::text[], $5::bool[], $6::text[], $7::bool[], $8::text[], $9::bool[], $10::text[],
+                   $11::bool[], $12::text[], $13::bool[], $14::text[], $15::text[], $16::jsonb[])
+         as u(id, has_email, email, has_external_id, external_id, has_phone, phone, has_first_name, first_name,
+              has_last_name, last_name, has_lifecycle_stage, lifecycle_stage, email_status, props)
+       join contacts c0 on c0.id = u.id
+     ) n
+     where c.id = n.id
+       and (c.email, c.external_id, c.phone, c.first_name, c.last_name, c.lifecycle_stage, c.email_status, c.properties)
+           is distinct from (n.email, n.external_id, n.phone, n.first_name, n.last_name, n.lifecycle_stage, n.email_status, n.properties)`,
+    [
+      now,
+      rows.map((r) => r.id),
+      col((i) => has(i.email)),
+      col((i) => i.email ?? null),
+      col((i) => has(i.externalId)),
+      col((i) => i.externalId ?? null),
+      col((i) => has(i.phone)),
+      col((i) => i.phone ?? null),
+      col((i) => has(i.firstName)),
+      col((i) => i.firstName ?? null),
+      col((i) => has(i.lastName)),
+      col((i) => i.lastName ?? null),
+      col((i) => has(i.lifecycleStage)),
+      col((i) => i.lifecycleStage ?? null),
+      col((i) => i.emailStatus ?? null),
+      col((i) => JSON.stringify(i.properties ?? {})),
+    ],
+  );
+}
+
+/** Inserts new contacts; the id of each, or undefined where a concurrent writer got there first. */
+async function insertContacts(tx: SqlSession, workspaceId: string, groups: Group[], options: UpsertOptions): Promise<(string | undefined)[]> {
+  if (groups.length === 0) return [];
+  const col = <T>(f: (i: ContactInput) => T) => groups.map((g) => f(g.input));
+  const rows = await tx.query<{ id: string; email: string | null; external_id: string | null }>(
+    `insert into contacts (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage,
+                           email_status, properties, created_at, updated_at, import_id)
+     select $1, u.email, u.external_id, u.phone, u.first_name, u.last_name, u.lifecycle_stage,
+            coalesce(u.email_status, 'subscribed'), jsonb_strip_nulls(u.props), $2, $2, $3
+     from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
+       with ordinality as u(email, external_id, phone, first_name, last_name, lifecycle_stage, email_status, props, ord)
+     order by u.ord
+     on conflict do nothing
+     returning id, email, external_id`,
+    [
+      workspaceId,
+      options.now,
+      options.importId ?? null,
+      col((i) => i.email ?? null),
+      col((i) => i.externalId ?? null),
+      col((i) => i.phone ?? null),
+      col((i) => i.firstName ?? null),
+      col((i) => i.lastName ?? null),
+      col((i) => i.lifecycleStage ?? null),
+      col((i) => i.emailStatus ?? null),
+      col((i) => JSON.stringify(i.properties ?? {})),
+    ],
+  );
+  // RETURNING has no ordinality: pair rows back by their identity, then by position for
+  // contacts without email or external id (those never conflict, so all of them came back).
+  const returned = rows;
+  const byKey = new Map<string, string>();
+  const anonymous: string[] = [];
+  for (const r of returned) {
+    if (r.external_id !== null) byKey.set(`x:${r.external_id}`, r.id);
+    else if (r.email !== null) byKey.set(`e:${r.email}`, r.id);
+    else anonymous.push(r.id);
+  }
+  return groups.map((g) => {
+    const x = g.input.externalId;
+    const e = g.input.email;
+    if (x != null) return byKey.get(`x:${x}`);
+    if (e != null) return byKey.get(`e:${e}`);
+    return anonymous.shift();
+  });
+}

@@ -1,0 +1,53 @@
+import { bigint, customType, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { idColumn, ts } from '../db/columns.ts';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+export type ImportKind = 'contacts' | 'orders';
+export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'completed' | 'failed' | 'undoing' | 'undone';
+
+export const imports = pgTable('imports', {
+  id: idColumn(),
+  workspaceId: uuid('workspace_id').notNull(),
+  kind: text('kind').$type<ImportKind>().notNull(),
+  status: text('status').$type<ImportStatus>().notNull(),
+  fileName: text('file_name').notNull(),
+  fileSize: bigint('file_size', { mode: 'number' }).notNull().default(0),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  totalRows: integer('total_rows'),
+  processedRows: integer('processed_rows').notNull().default(0),
+  createdCount: integer('created_count').notNull().default(0),
+  updatedCount: integer('updated_count').notNull().default(0),
+  mergedCount: integer('merged_count').notNull().default(0),
+  skippedCount: integer('skipped_count').notNull().default(0),
+  stats: jsonb('stats').$type<Record<string, number>>().notNull().default({}),
+  error: text('error'),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+  undoneAt: ts('undone_at'),
+});
+
+export const importChunks = pgTable(
+  'import_chunks',
+  {
+    importId: uuid('import_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    importId: uuid('import_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    reason: text('reason').notNull(),
+    raw: text('raw'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.rowNumber, t.reason] })],
+);
