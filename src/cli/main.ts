@@ -3,6 +3,8 @@ import { loadConfig } from '../config.ts';
 import { DataDirBusyError } from '../db/datadir.ts';
 import { registerAccountCommands } from './accounts.ts';
 import { registerServerCommands } from './server.ts';
+import { registerDemoCommands } from './demo.ts';
+import { registerImportCommands } from './import.ts';
 
 export class CliError extends Error {}
 
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   registerServerCommands(program);
   registerAccountCommands(program);
+  registerImportCommands(program);
+  registerDemoCommands(program);
   return program;
 }
 

@@ -1,6 +1,8 @@
 import { deleteExpiredAuthData } from '../accounts/accounts.ts';
 import type { AppContext } from '../server/context.ts';
 import type { JobRunner } from './runner.ts';
+import { defineDemoJobs } from '../demo/jobs.ts';
+import { defineImportJobs } from '../imports/jobs.ts';
 
 /** Every kind of background job Rapport has. Each domain adds its own here. */
 export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext> {
@@ -12,5 +14,7 @@ export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext>
       await deleteExpiredAuthData(ctx);
     },
   });
+  defineImportJobs(runner);
+  defineDemoJobs(runner);
   return runner;
 }

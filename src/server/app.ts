@@ -9,6 +9,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import { accountRoutes } from '../accounts/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
+import { contactRoutes } from '../contacts/routes.ts';
+import { demoRoutes } from '../demo/routes.ts';
+import { trackingRoutes } from '../events/routes.ts';
+import { importRoutes } from '../imports/routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Role } from '../workspaces/roles.ts';
@@ -115,9 +119,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     async (api) => {
       await api.register(accountRoutes(ctx));
       await api.register(workspaceRoutes(ctx));
+      await api.register(contactRoutes(ctx));
+      await api.register(importRoutes(ctx));
+      await api.register(demoRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  // Segment's HTTP Tracking API lives at /v1 so that Segment's own SDKs work unchanged.
+  await app.register(trackingRoutes(ctx), { prefix: '/v1' });
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const serveWeb = webDist !== false && existsSync(webDist + 'index.html');
