@@ -1,0 +1,107 @@
+// Request and response shapes of the import API, shared by the server and the web app.
+import { z } from 'zod';
+import { dateTime } from '../shared/schemas.ts';
+
+export const IMPORT_KINDS = ['contacts', 'orders'] as const;
+export const IMPORT_STATUSES = ['uploaded', 'queued', 'running', 'completed', 'failed', 'undoing', 'undone'] as const;
+
+/**
+ * Where a column goes. Contacts: a built-in field ('email', 'external_id', 'phone',
+ * 'first_name', 'last_name', 'lifecycle_stage', 'email_status'), an existing property
+ * ('properties.<key>'), a new property (listed in `newProperties`), or 'ignore'.
+ * Orders: 'order_id', 'customer_email', 'customer_id', 'ordered_at', 'quantity',
+ * 'unit_price', 'line_total', 'order_total', 'currency', 'sku', 'product_name', or 'ignore'.
+ */
+export const columnTarget = z.string().min(1).max(100);
+
+export const ORDER_TARGETS = [
+  'order_id',
+  'customer_email',
+  'customer_id',
+  'ordered_at',
+  'quantity',
+  'unit_price',
+  'line_total',
+  'order_total',
+  'currency',
+  'sku',
+  'product_name',
+  'ignore',
+] as const;
+
+export const filePreview = z.object({
+  format: z.enum(['csv', 'xlsx']),
+  /** Detected text encoding (CSV only), e.g. "UTF-8", "UTF-16LE", "windows-1252", "Shift_JIS". */
+  encoding: z.string().nullable(),
+  /** Detected delimiter (CSV only): ",", ";", "\t" or "|". */
+  delimiter: z.string().nullable(),
+  /** Whether the first row looks like column names. */
+  hasHeader: z.boolean(),
+  /** Column names (or "Column 1", "Column 2"… without a header row). */
+  columns: z.array(z.string()),
+  /** The first rows as text, for the mapping screen. */
+  sampleRows: z.array(z.array(z.string())),
+  /** The mapping suggested from the column names and sample values: column index → target. */
+  suggestedMapping: z.array(columnTarget),
+  /** For columns suggested as new properties: key, label and inferred type. */
+  suggestedProperties: z.array(
+    z.object({ column: z.number().int(), key: z.string(), label: z.string(), type: z.enum(['string', 'number', 'boolean', 'date', 'enum']) }),
+  ),
+});
+export type FilePreview = z.infer<typeof filePreview>;
+
+export const newProperty = z.object({
+  /** The column it comes from. */
+  column: z.number().int().min(0),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores, starting with a letter'),
+  label: z.string().trim().min(1).max(100),
+  type: z.enum(['string', 'number', 'boolean', 'date', 'enum']),
+  /** Enum options; when empty, the distinct values found in the file become the options. */
+  options: z.array(z.string()).default([]),
+});
+
+export const startImportBody = z.object({
+  /** One target per column, in column order (see `columnTarget`). */
+  mapping: z.array(columnTarget),
+  newProperties: z.array(newProperty).default([]),
+  /** Override what was detected. */
+  hasHeader: z.boolean().optional(),
+  delimiter: z.string().max(1).optional(),
+  encoding: z.string().max(40).optional(),
+  /** Contacts: email status for contacts the import creates (default: subscribed). */
+  emailStatus: z.enum(['subscribed', 'not_subscribed', 'unsubscribed']).optional(),
+  /** Contacts: whether rows matching an existing contact update it (default true) or are skipped. */
+  updateExisting: z.boolean().default(true),
+  /** Orders: currency when the file has no currency column (ISO 4217, e.g. "GBP"). */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code like GBP')
+    .optional(),
+});
+export type StartImportBody = z.input<typeof startImportBody>;
+
+export const importInfo = z.object({
+  id: z.uuid(),
+  kind: z.enum(IMPORT_KINDS),
+  status: z.enum(IMPORT_STATUSES),
+  fileName: z.string(),
+  fileSize: z.number(),
+  totalRows: z.number().nullable(),
+  processedRows: z.number(),
+  createdCount: z.number(),
+  updatedCount: z.number(),
+  /** Rows that named a contact already named by an earlier row of the same file. */
+  mergedCount: z.number(),
+  skippedCount: z.number(),
+  /** Orders: lineItems, purchases, refunds, rowsWithoutCustomer, customers. */
+  stats: z.record(z.string(), z.number()),
+  error: z.string().nullable(),
+  preview: filePreview.nullable(),
+  createdAt: dateTime,
+  startedAt: dateTime.nullable(),
+  finishedAt: dateTime.nullable(),
+  undoneAt: dateTime.nullable(),
+});
+export type ImportInfo = z.infer<typeof importInfo>;
+
+export const importError = z.object({ rowNumber: z.number(), reason: z.string(), raw: z.string().nullable() });
