@@ -1,15 +1,18 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { z } from 'zod';
-
 export type Normalized<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const emailCheck = z.email();
+/**
+ * Deliberately permissive (RFC 5321/6531 shapes, not one provider's rules): internationalized
+ * local parts (名無し@host.invalid) and single-label domains (contact1@invalid, as address
+ * books export them) are addresses a person expects to keep.
+ */
+const EMAIL = /^(?!\.)(?!.*\.\.)[^\s@"(),:;<>[\\\]]{1,64}(?<!\.)@(?=.{1,253}$)[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)*$/u;
 
 /** Trimmed, lower-cased and checked; `undefined` for blank input. */
 export function normalizeEmail(raw: string | null | undefined): Normalized<string | undefined> {
   const value = raw?.trim().replace(/^mailto:/i, '').toLowerCase();
   if (!value) return { ok: true, value: undefined };
-  if (value.length > 254 || !emailCheck.safeParse(value).success) return { ok: false, reason: `"${raw}" is not an email address` };
+  if (value.length > 254 || !EMAIL.test(value)) return { ok: false, reason: `"${raw}" is not an email address` };
   return { ok: true, value };
 }
 

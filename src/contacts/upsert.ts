@@ -20,10 +20,13 @@ export interface ContactInput {
 }
 
 export interface UpsertResult {
+  /** Empty when the input was skipped. */
   id: string;
   created: boolean;
   /** Set when part of the input could not be applied (an email owned by someone else). */
   conflict?: string;
+  /** Not written: a conflict with `conflicts: 'skip'`, or an existing contact with `updateExisting: false`. */
+  skipped?: boolean;
 }
 
 export interface UpsertOptions {
@@ -31,6 +34,16 @@ export interface UpsertOptions {
   /** Who writes, recorded with every change: 'api', 'tracking', 'import', 'web'. */
   source: string;
   importId?: string;
+  /**
+   * An email that belongs to another contact: write the rest without it ('drop-email',
+   * what the tracking API wants), or write nothing ('skip', what an import wants: the row
+   * is reported instead).
+   */
+  conflicts?: 'drop-email' | 'skip';
+  /** false: inputs that match an existing contact are skipped, not applied. */
+  updateExisting?: boolean;
+  /** Email status of contacts created (not of those updated); default 'subscribed'. */
+  defaultEmailStatus?: EmailStatus;
 }
 
 const FIELDS = ['email', 'externalId', 'phone', 'firstName', 'lastName', 'lifecycleStage', 'emailStatus'] as const;
@@ -67,8 +80,12 @@ export async function upsertContacts(
   for (let round = 0; pending.length > 0; round++) {
     if (round === 5) throw new Error('Could not write contacts: they keep being changed concurrently.');
     const matched = await matchExisting(tx, workspaceId, pending);
-    const updates = pending.filter((g) => matched.get(g));
-    const inserts = pending.filter((g) => !matched.get(g));
+    const skip = (g: Group) => (options.conflicts === 'skip' && g.conflict !== undefined) || (options.updateExisting === false && matched.get(g) !== undefined);
+    for (const g of pending.filter(skip)) {
+      for (const i of g.members) results[i] = { id: matched.get(g) ?? '', created: false, skipped: true, ...(g.conflict ? { conflict: g.conflict } : {}) };
+    }
+    const updates = pending.filter((g) => matched.get(g) && !skip(g));
+    const inserts = pending.filter((g) => !matched.get(g) && !skip(g));
     await updateContacts(tx, updates.map((g) => ({ id: matched.get(g)!, input: g.input })), options.now);
     for (const g of updates) for (const i of g.members) results[i] = { id: matched.get(g)!, created: false, ...(g.conflict ? { conflict: g.conflict } : {}) };
     const created = await insertContacts(tx, workspaceId, inserts, options);
@@ -209,7 +226,7 @@ async function insertContacts(tx: SqlSession, workspaceId: string, groups: Group
     `insert into contacts (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage,
                            email_status, properties, created_at, updated_at, import_id)
      select $1, u.email, u.external_id, u.phone, u.first_name, u.last_name, u.lifecycle_stage,
-            coalesce(u.email_status, 'subscribed'), jsonb_strip_nulls(u.props), $2, $2, $3
+            coalesce(u.email_status, $12), jsonb_strip_nulls(u.props), $2, $2, $3
      from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
        with ordinality as u(email, external_id, phone, first_name, last_name, lifecycle_stage, email_status, props, ord)
      order by u.ord
@@ -227,6 +244,7 @@ async function insertContacts(tx: SqlSession, workspaceId: string, groups: Group
       col((i) => i.lifecycleStage ?? null),
       col((i) => i.emailStatus ?? null),
       col((i) => JSON.stringify(i.properties ?? {})),
+      options.defaultEmailStatus ?? 'subscribed',
     ],
   );
   // RETURNING has no ordinality: pair rows back by their identity, then by position for

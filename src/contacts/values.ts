@@ -19,7 +19,7 @@ const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'off', 'nein', 'non', ''])
  * "05/03/2024" (day first unless the day cannot be) and spreadsheet serial numbers.
  * `null` / blank means "no value".
  */
-export function coerceValue(def: PropertyDefinition, raw: unknown): Normalized<PropertyValue | null> {
+export function coerceValue(def: PropertyDefinition, raw: unknown, options: { dateOrder?: DateOrder } = {}): Normalized<PropertyValue | null> {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { ok: true, value: null };
   switch (def.type) {
     case 'string': {
@@ -39,7 +39,7 @@ export function coerceValue(def: PropertyDefinition, raw: unknown): Normalized<P
       return fail(def, raw, 'yes or no');
     }
     case 'date': {
-      const d = raw instanceof Date ? raw : typeof raw === 'number' ? fromSerial(raw) : typeof raw === 'string' ? parseDate(raw) : undefined;
+      const d = raw instanceof Date ? raw : typeof raw === 'number' ? fromSerial(raw) : typeof raw === 'string' ? parseDate(raw, options.dateOrder) : undefined;
       if (!d || Number.isNaN(d.getTime())) return fail(def, raw, 'a date');
       return { ok: true, value: formatDate(d) };
     }
@@ -71,8 +71,15 @@ export function parseNumber(text: string): number {
   return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : NaN;
 }
 
-/** Day or date-time: "2024-03-05", "2024-03-05T14:00:00Z", "05/03/2024", "3/25/2024", "5.3.2024". */
-export function parseDate(text: string): Date | undefined {
+/** Which comes first in "05/03/2024": the day (most of the world) or the month (US). */
+export type DateOrder = 'dmy' | 'mdy';
+
+/**
+ * Day or date-time: "2024-03-05", "2024-03-05T14:00:00Z", "05/03/2024", "3/25/2024",
+ * "5.3.2024 14:30". Slashed dates are read in `order` (default day first), except where
+ * only the other order makes a date.
+ */
+export function parseDate(text: string, order: DateOrder = 'dmy'): Date | undefined {
   const s = text.trim();
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
   if (iso) {
@@ -83,15 +90,31 @@ export function parseDate(text: string): Date | undefined {
   }
   const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
   if (dmy) {
-    let [a, b] = [+dmy[1]!, +dmy[2]!];
+    let [a, b] = order === 'dmy' ? [+dmy[1]!, +dmy[2]!] : [+dmy[2]!, +dmy[1]!];
     let year = +dmy[3]!;
     if (year < 100) year += year < 70 ? 2000 : 1900;
-    // Day first (most of the world) unless that cannot be a date and month first can (US).
+    // The other order when only it makes a date ("25/3" read month first).
     if (b > 12 && a <= 12) [a, b] = [b, a];
     const day = utc(year, b, a, +(dmy[4] ?? 0), +(dmy[5] ?? 0), +(dmy[6] ?? 0));
     return day;
   }
   return undefined;
+}
+
+/**
+ * The order of slashed dates in a column: month first if some value can only be read
+ * that way ("3/25/2024") and none only the other way; day first otherwise.
+ */
+export function detectDateOrder(values: Iterable<string>): DateOrder {
+  let dayFirstOnly = false;
+  let monthFirstOnly = false;
+  for (const v of values) {
+    const m = /^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}/.exec(v.trim());
+    if (!m) continue;
+    if (+m[1]! > 12 && +m[2]! <= 12) dayFirstOnly = true;
+    if (+m[2]! > 12 && +m[1]! <= 12) monthFirstOnly = true;
+  }
+  return monthFirstOnly && !dayFirstOnly ? 'mdy' : 'dmy';
 }
 
 function utc(y: number, m: number, d: number, hh = 0, mm = 0, ss = 0): Date | undefined {

@@ -10,7 +10,9 @@ export const IMPORT_STATUSES = ['uploaded', 'queued', 'running', 'completed', 'f
  * 'first_name', 'last_name', 'lifecycle_stage', 'email_status'), an existing property
  * ('properties.<key>'), a new property (listed in `newProperties`), or 'ignore'.
  * Orders: 'order_id', 'customer_email', 'customer_id', 'ordered_at', 'quantity',
- * 'unit_price', 'line_total', 'order_total', 'currency', 'sku', 'product_name', or 'ignore'.
+ * 'unit_price', 'line_total', 'order_total', 'currency', 'sku', 'product_name',
+ * 'customer_country' (kept as the contact property `country`), or 'ignore'. Contacts may
+ * also use 'name' (a full name, split into first and last name where those are not given).
  */
 export const columnTarget = z.string().min(1).max(100);
 
@@ -26,6 +28,7 @@ export const ORDER_TARGETS = [
   'currency',
   'sku',
   'product_name',
+  'customer_country',
   'ignore',
 ] as const;
 

@@ -1,0 +1,176 @@
+import iconv from 'iconv-lite';
+import jschardet from 'jschardet';
+
+export type FileFormat = 'csv' | 'xlsx';
+
+/** XLSX files are ZIP archives: they start with "PK\x03\x04". */
+export function detectFormat(head: Buffer, fileName = ''): FileFormat {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
+  if (/\.xlsx$/i.test(fileName) && head.length === 0) return 'xlsx';
+  return 'csv';
+}
+
+// What jschardet calls an encoding, as iconv-lite knows it.
+const ALIASES: Record<string, string> = {
+  ascii: 'UTF-8',
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+  cp932: 'Shift_JIS',
+  shift_jis: 'Shift_JIS',
+  'euc-jp': 'EUC-JP',
+  'iso-2022-jp': 'ISO-2022-JP',
+  gb2312: 'GB18030',
+  gb18030: 'GB18030',
+  big5: 'Big5',
+  'euc-kr': 'EUC-KR',
+  'euc-tw': 'Big5',
+  'windows-1252': 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+  'iso-8859-15': 'windows-1252',
+  'windows-1250': 'windows-1250',
+  'iso-8859-2': 'windows-1250',
+  'windows-1251': 'windows-1251',
+  'iso-8859-5': 'windows-1251',
+  'koi8-r': 'KOI8-R',
+  'maccyrillic': 'windows-1251',
+  'ibm866': 'cp866',
+  'windows-1253': 'windows-1253',
+  'iso-8859-7': 'windows-1253',
+  'windows-1255': 'windows-1255',
+  'iso-8859-8': 'windows-1255',
+  'tis-620': 'windows-874',
+};
+
+/** The encoding iconv-lite should decode with (Shift_JIS is decoded as its superset CP932). */
+export function decoderName(encoding: string): string {
+  if (encoding === 'Shift_JIS') return 'cp932';
+  return encoding;
+}
+
+export function isSupportedEncoding(encoding: string): boolean {
+  return iconv.encodingExists(decoderName(encoding));
+}
+
+/**
+ * The text encoding of a file from its first bytes: a byte-order mark decides; then UTF-16
+ * without one (every other byte zero); then valid UTF-8; then a statistical guess
+ * (jschardet) among legacy encodings, defaulting to Windows-1252 (what Excel writes on
+ * Western Windows).
+ */
+export function detectEncoding(head: Buffer): string {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'UTF-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
+  const sample = head.subarray(0, 4096);
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenZeros++ : oddZeros++;
+  const half = sample.length / 2;
+  if (half > 0 && oddZeros / half > 0.3 && evenZeros / half < 0.05) return 'UTF-16LE';
+  if (half > 0 && evenZeros / half > 0.3 && oddZeros / half < 0.05) return 'UTF-16BE';
+  if (isValidUtf8(head)) return 'UTF-8';
+  const guess = jschardet.detect(head, { minimumThreshold: 0 });
+  const name = ALIASES[String(guess.encoding ?? '').toLowerCase()];
+  return name && isSupportedEncoding(name) ? name : 'windows-1252';
+}
+
+function isValidUtf8(buf: Buffer): boolean {
+  // A multi-byte character may be cut at the end of the sample: ignore an incomplete tail.
+  let end = buf.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const b = buf[end - back]!;
+    if ((b & 0xc0) === 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      if (back < need) end -= back;
+      break;
+    }
+    if ((b & 0x80) === 0) break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/**
+ * The delimiter that splits the first lines most consistently: for each candidate, the
+ * most common number of fields per line (outside quotes), weighted by how many lines
+ * agree. Ties go to the comma.
+ */
+export function detectDelimiter(text: string): string {
+  const lines = splitLogicalLines(text).slice(0, 50).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return ',';
+  let best: { delimiter: string; score: number } = { delimiter: ',', score: 0 };
+  for (const d of DELIMITERS) {
+    const counts = lines.map((l) => countOutsideQuotes(l, d));
+    const freq = new Map<number, number>();
+    for (const c of counts) if (c > 0) freq.set(c, (freq.get(c) ?? 0) + 1);
+    let modeCount = 0;
+    let agreeing = 0;
+    for (const [c, n] of freq) if (n > agreeing || (n === agreeing && c > modeCount)) [modeCount, agreeing] = [c, n];
+    const score = (agreeing / lines.length) * Math.log2(1 + modeCount);
+    if (score > best.score) best = { delimiter: d, score };
+  }
+  return best.delimiter;
+}
+
+function countOutsideQuotes(line: string, d: string): number {
+  let inQuotes = false;
+  let n = 0;
+  for (const ch of line) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (ch === d && !inQuotes) n++;
+  }
+  return n;
+}
+
+/** Lines, keeping quoted line breaks inside their line. */
+function splitLogicalLines(text: string): string[] {
+  const out: string[] = [];
+  let inQuotes = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') inQuotes = !inQuotes;
+    else if ((ch === '\n' || ch === '\r') && !inQuotes) {
+      out.push(text.slice(start, i));
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      start = i + 1;
+    }
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+const EMAIL_LIKE = /^[^\s@,;]+@[^\s@,;]+$/;
+const NUMBER_LIKE = /^[-+]?[\d.,\s]+$/;
+const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/;
+
+/**
+ * Whether the first row names the columns: not when it holds values that look like data
+ * (an email, a number, a date) or when it has a different number of fields than the rows
+ * after it.
+ */
+export function detectHeader(rows: string[][]): boolean {
+  const [first, ...rest] = rows;
+  if (!first) return false;
+  const nonEmpty = first.filter((c) => c.trim() !== '');
+  if (nonEmpty.length === 0) return false;
+  if (nonEmpty.some((c) => EMAIL_LIKE.test(c.trim()) || NUMBER_LIKE.test(c.trim()) || DATE_LIKE.test(c.trim()))) return false;
+  if (rest.length > 0) {
+    const counts = rest.map((r) => lastNonEmpty(r));
+    const widest = Math.max(...counts);
+    if (lastNonEmpty(first) < Math.min(widest, 2)) return false;
+  }
+  return true;
+}
+
+export function lastNonEmpty(row: string[]): number {
+  for (let i = row.length - 1; i >= 0; i--) if (row[i]!.trim() !== '') return i + 1;
+  return 0;
+}

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import type { AppContext } from '../server/context.ts';
+
+/** Uploads are stored in the database in chunks of this size, so any worker can read them. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Stores an upload; returns its size in bytes. Stops with `tooLarge` past `maxBytes`. */
+export async function saveFile(
+  ctx: AppContext,
+  workspaceId: string,
+  importId: string,
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  maxBytes: number,
+): Promise<{ size: number; tooLarge: boolean }> {
+  let size = 0;
+  let seq = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pendingBytes === 0) return;
+    await ctx.db.query('insert into import_chunks (import_id, workspace_id, seq, data) values ($1, $2, $3, $4)', [
+      importId,
+      workspaceId,
+      seq++,
+      Buffer.concat(pending, pendingBytes),
+    ]);
+    pending = [];
+    pendingBytes = 0;
+  };
+  for await (const piece of source) {
+    const buf = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    size += buf.length;
+    if (size > maxBytes) return { size, tooLarge: true };
+    pending.push(buf);
+    pendingBytes += buf.length;
+    if (pendingBytes >= CHUNK_BYTES) await flush();
+  }
+  await flush();
+  return { size, tooLarge: false };
+}
+
+/** The stored file as a stream, read chunk by chunk (never the whole file in memory). */
+export function openFile(ctx: AppContext, importId: string): Readable {
+  async function* chunks() {
+    for (let seq = 0; ; seq++) {
+      const [row] = await ctx.db.query<{ data: Uint8Array }>('select data from import_chunks where import_id = $1 and seq = $2', [importId, seq]);
+      if (!row) return;
+      yield Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** The first bytes of the stored file, for detection and the preview. */
+export async function readHead(ctx: AppContext, importId: string, bytes: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of openFile(ctx, importId)) {
+    parts.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    if (total >= bytes) break;
+  }
+  return Buffer.concat(parts).subarray(0, bytes);
+}
+
+export async function deleteFile(ctx: AppContext, importId: string): Promise<void> {
+  await ctx.db.query('delete from import_chunks where import_id = $1', [importId]);
+}
