@@ -28,7 +28,7 @@ export function normalizePhone(raw: string | null | undefined, defaultCountry?: 
     value.startsWith('00') ? `+${value.slice(2)}` : value,
     international ? undefined : ((defaultCountry ?? undefined) as CountryCode | undefined),
   );
-  if (!parsed || !parsed.isPossible()) {
+  if (!parsed || !parsed.isValid()) {
     const hint = !international && !defaultCountry ? ' (write it with its country code, like +44…, or set the workspace’s default country)' : '';
     return { ok: false, reason: `"${raw}" is not a phone number${hint}` };
   }

@@ -1,0 +1,192 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { listDefinitions } from '../contacts/properties.ts';
+import { CONTACT_FIELDS } from '../contacts/fields.ts';
+import type { AppContext } from '../server/context.ts';
+import { AppError, badRequest, conflict, type FieldIssue, notFound } from '../server/errors.ts';
+import { type FilePreview, type ImportInfo, ORDER_TARGETS, type startImportBody } from './contract.ts';
+import type { z } from 'zod';
+import { buildPreview } from './preview.ts';
+import { type ImportKind, imports } from './schema.ts';
+import { deleteFile, saveFile } from './storage.ts';
+
+/** What an import remembers between the upload, the start and the job. */
+export interface ImportSettings {
+  preview?: FilePreview;
+  mapping?: string[];
+  newProperties?: z.output<typeof startImportBody>['newProperties'];
+  options?: { emailStatus?: 'subscribed' | 'not_subscribed' | 'unsubscribed'; updateExisting: boolean; currency?: string };
+  /** The last file row whose batch committed: a restarted job goes on after it. */
+  lastRow?: number;
+}
+
+export type ImportRecord = typeof imports.$inferSelect;
+
+export const MAX_IMPORT_BYTES = Number(process.env.RAPPORT_MAX_IMPORT_BYTES ?? 1024 * 1024 * 1024);
+
+export function toInfo(row: ImportRecord): ImportInfo {
+  const settings = row.settings as ImportSettings;
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    fileName: row.fileName,
+    fileSize: row.fileSize,
+    totalRows: row.totalRows,
+    processedRows: row.processedRows,
+    createdCount: row.createdCount,
+    updatedCount: row.updatedCount,
+    mergedCount: row.mergedCount,
+    skippedCount: row.skippedCount,
+    stats: row.stats,
+    error: row.error,
+    preview: settings.preview ?? null,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    undoneAt: row.undoneAt,
+  };
+}
+
+/** Stores an uploaded file and reads its preview; the import waits for its mapping. */
+export async function createImport(
+  ctx: AppContext,
+  workspaceId: string,
+  createdBy: string | null,
+  kind: ImportKind,
+  fileName: string,
+  content: AsyncIterable<Buffer | Uint8Array | string>,
+): Promise<ImportRecord> {
+  const [row] = await ctx.db.orm
+    .insert(imports)
+    .values({ workspaceId, kind, status: 'uploaded', fileName: fileName.slice(0, 255) || 'upload', createdBy, createdAt: ctx.clock.now() })
+    .returning();
+  const id = row!.id;
+  try {
+    const { size, tooLarge } = await saveFile(ctx, workspaceId, id, content, MAX_IMPORT_BYTES);
+    if (tooLarge) throw new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB.`);
+    if (size === 0) throw badRequest('The file is empty.', [{ path: 'body.file', message: 'is empty' }]);
+    const preview = await buildPreview(ctx, workspaceId, id, kind, fileName);
+    if (preview.columns.length === 0 || (preview.sampleRows.length === 0 && !preview.hasHeader)) {
+      throw badRequest('No rows were found in the file.', [{ path: 'body.file', message: 'has no rows' }]);
+    }
+    const [updated] = await ctx.db.orm.update(imports).set({ fileSize: size, settings: { preview } }).where(eq(imports.id, id)).returning();
+    return updated!;
+  } catch (err) {
+    await ctx.db.orm.delete(imports).where(eq(imports.id, id));
+    throw err;
+  }
+}
+
+export async function getImport(ctx: AppContext, workspaceId: string, id: string): Promise<ImportRecord> {
+  const [row] = await ctx.db.orm.select().from(imports).where(and(eq(imports.id, id), eq(imports.workspaceId, workspaceId)));
+  if (!row) throw notFound('The import');
+  return row;
+}
+
+export async function listImports(ctx: AppContext, workspaceId: string, limit = 50): Promise<ImportRecord[]> {
+  return ctx.db.orm.select().from(imports).where(eq(imports.workspaceId, workspaceId)).orderBy(desc(imports.createdAt)).limit(limit);
+}
+
+/** Checks the mapping against the file and the workspace's properties, then queues the job. */
+export async function startImport(ctx: AppContext, workspaceId: string, id: string, body: z.output<typeof startImportBody>): Promise<ImportRecord> {
+  const row = await getImport(ctx, workspaceId, id);
+  if (row.status !== 'uploaded') throw conflict(`This import is ${row.status}; it can be started once.`);
+  let settings = row.settings as ImportSettings;
+  if (body.delimiter !== undefined || body.encoding !== undefined || body.hasHeader !== undefined) {
+    const preview = await buildPreview(ctx, workspaceId, id, row.kind, row.fileName, {
+      delimiter: body.delimiter,
+      encoding: body.encoding,
+      hasHeader: body.hasHeader,
+    });
+    settings = { ...settings, preview };
+  }
+  const preview = settings.preview!;
+  const issues = await checkMapping(ctx, workspaceId, row.kind, preview, body);
+  if (issues.length > 0) throw badRequest('The mapping does not fit the file.', issues);
+  const next: ImportSettings = {
+    preview,
+    mapping: body.mapping,
+    newProperties: body.newProperties,
+    options: { emailStatus: body.emailStatus, updateExisting: body.updateExisting, currency: body.currency },
+  };
+  const [updated] = await ctx.db.orm
+    .update(imports)
+    .set({ status: 'queued', settings: next as Record<string, unknown> })
+    .where(and(eq(imports.id, id), eq(imports.status, 'uploaded')))
+    .returning();
+  if (!updated) throw conflict('This import has already been started.');
+  await ctx.jobs.send('imports.run', { importId: id });
+  return updated;
+}
+
+async function checkMapping(
+  ctx: AppContext,
+  workspaceId: string,
+  kind: ImportKind,
+  preview: FilePreview,
+  body: z.output<typeof startImportBody>,
+): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  if (body.mapping.length !== preview.columns.length) {
+    issues.push({ path: 'body.mapping', message: `must have one target per column: the file has ${preview.columns.length} columns` });
+    return issues;
+  }
+  const seen = new Map<string, number>();
+  if (kind === 'contacts') {
+    const defs = new Set((await listDefinitions(ctx, workspaceId)).map((d) => d.key));
+    const created = new Set(body.newProperties.map((p) => p.key));
+    body.newProperties.forEach((p, i) => {
+      if (defs.has(p.key)) issues.push({ path: `body.newProperties.${i}.key`, message: `"${p.key}" exists already; map the column to it instead` });
+      if (p.key in CONTACT_FIELDS) issues.push({ path: `body.newProperties.${i}.key`, message: `"${p.key}" is a built-in field` });
+      if (p.column >= preview.columns.length) issues.push({ path: `body.newProperties.${i}.column`, message: 'is not a column of the file' });
+    });
+    body.mapping.forEach((target, i) => {
+      const builtIn = target in CONTACT_FIELDS || target === 'name';
+      const property = target.startsWith('properties.') && (defs.has(target.slice(11)) || created.has(target.slice(11)));
+      if (target !== 'ignore' && !builtIn && !property) {
+        issues.push({ path: `body.mapping.${i}`, message: `"${target}" is not a field or property; define the property or list it in newProperties` });
+      }
+      if (target !== 'ignore' && seen.has(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
+      seen.set(target, i);
+    });
+  } else {
+    body.mapping.forEach((target, i) => {
+      if (!(ORDER_TARGETS as readonly string[]).includes(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is not an order field (${ORDER_TARGETS.join(', ')})` });
+      else if (target !== 'ignore' && seen.has(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
+      seen.set(target, i);
+    });
+    const has = (t: string) => body.mapping.includes(t);
+    if (!has('order_id')) issues.push({ path: 'body.mapping', message: 'needs a column for order_id' });
+    if (!has('customer_email') && !has('customer_id')) issues.push({ path: 'body.mapping', message: 'needs a column for customer_email or customer_id' });
+    if (!has('ordered_at')) issues.push({ path: 'body.mapping', message: 'needs a column for ordered_at (the order date)' });
+    if (!has('order_total') && !has('line_total') && !has('unit_price')) {
+      issues.push({ path: 'body.mapping', message: 'needs a column for the amount: order_total, line_total, or unit_price (with quantity)' });
+    }
+    if (!has('currency') && !body.currency) issues.push({ path: 'body.currency', message: 'is required when the file has no currency column' });
+  }
+  return issues;
+}
+
+/** Discards an upload that was not started. */
+export async function discardImport(ctx: AppContext, workspaceId: string, id: string): Promise<void> {
+  const row = await getImport(ctx, workspaceId, id);
+  if (row.status !== 'uploaded') throw conflict(`This import is ${row.status}; undo it instead of deleting it.`);
+  await deleteFile(ctx, id);
+  await ctx.db.orm.delete(imports).where(eq(imports.id, id));
+}
+
+/** Queues the undo of a finished import. */
+export async function requestUndo(ctx: AppContext, workspaceId: string, id: string): Promise<ImportRecord> {
+  const row = await getImport(ctx, workspaceId, id);
+  if (row.status !== 'completed' && row.status !== 'failed') {
+    throw conflict(row.status === 'undone' || row.status === 'undoing' ? 'This import has already been undone.' : `This import is ${row.status}; wait until it finishes.`);
+  }
+  const [updated] = await ctx.db.orm
+    .update(imports)
+    .set({ status: 'undoing' })
+    .where(and(eq(imports.id, id), eq(imports.status, row.status)))
+    .returning();
+  if (!updated) throw conflict('This import changed meanwhile; reload it.');
+  await ctx.jobs.send('imports.undo', { importId: id });
+  return updated;
+}

@@ -1,0 +1,73 @@
+import iconv from 'iconv-lite';
+import { listDefinitions } from '../contacts/properties.ts';
+import type { AppContext } from '../server/context.ts';
+import type { FilePreview } from './contract.ts';
+import { decoderName, detectDelimiter, detectEncoding, detectFormat, detectHeader, isSupportedEncoding, lastNonEmpty } from './detect.ts';
+import { suggestMapping } from './mapping.ts';
+import { type FileRow, readRows } from './reader.ts';
+import type { ImportKind } from './schema.ts';
+import { openFile, readHead } from './storage.ts';
+
+const HEAD_BYTES = 256 * 1024;
+const SAMPLE_ROWS = 200;
+
+export interface ReadOverrides {
+  encoding?: string;
+  delimiter?: string;
+  hasHeader?: boolean;
+}
+
+/**
+ * What the mapping screen shows: the detected format, encoding, delimiter and header, the
+ * columns, the first rows, and a suggested mapping.
+ */
+export async function buildPreview(
+  ctx: AppContext,
+  workspaceId: string,
+  importId: string,
+  kind: ImportKind,
+  fileName: string,
+  overrides: ReadOverrides = {},
+): Promise<FilePreview> {
+  const head = await readHead(ctx, importId, HEAD_BYTES);
+  const format = detectFormat(head, fileName);
+  let encoding: string | null = null;
+  let delimiter: string | null = null;
+  if (format === 'csv') {
+    encoding = overrides.encoding && isSupportedEncoding(overrides.encoding) ? overrides.encoding : detectEncoding(head);
+    // Detect on whole lines only: the head may end in the middle of one.
+    const text = iconv.decode(head, decoderName(encoding));
+    const nl = text.lastIndexOf('\n');
+    const cut = head.length < HEAD_BYTES || nl <= 0 ? text : text.slice(0, nl);
+    delimiter = overrides.delimiter ?? detectDelimiter(cut);
+  }
+  const rows = await sampleRows(ctx, importId, { format, encoding: encoding ?? 'UTF-8', delimiter: delimiter ?? ',' });
+  const hasHeader = overrides.hasHeader ?? detectHeader(rows.slice(0, 50).map((r) => r.cells));
+  const dataRows = (hasHeader ? rows.slice(1) : rows).map((r) => r.cells);
+  const width = Math.max(hasHeader && rows[0] ? lastNonEmpty(rows[0].cells) : 0, ...dataRows.slice(0, 50).map(lastNonEmpty), 1);
+  const columns = Array.from({ length: width }, (_, i) => {
+    const name = hasHeader ? (rows[0]?.cells[i] ?? '').trim() : '';
+    return name || `Column ${i + 1}`;
+  });
+  const defs = kind === 'contacts' ? await listDefinitions(ctx, workspaceId) : [];
+  const suggestion = suggestMapping(kind, columns, dataRows, hasHeader, defs);
+  return {
+    format,
+    encoding,
+    delimiter,
+    hasHeader,
+    columns,
+    sampleRows: dataRows.slice(0, 10).map((r) => columns.map((_, i) => r[i] ?? '')),
+    suggestedMapping: suggestion.mapping,
+    suggestedProperties: suggestion.properties,
+  };
+}
+
+async function sampleRows(ctx: AppContext, importId: string, settings: { format: 'csv' | 'xlsx'; encoding: string; delimiter: string }): Promise<FileRow[]> {
+  const rows: FileRow[] = [];
+  for await (const row of readRows(openFile(ctx, importId), settings)) {
+    rows.push(row);
+    if (rows.length >= SAMPLE_ROWS) break;
+  }
+  return rows;
+}

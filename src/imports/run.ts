@@ -1,0 +1,44 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../server/context.ts';
+import { runContactsImport } from './contacts-job.ts';
+import type { ImportRecord } from './imports.ts';
+import { runOrdersImport } from './orders-job.ts';
+import { imports } from './schema.ts';
+import { undoImport } from './undo.ts';
+
+async function load(ctx: AppContext, id: string): Promise<ImportRecord | undefined> {
+  const [row] = await ctx.db.orm.select().from(imports).where(eq(imports.id, id));
+  return row;
+}
+
+/** Runs a queued import (or resumes a running one after a crash); a failure is recorded on it. */
+export async function runImport(ctx: AppContext, importId: string, onProgress?: (rows: number) => void): Promise<ImportRecord | undefined> {
+  let imp = await load(ctx, importId);
+  if (!imp || (imp.status !== 'queued' && imp.status !== 'running')) return imp;
+  if (imp.status === 'queued') {
+    await ctx.db.orm.update(imports).set({ status: 'running', startedAt: ctx.clock.now() }).where(eq(imports.id, importId));
+    imp = (await load(ctx, importId))!;
+  }
+  try {
+    if (imp.kind === 'contacts') await runContactsImport(ctx, imp, onProgress);
+    else await runOrdersImport(ctx, imp, onProgress);
+    await ctx.db.query(
+      "update imports set status = 'completed', finished_at = $2, total_rows = processed_rows where id = $1",
+      [importId, ctx.clock.now()],
+    );
+  } catch (err) {
+    await ctx.db.query("update imports set status = 'failed', finished_at = $2, error = $3 where id = $1", [
+      importId,
+      ctx.clock.now(),
+      (err as Error).message.slice(0, 2000),
+    ]);
+  }
+  return load(ctx, importId);
+}
+
+export async function runUndo(ctx: AppContext, importId: string): Promise<ImportRecord | undefined> {
+  const imp = await load(ctx, importId);
+  if (!imp || imp.status !== 'undoing') return imp;
+  await undoImport(ctx, imp);
+  return load(ctx, importId);
+}
