@@ -3,10 +3,11 @@
 import http from 'node:http';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 const dataDir = process.argv[2]!;
 const port = Number(process.argv[3]);
-const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
+const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata'), extensions: { pg_trgm } });
 const server = http.createServer(async (_req, res) => {
   await db.query('select 1');
   res.end('{"status":"ok"}');
