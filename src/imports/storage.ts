@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { AppContext } from '../server/context.ts';
 
 /** Uploads are stored in the database in chunks of this size, so any worker can read them. */
@@ -39,16 +40,32 @@ export async function saveFile(
   return { size, tooLarge: false };
 }
 
-/** The stored file as a stream, read chunk by chunk (never the whole file in memory). */
+/**
+ * The stored file as a stream, read chunk by chunk (never the whole file in memory). A
+ * gzip-compressed upload (order_history.csv.gz) is decompressed on the way.
+ */
 export function openFile(ctx: AppContext, importId: string): Readable {
-  async function* chunks() {
-    for (let seq = 0; ; seq++) {
-      const [row] = await ctx.db.query<{ data: Uint8Array }>('select data from import_chunks where import_id = $1 and seq = $2', [importId, seq]);
-      if (!row) return;
-      yield Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+  async function* content(): AsyncGenerator<Buffer> {
+    const chunks = storedChunks(ctx, importId);
+    const first = await chunks.next();
+    if (first.done) return;
+    const head = first.value;
+    async function* all() {
+      yield head;
+      yield* chunks;
     }
+    if (head[0] === 0x1f && head[1] === 0x8b) yield* Readable.from(all()).pipe(createGunzip());
+    else yield* all();
   }
-  return Readable.from(chunks(), { objectMode: false });
+  return Readable.from(content(), { objectMode: false });
+}
+
+async function* storedChunks(ctx: AppContext, importId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const [row] = await ctx.db.query<{ data: Uint8Array }>('select data from import_chunks where import_id = $1 and seq = $2', [importId, seq]);
+    if (!row) return;
+    yield Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+  }
 }
 
 /** The first bytes of the stored file, for detection and the preview. */
