@@ -70,9 +70,42 @@ export function detectEncoding(head: Buffer): string {
   if (half > 0 && oddZeros / half > 0.3 && evenZeros / half < 0.05) return 'UTF-16LE';
   if (half > 0 && evenZeros / half > 0.3 && oddZeros / half < 0.05) return 'UTF-16BE';
   if (isValidUtf8(head)) return 'UTF-8';
-  const guess = jschardet.detect(head, { minimumThreshold: 0 });
-  const name = ALIASES[String(guess.encoding ?? '').toLowerCase()];
-  return name && isSupportedEncoding(name) ? name : 'windows-1252';
+  // jschardet's statistics need a lot of text; on a short file they guess wrong. Each
+  // candidate is also scored by how plausible its decoding is, and the best one wins.
+  const guess = ALIASES[String(jschardet.detect(head, { minimumThreshold: 0 }).encoding ?? '').toLowerCase()];
+  const candidates = [...new Set([guess, 'windows-1252', 'Shift_JIS', 'EUC-JP', 'GB18030', 'Big5', 'EUC-KR', 'windows-1251', 'windows-1250'])].filter(
+    (c): c is string => Boolean(c) && isSupportedEncoding(c!),
+  );
+  let best = { encoding: 'windows-1252', score: -Infinity };
+  for (const encoding of candidates) {
+    const score = plausibility(iconv.decode(head.subarray(0, 64 * 1024), decoderName(encoding))) + (encoding === guess ? 0.5 : 0) + (PRIOR[encoding] ?? 0);
+    if (score > best.score) best = { encoding, score };
+  }
+  return best.encoding;
+}
+
+/** On a tie, the encodings spreadsheets most often write: Excel on Western Windows, then Japanese. */
+const PRIOR: Record<string, number> = { 'windows-1252': 1, Shift_JIS: 0.5 };
+
+/**
+ * How much a decoded text looks like text people write: letters of real alphabets count
+ * for it; replacement characters, private-use and control characters, and the rarely
+ * typed symbols of Windows-1252's upper half ("ƒ", "‰", "Š"…) count against it.
+ */
+function plausibility(text: string): number {
+  let score = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) continue;
+    if (c === 0x20ac || c === 0xa3) score += 1; // € and £: prices are everywhere in shop data
+    else if (c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff) || (c >= 0x80 && c <= 0x9f)) score -= 5;
+    else if ((c >= 0xc0 && c <= 0x17f && c !== 0xd7 && c !== 0xf7) || (c >= 0x400 && c <= 0x4ff)) score += 1;
+    // One per character: a CJK character takes two bytes where a Latin letter takes one.
+    else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af)) score += 1;
+    else if (c >= 0xff61 && c <= 0xff9f) score -= 1; // half-width katakana: rare in real files
+    else score -= 1;
+  }
+  return score;
 }
 
 function isValidUtf8(buf: Buffer): boolean {
