@@ -50,7 +50,7 @@ export class ContactRowMapper {
     const errors: string[] = [];
     // A row must have the file's fields: fewer means values moved to the wrong columns;
     // more are tolerated only when empty (some exporters end every row with a delimiter).
-    if (cells.length < this.#width) {
+    if (cells.length < this.#width && !row.fromSheet) {
       errors.push(`has ${cells.length} field${cells.length === 1 ? '' : 's'} where the file has ${this.#width} columns`);
       return { errors, empty: false };
     }

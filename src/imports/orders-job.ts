@@ -136,7 +136,7 @@ function parseLine(row: FileRow, mapping: string[], col: (t: string) => number, 
     const i = col(target);
     return i < 0 ? '' : (row.cells[i] ?? '').trim();
   };
-  if (row.cells.length < mapping.length) return { error: `has ${row.cells.length} fields where the file has ${mapping.length} columns` };
+  if (row.cells.length < mapping.length && !row.fromSheet) return { error: `has ${row.cells.length} fields where the file has ${mapping.length} columns` };
   const orderId = cell('order_id');
   if (!orderId) return { error: 'no order id' };
   const date = parseDate(cell('ordered_at'), dateOrder);

@@ -10,6 +10,11 @@ export interface FileRow {
   cells: string[];
   /** The row's text (CSV) or its cells joined (XLSX), for the error report. */
   raw: string;
+  /**
+   * From a spreadsheet (XLSX): cells are placed by column, so a short row just has empty
+   * cells at its end; in a CSV a short row means values may sit in the wrong columns.
+   */
+  fromSheet?: boolean;
 }
 
 export interface ReadSettings {
@@ -49,7 +54,7 @@ async function* readXlsx(input: Readable): AsyncGenerator<FileRow> {
       const cells: string[] = [];
       for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
       if (cells.every((c) => c === '')) continue;
-      yield { rowNumber: row.number, cells, raw: cells.join(',').slice(0, 2000) };
+      yield { rowNumber: row.number, cells, raw: cells.join(',').slice(0, 2000), fromSheet: true };
     }
     return; // the first worksheet only
   }

@@ -34,13 +34,21 @@ export async function importFile(
   client: ApiClient,
   fileName: string,
   content: Buffer | string,
-  options: { kind?: 'contacts' | 'orders'; mapping?: (suggested: string[]) => string[]; acceptNewProperties?: boolean; body?: Record<string, unknown> } = {},
+  options: {
+    kind?: 'contacts' | 'orders';
+    mapping?: (suggested: string[]) => string[];
+    acceptNewProperties?: boolean;
+    /** Change the suggested new properties (a person picking another type). */
+    editProperties?: (suggested: any[]) => any[];
+    body?: Record<string, unknown>;
+  } = {},
 ) {
   const uploaded = await upload(client, fileName, content, options.kind);
   if (uploaded.status !== 201) throw new Error(`upload failed: ${JSON.stringify(uploaded.body)}`);
   const preview = uploaded.body.preview;
   let mapping: string[] = options.mapping ? options.mapping(preview.suggestedMapping) : [...preview.suggestedMapping];
-  const newProperties = options.acceptNewProperties ? preview.suggestedProperties : [];
+  let newProperties = options.acceptNewProperties ? preview.suggestedProperties : [];
+  if (options.editProperties) newProperties = options.editProperties(newProperties);
   for (const p of newProperties) mapping[p.column] = `properties.${p.key}`;
   mapping = mapping.map((m) => m);
   const started = await client.post(`/api/v1/imports/${uploaded.body.id}/start`, { mapping, newProperties, ...options.body });
