@@ -84,7 +84,21 @@ export async function upsertContacts(
     for (const g of pending.filter(skip)) {
       for (const i of g.members) results[i] = { id: matched.get(g) ?? '', created: false, skipped: true, ...(g.conflict ? { conflict: g.conflict } : {}) };
     }
-    const updates = pending.filter((g) => matched.get(g) && !skip(g));
+    const updates: Group[] = [];
+    const byId = new Map<string, Group>();
+    for (const g of pending.filter((g) => matched.get(g) && !skip(g))) {
+      const first = byId.get(matched.get(g)!);
+      if (!first) {
+        byId.set(matched.get(g)!, g);
+        updates.push(g);
+        continue;
+      }
+      // Two groups (one by external id, one by email) are the same person: with one update
+      // row each, PostgreSQL would apply only one of them, so they become one.
+      merge(first.input, g.input);
+      first.members.push(...g.members);
+      first.conflict ??= g.conflict;
+    }
     const inserts = pending.filter((g) => !matched.get(g) && !skip(g));
     await updateContacts(tx, updates.map((g) => ({ id: matched.get(g)!, input: g.input })), options.now);
     for (const g of updates) for (const i of g.members) results[i] = { id: matched.get(g)!, created: false, ...(g.conflict ? { conflict: g.conflict } : {}) };
@@ -222,31 +236,41 @@ async function updateContacts(tx: SqlSession, rows: { id: string; input: Contact
 async function insertContacts(tx: SqlSession, workspaceId: string, groups: Group[], options: UpsertOptions): Promise<(string | undefined)[]> {
   if (groups.length === 0) return [];
   const col = <T>(f: (i: ContactInput) => T) => groups.map((g) => f(g.input));
-  const rows = await tx.query<{ id: string; email: string | null; external_id: string | null }>(
-    `insert into contacts (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage,
+  const sql = (onConflict: string) => `insert into contacts (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage,
                            email_status, properties, created_at, updated_at, import_id)
      select $1, u.email, u.external_id, u.phone, u.first_name, u.last_name, u.lifecycle_stage,
             coalesce(u.email_status, $12), jsonb_strip_nulls(u.props), $2, $2, $3
      from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
-       with ordinality as u(email, external_id, phone, first_name, last_name, lifecycle_stage, email_status, props, ord)
-     order by u.ord
-     on conflict do nothing
-     returning id, email, external_id`,
-    [
-      workspaceId,
-      options.now,
-      options.importId ?? null,
-      col((i) => i.email ?? null),
-      col((i) => i.externalId ?? null),
-      col((i) => i.phone ?? null),
-      col((i) => i.firstName ?? null),
-      col((i) => i.lastName ?? null),
-      col((i) => i.lifecycleStage ?? null),
-      col((i) => i.emailStatus ?? null),
-      col((i) => JSON.stringify(i.properties ?? {})),
-      options.defaultEmailStatus ?? 'subscribed',
-    ],
-  );
+       as u(email, external_id, phone, first_name, last_name, lifecycle_stage, email_status, props)
+     ${onConflict}
+     returning id, email, external_id`;
+  const params = [
+    workspaceId,
+    options.now,
+    options.importId ?? null,
+    col((i) => i.email ?? null),
+    col((i) => i.externalId ?? null),
+    col((i) => i.phone ?? null),
+    col((i) => i.firstName ?? null),
+    col((i) => i.lastName ?? null),
+    col((i) => i.lifecycleStage ?? null),
+    col((i) => i.emailStatus ?? null),
+    col((i) => JSON.stringify(i.properties ?? {})),
+    options.defaultEmailStatus ?? 'subscribed',
+  ];
+  // We looked these up a moment ago, so a plain insert almost always succeeds, and costs
+  // less than ON CONFLICT's speculative insertion. If a concurrent writer created one of
+  // them meanwhile, the insert fails as a whole and is redone with ON CONFLICT.
+  let rows: { id: string; email: string | null; external_id: string | null }[];
+  await tx.exec('savepoint rapport_insert_contacts');
+  try {
+    rows = await tx.query(sql(''), params);
+    await tx.exec('release savepoint rapport_insert_contacts');
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await tx.exec('rollback to savepoint rapport_insert_contacts');
+    rows = await tx.query(sql('on conflict do nothing'), params);
+  }
   // RETURNING has no ordinality: pair rows back by their identity, then by position for
   // contacts without email or external id (those never conflict, so all of them came back).
   const returned = rows;

@@ -27,6 +27,8 @@ export interface Database extends SqlSession {
   /** The adapter pg-boss uses to talk to this database (see src/jobs/runner.ts). */
   bossAdapter: { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
   close(): Promise<void>;
+  /** The embedded engine itself, for what only it can do (COPY from a blob). */
+  pglite?: PGlite;
 }
 
 // node-postgres returns int8 as strings by default; counts fit in a JS number.
@@ -69,6 +71,7 @@ export function wrapPglite(client: PGlite): Database {
       },
     },
     close: () => client.close(),
+    pglite: client,
   };
 }
 

@@ -1,0 +1,93 @@
+// Shared set-up for benchmarks: a fresh database (PostgreSQL from DATABASE_URL, or PGlite in
+// a temporary directory) migrated, with one workspace, and an AppContext around it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createUserWithWorkspace } from '../src/accounts/accounts.ts';
+import { systemClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { defineJobs } from '../src/jobs/registry.ts';
+import { JobRunner } from '../src/jobs/runner.ts';
+import type { AppContext } from '../src/server/context.ts';
+
+export interface BenchDb {
+  ctx: AppContext;
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** postgres://… of the bench database (PostgreSQL only). */
+  url?: string;
+  workspaceId: string;
+  close(): Promise<void>;
+}
+
+export async function benchDatabase(name: string): Promise<BenchDb> {
+  const serverUrl = process.env.DATABASE_URL;
+  let db: Database;
+  let cleanup: () => Promise<void>;
+  let url: string | undefined;
+  if (serverUrl) {
+    const dbName = `rapport_bench_${name}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+    db = await openPostgres(url, { max: 8 });
+    cleanup = async () => {
+      const a = new pg.Client({ connectionString: serverUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${dbName} with (force)`);
+      await a.end();
+    };
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), `rapport-bench-${name}-`));
+    db = await openPglite(path.join(dir, 'pgdata'));
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  await migrate(db);
+  const config = { ...loadConfig({}), secret: 'bench-secret-0123456789abcdef0123456789' };
+  const jobs = defineJobs(new JobRunner<AppContext>(db, { work: false }));
+  const ctx: AppContext = { db, clock: systemClock, config, secret: config.secret, jobs };
+  await jobs.start(ctx);
+  const { workspaceId } = await createUserWithWorkspace(ctx, {
+    email: 'bench@example.com',
+    name: 'Bench',
+    password: 'bench password 123',
+    workspaceName: 'Bench',
+  });
+  return {
+    ctx,
+    db,
+    kind: serverUrl ? 'postgres' : 'pglite',
+    url,
+    workspaceId,
+    async close() {
+      await jobs.stop();
+      await db.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Samples the process's resident memory; `stop()` returns the peak in MB. */
+export function rssSampler(intervalMs = 50): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return Math.round(peak / 1024 / 1024);
+    },
+  };
+}
+
+export const log = (...args: unknown[]) => console.error(...args);

@@ -1,0 +1,117 @@
+// `npm run bench -- import`: a generated contact CSV (email, two names, five custom
+// properties) imported through the real import path (upload, background job code,
+// set-based upserts), against PostgreSQL's own COPY of the same file into a bare table.
+// ROWS defaults to 1,000,000 on PostgreSQL (DATABASE_URL) and 200,000 on PGlite.
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createDefinition } from '../src/contacts/properties.ts';
+import { createImport, startImport } from '../src/imports/imports.ts';
+import { runImport } from '../src/imports/run.ts';
+import { benchDatabase, log, rssSampler } from './_setup.ts';
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const ROWS = Number(process.env.ROWS ?? (onPostgres ? 1_000_000 : 200_000));
+const dir = mkdtempSync(path.join(tmpdir(), 'rapport-bench-import-'));
+const file = path.join(dir, 'contacts.csv');
+
+/** Deterministic rows: a tiny PRNG so every run imports the same file. */
+async function writeFile(): Promise<void> {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const firsts = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'John', 'Émilie', 'Søren'];
+  const lasts = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Backus', 'Du Châtelet', 'Kierkegaard'];
+  const tiers = ['bronze', 'silver', 'gold'];
+  const out = createWriteStream(file);
+  const write = (s: string) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
+  await write('email,first_name,last_name,lifetime_spend,signup_date,vip,loyalty_tier,city\n');
+  for (let i = 0; i < ROWS; i++) {
+    const day = 1 + Math.floor(rand() * 28);
+    const month = 1 + Math.floor(rand() * 12);
+    const line = `person${i}@example.com,${firsts[i % firsts.length]},${lasts[(i * 7) % lasts.length]},${(rand() * 5000).toFixed(2)},2024-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')},${rand() < 0.1 ? 'yes' : 'no'},${tiers[Math.floor(rand() * 3)]},"City ${i % 997}"\n`;
+    await write(line);
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function main() {
+  log(`writing ${ROWS.toLocaleString()} rows…`);
+  await writeFile();
+  const bytes = statSync(file).size;
+  log(`file: ${(bytes / 1024 / 1024).toFixed(1)} MB`);
+  const bench = await benchDatabase('import');
+  try {
+    // Reference: COPY of the same file into a bare table with the same columns.
+    await bench.db.exec(`create table bare_contacts (email text, first_name text, last_name text, lifetime_spend numeric,
+                         signup_date date, vip boolean, loyalty_tier text, city text)`);
+    const copyStart = performance.now();
+    if (bench.kind === 'postgres') {
+      const client = new pg.Client({ connectionString: bench.url });
+      await client.connect();
+      await pipeline(createReadStream(file), client.query(copyFrom('copy bare_contacts from stdin with (format csv, header true)')));
+      await client.end();
+    } else {
+      await bench.db.pglite!.query("copy bare_contacts from '/dev/blob' with (format csv, header true)", [], {
+        blob: new Blob([readFileSync(file)]),
+      });
+    }
+    const copySeconds = (performance.now() - copyStart) / 1000;
+    log(`reference COPY: ${copySeconds.toFixed(2)} s (${Math.round(ROWS / copySeconds).toLocaleString()} rows/s)`);
+
+    for (const [key, type, options] of [
+      ['lifetime_spend', 'number', []],
+      ['signup_date', 'date', []],
+      ['vip', 'boolean', []],
+      ['loyalty_tier', 'enum', ['bronze', 'silver', 'gold']],
+      ['city', 'string', []],
+    ] as const) {
+      await createDefinition(bench.ctx, bench.workspaceId, { key, label: key, description: '', type, options: [...options] });
+    }
+    const rss = rssSampler();
+    const start = performance.now();
+    const imp = await createImport(bench.ctx, bench.workspaceId, null, 'contacts', 'contacts.csv', createReadStream(file));
+    const uploaded = performance.now();
+    await startImport(bench.ctx, bench.workspaceId, imp.id, {
+      mapping: ['email', 'first_name', 'last_name', 'properties.lifetime_spend', 'properties.signup_date', 'properties.vip', 'properties.loyalty_tier', 'properties.city'],
+      newProperties: [],
+      updateExisting: true,
+    });
+    let done = 0;
+    let lastLog = 0;
+    const finished = await runImport(bench.ctx, imp.id, (n) => {
+      done += n;
+      if (performance.now() - lastLog > 5000) {
+        lastLog = performance.now();
+        log(`  ${done.toLocaleString()} rows, ${Math.round(done / ((performance.now() - uploaded) / 1000)).toLocaleString()} rows/s`);
+      }
+    });
+    const seconds = (performance.now() - start) / 1000;
+    const peak = rss.stop();
+    if (finished?.status !== 'completed' || finished.createdCount !== ROWS) throw new Error(`import ended ${finished?.status}: ${finished?.error} (${finished?.createdCount} created)`);
+    const rowsPerS = Math.round(ROWS / seconds);
+    const copyRowsPerS = Math.round(ROWS / copySeconds);
+    log(`import: ${seconds.toFixed(2)} s (upload ${((uploaded - start) / 1000).toFixed(2)} s), ${rowsPerS.toLocaleString()} rows/s, peak RSS ${peak} MB`);
+    console.log(
+      JSON.stringify({
+        bench: 'import',
+        db: bench.kind,
+        rows: ROWS,
+        file_mb: Math.round(bytes / 1024 / 1024),
+        seconds: Number(seconds.toFixed(2)),
+        upload_seconds: Number(((uploaded - start) / 1000).toFixed(2)),
+        rows_per_s: rowsPerS,
+        peak_rss_mb: peak,
+        reference: { what: 'COPY of the same CSV into a bare table', seconds: Number(copySeconds.toFixed(2)), rows_per_s: copyRowsPerS },
+        ratio: Number((rowsPerS / copyRowsPerS).toFixed(2)),
+      }),
+    );
+  } finally {
+    await bench.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
