@@ -26,7 +26,7 @@ async function writeFile(): Promise<void> {
   const lasts = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Backus', 'Du Châtelet', 'Kierkegaard'];
   const tiers = ['bronze', 'silver', 'gold'];
   const out = createWriteStream(file);
-  const write = (s: string) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
+  const write = (s: string) => (out.write(s) ? undefined : new Promise<void>((r) => out.once('drain', () => r())));
   await write('email,first_name,last_name,lifetime_spend,signup_date,vip,loyalty_tier,city\n');
   for (let i = 0; i < ROWS; i++) {
     const day = 1 + Math.floor(rand() * 28);

@@ -1,5 +1,86 @@
-import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_CONTACTS, DEFAULT_SEED, MAX_CONTACTS } from '../demo/generate.ts';
+import { loadDemo, type LoadDemoResult } from '../demo/demo.ts';
+import { openRuntime } from '../server/runtime.ts';
+import { findWorkspacesByName } from '../workspaces/workspaces.ts';
+import { CliError, config, output } from './main.ts';
+
+const integer = (min: number, max: number, what: string) => (value: string) => {
+  const n = Number(value.replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max.toLocaleString('en')}.`);
+  return n;
+};
 
 export function registerDemoCommands(program: Command): void {
-  void program;
+  program
+    .command('demo')
+    .description('Fill a workspace with the demo retail shop: customers with purchase histories, email engagement and page views')
+    .requiredOption('--workspace <name>', 'workspace name or id (create one with `rapport user create`)')
+    .option('--contacts <n>', `how many contacts, up to ${MAX_CONTACTS.toLocaleString('en')}`, integer(1, MAX_CONTACTS, '--contacts'), DEFAULT_CONTACTS)
+    .option('--seed <n>', 'the same seed gives the same shop (its history ends now)', integer(0, 2_147_483_647, '--seed'), DEFAULT_SEED)
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { workspace: string; contacts: number; seed: number; json?: boolean }) => {
+      const runtime = await openRuntime(config(), { command: 'demo', work: false });
+      try {
+        const ctx = runtime.ctx;
+        const found = await findWorkspacesByName(ctx, opts.workspace);
+        if (found.length === 0) throw new CliError(`No workspace is named "${opts.workspace}". \`rapport workspace list\` shows them.`);
+        if (found.length > 1) throw new CliError(`Several workspaces are named "${opts.workspace}"; pass the id instead: ${found.map((w) => w.id).join(', ')}`);
+        const ws = found[0]!;
+        const progress = progressReporter(opts.contacts);
+        let result: LoadDemoResult;
+        try {
+          result = await loadDemo(ctx, ws.id, { contacts: opts.contacts, seed: opts.seed, onProgress: progress.update });
+        } finally {
+          progress.stop();
+        }
+        output(Boolean(opts.json), { workspace: ws, ...result }, describe(ws.name, result));
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+/** A bar on a terminal; a line every tenth of the way in a log. Always on stderr. */
+function progressReporter(total: number): { update(p: { contacts: number; events: number }): void; stop(): void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: 'demo |{bar}| {value}/{total} contacts · {events} events · {eta_formatted} left', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { events: 0 });
+    return { update: (p) => bar.update(p.contacts, { events: p.events }), stop: () => bar.stop() };
+  }
+  let shown = 0;
+  return {
+    update(p) {
+      const tenth = Math.floor((p.contacts / total) * 10);
+      if (tenth <= shown) return;
+      shown = tenth;
+      process.stderr.write(`demo: ${p.contacts.toLocaleString('en')} of ${total.toLocaleString('en')} contacts, ${p.events.toLocaleString('en')} events\n`);
+    },
+    stop() {},
+  };
+}
+
+const n = (x: number) => x.toLocaleString('en');
+const SYMBOLS: Record<string, string> = { GBP: '£', EUR: '€', USD: '$' };
+
+function describe(workspace: string, r: LoadDemoResult): string {
+  const s = r.shape;
+  const money = Object.entries(s.revenue)
+    .map(([cur, minor]) => `${SYMBOLS[cur] ?? `${cur} `}${((minor ?? 0) / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`)
+    .join(' · ');
+  const lines = [
+    `Loaded the demo shop into "${workspace}" in ${(r.elapsedMs / 1000).toFixed(1)} s: ${n(r.contacts.total)} contacts (${n(r.contacts.created)} new), ${n(r.events.total)} events (${n(r.events.inserted)} new).`,
+    `  contacts: ${Object.entries(s.lifecycle).map(([k, v]) => `${n(v)} ${k}`).join(', ')}`,
+    `  buyers: ${n(s.buyers)}; by number of orders: ${Object.entries(s.purchasesPerBuyer).map(([k, v]) => `${k}: ${n(v)}`).join(' · ')}`,
+    `  orders: ${n(s.orders)}, refunds: ${n(s.refunds)}; revenue net of refunds: ${money}; top 10% of buyers spent ${Math.round(s.top10SpendShare * 100)}%`,
+    `  events: ${Object.entries(s.events).map(([k, v]) => `${n(v)} ${k}`).join(', ')}`,
+  ];
+  if (r.skippedProperties.length > 0) {
+    lines.push(`  left out (the workspace defines them differently): ${r.skippedProperties.join(', ')}`);
+  }
+  return lines.join('\n');
 }

@@ -157,7 +157,7 @@ async function runCliImport(kind: ImportKind, file: string, opts: ImportOptions)
 
 /** A bar over the rows, its total estimated from the file size and the length of its first lines. */
 function progressBar(file: string, size: number) {
-  let estimate = 0;
+  let estimate: number;
   try {
     const fd = openSync(file, 'r');
     const head = Buffer.alloc(Math.min(size, 1024 * 1024));

@@ -1,5 +1,5 @@
 import { createDefinition, definitionsByKey } from '../contacts/properties.ts';
-import { upsertContacts } from '../contacts/upsert.ts';
+import { type ContactInput, upsertContacts } from '../contacts/upsert.ts';
 import { type DateOrder, detectDateOrder } from '../contacts/values.ts';
 import type { AppContext } from '../server/context.ts';
 import type { SqlSession } from '../db/client.ts';
@@ -69,7 +69,7 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, onPr
 async function writeBatch(
   ctx: AppContext,
   imp: ImportRecord,
-  batch: { row: FileRow; input: import('../contacts/upsert.ts').ContactInput }[],
+  batch: { row: FileRow; input: ContactInput }[],
   errors: RowError[],
   lastRow: number,
   seen: number,

@@ -2,6 +2,7 @@ import { ensureDefinitions } from '../contacts/properties.ts';
 import { normalizeEmail, normalizeText } from '../contacts/normalize.ts';
 import { upsertContacts } from '../contacts/upsert.ts';
 import { type DateOrder, detectDateOrder, parseDate, parseNumber } from '../contacts/values.ts';
+import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { insertErrors, type RowError } from './contacts-job.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
@@ -184,7 +185,7 @@ function parseLine(row: FileRow, mapping: string[], col: (t: string) => number, 
   };
 }
 
-async function insertLines(tx: import('../db/client.ts').SqlSession, imp: ImportRecord, lines: Line[]): Promise<void> {
+async function insertLines(tx: SqlSession, imp: ImportRecord, lines: Line[]): Promise<void> {
   if (lines.length === 0) return;
   const c = <T>(f: (l: Line) => T) => lines.map(f);
   await tx.query(
@@ -239,7 +240,10 @@ async function writeCustomers(ctx: AppContext, imp: ImportRecord): Promise<{ tot
         })),
         { now: ctx.clock.now(), source: 'import', importId: imp.id, conflicts: 'drop-email' },
       );
-      for (const r of results) r.created ? created++ : updated++;
+      for (const r of results) {
+        if (r.created) created++;
+        else updated++;
+      }
       await tx.query(
         `update import_order_lines l set contact_id = m.contact_id
          from unnest($2::text[], $3::uuid[]) as m(customer_key, contact_id)

@@ -26,7 +26,7 @@ export interface JobDefinition<T extends object = Record<string, unknown>, C = u
 
 export interface SendOptions {
   startAfter?: Date | number;
-  /** Jobs with the same key are not queued twice while one is waiting. */
+  /** pg-boss's singleton key: with a throttling or singleton queue policy, one job per key. */
   singletonKey?: string;
   /** Enqueue inside an open transaction: the job exists only if the transaction commits. */
   db?: { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };

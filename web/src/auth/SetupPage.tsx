@@ -1,11 +1,11 @@
-import { Alert, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../lib/api.ts';
-import { applyFormError } from '../lib/notify.tsx';
+import { applyFormError, notifyError } from '../lib/notify.tsx';
 import { useAcceptSession } from '../lib/session.ts';
 import type { SessionInfo, SetupBody } from '../lib/types.ts';
 import { AuthLayout } from './AuthLayout.tsx';
@@ -17,7 +17,7 @@ export function SetupPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'uncontrolled',
-    initialValues: { name: '', email: '', password: '', workspaceName: '' },
+    initialValues: { name: '', email: '', password: '', workspaceName: '', demo: false },
     validate: {
       name: required('your name'),
       email: validEmail,
@@ -27,9 +27,14 @@ export function SetupPage() {
   });
 
   const setup = useMutation({
-    mutationFn: (body: SetupBody) => api.post<SessionInfo>('/setup', body),
-    onSuccess: (info) => {
+    mutationFn: async ({ demo, ...body }: SetupBody & { demo: boolean }) => ({ info: await api.post<SessionInfo>('/setup', body), demo }),
+    onSuccess: async ({ info, demo }) => {
       acceptSession(info);
+      if (demo) {
+        // The load runs in the background; the Contacts page shows its progress. The
+        // workspace exists either way, so a refusal here is reported, not fatal.
+        await api.post('/demo', {}).catch((err: unknown) => notifyError(err, 'The demo data could not be loaded'));
+      }
       navigate('/contacts', { replace: true });
     },
     onError: (err) => setFormError(applyFormError(form, err)),
@@ -75,6 +80,12 @@ export function SetupPage() {
             placeholder="Acme Coffee"
             {...form.getInputProps('workspaceName')}
             key={form.key('workspaceName')}
+          />
+          <Checkbox
+            label="Fill the workspace with demo data (a sample retail shop)"
+            description="5,000 contacts with orders, email campaigns and website visits, to try everything out. Leave it off for your real shop."
+            {...form.getInputProps('demo', { type: 'checkbox' })}
+            key={form.key('demo')}
           />
           <Button type="submit" size="md" mt="xs" loading={setup.isPending} fullWidth>
             Create workspace
