@@ -73,12 +73,12 @@ export async function updateDefinition(
   return toDefinition(row!);
 }
 
-/** Deletes a definition and the values of that property on every contact (recorded as changes). */
-export async function deleteDefinition(ctx: AppContext, workspaceId: string, key: string): Promise<void> {
+/** Deletes a definition and the values of that property on every contact (recorded as changes, by `source`). */
+export async function deleteDefinition(ctx: AppContext, workspaceId: string, key: string, source = 'api'): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const gone = await tx.query('delete from property_definitions where workspace_id = $1 and key = $2 returning key', [workspaceId, key]);
     if (gone.length === 0) throw notFound('The property');
-    await tx.query("select set_config('rapport.change_source', 'api', true)");
+    await tx.query("select set_config('rapport.change_source', $1, true)", [source]);
     await tx.query(
       `update contacts set properties = properties - $2::text, updated_at = $3 where workspace_id = $1 and properties ? $2`,
       [workspaceId, key, ctx.clock.now()],

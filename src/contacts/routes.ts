@@ -1,10 +1,260 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
+import { errorResponse, uuidParam } from '../shared/schemas.ts';
+import { bulkDelete, createContact, deleteContact, getContact, listChanges, updateContact, type WriteSource } from './contacts.ts';
+import {
+  bulkDeleteBody,
+  changesPage,
+  changesQuery,
+  contact,
+  contactExportQuery,
+  contactListQuery,
+  contactPage,
+  createContactBody,
+  createPropertyBody,
+  eraseResult,
+  eventNameCount,
+  eventsPage,
+  eventsQuery,
+  gdprExport,
+  propertyDefinition,
+  propertyKeyParam,
+  updateContactBody,
+  updatePropertyBody,
+} from './contract.ts';
+import { exportContactsCsv } from './export.ts';
+import { toPropertyKey } from './fields.ts';
+import { exportContactData, eraseContact } from './gdpr.ts';
+import { listContacts } from './list.ts';
+import { createDefinition, deleteDefinition, listDefinitions, updateDefinition } from './properties.ts';
+import { listEventNames, listEvents } from './timeline.ts';
+
+const idParam = uuidParam('id');
+const errors = { 400: errorResponse, 404: errorResponse };
+// The change history says who wrote: a person in the web app or a system with an API key.
+const sourceOf = (req: FastifyRequest): WriteSource => (req.auth?.kind === 'session' ? 'web' : 'api');
+const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Contacts API (/api/v1/contacts, properties, timeline, export, GDPR). */
 export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    void app;
-    void ctx;
+    // Property definitions.
+    app.get(
+      '/properties',
+      { schema: { tags: ['Properties'], summary: 'The workspace’s contact properties', response: { 200: z.array(propertyDefinition) } } },
+      async (req) => listDefinitions(ctx, workspaceOf(req).workspaceId),
+    );
+    app.post(
+      '/properties',
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags: ['Properties'],
+          summary: 'Define a contact property',
+          body: createPropertyBody,
+          response: { 201: propertyDefinition, 400: errorResponse, 409: errorResponse },
+        },
+      },
+      async (req, reply) => {
+        const { key, label, ...rest } = req.body;
+        const def = await createDefinition(ctx, workspaceOf(req).workspaceId, { key: key ?? toPropertyKey(label), label, ...rest });
+        return reply.code(201).send(def);
+      },
+    );
+    app.patch(
+      '/properties/:key',
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags: ['Properties'],
+          summary: 'Change a property’s label, description or options (its key and type stay)',
+          params: propertyKeyParam,
+          body: updatePropertyBody,
+          response: { 200: propertyDefinition, ...errors, 409: errorResponse },
+        },
+      },
+      async (req) => updateDefinition(ctx, workspaceOf(req).workspaceId, req.params.key, req.body),
+    );
+    app.delete(
+      '/properties/:key',
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags: ['Properties'],
+          summary: 'Delete a property and its value on every contact',
+          params: propertyKeyParam,
+          response: { 204: z.undefined(), ...errors },
+        },
+      },
+      async (req, reply) => {
+        await deleteDefinition(ctx, workspaceOf(req).workspaceId, req.params.key, sourceOf(req));
+        return reply.code(204).send();
+      },
+    );
+
+    // Contacts.
+    app.get(
+      '/contacts',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Search, filter and sort contacts, a page at a time',
+          description:
+            '`filters` is a JSON array of `{field, op, value}`; `field` is a contact field or `properties.<key>`. ' +
+            'Pass `nextCursor` as `after` for the next page. `total` comes with the first page (an estimate when `totalExact` is false).',
+          querystring: contactListQuery,
+          response: { 200: contactPage, 400: errorResponse },
+        },
+      },
+      async (req) => listContacts(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get(
+      '/contacts/export.csv',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Export the contacts a search and filters select, as CSV (streamed)',
+          querystring: contactExportQuery,
+          produces: ['text/csv'],
+        },
+      },
+      async (req, reply) => {
+        const { q, filters, sort, order } = req.query;
+        const stream = await exportContactsCsv(ctx, workspaceOf(req).workspaceId, { q, filters: filters ?? [] }, { sort, order });
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="contacts-${day(ctx.clock.now())}.csv"`)
+          .header('cache-control', 'no-store')
+          .send(stream);
+      },
+    );
+    app.post(
+      '/contacts',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Create a contact',
+          body: createContactBody,
+          response: { 201: contact, 400: errorResponse, 409: errorResponse },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await createContact(ctx, workspaceOf(req).workspaceId, req.body, sourceOf(req))),
+    );
+    app.post(
+      '/contacts/bulk-delete',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Delete the listed contacts, or every contact a search and filters select',
+          body: bulkDeleteBody,
+          response: { 200: z.object({ deleted: z.number() }), 400: errorResponse },
+        },
+      },
+      async (req) => bulkDelete(ctx, workspaceOf(req).workspaceId, req.body),
+    );
+    app.get(
+      '/contacts/:id',
+      { schema: { tags: ['Contacts'], summary: 'One contact', params: idParam, response: { 200: contact, ...errors } } },
+      async (req) => getContact(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
+    app.patch(
+      '/contacts/:id',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Change a contact (null clears a field or removes a property)',
+          params: idParam,
+          body: updateContactBody,
+          response: { 200: contact, ...errors, 409: errorResponse },
+        },
+      },
+      async (req) => updateContact(ctx, workspaceOf(req).workspaceId, req.params.id, req.body, sourceOf(req)),
+    );
+    app.delete(
+      '/contacts/:id',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Delete a contact with its events and history',
+          params: idParam,
+          response: { 204: z.undefined(), ...errors },
+        },
+      },
+      async (req, reply) => {
+        await deleteContact(ctx, workspaceOf(req).workspaceId, req.params.id);
+        return reply.code(204).send();
+      },
+    );
+    app.get(
+      '/contacts/:id/changes',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'What changed on a contact, when, from what and by whom (newest first)',
+          params: idParam,
+          querystring: changesQuery,
+          response: { 200: changesPage, ...errors },
+        },
+      },
+      async (req) => listChanges(ctx, workspaceOf(req).workspaceId, req.params.id, req.query),
+    );
+    app.get(
+      '/contacts/:id/events',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'A contact’s timeline, newest first',
+          description: 'Pass `nextCursor` as `before` for older events; `name` keeps one kind of event.',
+          params: idParam,
+          querystring: eventsQuery,
+          response: { 200: eventsPage, ...errors },
+        },
+      },
+      async (req) => listEvents(ctx, workspaceOf(req).workspaceId, req.params.id, req.query),
+    );
+    app.get(
+      '/contacts/:id/event-names',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'The kinds of events on a contact’s timeline, with how many of each',
+          params: idParam,
+          response: { 200: z.array(eventNameCount), ...errors },
+        },
+      },
+      async (req) => listEventNames(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
+    app.get(
+      '/contacts/:id/gdpr-export',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Everything Rapport holds about a contact, as one JSON document (GDPR access request)',
+          params: idParam,
+          response: { 200: gdprExport, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const data = await exportContactData(ctx, workspaceOf(req).workspaceId, req.params.id);
+        void reply.header('content-disposition', `attachment; filename="contact-${req.params.id}-${day(data.exportedAt)}.json"`);
+        return data;
+      },
+    );
+    app.post(
+      '/contacts/:id/erase',
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Erase a contact’s personal data and events (GDPR); the address stays suppressed, as a hash',
+          params: idParam,
+          response: { 200: eraseResult, ...errors },
+        },
+      },
+      async (req) => eraseContact(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
   };
 }

@@ -84,7 +84,7 @@ describe('the foundation in a browser', () => {
 
     // In the app: the Contacts empty state, the workspace in the header.
     await page.getByRole('heading', { name: /Contacts/ }).waitFor();
-    await page.getByText('Contacts is not built yet').waitFor();
+    await page.getByText('Your contact list is empty').waitFor();
     await workspaceButton(page).filter({ hasText: 'Acme Coffee' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/contacts');
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -110,7 +110,7 @@ describe('the foundation in a browser', () => {
     await shot(page, '04-signin-error');
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Contacts is not built yet').waitFor();
+    await page.getByText('Your contact list is empty').waitFor();
 
     // Settings › API keys: create an ingest key, shown once.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
@@ -149,7 +149,7 @@ describe('the foundation in a browser', () => {
     await page.getByRole('dialog').getByLabel('Workspace name').fill('Acme Europe');
     await page.getByRole('dialog').getByRole('button', { name: 'Create workspace' }).click();
     await workspaceButton(page).filter({ hasText: 'Acme Europe' }).waitFor();
-    await page.getByText('Contacts is not built yet').waitFor();
+    await page.getByText('Your contact list is empty').waitFor();
     await shot(page, '10-second-workspace');
     await page.goto('/settings/api-keys');
     await page.getByText('No API keys yet').waitFor();
@@ -175,7 +175,7 @@ describe('the foundation in a browser', () => {
     const owner = await newPage({ width: 1440, height: 900 });
     await owner.goto('/signin');
     await signIn(owner, OWNER.email, OWNER.password);
-    await owner.getByText('Contacts is not built yet').waitFor();
+    await owner.getByText('Your contact list is empty').waitFor();
     await owner.goto('/settings/members');
     await owner.getByRole('row').filter({ hasText: OWNER.email }).waitFor();
     await owner.getByRole('button', { name: 'Invite member' }).click();
@@ -196,7 +196,7 @@ describe('the foundation in a browser', () => {
     await invitee.getByLabel('Your name').fill('Grace Hopper');
     await invitee.getByLabel('Password', { exact: true }).fill('another good passphrase');
     await invitee.getByRole('button', { name: 'Join Acme Coffee' }).click();
-    await invitee.getByText('Contacts is not built yet').waitFor();
+    await invitee.getByText('Your contact list is empty').waitFor();
     await workspaceButton(invitee).filter({ hasText: 'Acme Coffee' }).waitFor();
 
     // A marketer sees the members but cannot change them, and has no API keys.
@@ -232,7 +232,7 @@ describe('the foundation in a browser', () => {
     await elsewhere.getByLabel('Password', { exact: true }).fill('another good passphrase');
     await elsewhere.getByRole('button', { name: 'Sign in' }).click();
     await elsewhere.getByRole('button', { name: 'Join Acme Europe' }).click();
-    await elsewhere.getByText('Contacts is not built yet').waitFor();
+    await elsewhere.getByText('Your contact list is empty').waitFor();
     await workspaceButton(elsewhere).filter({ hasText: 'Acme Europe' }).waitFor();
   });
 

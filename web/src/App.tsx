@@ -6,6 +6,10 @@ import { AreaPage } from './areas/AreaPage.tsx';
 import { NotFoundPage } from './areas/NotFoundPage.tsx';
 import { InvitePage } from './auth/InvitePage.tsx';
 import { SetupPage } from './auth/SetupPage.tsx';
+import { ContactPage } from './contacts/ContactPage.tsx';
+import { ContactsPage } from './contacts/ContactsPage.tsx';
+import { ImportDetailPage } from './contacts/import/ImportDetailPage.tsx';
+import { ImportPage } from './contacts/import/ImportPage.tsx';
 import { SignInPage } from './auth/SignInPage.tsx';
 import { FullPageError, FullPageLoader } from './components/FullPage.tsx';
 import { safeNext } from './lib/next.ts';
@@ -13,6 +17,7 @@ import { sessionQuery, setupQuery } from './lib/session.ts';
 import { AccountSettings } from './settings/AccountSettings.tsx';
 import { ApiKeysSettings } from './settings/ApiKeysSettings.tsx';
 import { MembersSettings } from './settings/MembersSettings.tsx';
+import { PropertiesSettings } from './settings/PropertiesSettings.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -50,13 +55,18 @@ export function App() {
         }
       >
         <Route index element={<Navigate to="/contacts" replace />} />
-        {AREAS.map((area) => (
+        <Route path="contacts" element={<ContactsPage />} />
+        <Route path="contacts/import" element={<ImportPage />} />
+        <Route path="contacts/import/:id" element={<ImportDetailPage />} />
+        <Route path="contacts/:id" element={<ContactPage />} />
+        {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}
         <Route path="settings" element={<SettingsPage />}>
           <Route index element={<Navigate to="workspace" replace />} />
           <Route path="workspace" element={<WorkspaceSettings />} />
           <Route path="members" element={<MembersSettings />} />
+          <Route path="properties" element={<PropertiesSettings />} />
           <Route path="api-keys" element={<ApiKeysSettings />} />
           <Route path="account" element={<AccountSettings />} />
         </Route>

@@ -25,6 +25,8 @@ export interface Area {
   features: string[];
   /** What to do meanwhile, where something useful exists already. */
   meanwhile?: { label: string; to: string; text: string; minRole: Role };
+  /** Built: the area has its own pages (routed in App.tsx) instead of the placeholder. */
+  built?: boolean;
 }
 
 export interface AreaGroup {
@@ -41,6 +43,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Contacts',
         icon: IconAddressBook,
         color: 'brand',
+        built: true,
         summary:
           'Your customer database: import from CSV/XLSX and order history, typed properties, an activity timeline per contact, GDPR export and erase.',
         features: [

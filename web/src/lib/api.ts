@@ -46,7 +46,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // FormData (file uploads) sets its own multipart content type with the boundary.
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let res: Response;
@@ -55,7 +57,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network_error', 'Rapport cannot be reached. Check your connection and try again.');
@@ -89,7 +91,27 @@ export const api = {
   put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown = {}) => request<T>('PATCH', path, body),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
+  /** Uploads one file as multipart/form-data, in the field `file`. */
+  upload: <T>(path: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request<T>('POST', path, form);
+  },
 };
+
+/**
+ * Downloads what a GET answers (an export) as a file: the browser fetches it with the session
+ * cookie and streams it to disk, so a large export never has to fit in the page's memory.
+ */
+export function download(path: string): void {
+  const link = document.createElement('a');
+  link.href = `/api/v1${path}`;
+  link.download = '';
+  link.rel = 'noopener';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
 
 export const isApiError = (err: unknown, status?: number): err is ApiError =>
   err instanceof ApiError && (status === undefined || err.status === status);

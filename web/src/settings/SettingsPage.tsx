@@ -1,11 +1,12 @@
 import { Tabs } from '@mantine/core';
-import { IconBuilding, IconKey, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import { IconBuilding, IconForms, IconKey, IconUserCircle, IconUsers } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { PageHeader } from '../components/PageHeader.tsx';
 
 const TABS = [
   { value: 'workspace', label: 'Workspace', icon: IconBuilding },
   { value: 'members', label: 'Members', icon: IconUsers },
+  { value: 'properties', label: 'Properties', icon: IconForms },
   { value: 'api-keys', label: 'API keys', icon: IconKey },
   { value: 'account', label: 'Account', icon: IconUserCircle },
 ];
@@ -16,7 +17,7 @@ export function SettingsPage() {
   const current = TABS.find((t) => pathname.startsWith(`/settings/${t.value}`))?.value ?? 'workspace';
   return (
     <>
-      <PageHeader title="Settings" description="Your workspace, its team and API keys, and your own account." />
+      <PageHeader title="Settings" description="Your workspace, its team, contact properties and API keys, and your own account." />
       <Tabs value={current} onChange={(value) => value && navigate(`/settings/${value}`)} keepMounted={false}>
         <Tabs.List mb="xl">
           {TABS.map((tab) => (

@@ -1,0 +1,211 @@
+// Contacts one at a time (create, read, change, delete), bulk delete, and the change history.
+import type { z } from 'zod';
+import type { SqlSession } from '../db/client.ts';
+import type { AppContext } from '../server/context.ts';
+import { badRequest, conflict, type FieldIssue, notFound } from '../server/errors.ts';
+import type { bulkDeleteBody, changesPage, updateContactBody } from './contract.ts';
+import { normalizeEmail, normalizePhone, normalizeText } from './normalize.ts';
+import { definitionsByKey, validateProperties } from './properties.ts';
+import { CONTACT_COLUMNS, type Contact, type ContactRow, Params, selectionConditions, toContact } from './list.ts';
+import type { PropertyValue } from './schema.ts';
+
+export type ContactBody = z.output<typeof updateContactBody>;
+/** Who writes, recorded in the change history: the web app's session or an API key. */
+export type WriteSource = 'web' | 'api';
+
+// Body field → column. These names are the only column names a write puts into SQL.
+const COLUMN_OF = {
+  email: 'email',
+  externalId: 'external_id',
+  phone: 'phone',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  lifecycleStage: 'lifecycle_stage',
+  emailStatus: 'email_status',
+} as const;
+type BuiltIn = keyof typeof COLUMN_OF;
+
+export async function getContact(ctx: AppContext, workspaceId: string, id: string, session: SqlSession = ctx.db): Promise<Contact> {
+  const [row] = await session.query<ContactRow>(`select ${CONTACT_COLUMNS} from contacts c where c.workspace_id = $1 and c.id = $2`, [workspaceId, id]);
+  if (!row) throw notFound('The contact');
+  return toContact(row);
+}
+
+/**
+ * Normalizes and validates what a body asks to set: email and phone (in the workspace's
+ * default country), names, and properties against their definitions. All problems at once.
+ */
+async function prepare(ctx: AppContext, workspaceId: string, body: ContactBody) {
+  const issues: FieldIssue[] = [];
+  const fields: Partial<Record<BuiltIn, string | null>> = {};
+  if (body.email !== undefined) {
+    const r = normalizeEmail(body.email);
+    if (r.ok) fields.email = r.value ?? null;
+    else issues.push({ path: 'body.email', message: r.reason });
+  }
+  if (body.phone !== undefined) {
+    const [ws] = await ctx.db.query<{ default_country: string | null }>('select default_country from workspaces where id = $1', [workspaceId]);
+    const r = normalizePhone(body.phone, ws?.default_country);
+    if (r.ok) fields.phone = r.value ?? null;
+    else issues.push({ path: 'body.phone', message: r.reason });
+  }
+  for (const f of ['externalId', 'firstName', 'lastName'] as const) {
+    if (body[f] !== undefined) fields[f] = normalizeText(body[f], 200) ?? null;
+  }
+  if (body.lifecycleStage !== undefined) fields.lifecycleStage = body.lifecycleStage;
+  if (body.emailStatus !== undefined) fields.emailStatus = body.emailStatus;
+  let properties: Record<string, PropertyValue | null> = {};
+  if (body.properties && Object.keys(body.properties).length > 0) {
+    const checked = validateProperties(await definitionsByKey(ctx, workspaceId), body.properties);
+    properties = checked.values;
+    issues.push(...checked.issues);
+  }
+  if (issues.length > 0) {
+    throw badRequest(`Check ${issues.map((i) => i.path.replace(/^body\./, '')).join(', ')}: ${issues[0]!.message}.`, issues);
+  }
+  return { fields, properties };
+}
+
+/** 409 when another contact of the workspace already has this email or external id. */
+async function assertUnique(tx: SqlSession, workspaceId: string, fields: Partial<Record<BuiltIn, string | null>>, self?: string): Promise<void> {
+  const email = fields.email ?? null;
+  const externalId = fields.externalId ?? null;
+  if (email === null && externalId === null) return;
+  const taken = await tx.query<{ email: string | null; external_id: string | null }>(
+    `select email, external_id from contacts
+     where workspace_id = $1 and (email = $2 or external_id = $3) and id is distinct from $4::uuid`,
+    [workspaceId, email, externalId, self ?? null],
+  );
+  const issues: FieldIssue[] = [];
+  if (email !== null && taken.some((t) => t.email === email)) issues.push({ path: 'body.email', message: `${email} belongs to another contact` });
+  if (externalId !== null && taken.some((t) => t.external_id === externalId)) {
+    issues.push({ path: 'body.externalId', message: `external id ${externalId} belongs to another contact` });
+  }
+  if (issues.length > 0) throw conflict(`Another contact already has ${issues.map((i) => i.path === 'body.email' ? 'this email' : 'this external id').join(' and ')}.`, issues);
+}
+
+async function asWriter(tx: SqlSession, source: WriteSource): Promise<void> {
+  // The contact_changes trigger records who wrote, from the transaction's settings.
+  await tx.query("select set_config('rapport.change_source', $1, true), set_config('rapport.import_id', '', true)", [source]);
+}
+
+export async function createContact(ctx: AppContext, workspaceId: string, body: ContactBody, source: WriteSource): Promise<Contact> {
+  const { fields, properties } = await prepare(ctx, workspaceId, body);
+  const present = Object.values(fields).some((v) => v != null && v !== 'subscribed') || Object.values(properties).some((v) => v !== null);
+  if (!present) {
+    throw badRequest('A contact needs at least an email, an external id, a phone number, a name or a property.', [
+      { path: 'body.email', message: 'is required when nothing else identifies the contact' },
+    ]);
+  }
+  const values = Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== null));
+  return ctx.db.transaction(async (tx) => {
+    await asWriter(tx, source);
+    await assertUnique(tx, workspaceId, fields);
+    const now = ctx.clock.now();
+    const [row] = await tx.query<ContactRow>(
+      `insert into contacts as c (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage, email_status,
+                                  properties, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'subscribed'), $9::jsonb, $10, $10)
+       returning ${CONTACT_COLUMNS}`,
+      [
+        workspaceId,
+        fields.email ?? null,
+        fields.externalId ?? null,
+        fields.phone ?? null,
+        fields.firstName ?? null,
+        fields.lastName ?? null,
+        fields.lifecycleStage ?? null,
+        fields.emailStatus ?? null,
+        JSON.stringify(values),
+        now,
+      ],
+    );
+    return toContact(row!);
+  });
+}
+
+/** Sets the given fields (null clears) and merges the given properties (null removes one). */
+export async function updateContact(ctx: AppContext, workspaceId: string, id: string, body: ContactBody, source: WriteSource): Promise<Contact> {
+  const current = await getContact(ctx, workspaceId, id);
+  const { fields, properties } = await prepare(ctx, workspaceId, body);
+  const changedFields = (Object.keys(fields) as BuiltIn[]).filter((f) => fields[f] !== current[f]);
+  const changedProps = Object.entries(properties).filter(([k, v]) => (v === null ? k in current.properties : current.properties[k] !== v));
+  if (changedFields.length === 0 && changedProps.length === 0) return current;
+  return ctx.db.transaction(async (tx) => {
+    await asWriter(tx, source);
+    await assertUnique(tx, workspaceId, Object.fromEntries(changedFields.map((f) => [f, fields[f]])), id);
+    const p = new Params([workspaceId, id, ctx.clock.now()]);
+    const sets = changedFields.map((f) => `${COLUMN_OF[f]} = ${p.add(fields[f])}`);
+    if (changedProps.length > 0) {
+      // `||` sets the new values; stripping nulls removes the properties set to null.
+      sets.push(`properties = jsonb_strip_nulls(properties || ${p.add(JSON.stringify(Object.fromEntries(changedProps)), 'jsonb')})`);
+    }
+    const [row] = await tx.query<ContactRow>(
+      `update contacts c set ${sets.join(', ')}, updated_at = $3 where c.workspace_id = $1 and c.id = $2 returning ${CONTACT_COLUMNS}`,
+      p.values,
+    );
+    if (!row) throw notFound('The contact');
+    return toContact(row);
+  });
+}
+
+/**
+ * Deletes contacts with their events and change history in one statement. Events have no
+ * foreign key to contacts (see migration 0002), so they are deleted explicitly.
+ */
+async function deleteWhere(session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
+  const [row] = await session.query<{ n: number }>(
+    `with gone as (delete from contacts c where ${conditions.join(' and ')} returning c.id),
+          ev as (delete from events e using gone where e.workspace_id = $1 and e.contact_id = gone.id),
+          ch as (delete from contact_changes x using gone where x.workspace_id = $1 and x.contact_id = gone.id)
+     select count(*)::int as n from gone`,
+    params,
+  );
+  return row?.n ?? 0;
+}
+
+export async function deleteContact(ctx: AppContext, workspaceId: string, id: string): Promise<void> {
+  const n = await ctx.db.transaction((tx) => deleteWhere(tx, ['c.workspace_id = $1', 'c.id = $2'], [workspaceId, id]));
+  if (n === 0) throw notFound('The contact');
+}
+
+/** Deletes the listed contacts (ids of other workspaces are skipped) or every contact a selection matches. */
+export async function bulkDelete(ctx: AppContext, workspaceId: string, body: z.output<typeof bulkDeleteBody>): Promise<{ deleted: number }> {
+  if ('ids' in body) {
+    return { deleted: await ctx.db.transaction((tx) => deleteWhere(tx, ['c.workspace_id = $1', 'c.id = any($2::uuid[])'], [workspaceId, body.ids])) };
+  }
+  const p = new Params([workspaceId]);
+  const conditions = ['c.workspace_id = $1', ...selectionConditions(body.filter, await definitionsByKey(ctx, workspaceId), p, 'body.filter.filters')];
+  return { deleted: await ctx.db.transaction((tx) => deleteWhere(tx, conditions, p.values)) };
+}
+
+type ChangesPage = z.output<typeof changesPage>;
+
+/** What changed on a contact, newest first; `before` is the previous page's nextCursor. */
+export async function listChanges(ctx: AppContext, workspaceId: string, contactId: string, query: { limit: number; before?: number }): Promise<ChangesPage> {
+  await getContact(ctx, workspaceId, contactId);
+  const rows = await ctx.db.query<{
+    id: number;
+    field: string;
+    old_value: unknown;
+    new_value: unknown;
+    changed_at: Date | string;
+    source: string;
+    import_id: string | null;
+  }>(
+    `select id, field, old_value, new_value, changed_at, source, import_id from contact_changes
+     where workspace_id = $1 and contact_id = $2 and ($3::bigint is null or id < $3)
+     order by id desc limit $4`,
+    [workspaceId, contactId, query.before ?? null, query.limit + 1],
+  );
+  const items = rows.slice(0, query.limit).map((r) => ({
+    id: Number(r.id),
+    field: r.field,
+    oldValue: r.old_value,
+    newValue: r.new_value,
+    changedAt: new Date(r.changed_at),
+    source: r.source,
+    importId: r.import_id,
+  }));
+  return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+}

@@ -1,0 +1,243 @@
+// Request and response shapes of the contacts API, shared by the server and the web app
+// (only zod and relative imports of files without dependencies).
+import { z } from 'zod';
+import { dateTime } from '../shared/schemas.ts';
+import { CONTACT_FIELDS, EMAIL_STATUSES, LIFECYCLE_STAGES, PROPERTY_KEY_PATTERN, PROPERTY_TYPES } from './fields.ts';
+
+export const propertyKey = z.string().regex(PROPERTY_KEY_PATTERN, 'must be lower-case letters, digits and underscores, starting with a letter');
+
+export const propertyDefinition = z.object({
+  key: z.string(),
+  label: z.string(),
+  description: z.string(),
+  type: z.enum(PROPERTY_TYPES),
+  options: z.array(z.string()),
+});
+
+const optionList = z
+  .array(z.string().trim().min(1, 'must not be empty').max(100))
+  .max(200)
+  .refine((o) => new Set(o.map((x) => x.toLowerCase())).size === o.length, 'must not repeat a value');
+
+export const createPropertyBody = z.object({
+  /** Derived from the label when left out ("Loyalty tier" → "loyalty_tier"). */
+  key: propertyKey.optional(),
+  label: z.string().trim().min(1, 'must not be empty').max(100),
+  description: z.string().trim().max(500).default(''),
+  type: z.enum(PROPERTY_TYPES),
+  /** The allowed values of an enum property, in display order. */
+  options: optionList.default([]),
+});
+export const updatePropertyBody = z.object({
+  label: z.string().trim().min(1, 'must not be empty').max(100).optional(),
+  description: z.string().trim().max(500).optional(),
+  options: optionList.optional(),
+});
+export const propertyKeyParam = z.object({ key: propertyKey });
+
+/** A property value: text, number, yes/no, or a date as "YYYY-MM-DD" (or a full ISO instant). */
+export const propertyValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const contact = z.object({
+  id: z.uuid(),
+  email: z.string().nullable(),
+  externalId: z.string().nullable(),
+  phone: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES).nullable(),
+  emailStatus: z.enum(EMAIL_STATUSES),
+  properties: z.record(z.string(), propertyValue),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters long`);
+
+/** Fields to set; `null` clears a field (and removes a property). */
+export const updateContactBody = z.strictObject({
+  email: text(254).nullable().optional(),
+  externalId: text(200).nullable().optional(),
+  phone: text(50).nullable().optional(),
+  firstName: text(200).nullable().optional(),
+  lastName: text(200).nullable().optional(),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES).nullable().optional(),
+  emailStatus: z.enum(EMAIL_STATUSES).optional(),
+  properties: z.record(z.string(), propertyValue.nullable()).optional(),
+});
+export const createContactBody = updateContactBody;
+
+// ---- Listing: search, filters, sort, keyset pages -------------------------------------
+
+/** Comparisons a filter can make; which ones fit depends on the field's type (see FILTER_OPS). */
+export const FILTER_OPS = [
+  'eq',
+  'neq',
+  'contains',
+  'starts_with',
+  'gt',
+  'lt',
+  'between',
+  'in',
+  'before',
+  'after',
+  'is_set',
+  'is_not_set',
+] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+/** The type of a field as filters and sorting see it. */
+export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
+
+// `as const`, so that the web app's zod-free copy (web/src/contacts/fields.ts) must equal it.
+export const OPS_BY_TYPE = {
+  string: ['eq', 'neq', 'contains', 'starts_with', 'in', 'is_set', 'is_not_set'],
+  number: ['eq', 'neq', 'gt', 'lt', 'between', 'in', 'is_set', 'is_not_set'],
+  boolean: ['eq', 'is_set', 'is_not_set'],
+  date: ['eq', 'before', 'after', 'between', 'is_set', 'is_not_set'],
+  enum: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
+} as const satisfies Record<FieldType, readonly FilterOp[]>;
+
+export const OP_LABELS = {
+  eq: 'is',
+  neq: 'is not',
+  contains: 'contains',
+  starts_with: 'starts with',
+  gt: 'is greater than',
+  lt: 'is less than',
+  between: 'is between',
+  in: 'is any of',
+  before: 'is before',
+  after: 'is after',
+  is_set: 'has any value',
+  is_not_set: 'is empty',
+} as const satisfies Record<FilterOp, string>;
+
+/** Built-in fields that can be filtered and sorted on, with their types. */
+export const BUILT_IN_FIELDS: Record<string, { label: string; type: FieldType; options?: readonly string[] }> = {
+  email: { label: CONTACT_FIELDS.email, type: 'string' },
+  external_id: { label: CONTACT_FIELDS.external_id, type: 'string' },
+  phone: { label: CONTACT_FIELDS.phone, type: 'string' },
+  first_name: { label: CONTACT_FIELDS.first_name, type: 'string' },
+  last_name: { label: CONTACT_FIELDS.last_name, type: 'string' },
+  lifecycle_stage: { label: CONTACT_FIELDS.lifecycle_stage, type: 'enum', options: LIFECYCLE_STAGES },
+  email_status: { label: CONTACT_FIELDS.email_status, type: 'enum', options: EMAIL_STATUSES },
+  created_at: { label: 'Created', type: 'date' },
+  updated_at: { label: 'Updated', type: 'date' },
+};
+
+const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
+
+/** One condition: a field ("email", "created_at" or "properties.<key>"), an operator and its value. */
+export const contactFilter = z.object({
+  field: z.string().min(1).max(100),
+  op: z.enum(FILTER_OPS),
+  /** A scalar; a list for `in`; [low, high] for `between`; nothing for is_set / is_not_set. */
+  value: z.union([scalar, z.array(scalar).max(500)]).optional(),
+});
+export type ContactFilter = z.infer<typeof contactFilter>;
+
+/** Which contacts: a search over name and email plus filters (all must hold). */
+export const contactSelection = z.object({
+  q: z.string().max(200).optional(),
+  filters: z.array(contactFilter).max(50).default([]),
+});
+export type ContactSelection = z.input<typeof contactSelection>;
+
+/** `?filters=` carries the filter list as JSON, so that any property and value fits in a URL. */
+const filtersParam = z
+  .string()
+  .max(20_000)
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {field, op, value}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(contactFilter).max(50));
+
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+
+export const contactListQuery = z.object({
+  q: z.string().max(200).optional(),
+  filters: filtersParam.optional(),
+  /** A built-in field or "properties.<key>"; default created_at. */
+  sort: z.string().max(100).default('created_at'),
+  order: z.enum(SORT_ORDERS).default('desc'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The `nextCursor` of the previous page. */
+  after: z.string().max(2000).optional(),
+});
+export type ContactListQuery = z.input<typeof contactListQuery>;
+
+export const contactExportQuery = contactListQuery.omit({ limit: true, after: true });
+
+export const contactPage = z.object({
+  items: z.array(contact),
+  nextCursor: z.string().nullable(),
+  /** On the first page only: how many contacts match. */
+  total: z.number().optional(),
+  /** False when `total` is the planner's estimate (too many matches to count cheaply). */
+  totalExact: z.boolean().optional(),
+});
+
+export const bulkDeleteBody = z.union([
+  z.strictObject({ ids: z.array(z.uuid()).min(1).max(10_000) }),
+  z.strictObject({ filter: contactSelection }),
+]);
+
+// ---- History, timeline, GDPR ---------------------------------------------------------
+
+export const contactChange = z.object({
+  id: z.number(),
+  /** A built-in field ("email") or "properties.<key>". */
+  field: z.string(),
+  oldValue: z.unknown(),
+  newValue: z.unknown(),
+  changedAt: dateTime,
+  /** Who wrote it: web, api, import, tracking. */
+  source: z.string(),
+  importId: z.string().nullable(),
+});
+export const changesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});
+export const changesPage = z.object({ items: z.array(contactChange), nextCursor: z.number().nullable() });
+
+export const timelineEvent = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  properties: z.record(z.string(), z.unknown()),
+  occurredAt: dateTime,
+  receivedAt: dateTime,
+  source: z.string(),
+});
+export const eventsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().max(500).optional(),
+  name: z.string().min(1).max(200).optional(),
+});
+export const eventsPage = z.object({ items: z.array(timelineEvent), nextCursor: z.string().nullable() });
+export const eventNameCount = z.object({ name: z.string(), count: z.number() });
+
+export const eraseResult = z.object({
+  erased: z.literal(true),
+  eventsDeleted: z.number(),
+  changesDeleted: z.number(),
+  /** Whether a suppression entry now keeps the address from being emailed. */
+  suppressed: z.boolean(),
+});
+
+export const gdprExport = z.object({
+  exportedAt: dateTime,
+  contact,
+  /** Each property the contact has, with what it means. */
+  properties: z.array(propertyDefinition.extend({ value: propertyValue })),
+  changes: z.array(contactChange),
+  events: z.array(timelineEvent),
+  /** Browser or device ids (Segment's anonymousId) linked to the contact. */
+  anonymousIds: z.array(z.object({ anonymousId: z.string(), createdAt: dateTime })),
+});

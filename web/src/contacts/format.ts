@@ -1,0 +1,145 @@
+// How contact values and events read in the app: "Bought 3 items for £45.20".
+import { formatDate, formatDateTime } from '../lib/format.ts';
+import type { FieldInfo, PropertyValue, TimelineEvent } from './model.ts';
+
+const numberFormat = new Intl.NumberFormat('en');
+
+/** A field's value as text for a table cell or a detail row; '' when there is none. */
+export function formatValue(field: Pick<FieldInfo, 'type' | 'optionLabels'>, value: PropertyValue | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  switch (field.type) {
+    case 'number':
+      return typeof value === 'number' ? numberFormat.format(value) : String(value);
+    case 'boolean':
+      return value === true ? 'Yes' : value === false ? 'No' : String(value);
+    case 'date':
+      return typeof value === 'string' ? formatDay(value) : String(value);
+    case 'enum':
+      return field.optionLabels?.[String(value)] ?? String(value);
+    default:
+      return String(value);
+  }
+}
+
+/** "2024-03-05" as a day (never shifted by the viewer's time zone); instants as date and time. */
+export function formatDay(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`));
+  }
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return value.length > 10 && !value.endsWith('T00:00:00.000Z') ? formatDateTime(value) : formatDate(value);
+}
+
+/** Integer minor units of an ISO currency: (4520, 'GBP') → "£45.20"; (500, 'JPY') → "¥500". */
+export function formatMoney(minor: unknown, currency: unknown): string | null {
+  if (typeof minor !== 'number' || !Number.isFinite(minor)) return null;
+  const code = typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency) ? currency.toUpperCase() : undefined;
+  if (!code) return numberFormat.format(minor / 100);
+  try {
+    const f = new Intl.NumberFormat('en', { style: 'currency', currency: code });
+    const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+    return f.format(minor / 10 ** digits);
+  } catch {
+    return `${numberFormat.format(minor / 100)} ${code}`;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+const quoted = (v: unknown, fallback: string) => (str(v) ? `“${str(v)}”` : fallback);
+const plural = (n: number, one: string, many = `${one}s`) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
+
+/** "order_shipped" → "Order shipped"; "email.link_clicked" → "Email link clicked". */
+export function humanize(name: string): string {
+  const words = name.replace(/[._-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : name;
+}
+
+/** Up to three scalar properties, for events without a sentence of their own. */
+function keyProperties(props: Record<string, unknown>): string {
+  return Object.entries(props)
+    .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    .slice(0, 3)
+    .map(([k, v]) => `${humanize(k).toLowerCase()}: ${String(v).slice(0, 60)}`)
+    .join(', ');
+}
+
+function itemCount(p: Record<string, unknown>): number | undefined {
+  if (typeof p.item_count === 'number') return p.item_count;
+  if (typeof p.quantity === 'number') return p.quantity;
+  if (Array.isArray(p.items)) return p.items.length;
+  if (Array.isArray(p.products)) return p.products.length;
+  return undefined;
+}
+
+/** One readable sentence per event. */
+export function eventSentence(event: Pick<TimelineEvent, 'name' | 'properties'>): string {
+  const p = event.properties;
+  const money = formatMoney(p.total ?? p.revenue ?? p.value ?? p.amount, p.currency);
+  switch (event.name) {
+    case 'purchase':
+    case 'order.completed':
+    case 'Order Completed': {
+      const n = itemCount(p);
+      if (n !== undefined && money) return `Bought ${plural(n, 'item')} for ${money}`;
+      if (money) return `Bought for ${money}`;
+      return n !== undefined ? `Bought ${plural(n, 'item')}` : 'Made a purchase';
+    }
+    case 'refund':
+    case 'Order Refunded':
+      return money ? `Refunded ${money}` : 'Was refunded';
+    case 'email.sent':
+      return `Was sent ${quoted(p.subject, 'an email')}`;
+    case 'email.delivered':
+      return `Received ${quoted(p.subject, 'an email')}`;
+    case 'email.opened':
+      return `Opened ${quoted(p.subject, 'an email')}`;
+    case 'email.clicked':
+      return str(p.url) ? `Clicked ${str(p.url)} in ${quoted(p.subject, 'an email')}` : `Clicked a link in ${quoted(p.subject, 'an email')}`;
+    case 'email.bounced':
+      return `An email to them bounced${str(p.reason) ? `: ${str(p.reason)}` : ''}`;
+    case 'email.unsubscribed':
+      return 'Unsubscribed from email';
+    case 'email.complained':
+      return 'Marked an email as spam';
+    case 'page':
+      return `Viewed ${str(p.title) ?? str(p.name) ?? str(p.url) ?? str(p.path) ?? 'a page'}`;
+    case 'screen':
+      return `Viewed the ${str(p.name) ?? 'app'} screen`;
+    case 'identify':
+      return 'Was identified';
+    case 'alias':
+      return 'Was linked to another id';
+    case 'group':
+      return `Joined ${str(p.name) ?? str(p.groupId) ?? 'a group'}`;
+    case 'segment.entered':
+      return `Entered segment ${quoted(p.segment_name ?? p.name ?? p.segment, '')}`.trim();
+    case 'segment.exited':
+      return `Left segment ${quoted(p.segment_name ?? p.name ?? p.segment, '')}`.trim();
+    case 'survey.answered':
+      return `Answered ${quoted(p.survey_name ?? p.survey, 'a survey')}${str(p.score) !== undefined ? ` with ${str(p.score)}` : ''}`;
+    case 'points.earned':
+      return typeof p.points === 'number' ? `Earned ${plural(p.points, 'point')}` : 'Earned points';
+    case 'points.redeemed':
+      return typeof p.points === 'number' ? `Redeemed ${plural(p.points, 'point')}` : 'Redeemed points';
+    case 'coupon.redeemed':
+      return `Redeemed coupon ${str(p.code) ?? ''}`.trim();
+    case 'social.mentioned':
+      return `Mentioned you${str(p.network) ? ` on ${str(p.network)}` : ''}`;
+  }
+  const details = keyProperties(p);
+  return details ? `${humanize(event.name)} · ${details}` : humanize(event.name);
+}
+
+/** The colour and group of an event kind, for its icon on the timeline. */
+export function eventKind(name: string): 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'survey' | 'loyalty' | 'identity' | 'other' {
+  if (name === 'purchase' || name === 'order.completed' || name === 'Order Completed') return 'purchase';
+  if (name === 'refund' || name === 'Order Refunded') return 'refund';
+  if (name.startsWith('email.')) return 'email';
+  if (name === 'page' || name === 'screen') return 'page';
+  if (name.startsWith('segment.')) return 'segment';
+  if (name.startsWith('survey.')) return 'survey';
+  if (name.startsWith('points.') || name.startsWith('coupon.')) return 'loyalty';
+  if (name === 'identify' || name === 'alias' || name === 'group') return 'identity';
+  return 'other';
+}

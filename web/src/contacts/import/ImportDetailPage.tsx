@@ -1,0 +1,75 @@
+// One import, from mapping to result: the step it is at decides what the page shows.
+import { Anchor, Badge, Card, Group, Progress, SimpleGrid, Stack, Stepper, Text } from '@mantine/core';
+import { IconChevronLeft } from '@tabler/icons-react';
+import { Link, useParams } from 'react-router-dom';
+import { NotFoundPage } from '../../areas/NotFoundPage.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorBlock, LoadingBlock } from '../../components/QueryState.tsx';
+import { isApiError } from '../../lib/api.ts';
+import { formatBytes, type ImportInfo, STATUS, useImportQuery } from './importModel.ts';
+import { ImportResult } from './ImportResult.tsx';
+import { MappingStep } from './MappingStep.tsx';
+import { Stat } from './Stat.tsx';
+
+const n = (x: number) => x.toLocaleString('en');
+
+export function ImportDetailPage() {
+  const { id = '' } = useParams();
+  const query = useImportQuery(id);
+  if (query.isPending) return <LoadingBlock label="Loading the import" />;
+  if (query.isError) return isApiError(query.error, 404) || isApiError(query.error, 400) ? <NotFoundPage /> : <ErrorBlock error={query.error} onRetry={() => void query.refetch()} />;
+  const info = query.data;
+  const step = info.status === 'uploaded' ? 1 : info.status === 'queued' || info.status === 'running' ? 2 : 4;
+  return (
+    <>
+      <Anchor component={Link} to="/contacts/import" fz="sm" c="dimmed" mb="md" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
+        <IconChevronLeft size={16} /> Import
+      </Anchor>
+      <PageHeader
+        title={
+          <Group gap="sm" component="span">
+            {info.fileName}
+            <Badge color={STATUS[info.status].color} size="lg">
+              {STATUS[info.status].label}
+            </Badge>
+          </Group>
+        }
+        description={`${info.kind === 'orders' ? 'Order history' : 'Contacts'} · ${formatBytes(info.fileSize)}${info.totalRows !== null ? ` · ${n(info.totalRows)} rows` : ''}`}
+      />
+      <Stepper active={step} size="sm" mb="xl" allowNextStepsSelect={false}>
+        <Stepper.Step label="Upload" description="File read" />
+        <Stepper.Step label="Map columns" description="Check how each column is read" />
+        <Stepper.Step label="Import" description="Runs in the background" />
+        <Stepper.Step label="Done" description="Review, download errors, undo" />
+      </Stepper>
+      {info.status === 'uploaded' ? <MappingStep info={info} /> : step === 2 ? <ImportProgress info={info} /> : <ImportResult info={info} />}
+    </>
+  );
+}
+
+function ImportProgress({ info }: { info: ImportInfo }) {
+  const total = info.totalRows ?? 0;
+  const pct = total > 0 ? Math.min(100, (info.processedRows / total) * 100) : 0;
+  return (
+    <Card py="xl">
+      <Stack gap="lg">
+        <Group justify="space-between">
+          <Text fw={650}>{info.status === 'queued' ? 'Waiting for a worker…' : 'Importing…'}</Text>
+          <Text fz="sm" c="dimmed" data-testid="import-progress">
+            {n(info.processedRows)} of {total > 0 ? n(total) : '…'} rows
+          </Text>
+        </Group>
+        <Progress value={pct} size="xl" radius="xl" animated striped aria-label="Import progress" />
+        <SimpleGrid cols={4}>
+          <Stat label="Created" value={info.createdCount} />
+          <Stat label="Updated" value={info.updatedCount} />
+          <Stat label="Merged duplicates" value={info.mergedCount} />
+          <Stat label="Skipped" value={info.skippedCount} color={info.skippedCount > 0 ? 'orange.7' : undefined} />
+        </SimpleGrid>
+        <Text fz="xs" c="dimmed">
+          You can leave this page: the import keeps running and its result waits for you under Import.
+        </Text>
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,208 @@
+// The contacts API as the web app sees it: types from the server's contract (dates arrive as
+// strings), the fields one can filter and sort on, and the queries the pages share.
+import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type {
+  OP_LABELS as ServerOpLabels,
+  OPS_BY_TYPE as ServerOps,
+  changesPage,
+  contact,
+  contactFilter,
+  contactPage,
+  eventNameCount,
+  eventsPage,
+  gdprExport,
+  propertyDefinition,
+  timelineEvent,
+} from '../../../src/contacts/contract.ts';
+import { CONTACT_FIELDS, EMAIL_STATUSES, LIFECYCLE_STAGES } from '../../../src/contacts/fields.ts';
+import { api } from '../lib/api.ts';
+import { useWorkspaceKey } from '../lib/session.ts';
+
+export type Contact = z.input<typeof contact>;
+export type ContactPage = z.input<typeof contactPage>;
+export type PropertyDefinition = z.input<typeof propertyDefinition>;
+export type ContactFilter = z.input<typeof contactFilter>;
+export type FilterOp = ContactFilter['op'];
+export type TimelineEvent = z.input<typeof timelineEvent>;
+export type EventsPage = z.input<typeof eventsPage>;
+export type EventNameCount = z.input<typeof eventNameCount>;
+export type ChangesPage = z.input<typeof changesPage>;
+export type ContactChange = ChangesPage['items'][number];
+export type GdprExport = z.input<typeof gdprExport>;
+export type FieldType = PropertyDefinition['type'];
+export type PropertyValue = Contact['properties'][string];
+
+// Copies of the server's tables, typed as exactly equal to them, so that the page bundle does
+// not carry zod and the compiler says when the two disagree.
+export const OPS_BY_TYPE: typeof ServerOps = {
+  string: ['eq', 'neq', 'contains', 'starts_with', 'in', 'is_set', 'is_not_set'],
+  number: ['eq', 'neq', 'gt', 'lt', 'between', 'in', 'is_set', 'is_not_set'],
+  boolean: ['eq', 'is_set', 'is_not_set'],
+  date: ['eq', 'before', 'after', 'between', 'is_set', 'is_not_set'],
+  enum: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
+};
+export const OP_LABELS: typeof ServerOpLabels = {
+  eq: 'is',
+  neq: 'is not',
+  contains: 'contains',
+  starts_with: 'starts with',
+  gt: 'is greater than',
+  lt: 'is less than',
+  between: 'is between',
+  in: 'is any of',
+  before: 'is before',
+  after: 'is after',
+  is_set: 'has any value',
+  is_not_set: 'is empty',
+};
+
+export const LIFECYCLE_LABELS: Record<(typeof LIFECYCLE_STAGES)[number], string> = {
+  subscriber: 'Subscriber',
+  lead: 'Lead',
+  opportunity: 'Opportunity',
+  customer: 'Customer',
+  evangelist: 'Evangelist',
+  churned: 'Churned',
+  other: 'Other',
+};
+export const LIFECYCLE_COLORS: Record<(typeof LIFECYCLE_STAGES)[number], string> = {
+  subscriber: 'gray',
+  lead: 'cyan',
+  opportunity: 'violet',
+  customer: 'teal',
+  evangelist: 'grape',
+  churned: 'orange',
+  other: 'gray',
+};
+export const EMAIL_STATUS_LABELS: Record<(typeof EMAIL_STATUSES)[number], string> = {
+  subscribed: 'Subscribed',
+  not_subscribed: 'Not subscribed',
+  unsubscribed: 'Unsubscribed',
+  bounced: 'Bounced',
+  complained: 'Complained',
+};
+export const EMAIL_STATUS_COLORS: Record<(typeof EMAIL_STATUSES)[number], string> = {
+  subscribed: 'green',
+  not_subscribed: 'gray',
+  unsubscribed: 'yellow',
+  bounced: 'red',
+  complained: 'red',
+};
+export const TYPE_LABELS: Record<FieldType, string> = { string: 'Text', number: 'Number', boolean: 'Yes/no', date: 'Date', enum: 'Choice' };
+
+/** A field of a contact as the table, the filters and the sort see it. */
+export interface FieldInfo {
+  /** "email", "created_at" or "properties.<key>": what the API takes. */
+  id: string;
+  label: string;
+  type: FieldType;
+  options?: readonly string[];
+  /** The option labels of built-in choices (lifecycle stage, email status). */
+  optionLabels?: Record<string, string>;
+  builtIn: boolean;
+}
+
+export const BUILT_IN_FIELDS: FieldInfo[] = [
+  { id: 'email', label: CONTACT_FIELDS.email, type: 'string', builtIn: true },
+  { id: 'first_name', label: CONTACT_FIELDS.first_name, type: 'string', builtIn: true },
+  { id: 'last_name', label: CONTACT_FIELDS.last_name, type: 'string', builtIn: true },
+  { id: 'phone', label: CONTACT_FIELDS.phone, type: 'string', builtIn: true },
+  { id: 'external_id', label: CONTACT_FIELDS.external_id, type: 'string', builtIn: true },
+  { id: 'lifecycle_stage', label: CONTACT_FIELDS.lifecycle_stage, type: 'enum', options: LIFECYCLE_STAGES, optionLabels: LIFECYCLE_LABELS, builtIn: true },
+  { id: 'email_status', label: CONTACT_FIELDS.email_status, type: 'enum', options: EMAIL_STATUSES, optionLabels: EMAIL_STATUS_LABELS, builtIn: true },
+  { id: 'created_at', label: 'Created', type: 'date', builtIn: true },
+  { id: 'updated_at', label: 'Updated', type: 'date', builtIn: true },
+];
+
+export function allFields(defs: PropertyDefinition[] | undefined): FieldInfo[] {
+  return [
+    ...BUILT_IN_FIELDS,
+    ...(defs ?? []).map((d) => ({ id: `properties.${d.key}`, label: d.label, type: d.type, options: d.options, builtIn: false })),
+  ];
+}
+
+/** A contact's value of a field, as stored. */
+export function valueOf(c: Contact, fieldId: string): PropertyValue | null {
+  if (fieldId.startsWith('properties.')) return c.properties[fieldId.slice('properties.'.length)] ?? null;
+  const camel = fieldId.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()) as keyof Contact;
+  const v = c[camel];
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+}
+
+export function displayName(c: Pick<Contact, 'firstName' | 'lastName' | 'email' | 'externalId' | 'phone'>): string {
+  const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
+  return name || c.email || c.phone || c.externalId || 'Unnamed contact';
+}
+
+// ---- Queries ---------------------------------------------------------------------------
+
+export function usePropertiesQuery() {
+  return useQuery({ queryKey: useWorkspaceKey('properties'), queryFn: () => api.get<PropertyDefinition[]>('/properties'), staleTime: 30_000 });
+}
+
+export interface ListState {
+  q: string;
+  filters: ContactFilter[];
+  sort: string;
+  order: 'asc' | 'desc';
+}
+
+/** The query string of a list (also the export's): the same search, filters and sort. */
+export function listParams(state: ListState, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (state.q.trim()) params.set('q', state.q.trim());
+  if (state.filters.length > 0) params.set('filters', JSON.stringify(state.filters));
+  params.set('sort', state.sort);
+  params.set('order', state.order);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return params.toString();
+}
+
+export function useContactsQuery(state: ListState) {
+  const key = useWorkspaceKey('contacts', 'list');
+  return useInfiniteQuery({
+    queryKey: [...key, state],
+    queryFn: ({ pageParam }) => api.get<ContactPage>(`/contacts?${listParams(state, { limit: '50', ...(pageParam ? { after: pageParam } : {}) })}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // While a new search loads, the old rows stay (dimmed) instead of flashing empty; never
+    // another workspace's rows after a switch.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === key[1] ? keepPreviousData(previous) : undefined),
+  });
+}
+
+export function contactQuery(key: string[], id: string) {
+  return queryOptions({ queryKey: [...key, id], queryFn: () => api.get<Contact>(`/contacts/${id}`) });
+}
+
+export function useContactQuery(id: string) {
+  return useQuery(contactQuery(useWorkspaceKey('contacts', 'one'), id));
+}
+
+export function useEventsQuery(id: string, name: string | null) {
+  return useInfiniteQuery({
+    queryKey: [...useWorkspaceKey('contacts', 'one', id, 'events'), name ?? ''],
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams({ limit: '30' });
+      if (pageParam) params.set('before', pageParam);
+      if (name) params.set('name', name);
+      return api.get<EventsPage>(`/contacts/${id}/events?${params}`);
+    },
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useEventNamesQuery(id: string) {
+  return useQuery({ queryKey: useWorkspaceKey('contacts', 'one', id, 'event-names'), queryFn: () => api.get<EventNameCount[]>(`/contacts/${id}/event-names`) });
+}
+
+export function useChangesQuery(id: string) {
+  return useInfiniteQuery({
+    queryKey: useWorkspaceKey('contacts', 'one', id, 'changes'),
+    queryFn: ({ pageParam }) => api.get<ChangesPage>(`/contacts/${id}/changes?limit=50${pageParam ? `&before=${pageParam}` : ''}`),
+    initialPageParam: 0,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
