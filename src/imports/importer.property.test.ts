@@ -62,7 +62,7 @@ async function importText(bytes: Buffer) {
 }
 
 describe('the importer on generated files', () => {
-  it('finds every valid row whatever the encoding, delimiter, quoting, line ends and junk lines', async () => {
+  it('finds every valid row whatever the encoding, delimiter, quoting, line ends and junk lines', { timeout: 180_000 }, async () => {
     const fileArb = fc.constantFrom(...ENCODINGS).chain((encoding) => {
       const chars = fc.constantFrom(...[...ascii, ...extra[encoding]]);
       const name = fc.array(chars, { minLength: 1, maxLength: 12 }).map((cs) => cs.join('').trim()).filter((s) => s.length > 0);
@@ -107,7 +107,7 @@ describe('the importer on generated files', () => {
     );
   });
 
-  it('never throws on arbitrary bytes', async () => {
+  it('never throws on arbitrary bytes', { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 3000 }), async (bytes) => {
         await importText(Buffer.from(bytes));

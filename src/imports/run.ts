@@ -33,7 +33,24 @@ export async function runImport(ctx: AppContext, importId: string, onProgress?: 
       (err as Error).message.slice(0, 2000),
     ]);
   }
+  await forgetFile(ctx, importId);
   return load(ctx, importId);
+}
+
+/**
+ * Once an import has run, its file is no longer needed (undo works from the change
+ * history): the file and the sample rows of the preview go, so that personal data does not
+ * linger there after the contacts themselves are erased.
+ */
+async function forgetFile(ctx: AppContext, importId: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx.query('delete from import_chunks where import_id = $1', [importId]);
+    await tx.query(
+      `update imports set settings = jsonb_set(settings, '{preview,sampleRows}', '[]'::jsonb)
+       where id = $1 and settings ? 'preview'`,
+      [importId],
+    );
+  });
 }
 
 export async function runUndo(ctx: AppContext, importId: string): Promise<ImportRecord | undefined> {
