@@ -2,16 +2,16 @@
 // 1. throughput: events/s through POST /v1/batch (100 events a batch, CONCURRENCY requests in
 //    flight), a realistic mix (tracks of known users, anonymous page views, identifies that
 //    link visitors to users and so merge contacts);
-// 2. latency: single POST /v1/track calls sent open-loop at RATE requests/s (timed from when
-//    each was due, so a slow server cannot hide its queue), p50/p99/max;
+// 2. latency: single POST /v1/track calls (a known user's event) sent open-loop at RATE
+//    requests/s (timed from when each was due, so a slow server cannot hide its queue);
 // 3. the reference: the same server's GET /health (one `select 1`) under the same load.
 // Then every accepted event is counted in the database. PostgreSQL with DATABASE_URL (a
 // database of its own: the bench adds a workspace to it), else PGlite in a temporary dir.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openPglite } from '../src/db/client.ts';
@@ -21,7 +21,8 @@ const LATENCY_SECONDS = Number(process.env.LATENCY_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);
 const RATE = Number(process.env.RATE ?? 1000);
 const BATCH_SIZE = 100;
-const USERS = 20_000;
+const USERS = 10_000;
+const WARMUP_BATCHES = Number(process.env.WARMUP_BATCHES ?? 300);
 const TARGET = 10_000;
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -57,14 +58,18 @@ const PLANS = ['free', 'pro', 'team'] as const;
 const context = { library: { name: 'bench', version: '1.0.0' }, ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench' };
 let serial = 0;
 
-/** 70% tracks of known users, 15% anonymous page views, 10% pages of users, 5% identifies linking visitor n to user n. */
-function message(now: string): Record<string, unknown> {
+function trackMessage(now: string): Record<string, unknown> {
   const n = Math.floor(random() * USERS);
   const messageId = `bench-${process.pid}-${++serial}`;
+  return { type: 'track', messageId, userId: `user-${n}`, event: pick(EVENTS), timestamp: now, context, properties: { sku: `SKU-${n % 500}`, price: Math.round(random() * 10_000) / 100, quantity: 1 + (n % 3), currency: 'EUR' } };
+}
+
+/** 70% tracks of known users, 15% anonymous page views, 10% pages of users, 5% identifies linking visitor n to user n. */
+function message(now: string): Record<string, unknown> {
   const r = random();
-  if (r < 0.7) {
-    return { type: 'track', messageId, userId: `user-${n}`, event: pick(EVENTS), timestamp: now, context, properties: { sku: `SKU-${n % 500}`, price: Math.round(random() * 10_000) / 100, quantity: 1 + (n % 3), currency: 'EUR' } };
-  }
+  if (r < 0.7) return trackMessage(now);
+  const n = Math.floor(random() * USERS);
+  const messageId = `bench-${process.pid}-${++serial}`;
   if (r < 0.85) return { type: 'page', messageId, anonymousId: `anon-${n}`, name: 'Product', timestamp: now, context, properties: { url: `https://shop.test/p/${n % 500}`, path: `/p/${n % 500}` } };
   if (r < 0.95) return { type: 'page', messageId, userId: `user-${n}`, name: 'Home', timestamp: now, context, properties: { url: 'https://shop.test/' } };
   return { type: 'identify', messageId, userId: `user-${n}`, anonymousId: `anon-${n}`, timestamp: now, context, traits: { email: `user-${n}@example.com`, firstName: `First${n}`, lastName: `Last${n}`, plan: pick(PLANS) } };
@@ -87,6 +92,20 @@ function post(agent: http.Agent, port: number, urlPath: string, auth: string | u
     req.on('error', () => resolve({ status: 0, ms: performance.now() - due }));
     req.end(body);
   });
+}
+
+/** CPU time (user + system) of processes, in ms, from /proc (Linux). */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks * 10;
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -158,14 +177,29 @@ try {
     return post(agent, port, '/v1/batch', auth, JSON.stringify({ batch, sentAt: now }));
   };
 
-  log('warming up (3 s)…');
-  await closedLoop(3, sendBatch);
+  log(`warming up (${WARMUP_BATCHES} batches: most of the ${USERS} users become contacts)…`);
+  for (let i = 0; i < WARMUP_BATCHES; i += CONCURRENCY) await Promise.all(Array.from({ length: CONCURRENCY }, sendBatch));
   const warmupMessages = serial;
+  // The PostgreSQL on these machines runs without autovacuum; a production server's would
+  // have analyzed the tables by now.
+  let admin: pg.Client | undefined;
+  let pgPids: number[] = [];
+  if (databaseUrl) {
+    admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query('analyze contacts, contact_aliases, events');
+    pgPids = (await admin.query("select pid from pg_stat_activity where application_name = 'rapport' and datname = current_database()")).rows.map((r) => r.pid as number);
+  }
 
   log(`batches: ${BATCH_SIZE} events each, ${CONCURRENCY} in flight, ${BATCH_SECONDS} s…`);
+  const load = loadavg()[0]!;
+  const cpu0 = { server: cpuMs([server.pid!]), postgres: cpuMs(pgPids) };
   const batches = await closedLoop(BATCH_SECONDS, sendBatch);
+  const cpu = { server: cpuMs([server.pid!]) - cpu0.server, postgres: cpuMs(pgPids) - cpu0.postgres };
   const eventsPerSecond = (batches.ok * BATCH_SIZE) / batches.seconds;
+  const perThousand = (ms: number) => round((ms / (batches.ok * BATCH_SIZE)) * 1000, 1);
   log(`  ${Math.round(eventsPerSecond)} events/s (${batches.ok} batches, ${batches.failed} failed), p99 ${round(percentile(batches.latencies, 99))} ms`);
+  log(`  CPU per 1,000 events: server ${perThousand(cpu.server)} ms, PostgreSQL ${databaseUrl ? perThousand(cpu.postgres) : '(in the server)'} ms; load average before ${load.toFixed(2)}`);
 
   log(`health, ${CONCURRENCY} in flight, 5 s…`);
   const health = await closedLoop(5, () => post(agent, port, '/health', undefined, undefined));
@@ -174,9 +208,8 @@ try {
 
   log(`single /v1/track calls at ${RATE}/s for ${LATENCY_SECONDS} s…`);
   const tracks = await openLoop(LATENCY_SECONDS, (due) => {
-    const now = new Date().toISOString();
-    const m = message(now);
-    return post(agent, port, '/v1/track', auth, JSON.stringify({ ...m, type: 'track', event: 'Product Viewed', userId: m.userId ?? `user-${serial % USERS}` }), due);
+    const { type: _type, ...body } = trackMessage(new Date().toISOString());
+    return post(agent, port, '/v1/track', auth, JSON.stringify(body), due);
   });
   log(`  p50 ${round(percentile(tracks.latencies, 50))} ms, p99 ${round(percentile(tracks.latencies, 99))} ms, ${tracks.failed} failed, at ${Math.round(tracks.rate)}/s`);
 
@@ -193,11 +226,9 @@ try {
   // Every accepted event is in the database (tracks were single events, each its own message).
   const accepted = (warmupMessages + batches.ok * BATCH_SIZE) + (tracks.latencies.length - tracks.failed);
   let stored: number;
-  if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    stored = Number((await client.query('select count(*) as n from events where workspace_id = $1', [workspaceId])).rows[0].n);
-    await client.end();
+  if (admin) {
+    stored = Number((await admin.query('select count(*) as n from events where workspace_id = $1', [workspaceId])).rows[0].n);
+    await admin.end();
   } else {
     const db = await openPglite(path.join(dataDir, 'pgdata'));
     stored = Number((await db.query<{ n: number }>('select count(*)::int as n from events where workspace_id = $1', [workspaceId]))[0]!.n);
@@ -217,6 +248,9 @@ try {
       batch_p50_ms: round(percentile(batches.latencies, 50)),
       batch_p99_ms: round(percentile(batches.latencies, 99)),
       batch_failed: batches.failed,
+      server_cpu_ms_per_1k_events: perThousand(cpu.server),
+      postgres_cpu_ms_per_1k_events: databaseUrl ? perThousand(cpu.postgres) : null,
+      load_average_before: round(load),
       health_rps: Math.round(healthRps),
       track_rate_per_s: Math.round(tracks.rate),
       track_p50_ms: round(percentile(tracks.latencies, 50)),
