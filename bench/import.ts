@@ -70,6 +70,7 @@ async function main() {
     ] as const) {
       await createDefinition(bench.ctx, bench.workspaceId, { key, label: key, description: '', type, options: [...options] });
     }
+    log(`RSS before the import: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB, heap ${Math.round(process.memoryUsage().heapUsed / 1024 / 1024)} MB`);
     const rss = rssSampler();
     const start = performance.now();
     const imp = await createImport(bench.ctx, bench.workspaceId, null, 'contacts', 'contacts.csv', createReadStream(file));

@@ -1,6 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -34,18 +32,23 @@ export interface Database extends SqlSession {
 // node-postgres returns int8 as strings by default; counts fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** The PostgreSQL extensions Rapport's migrations use; PGlite loads them at start. */
-const PGLITE_EXTENSIONS = { pg_trgm };
-
-export function createPgliteClient(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
-  return PGlite.create({ ...options, extensions: PGLITE_EXTENSIONS });
+/**
+ * PGlite with the PostgreSQL extensions Rapport's migrations use (loaded at start). Imported
+ * on demand: the embedded engine costs about 46 MB of memory that a process running on a
+ * PostgreSQL server should not pay.
+ */
+export async function createPgliteClient(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
+  return PGlite.create({ ...options, extensions: { pg_trgm } });
 }
 
 export async function openPglite(dataDir?: string): Promise<Database> {
   return wrapPglite(await createPgliteClient(dataDir ? { dataDir } : {}));
 }
 
-export function wrapPglite(client: PGlite): Database {
+export async function wrapPglite(client: PGlite): Promise<Database> {
+  // Drizzle's PGlite driver imports PGlite itself: loaded on demand too.
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const orm = drizzlePglite({ client, schema }) as unknown as Orm;
   const session = (q: Pick<PGlite, 'query' | 'exec'>): SqlSession => ({
     async query<T>(text: string, params?: unknown[]) {

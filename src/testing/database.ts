@@ -50,6 +50,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const file = inject('pgliteTemplate');
   const client = await createPgliteClient({ loadDataDir: new Blob([readFileSync(file)]) });
-  const db = wrapPglite(client);
+  const db = await wrapPglite(client);
   return { db, drop: () => db.close() };
 }

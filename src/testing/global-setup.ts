@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
   const client = await createPgliteClient();
-  const db = wrapPglite(client);
+  const db = await wrapPglite(client);
   await migrate(db);
   const runner = new JobRunner(db, { work: false });
   await runner.start({});
