@@ -26,7 +26,7 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, onPr
   const settings = imp.settings as ImportSettings;
   const preview = settings.preview!;
   const mapping = settings.mapping!;
-  const read = { format: preview.format, encoding: preview.encoding ?? 'UTF-8', delimiter: preview.delimiter ?? ',' };
+  const read = { format: preview.format, encoding: preview.encoding ?? 'UTF-8', delimiter: preview.delimiter ?? ',', columns: mapping.length };
   const rows = () => readRows(openFile(ctx, imp.id), read);
   const firstDataRow = preview.hasHeader ? 2 : 1;
 

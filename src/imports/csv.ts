@@ -19,6 +19,11 @@ export interface CsvOptions {
   delimiter: string;
   maxQuotedLines?: number;
   maxQuotedChars?: number;
+  /**
+   * The file's number of columns, when known: a record that only spans lines because of a
+   * quote, and then does not have that many fields, is a stray quote, not a multi-line value.
+   */
+  expectedFields?: number;
 }
 
 const INCOMPLETE = Symbol('incomplete');
@@ -28,12 +33,14 @@ export class CsvTokenizer {
   readonly #d: string;
   readonly #maxLines: number;
   readonly #maxChars: number;
+  readonly #expected: number | undefined;
 
   constructor(options: CsvOptions) {
     if (options.delimiter.length !== 1) throw new Error('The delimiter must be one character.');
     this.#d = options.delimiter;
     this.#maxLines = options.maxQuotedLines ?? 100;
     this.#maxChars = options.maxQuotedChars ?? 1_000_000;
+    this.#expected = options.expectedFields;
   }
 
   /** Adds text; returns the records it completed. */
@@ -66,12 +73,14 @@ export class CsvTokenizer {
   #record(buf: string, start: number, final: boolean): [CsvRecord, number] | typeof INCOMPLETE {
     const cells: string[] = [];
     let i = start;
+    let spansLines = false;
     for (;;) {
       let value = '';
       if (buf[i] === '"') {
         const quoted = this.#quoted(buf, i, final);
         if (quoted === INCOMPLETE) return INCOMPLETE;
         if (quoted === null) return this.#literalLine(buf, start, final);
+        if (countLineBreaks(buf, i, quoted[1]) > 0) spansLines = true;
         [value, i] = quoted;
       }
       // Unquoted text (or what follows a closing quote) up to the delimiter or line end.
@@ -86,6 +95,7 @@ export class CsvTokenizer {
       }
       const next = skipLineBreak(buf, i);
       if (next === INCOMPLETE_CR && !final) return INCOMPLETE;
+      if (spansLines && this.#expected !== undefined && !fits(cells, this.#expected)) return this.#literalLine(buf, start, final);
       return [{ cells, raw: buf.slice(start, Math.min(i, start + 2000)) }, next === INCOMPLETE_CR ? i + 1 : next];
     }
   }
@@ -138,6 +148,13 @@ export class CsvTokenizer {
 }
 
 const INCOMPLETE_CR = -1;
+
+/** As many fields as the file's columns (extra empty fields at the end are tolerated). */
+function fits(cells: string[], expected: number): boolean {
+  if (cells.length < expected) return false;
+  for (let k = expected; k < cells.length; k++) if (cells[k] !== '') return false;
+  return true;
+}
 
 /** Index after the line break at `i` (CRLF, LF or CR); INCOMPLETE_CR when a CR ends the buffer. */
 function skipLineBreak(buf: string, i: number): number {

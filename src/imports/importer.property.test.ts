@@ -54,7 +54,8 @@ async function importText(bytes: Buffer) {
   const text = iconv.decode(bytes.subarray(0, 256 * 1024), decoderName(encoding));
   const delimiter = detectDelimiter(text);
   const rows = [];
-  for await (const row of readRows(Readable.from([bytes]), { format: 'csv', encoding, delimiter })) rows.push(row);
+  // As the import job does: it knows the number of columns from the preview and the mapping.
+  for await (const row of readRows(Readable.from([bytes]), { format: 'csv', encoding, delimiter, columns: 4 })) rows.push(row);
   const hasHeader = detectHeader(rows.slice(0, 50).map((r) => r.cells));
   const mapper = new ContactRowMapper(['email', 'first_name', 'last_name', 'properties.score'], defs, { defaultCountry: null, dateOrders: {} });
   const contacts = rows.slice(hasHeader ? 1 : 0).map((r) => mapper.map(r));

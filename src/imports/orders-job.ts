@@ -51,7 +51,7 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, onProg
   const preview = settings.preview!;
   const mapping = settings.mapping!;
   const col = (target: string) => mapping.indexOf(target);
-  const read = { format: preview.format, encoding: preview.encoding ?? 'UTF-8', delimiter: preview.delimiter ?? ',' };
+  const read = { format: preview.format, encoding: preview.encoding ?? 'UTF-8', delimiter: preview.delimiter ?? ',', columns: mapping.length };
   const rows = () => readRows(openFile(ctx, imp.id), read);
   const firstDataRow = preview.hasHeader ? 2 : 1;
   const dateOrder = await detectColumnDateOrder(rows(), col('ordered_at'), firstDataRow);

@@ -21,6 +21,8 @@ export interface ReadSettings {
   format: FileFormat;
   encoding: string;
   delimiter: string;
+  /** The number of columns, once known (see CsvOptions.expectedFields). */
+  columns?: number;
 }
 
 /** Every row of a stored file, streamed: a million-row file never sits in memory. */
@@ -29,7 +31,7 @@ export async function* readRows(input: Readable, settings: ReadSettings): AsyncG
     yield* readXlsx(input);
     return;
   }
-  const tokenizer = new CsvTokenizer({ delimiter: settings.delimiter });
+  const tokenizer = new CsvTokenizer({ delimiter: settings.delimiter, expectedFields: settings.columns });
   // iconv-lite strips a byte-order mark and handles characters split across chunks.
   const decoded = input.pipe(iconv.decodeStream(decoderName(settings.encoding)));
   let rowNumber = 0;
