@@ -2,35 +2,16 @@ import { type Command, Option } from 'commander';
 import type { z } from 'zod';
 import { createUser, createUserWithWorkspace, findUserByEmail, resetPassword } from '../accounts/accounts.ts';
 import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/contract.ts';
-import { openRuntime } from '../server/runtime.ts';
-import type { AppContext } from '../server/context.ts';
 import { createApiKey } from '../workspaces/apikeys.ts';
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../workspaces/roles.ts';
 import { addMember, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
-import { CliError, config, output } from './main.ts';
-
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(config(), { command: 'cli', work: false });
-  try {
-    return await fn(runtime.ctx);
-  } finally {
-    await runtime.close();
-  }
-}
+import { oneWorkspace, withContext } from './context.ts';
+import { CliError, output } from './main.ts';
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new CliError(`${flag} ${result.error.issues[0]?.message ?? 'is not valid'}`);
   return result.data;
-}
-
-async function oneWorkspace(ctx: AppContext, nameOrId: string): Promise<{ id: string; name: string }> {
-  const found = await findWorkspacesByName(ctx, nameOrId);
-  if (found.length === 0) throw new CliError(`No workspace is named "${nameOrId}". \`rapport workspace list\` shows them.`);
-  if (found.length > 1) {
-    throw new CliError(`Several workspaces are named "${nameOrId}"; pass the id instead: ${found.map((w) => w.id).join(', ')}`);
-  }
-  return found[0]!;
 }
 
 export function registerAccountCommands(program: Command): void {
@@ -48,7 +29,7 @@ export function registerAccountCommands(program: Command): void {
       const email = parse(emailSchema, opts.email, '--email');
       const password = parse(passwordSchema, opts.password, '--password');
       const workspaceName = parse(workspaceNameSchema, opts.workspace, '--workspace');
-      await withContext(async (ctx) => {
+      await withContext('cli', async (ctx) => {
         const existing = await findWorkspacesByName(ctx, workspaceName);
         if (existing.length === 0) {
           const { user: created, workspaceId } = await createUserWithWorkspace(ctx, { email, password, name: opts.name, workspaceName });
@@ -72,7 +53,7 @@ export function registerAccountCommands(program: Command): void {
     .action(async (opts: { email: string; password: string; json?: boolean }) => {
       const email = parse(emailSchema, opts.email, '--email');
       const password = parse(passwordSchema, opts.password, '--password');
-      await withContext(async (ctx) => {
+      await withContext('cli', async (ctx) => {
         if (!(await resetPassword(ctx, email, password))) throw new CliError(`No user has the email ${email}.`);
         output(Boolean(opts.json), { email, passwordChanged: true }, `New password set for ${email}; their sessions were ended.`);
       });
@@ -85,7 +66,7 @@ export function registerAccountCommands(program: Command): void {
     .option('--user <email>', 'only the workspaces of this user')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { user?: string; json?: boolean }) => {
-      await withContext(async (ctx) => {
+      await withContext('cli', async (ctx) => {
         let rows: { id: string; name: string; role?: string }[];
         if (opts.user) {
           const u = await findUserByEmail(ctx, parse(emailSchema, opts.user, '--user'));
@@ -107,7 +88,7 @@ export function registerAccountCommands(program: Command): void {
     .option('--name <name>', 'a label to tell keys apart', 'CLI key')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { workspace: string; scope: ApiKeyScope; name: string; json?: boolean }) => {
-      await withContext(async (ctx) => {
+      await withContext('cli', async (ctx) => {
         const ws = await oneWorkspace(ctx, opts.workspace);
         const { apiKey, key } = await createApiKey(ctx, ws.id, null, { name: opts.name.trim() || 'CLI key', scope: opts.scope });
         output(Boolean(opts.json), { key, apiKey: { ...apiKey, workspaceId: ws.id } }, key);

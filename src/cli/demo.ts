@@ -2,9 +2,8 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_CONTACTS, DEFAULT_SEED, MAX_CONTACTS } from '../demo/generate.ts';
 import { loadDemo, type LoadDemoResult } from '../demo/demo.ts';
-import { openRuntime } from '../server/runtime.ts';
-import { findWorkspacesByName } from '../workspaces/workspaces.ts';
-import { CliError, config, output } from './main.ts';
+import { oneWorkspace, withContext } from './context.ts';
+import { output } from './main.ts';
 
 const integer = (min: number, max: number, what: string) => (value: string) => {
   const n = Number(value.replace(/[_,]/g, ''));
@@ -21,13 +20,8 @@ export function registerDemoCommands(program: Command): void {
     .option('--seed <n>', 'the same seed gives the same shop (its history ends now)', integer(0, 2_147_483_647, '--seed'), DEFAULT_SEED)
     .option('--json', 'print the result as JSON')
     .action(async (opts: { workspace: string; contacts: number; seed: number; json?: boolean }) => {
-      const runtime = await openRuntime(config(), { command: 'demo', work: false });
-      try {
-        const ctx = runtime.ctx;
-        const found = await findWorkspacesByName(ctx, opts.workspace);
-        if (found.length === 0) throw new CliError(`No workspace is named "${opts.workspace}". \`rapport workspace list\` shows them.`);
-        if (found.length > 1) throw new CliError(`Several workspaces are named "${opts.workspace}"; pass the id instead: ${found.map((w) => w.id).join(', ')}`);
-        const ws = found[0]!;
+      await withContext('demo', async (ctx) => {
+        const ws = await oneWorkspace(ctx, opts.workspace);
         const progress = progressReporter(opts.contacts);
         let result: LoadDemoResult;
         try {
@@ -36,9 +30,7 @@ export function registerDemoCommands(program: Command): void {
           progress.stop();
         }
         output(Boolean(opts.json), { workspace: ws, ...result }, describe(ws.name, result));
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 }
 

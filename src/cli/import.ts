@@ -8,10 +8,8 @@ import { startImportBody } from '../imports/contract.ts';
 import { createImport, getImport, startImport, toInfo } from '../imports/imports.ts';
 import { runImport } from '../imports/run.ts';
 import type { ImportKind } from '../imports/schema.ts';
-import { openRuntime } from '../server/runtime.ts';
-import type { AppContext } from '../server/context.ts';
-import { findWorkspacesByName } from '../workspaces/workspaces.ts';
-import { CliError, config, output } from './main.ts';
+import { oneWorkspace, withContext } from './context.ts';
+import { CliError, output } from './main.ts';
 
 interface ImportOptions {
   workspace: string;
@@ -55,7 +53,7 @@ export function registerImportCommands(program: Command): void {
     .description('Print the rows an import skipped, as CSV (row, reason, original row)')
     .requiredOption('--workspace <name>', 'workspace name or id')
     .action(async (importId: string, opts: { workspace: string }) => {
-      await withContext(async (ctx) => {
+      await withContext('import', async (ctx) => {
         const ws = await oneWorkspace(ctx, opts.workspace);
         const imp = await getImport(ctx, ws.id, importId).catch(() => {
           throw new CliError(`No import ${importId} in "${ws.name}".`);
@@ -69,21 +67,6 @@ export function registerImportCommands(program: Command): void {
     });
 }
 
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(config(), { command: 'import', work: false });
-  try {
-    return await fn(runtime.ctx);
-  } finally {
-    await runtime.close();
-  }
-}
-
-async function oneWorkspace(ctx: AppContext, nameOrId: string) {
-  const found = await findWorkspacesByName(ctx, nameOrId);
-  if (found.length !== 1) throw new CliError(found.length === 0 ? `No workspace is named "${nameOrId}".` : `Several workspaces are named "${nameOrId}"; pass the id.`);
-  return found[0]!;
-}
-
 async function runCliImport(kind: ImportKind, file: string, opts: ImportOptions): Promise<void> {
   let size: number;
   try {
@@ -91,7 +74,7 @@ async function runCliImport(kind: ImportKind, file: string, opts: ImportOptions)
   } catch {
     throw new CliError(`Cannot read ${file}: no such file.`);
   }
-  await withContext(async (ctx) => {
+  await withContext('import', async (ctx) => {
     const ws = await oneWorkspace(ctx, opts.workspace);
     const created = await createImport(ctx, ws.id, null, kind, path.basename(file), createReadStream(file));
     const preview = toInfo(created).preview!;
