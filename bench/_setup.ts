@@ -20,6 +20,10 @@ export interface BenchDb {
   /** postgres://… of the bench database (PostgreSQL only). */
   url?: string;
   workspaceId: string;
+  /** The PGlite data directory (PGlite only). */
+  pglitePath?: string;
+  /** Stops the jobs and closes the database, keeping its data (so another process can open it). */
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
   let db: Database;
   let cleanup: () => Promise<void>;
   let url: string | undefined;
+  let pglitePath: string | undefined;
   if (serverUrl) {
     const dbName = `rapport_bench_${name}`;
     const admin = new pg.Client({ connectionString: serverUrl });
@@ -47,7 +52,8 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
     };
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), `rapport-bench-${name}-`));
-    db = await openPglite(path.join(dir, 'pgdata'));
+    pglitePath = path.join(dir, 'pgdata');
+    db = await openPglite(pglitePath);
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   await migrate(db);
@@ -61,15 +67,23 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
     password: 'bench password 123',
     workspaceName: 'Bench',
   });
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await jobs.stop();
+    await db.close();
+  };
   return {
     ctx,
     db,
     kind: serverUrl ? 'postgres' : 'pglite',
     url,
     workspaceId,
+    pglitePath,
+    release,
     async close() {
-      await jobs.stop();
-      await db.close();
+      await release();
       await cleanup();
     },
   };

@@ -1,4 +1,5 @@
 import type { SqlSession } from '../db/client.ts';
+import { uuidv7 } from '../db/ids.ts';
 import type { EmailStatus, LifecycleStage } from './fields.ts';
 import type { PropertyValue } from './schema.ts';
 
@@ -155,9 +156,17 @@ function merge(into: ContactInput, from: ContactInput): void {
 async function matchExisting(tx: SqlSession, workspaceId: string, groups: Group[]): Promise<Map<Group, string | undefined>> {
   const externalIds = groups.map((g) => g.input.externalId).filter((x): x is string => typeof x === 'string');
   const emails = groups.map((g) => g.input.email).filter((x): x is string => typeof x === 'string');
+  // One index probe per key (a nested loop the planner cannot turn into a scan: LIMIT keeps
+  // each lateral subquery apart). `email = any($3)` over thousands of keys was planned as a
+  // scan of the workspace's contacts: 70 ms a batch at 300,000 contacts, more as it grows.
   const rows = await tx.query<{ id: string; email: string | null; external_id: string | null }>(
-    `select id, email, external_id from contacts
-     where workspace_id = $1 and (external_id = any($2::text[]) or email = any($3::text[]))`,
+    `select c.id, c.email, c.external_id from unnest($2::text[]) k(external_id)
+       cross join lateral (select id, email, external_id from contacts
+                           where workspace_id = $1 and external_id = k.external_id limit 1) c
+     union all
+     select c.id, c.email, c.external_id from unnest($3::text[]) k(email)
+       cross join lateral (select id, email, external_id from contacts
+                           where workspace_id = $1 and email = k.email limit 1) c`,
     [workspaceId, externalIds, emails],
   );
   const byExternal = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r]));
@@ -235,57 +244,44 @@ async function updateContacts(tx: SqlSession, rows: { id: string; input: Contact
 /** Inserts new contacts; the id of each, or undefined where a concurrent writer got there first. */
 async function insertContacts(tx: SqlSession, workspaceId: string, groups: Group[], options: UpsertOptions): Promise<(string | undefined)[]> {
   if (groups.length === 0) return [];
-  const col = <T>(f: (i: ContactInput) => T) => groups.map((g) => f(g.input));
-  const sql = (onConflict: string) => `insert into contacts (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage,
+  const ids = groups.map(() => uuidv7());
+  // The rows travel as one JSON document, parsed by PostgreSQL in C: cheaper for both sides
+  // than ten arrays that the driver escapes element by element.
+  const rows = JSON.stringify(
+    groups.map(({ input: i }, k) => ({
+      id: ids[k],
+      email: i.email ?? null,
+      external_id: i.externalId ?? null,
+      phone: i.phone ?? null,
+      first_name: i.firstName ?? null,
+      last_name: i.lastName ?? null,
+      lifecycle_stage: i.lifecycleStage ?? null,
+      email_status: i.emailStatus ?? null,
+      props: i.properties ?? {},
+    })),
+  );
+  const sql = (onConflict: string) => `insert into contacts (id, workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage,
                            email_status, properties, created_at, updated_at, import_id)
-     select $1, u.email, u.external_id, u.phone, u.first_name, u.last_name, u.lifecycle_stage,
-            coalesce(u.email_status, $12), jsonb_strip_nulls(u.props), $2, $2, $3
-     from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
-       as u(email, external_id, phone, first_name, last_name, lifecycle_stage, email_status, props)
-     ${onConflict}
-     returning id, email, external_id`;
-  const params = [
-    workspaceId,
-    options.now,
-    options.importId ?? null,
-    col((i) => i.email ?? null),
-    col((i) => i.externalId ?? null),
-    col((i) => i.phone ?? null),
-    col((i) => i.firstName ?? null),
-    col((i) => i.lastName ?? null),
-    col((i) => i.lifecycleStage ?? null),
-    col((i) => i.emailStatus ?? null),
-    col((i) => JSON.stringify(i.properties ?? {})),
-    options.defaultEmailStatus ?? 'subscribed',
-  ];
+     select u.id, $1, u.email, u.external_id, u.phone, u.first_name, u.last_name, u.lifecycle_stage,
+            coalesce(u.email_status, $5), jsonb_strip_nulls(u.props), $2, $2, $3
+     from json_to_recordset($4::json)
+       as u(id uuid, email text, external_id text, phone text, first_name text, last_name text, lifecycle_stage text, email_status text, props jsonb)
+     ${onConflict}`;
+  const params = [workspaceId, options.now, options.importId ?? null, rows, options.defaultEmailStatus ?? 'subscribed'];
   // We looked these up a moment ago, so a plain insert almost always succeeds, and costs
   // less than ON CONFLICT's speculative insertion. If a concurrent writer created one of
-  // them meanwhile, the insert fails as a whole and is redone with ON CONFLICT.
-  let rows: { id: string; email: string | null; external_id: string | null }[];
+  // them meanwhile, the insert fails as a whole and is redone with ON CONFLICT, and the
+  // rows it skipped are found by their ids missing from RETURNING.
   await tx.exec('savepoint rapport_insert_contacts');
   try {
-    rows = await tx.query(sql(''), params);
+    await tx.query(sql(''), params);
     await tx.exec('release savepoint rapport_insert_contacts');
+    return ids;
   } catch (err) {
     if ((err as { code?: string }).code !== '23505') throw err;
     await tx.exec('rollback to savepoint rapport_insert_contacts');
-    rows = await tx.query(sql('on conflict do nothing'), params);
+    const rows = await tx.query<{ id: string }>(`${sql('on conflict do nothing')} returning id`, params);
+    const inserted = new Set(rows.map((r) => r.id));
+    return ids.map((id) => (inserted.has(id) ? id : undefined));
   }
-  // RETURNING has no ordinality: pair rows back by their identity, then by position for
-  // contacts without email or external id (those never conflict, so all of them came back).
-  const returned = rows;
-  const byKey = new Map<string, string>();
-  const anonymous: string[] = [];
-  for (const r of returned) {
-    if (r.external_id !== null) byKey.set(`x:${r.external_id}`, r.id);
-    else if (r.email !== null) byKey.set(`e:${r.email}`, r.id);
-    else anonymous.push(r.id);
-  }
-  return groups.map((g) => {
-    const x = g.input.externalId;
-    const e = g.input.email;
-    if (x != null) return byKey.get(`x:${x}`);
-    if (e != null) return byKey.get(`e:${e}`);
-    return anonymous.shift();
-  });
 }

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createDefinition, definitionsByKey } from '../contacts/properties.ts';
 import { type ContactInput, upsertContacts } from '../contacts/upsert.ts';
 import { type DateOrder, detectDateOrder } from '../contacts/values.ts';
@@ -9,6 +11,13 @@ import { type FileRow, readRows } from './reader.ts';
 import { openFile } from './storage.ts';
 
 const BATCH_ROWS = 5000;
+
+// Each batch lives long enough (while it is written) for V8 to move it to the old generation,
+// which V8 collects only when it has grown a lot: left alone, a long import holds ~250 MB of
+// dead batches. A full collection every 20,000 rows (~15 ms each, for ~50 MB of live objects)
+// keeps the process near its live size. `gc` is exposed at run time, for this one purpose.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage: () => void = runInNewContext('gc');
 const MAX_ENUM_OPTIONS = 200;
 
 export interface RowError {
@@ -46,12 +55,19 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, onPr
   let errors: RowError[] = [];
   let seen = 0;
   let lastRow = resumeAfter;
+  // One batch is written while the next is read and mapped: the database and Node work at
+  // the same time (one core each). Batches still commit in order, one after the other.
+  let writing: Promise<void> | undefined;
+  let batches = 0;
   const flush = async () => {
-    await writeBatch(ctx, imp, batch, errors, lastRow, seen);
-    onProgress?.(seen);
+    const [b, e, r, n] = [batch, errors, lastRow, seen];
     batch = [];
     errors = [];
     seen = 0;
+    await writing;
+    writing = writeBatch(ctx, imp, b, e, r, n).then(() => onProgress?.(n));
+    if (++batches % 4 === 0) collectGarbage();
+    writing.catch(() => {}); // awaited (and thrown) at the next flush or at the end
   };
   for await (const row of rows()) {
     if (row.rowNumber < firstDataRow || row.rowNumber <= resumeAfter) continue;
@@ -64,6 +80,7 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, onPr
     if (seen >= BATCH_ROWS) await flush();
   }
   await flush();
+  await writing;
 }
 
 async function writeBatch(

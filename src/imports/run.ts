@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { analyzeChangedTables } from '../db/analyze.ts';
 import type { AppContext } from '../server/context.ts';
 import { runContactsImport } from './contacts-job.ts';
 import type { ImportRecord } from './imports.ts';
@@ -34,6 +35,8 @@ export async function runImport(ctx: AppContext, importId: string, onProgress?: 
     ]);
   }
   await forgetFile(ctx, importId);
+  // A large import changes what the planner should know about contacts and events.
+  await analyzeChangedTables(ctx.db);
   return load(ctx, importId);
 }
 

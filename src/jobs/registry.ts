@@ -1,4 +1,5 @@
 import { deleteExpiredAuthData } from '../accounts/accounts.ts';
+import { analyzeChangedTables } from '../db/analyze.ts';
 import type { AppContext } from '../server/context.ts';
 import type { JobRunner } from './runner.ts';
 import { defineDemoJobs } from '../demo/jobs.ts';
@@ -12,6 +13,14 @@ export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext>
     retryLimit: 2,
     handler: async (_data, ctx) => {
       await deleteExpiredAuthData(ctx);
+    },
+  });
+  runner.define({
+    name: 'system.analyze',
+    cron: '41 * * * *',
+    retryLimit: 1,
+    handler: async (_data, ctx) => {
+      await analyzeChangedTables(ctx.db);
     },
   });
   defineImportJobs(runner);
