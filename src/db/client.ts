@@ -50,6 +50,7 @@ export async function wrapPglite(client: PGlite): Promise<Database> {
   // Drizzle's PGlite driver imports PGlite itself: loaded on demand too.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  await client.exec("set timezone to 'UTC'"); // as on PostgreSQL (see openPostgres)
   const session = (q: Pick<PGlite, 'query' | 'exec'>): SqlSession => ({
     async query<T>(text: string, params?: unknown[]) {
       const res = await q.query<T>(text, params as unknown[]);
@@ -79,7 +80,9 @@ export async function wrapPglite(client: PGlite): Promise<Database> {
 }
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'rapport' });
+  // Every session in UTC: a date without an offset ("2024-03-04") means that day in UTC,
+  // whatever the server's own time zone.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'rapport', options: '-c TimeZone=UTC' });
   pool.on('error', () => {
     /* idle client errors (server restart) surface on the next query instead */
   });
