@@ -1,0 +1,263 @@
+// Stored membership, kept current. A segment is recomputed whole when its definition is
+// saved and on a schedule when its conditions are relative to now; between those, the
+// contacts queued in segment_pending (by triggers on events, contacts and contact changes)
+// are re-evaluated for the segments that read what changed, and nothing else. Every entry
+// and exit is written to the event spine as `segment.entered` / `segment.exited`.
+import type { SqlSession } from '../db/client.ts';
+import type { AppContext } from '../server/context.ts';
+import { compileSegment } from './compile.ts';
+import type { SegmentNode } from './definition.ts';
+import { loadSegmentContext, type StoredSegment } from './segments.ts';
+import type { SegmentContext } from './validate.ts';
+
+/** Past this many queued contacts, recomputing the affected segments whole is cheaper. */
+const FULL_RECOMPUTE_AFTER = 20_000;
+const PENDING_BATCH = 5_000;
+
+export interface MembershipChange {
+  entered: number;
+  exited: number;
+}
+
+/**
+ * Brings one segment's stored membership in line with its definition: for every contact, or
+ * only for `contactIds`. Writes the entries and exits and their events in one statement.
+ */
+export async function refreshMembership(
+  tx: SqlSession,
+  sctx: SegmentContext,
+  segment: { id: string; name: string; definition: SegmentNode },
+  contactIds?: string[],
+): Promise<MembershipChange> {
+  const compiled = compileSegment(segment.definition, sctx, contactIds ? { contactIds } : {});
+  const params = [...compiled.params];
+  const add = (v: unknown, cast: string) => {
+    params.push(v);
+    return `$${params.length}::${cast}`;
+  };
+  const seg = add(segment.id, 'uuid');
+  const ws = add(sctx.workspaceId, 'uuid');
+  const now = add(sctx.now, 'timestamptz');
+  const name = add(segment.name, 'text');
+  const stamp = add(String(sctx.now.getTime()), 'text');
+  const only = contactIds ? ` and m.contact_id = any(${add(contactIds, 'uuid[]')})` : '';
+  const [row] = await tx.query<{ entered: number; exited: number }>(
+    `with target as materialized (${compiled.sql}),
+     current_members as (select m.contact_id from segment_members m where m.segment_id = ${seg} and m.exited_at is null${only}),
+     entered as (
+       insert into segment_members (workspace_id, segment_id, contact_id, entered_at)
+       select ${ws}, ${seg}, t.id, ${now} from target t
+       where not exists (select 1 from current_members cm where cm.contact_id = t.id)
+       returning contact_id),
+     exited as (
+       update segment_members m set exited_at = ${now}
+       where m.segment_id = ${seg} and m.exited_at is null${only}
+         and not exists (select 1 from target t where t.id = m.contact_id)
+       returning m.contact_id),
+     changes as (
+       select contact_id, 'segment.entered' as name from entered
+       union all select contact_id, 'segment.exited' from exited),
+     written as (
+       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
+       select ${ws}, x.contact_id, x.name, jsonb_build_object('segment_id', ${seg}, 'segment_name', ${name}), ${now}, ${now}, 'segments',
+              x.name || ':' || ${seg} || ':' || x.contact_id || ':' || ${stamp}
+       from changes x
+       on conflict (workspace_id, message_id) do nothing)
+     select (select count(*) from entered)::int as entered, (select count(*) from exited)::int as exited`,
+    params,
+  );
+  const change = { entered: row!.entered, exited: row!.exited };
+  if (!contactIds) {
+    await tx.query(
+      `update segments set member_count = (select count(*) from segment_members where segment_id = $1 and exited_at is null),
+              evaluated_at = $2 where id = $1`,
+      [segment.id, sctx.now],
+    );
+  } else if (change.entered !== 0 || change.exited !== 0) {
+    await tx.query('update segments set member_count = member_count + $2 where id = $1', [segment.id, change.entered - change.exited]);
+  }
+  if (!contactIds || change.entered !== 0 || change.exited !== 0) await recordSize(tx, segment.id, sctx.now);
+  return change;
+}
+
+/** Today's size of a segment, for the 30-day chart (the last write of a day wins). */
+export async function recordSize(tx: SqlSession, segmentId: string, now: Date): Promise<void> {
+  await tx.query(
+    `insert into segment_sizes (segment_id, day, size)
+     select id, ($2::timestamptz at time zone 'UTC')::date, member_count from segments where id = $1
+     on conflict (segment_id, day) do update set size = excluded.size`,
+    [segmentId, now],
+  );
+}
+
+/** Serializes membership work per workspace, across processes, for one transaction. */
+async function lockWorkspace(tx: SqlSession, workspaceId: string): Promise<void> {
+  await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.segments:' || $1::text, 0))", [workspaceId]);
+}
+
+/** Segments in an order where every segment comes after the segments it uses. */
+function dependencyOrder(segments: StoredSegment[]): StoredSegment[] {
+  const byId = new Map(segments.map((s) => [s.id, s]));
+  const out: StoredSegment[] = [];
+  const seen = new Set<string>();
+  const visit = (s: StoredSegment) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    for (const used of s.dependsOnSegments) {
+      const u = byId.get(used);
+      if (u) visit(u);
+    }
+    out.push(s);
+  };
+  segments.forEach(visit);
+  return out;
+}
+
+/** The segments that use any of `ids`, directly or through other segments. */
+export function dependentsOf(segments: StoredSegment[], ids: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const queue = [...ids];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    for (const s of segments) {
+      if (s.dependsOnSegments.includes(id) && !out.has(s.id)) {
+        out.add(s.id);
+        queue.push(s.id);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Recomputes segments whole (those named, then every segment that uses them), in an order
+ * where a segment comes after those it uses.
+ */
+export async function recomputeSegments(ctx: AppContext, workspaceId: string, segmentIds: string[]): Promise<Map<string, MembershipChange>> {
+  return ctx.db.transaction(async (tx) => {
+    await lockWorkspace(tx, workspaceId);
+    const sctx = await loadSegmentContext(tx, workspaceId, ctx.clock.now());
+    const all = [...sctx.stored.values()].filter((s) => s.kind === 'segment');
+    const wanted = new Set([...segmentIds, ...dependentsOf(all, segmentIds)]);
+    const results = new Map<string, MembershipChange>();
+    for (const s of dependencyOrder(all)) {
+      if (!wanted.has(s.id) || !s.definition) continue;
+      results.set(s.id, await refreshMembership(tx, sctx, { id: s.id, name: s.name, definition: s.definition }));
+    }
+    return results;
+  });
+}
+
+/**
+ * Works off the queue of contacts whose segments may have changed, for one workspace:
+ * each batch re-evaluates those contacts for the segments that read what changed (and for
+ * the segments that use those). Returns how many queued rows it took.
+ */
+export async function processPending(ctx: AppContext, workspaceId: string): Promise<number> {
+  let taken = 0;
+  for (;;) {
+    const n = await ctx.db.transaction(async (tx) => {
+      await lockWorkspace(tx, workspaceId);
+      const [{ queued } = { queued: 0 }] = await tx.query<{ queued: number }>(
+        'select count(*)::int as queued from (select 1 from segment_pending where workspace_id = $1 limit $2) q',
+        [workspaceId, FULL_RECOMPUTE_AFTER + 1],
+      );
+      if (queued === 0) return 0;
+      const sctx = await loadSegmentContext(tx, workspaceId, ctx.clock.now());
+      const all = dependencyOrder([...sctx.stored.values()].filter((s) => s.kind === 'segment'));
+      if (queued > FULL_RECOMPUTE_AFTER) {
+        // A large import: everything it touched, whole.
+        const rows = await tx.query<{ reason: string }>(
+          'delete from segment_pending where workspace_id = $1 returning reason',
+          [workspaceId],
+        );
+        const reasons = new Set(rows.map((r) => r.reason));
+        const affected = all.filter((s) => [...reasons].some((r) => reads(s, r)));
+        const wanted = new Set([...affected.map((s) => s.id), ...dependentsOf(all, affected.map((s) => s.id))]);
+        for (const s of all) if (wanted.has(s.id)) await refreshMembership(tx, sctx, { id: s.id, name: s.name, definition: s.definition! });
+        return rows.length;
+      }
+      const rows = await tx.query<{ contact_id: string; reason: string }>(
+        `delete from segment_pending where id in (
+           select id from segment_pending where workspace_id = $1 order by id limit $2 for update skip locked)
+         returning contact_id, reason`,
+        [workspaceId, PENDING_BATCH],
+      );
+      // For each segment, the contacts to re-evaluate: those whose change it reads, plus
+      // those of the segments it uses (their membership may have moved).
+      const contactsFor = new Map<string, Set<string>>();
+      for (const s of all) {
+        const set = new Set<string>();
+        for (const r of rows) if (reads(s, r.reason)) set.add(r.contact_id);
+        for (const used of s.dependsOnSegments) for (const id of contactsFor.get(used) ?? []) set.add(id);
+        if (set.size > 0) contactsFor.set(s.id, set);
+      }
+      for (const s of all) {
+        const ids = contactsFor.get(s.id);
+        if (ids) await refreshMembership(tx, sctx, { id: s.id, name: s.name, definition: s.definition! }, [...ids]);
+      }
+      return rows.length;
+    });
+    taken += n;
+    if (n === 0) return taken;
+  }
+}
+
+/** Whether a change ('new', 'event:<name>', 'field:<field>', 'segment:<id>') can move a segment. */
+function reads(s: StoredSegment, reason: string): boolean {
+  if (reason === 'new') return true;
+  if (reason.startsWith('event:')) return s.dependsOnEvents.includes(reason.slice(6));
+  if (reason.startsWith('field:')) return s.dependsOnFields.includes(reason.slice(6));
+  if (reason.startsWith('segment:')) return s.dependsOnSegments.includes(reason.slice(8));
+  return false;
+}
+
+// ---- Running the queue soon after a change, in this process -----------------------------------
+
+const scheduled = new Map<string, Promise<void>>();
+const again = new Set<string>();
+
+/**
+ * Asks for the queue of a workspace to be worked off soon (next tick), once however many
+ * times it is asked meanwhile. A periodic job does the same for every workspace, so a change
+ * made by another process or before a crash is not left waiting.
+ */
+export function scheduleSegmentUpdate(ctx: AppContext, workspaceId: string): void {
+  if (scheduled.has(workspaceId)) {
+    again.add(workspaceId);
+    return;
+  }
+  const run = (async () => {
+    await new Promise((r) => setImmediate(r));
+    do {
+      again.delete(workspaceId);
+      try {
+        await processPending(ctx, workspaceId);
+      } catch (err) {
+        // Left in the queue: the periodic job takes it up again.
+        console.error(`segment update of workspace ${workspaceId} failed: ${(err as Error).message}`);
+        break;
+      }
+    } while (again.has(workspaceId));
+  })().finally(() => scheduled.delete(workspaceId));
+  scheduled.set(workspaceId, run);
+}
+
+/** Waits for scheduled updates (tests, benchmarks, shutdown). */
+export async function segmentUpdatesSettled(): Promise<void> {
+  while (scheduled.size > 0) await Promise.all(scheduled.values());
+}
+
+/** Every workspace with queued contacts: for the periodic job. */
+export async function processAllPending(ctx: AppContext): Promise<void> {
+  const rows = await ctx.db.query<{ workspace_id: string }>('select distinct workspace_id from segment_pending');
+  for (const r of rows) await processPending(ctx, r.workspace_id);
+}
+
+/** Segments whose answer moves with time: recomputed whole by the scheduled job. */
+export async function recomputeTimeRelative(ctx: AppContext): Promise<void> {
+  const rows = await ctx.db.query<{ workspace_id: string; ids: string[] }>(
+    "select workspace_id, array_agg(id) as ids from segments where kind = 'segment' and time_relative group by workspace_id",
+  );
+  for (const r of rows) await recomputeSegments(ctx, r.workspace_id, r.ids);
+}
