@@ -141,6 +141,15 @@ export function selectionConditions(selection: Selection, defs: Map<string, Prop
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function filterCondition(f: ContactFilter, defs: Map<string, PropertyDefinition>, p: Params, path: string): string {
+  // Members of a segment or list (its stored, current membership): `segment` is / is not an id.
+  // $1 is always the workspace (see the Params of every caller), so another workspace's
+  // segment id selects nothing.
+  if (f.field === 'segment') {
+    if (f.op !== 'eq' && f.op !== 'neq') throw badRequest('Membership takes "is" or "is not".', [{ path: `${path}.op`, message: 'must be eq or neq for segment' }]);
+    if (typeof f.value !== 'string' || !UUID.test(f.value)) throw badRequest('A segment id is not valid.', [{ path: `${path}.value`, message: 'must be a segment or list id (UUID)' }]);
+    const member = `c.id in (select m.contact_id from segment_members m where m.segment_id = ${p.add(f.value, 'uuid')} and m.workspace_id = $1 and m.exited_at is null)`;
+    return f.op === 'eq' ? member : `not ${member}`;
+  }
   // Contacts picked by hand (the web app's "export selected"): `id` is one of a list.
   if (f.field === 'id') {
     const ids = f.op === 'eq' ? [f.value] : f.op === 'in' && Array.isArray(f.value) ? f.value : undefined;
@@ -405,6 +414,8 @@ export async function listContacts(
   const list = await prepareList(ctx, workspaceId, { q: query.q, filters: query.filters ?? [] }, query);
   const page = await list.page(query.limit, query.after);
   if (query.after) return page;
+  // A first page that is also the last one is its own exact total.
+  if (page.nextCursor === null) return { ...page, total: page.items.length, totalExact: true };
   // The total only with the first page: later pages stay pure index range scans.
   const { total, exact } = await list.count();
   return { ...page, total, totalExact: exact };
