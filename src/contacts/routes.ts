@@ -1,3 +1,4 @@
+import { notifyDataChanged } from '../server/changes.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -41,6 +42,10 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 /** Contacts API (/api/v1/contacts, properties, timeline, export, GDPR). */
 export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    // Segments follow contacts: after a successful write, their update runs right away.
+    app.addHook('onResponse', async (req, reply) => {
+      if (req.method !== 'GET' && reply.statusCode < 300 && req.auth?.workspaceId) notifyDataChanged(ctx, req.auth.workspaceId);
+    });
     // Property definitions.
     app.get(
       '/properties',

@@ -1,3 +1,4 @@
+import { notifyDataChanged } from '../server/changes.ts';
 // Loading the demo data set into a workspace: set-based, batch by batch (one transaction
 // per batch of contacts with their events), idempotent (contacts by email, events by their
 // deterministic message ids), and in the background for the web app (job 'demo.load').
@@ -73,6 +74,7 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
+  notifyDataChanged(ctx, workspaceId);
   return {
     workspaceId,
     seed,

@@ -1,3 +1,4 @@
+import { notifyDataChanged } from '../server/changes.ts';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -58,7 +59,11 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
     app.addHook('preParsing', async (req, _reply, payload) => decompress(req, payload));
     app.setErrorHandler(trackingErrorHandler);
-    const batcher = new IngestBatcher((workspaceId, parsed) => ingest(ctx, workspaceId, parsed), ctx.db.kind === 'pglite' ? 1 : 4);
+    const batcher = new IngestBatcher(async (workspaceId, parsed) => {
+      const result = await ingest(ctx, workspaceId, parsed);
+      notifyDataChanged(ctx, workspaceId);
+      return result;
+    }, ctx.db.kind === 'pglite' ? 1 : 4);
 
     const noValidation = () => (data: unknown) => ({ value: data });
     const respond = (reply: FastifyReply, result: IngestResult, single: boolean) => {

@@ -1,3 +1,4 @@
+import { notifyDataChanged } from '../server/changes.ts';
 import { eq } from 'drizzle-orm';
 import { analyzeChangedTables } from '../db/analyze.ts';
 import type { AppContext } from '../server/context.ts';
@@ -37,6 +38,7 @@ export async function runImport(ctx: AppContext, importId: string, onProgress?: 
   await forgetFile(ctx, importId);
   // A large import changes what the planner should know about contacts and events.
   await analyzeChangedTables(ctx.db);
+  notifyDataChanged(ctx, imp.workspaceId);
   return load(ctx, importId);
 }
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../server/context.ts';
 import type { JobRunner } from './runner.ts';
 import { defineDemoJobs } from '../demo/jobs.ts';
 import { defineImportJobs } from '../imports/jobs.ts';
+import { defineSegmentJobs } from '../segments/jobs.ts';
 
 /** Every kind of background job Rapport has. Each domain adds its own here. */
 export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext> {
@@ -24,6 +25,7 @@ export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext>
     },
   });
   defineImportJobs(runner);
+  defineSegmentJobs(runner);
   defineDemoJobs(runner);
   return runner;
 }

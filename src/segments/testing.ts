@@ -195,12 +195,12 @@ const eventCondition: fc.Arbitrary<EventCondition> = fc.record({
   measure: eventMeasure,
 }) as fc.Arbitrary<EventCondition>;
 
-export function definitionArb(segmentIds: string[]): fc.Arbitrary<SegmentNode> {
+export function definitionArb(segmentIds: string[], membershipWeight = 1): fc.Arbitrary<SegmentNode> {
   const condition: fc.Arbitrary<Condition> = segmentIds.length
     ? fc.oneof(
         { arbitrary: fieldCondition, weight: 4 },
         { arbitrary: eventCondition, weight: 4 },
-        { arbitrary: fc.record({ kind: fc.constant('segment' as const), segmentId: fc.constantFrom(...segmentIds), member: fc.boolean() }), weight: 1 },
+        { arbitrary: fc.record({ kind: fc.constant('segment' as const), segmentId: fc.constantFrom(...segmentIds), member: fc.boolean() }), weight: membershipWeight },
       )
     : fc.oneof(fieldCondition, eventCondition);
   const { node } = fc.letrec<{ node: SegmentNode; group: SegmentNode }>((tie) => ({

@@ -13,6 +13,7 @@ import { contactRoutes } from '../contacts/routes.ts';
 import { demoRoutes } from '../demo/routes.ts';
 import { trackingRoutes } from '../events/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
+import { segmentRoutes } from '../segments/routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Role } from '../workspaces/roles.ts';
@@ -122,6 +123,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(contactRoutes(ctx));
       await api.register(importRoutes(ctx));
       await api.register(demoRoutes(ctx));
+      await api.register(segmentRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

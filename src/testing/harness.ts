@@ -1,3 +1,4 @@
+import { segmentUpdatesSettled } from '../segments/membership.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { createSession, createUserWithWorkspace } from '../accounts/accounts.ts';
@@ -82,6 +83,7 @@ export async function createHarness(options: { work?: boolean } = {}): Promise<H
     },
     async close() {
       await app.close();
+      await segmentUpdatesSettled();
       await jobs.stop();
       await testDb.drop();
     },

@@ -95,7 +95,11 @@ create trigger contact_changes_queue_segments after insert on contact_changes
 create function rapport_forget_segment_members() returns trigger
 language plpgsql as $$
 begin
-  delete from segment_members m using old_rows o where m.contact_id = o.id;
+  with gone as (
+    delete from segment_members m using old_rows o where m.contact_id = o.id returning m.segment_id, m.exited_at)
+  update segments s set member_count = s.member_count - g.n
+  from (select segment_id, count(*)::int as n from gone where exited_at is null group by segment_id) g
+  where s.id = g.segment_id;
   return null;
 end $$;
 create trigger contacts_forget_segment_members after delete on contacts
