@@ -34,7 +34,12 @@ describe('the SQL compiler', () => {
             ]),
           };
           await t.h.db.transaction((tx) => writeDataset(tx, ws, data, listId));
-          const memory = { contacts: data.contacts, events: data.events, listMembers: new Map([[listId, new Set(data.listMembers.map((i) => data.contacts[i]!.id))]]) };
+          const members = new Map([[listId, new Set(data.listMembers.map((i) => data.contacts[i]!.id))]]);
+          // The inner segment's stored membership, as its own evaluation gives it.
+          const innerMembers = evaluateSegment(segmentNode.parse(inner) as SegmentNode, ctx, { contacts: data.contacts, events: data.events, members });
+          members.set(innerId, innerMembers);
+          await t.h.db.query('insert into segment_members (workspace_id, segment_id, contact_id, entered_at) select $1, $2, unnest($3::uuid[]), now()', [ws, innerId, [...innerMembers]]);
+          const memory = { contacts: data.contacts, events: data.events, members };
           for (const def of outer) {
             // Every generated definition is a valid one (the generator and validator agree).
             expect(validateDefinition(def, ctx)).toEqual([]);

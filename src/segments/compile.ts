@@ -35,13 +35,13 @@ export function compileSegment(root: SegmentNode, ctx: SegmentContext, options: 
   const p = new Params();
   const ws = p.add(ctx.workspaceId, 'uuid');
   const ids = options.contactIds ? p.add(options.contactIds, 'uuid[]') : undefined;
-  const sql = new Compiler(p, ctx, ws, ids).select(root, new Set(), true);
+  const sql = new Compiler(p, ctx, ws, ids).select(root);
   return { sql, params: p.values };
 }
 
 class Compiler {
-  private ctes: string[] = [];
-  private joins: string[] = [];
+  private readonly ctes: string[] = [];
+  private readonly joins: string[] = [];
   private n = 0;
 
   constructor(
@@ -51,48 +51,35 @@ class Compiler {
     private readonly ids: string | undefined,
   ) {}
 
-  /** A whole `select … from contacts c` for a tree (also used for segments used as conditions). */
-  select(root: SegmentNode, inlined: Set<string>, top = false): string {
-    const alias = `c${this.n++}`;
-    const joins: string[] = [];
-    const saved = this.joins;
-    this.joins = joins;
-    const where = this.node(root, alias, inlined);
-    this.joins = saved;
-    const restrict = this.ids ? ` and ${alias}.id = any(${this.ids})` : '';
-    const body = `select ${alias}.id from contacts ${alias}${joins.map((j) => `\n  ${j}`).join('')}\nwhere ${alias}.workspace_id = ${this.ws}${restrict} and ${where}`;
-    if (!top || this.ctes.length === 0) return body;
-    return `with ${this.ctes.join(',\n')}\n${body}`;
+  /** The whole `select c.id from contacts c …` of a tree. */
+  select(root: SegmentNode): string {
+    const where = this.node(root, 'c', true);
+    const restrict = this.ids ? ` and c.id = any(${this.ids})` : '';
+    const body = `select c.id from contacts c${this.joins.map((j) => `\n  ${j}`).join('')}\nwhere c.workspace_id = ${this.ws}${restrict} and ${where}`;
+    return this.ctes.length === 0 ? body : `with ${this.ctes.join(',\n')}\n${body}`;
   }
 
-  private node(node: SegmentNode, c: string, inlined: Set<string>): string {
+  /** `required`: the node must hold for a contact to match (the root, and the children of required AND groups). */
+  private node(node: SegmentNode, c: string, required: boolean): string {
     if (node.kind === 'group') {
-      const parts = node.children.map((child) => this.node(child, c, inlined));
+      const parts = node.children.map((child) => this.node(child, c, required && node.op === 'and'));
       if (node.op === 'and') return parts.length === 0 ? 'true' : `(${parts.join(' and ')})`;
       const any = parts.length === 0 ? 'false' : `(${parts.join(' or ')})`;
       return node.op === 'or' ? any : `not ${any}`;
     }
-    return this.condition(node, c, inlined);
+    return this.condition(node, c, required);
   }
 
-  private condition(cond: Condition, c: string, inlined: Set<string>): string {
+  private condition(cond: Condition, c: string, required: boolean): string {
     switch (cond.kind) {
       case 'field':
         return this.field(cond, c);
       case 'event':
-        return this.event(cond, c);
+        return this.event(cond, c, required);
       case 'segment': {
-        const target = this.ctx.segments.get(cond.segmentId)!;
-        let members: string;
-        if (target.kind === 'list' || !target.definition) {
-          members = `select m.contact_id from segment_members m where m.segment_id = ${this.p.add(cond.segmentId, 'uuid')} and m.exited_at is null`;
-        } else {
-          // A segment used as a condition is evaluated from its definition, in the same
-          // statement, so the answer never depends on how current its stored membership is.
-          const name = `s${this.n++}`;
-          this.ctes.push(`${name} as (${this.select(target.definition, new Set([...inlined, cond.segmentId]))})`);
-          members = `select id from ${name}`;
-        }
+        // Another segment's or list's stored membership: kept current before this segment's
+        // (segments are refreshed in dependency order), and one index range to read.
+        const members = `select m.contact_id from segment_members m where m.segment_id = ${this.p.add(cond.segmentId, 'uuid')} and m.workspace_id = ${this.ws} and m.exited_at is null`;
         return `${cond.member ? '' : 'not '}(${c}.id in (${members}))`;
       }
     }
@@ -110,12 +97,17 @@ class Compiler {
     // A built-in field's name is its column's, from the fixed list in validate.ts.
     if (f.column) return `${c}.${f.column}`;
     const k = this.p.add(f.key);
-    return typedJson(`${c}.properties`, k, f.type === 'enum' ? 'string' : f.type);
+    // Custom properties are validated against their type when written, so text and dates need
+    // no type guard (one JSON lookup a row instead of two); numbers and yes/no keep theirs,
+    // so that a stray value can never make a cast fail.
+    if (f.type === 'string' || f.type === 'enum') return `(${c}.properties ->> ${k})`;
+    if (f.type === 'date') return `(${c}.properties ->> ${k})::timestamptz`;
+    return typedJson(`${c}.properties`, k, f.type);
   }
 
   // ---- Events -----------------------------------------------------------------------------
 
-  private event(cond: EventCondition, c: string): string {
+  private event(cond: EventCondition, c: string, required: boolean): string {
     const p = this.p;
     const name = `e${this.n++}`;
     const where = [`ev.workspace_id = ${this.ws}`, `ev.name = ${p.add(cond.event)}`];
@@ -147,7 +139,10 @@ class Compiler {
       test = `coalesce(${numberTest(p, v, a.op, a.value, 'float8')}, false)`;
     }
     this.ctes.push(`${name} as (select ev.contact_id, ${value} as v from events ev where ${where.join(' and ')} group by ev.contact_id)`);
-    this.joins.push(`left join ${name} on ${name}.contact_id = ${c}.id`);
+    // A condition every match must meet, and that no contact without such events meets
+    // ("bought at least twice"), is an inner join: the planner may then start from the
+    // aggregate's few contacts instead of walking every contact of the workspace.
+    this.joins.push(`${required && !holdsWithoutEvents(m) ? 'join' : 'left join'} ${name} on ${name}.contact_id = ${c}.id`);
     return `(${test})`;
   }
 
@@ -158,6 +153,17 @@ class Compiler {
 }
 
 const SQL_COMPARE = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/** Whether a measure holds for a contact with no matching events (count 0, sum 0). */
+function holdsWithoutEvents(m: EventMeasure): boolean {
+  if (m.fn !== 'count' && m.fn !== 'sum') return false;
+  if (m.op === 'between') {
+    const [low, high] = m.value as [number, number];
+    return low <= 0 && 0 <= high;
+  }
+  const v = m.value as number;
+  return { eq: 0 === v, gt: 0 > v, gte: 0 >= v, lt: 0 < v, lte: 0 <= v }[m.op];
+}
 
 /** A JSON property read as a typed SQL value; a JSON value of another type reads as null. */
 function typedJson(object: string, key: string, type: 'string' | 'number' | 'boolean' | 'date'): string {

@@ -29,8 +29,8 @@ export interface MemoryEvent {
 export interface MemoryData {
   contacts: MemoryContact[];
   events: MemoryEvent[];
-  /** Current members of static lists. */
-  listMembers: Map<string, Set<string>>;
+  /** Stored current members of the segments and lists that conditions name. */
+  members: Map<string, Set<string>>;
 }
 
 const DAY_MS = 86_400_000;
@@ -42,15 +42,8 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
     list.push(e);
     eventsByContact.set(e.contactId, list);
   }
-  const segmentCache = new Map<string, Set<string>>();
-  const members = (segmentId: string): Set<string> => {
-    const cached = segmentCache.get(segmentId);
-    if (cached) return cached;
-    const target = ctx.segments.get(segmentId)!;
-    const result = target.kind === 'list' || !target.definition ? (data.listMembers.get(segmentId) ?? new Set<string>()) : run(target.definition);
-    segmentCache.set(segmentId, result);
-    return result;
-  };
+  // "Member of another segment" reads that segment's stored membership, as the SQL does.
+  const members = (segmentId: string): Set<string> => data.members.get(segmentId) ?? new Set<string>();
   const holds = (node: SegmentNode, c: MemoryContact): boolean => {
     if (node.kind === 'group') {
       if (node.op === 'and') return node.children.every((child) => holds(child, c));
@@ -73,10 +66,7 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
         return members(cond.segmentId).has(c.id) === cond.member;
     }
   };
-  function run(def: SegmentNode): Set<string> {
-    return new Set(data.contacts.filter((c) => holds(def, c)).map((c) => c.id));
-  }
-  return run(root);
+  return new Set(data.contacts.filter((c) => holds(root, c)).map((c) => c.id));
 }
 
 type Typed = string | number | boolean | Date | null;
