@@ -20,6 +20,8 @@ export interface BenchDb {
   /** postgres://… of the bench database (PostgreSQL only). */
   url?: string;
   workspaceId: string;
+  /** The database of an earlier KEEP_DB run, data included (REUSE_DB=1). */
+  reused: boolean;
   /** The PGlite data directory (PGlite only). */
   pglitePath?: string;
   /** Stops the jobs and closes the database, keeping its data (so another process can open it). */
@@ -33,12 +35,18 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
   let cleanup: () => Promise<void>;
   let url: string | undefined;
   let pglitePath: string | undefined;
+  let reused = false;
   if (serverUrl) {
     const dbName = `rapport_bench_${name}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.query(`create database ${dbName}`);
+    // REUSE_DB=1 (PostgreSQL): keep the database a KEEP_DB=1 run left, with its data.
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount === 1;
+    reused = Boolean(process.env.REUSE_DB) && exists;
+    if (!reused) {
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.query(`create database ${dbName}`);
+    }
     await admin.end();
     const u = new URL(serverUrl);
     u.pathname = `/${dbName}`;
@@ -61,7 +69,8 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
   const jobs = defineJobs(new JobRunner<AppContext>(db, { work: false }));
   const ctx: AppContext = { db, clock: systemClock, config, secret: config.secret, jobs };
   await jobs.start(ctx);
-  const { workspaceId } = await createUserWithWorkspace(ctx, {
+  const [existing] = reused ? await db.query<{ id: string }>("select id from workspaces where name = 'Bench'") : [];
+  const { workspaceId } = existing ? { workspaceId: existing.id } : await createUserWithWorkspace(ctx, {
     email: 'bench@example.com',
     name: 'Bench',
     password: 'bench password 123',
@@ -80,11 +89,14 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
     kind: serverUrl ? 'postgres' : 'pglite',
     url,
     workspaceId,
+    reused,
     pglitePath,
     release,
     async close() {
       await release();
-      await cleanup();
+      // KEEP_DB=1 leaves the database (PostgreSQL: rapport_bench_<name>) for EXPLAIN afterwards.
+      if (process.env.KEEP_DB) log(`kept ${url ? `database rapport_bench_${name}` : pglitePath}`);
+      else await cleanup();
     },
   };
 }

@@ -166,8 +166,15 @@ async function main() {
   const now = new Date();
   bench.ctx.clock = { now: () => now };
   try {
-    await seed(bench, now);
     const ws = bench.workspaceId;
+    if (bench.reused) {
+      log('reusing the kept database: dropping its segments, keeping contacts and events');
+      await bench.db.query("delete from events where workspace_id = $1 and source = 'segments' or message_id like 'live-%'", [ws]);
+      await bench.db.query('delete from segment_members where workspace_id = $1', [ws]);
+      await bench.db.query('delete from segment_sizes');
+      await bench.db.query('delete from segment_pending');
+      await bench.db.query('delete from segments where workspace_id = $1', [ws]);
+    } else await seed(bench, now);
     const ids: Record<string, string> = {};
     const results: Record<string, unknown> = {};
     for (const c of CASES) {

@@ -121,29 +121,32 @@ class Compiler {
       where.push(`ev.occurred_at <= ${p.add(dayEnd(w.to), 'timestamptz')}`);
     }
     for (const f of cond.where) where.push(this.eventFilter(f));
+    // The test runs on each contact's aggregate (HAVING), so the join carries only the
+    // contacts it selects. A contact without matching events has no group: when the test
+    // holds for "nothing" (count = 0, at most 2, a sum below 100), the group keeps the
+    // contacts whose events make it FAIL, and the condition is "not among them".
     const m = cond.measure;
-    let value: string;
     let test: string;
     if (m.fn === 'count') {
-      value = 'count(*)';
-      test = `coalesce(${name}.v, 0) ${SQL_COMPARE[m.op]} ${p.add(m.value, 'bigint')}`;
+      test = `count(*) ${SQL_COMPARE[m.op]} ${p.add(m.value, 'bigint')}`;
     } else if (m.fn === 'first' || m.fn === 'last') {
-      value = m.fn === 'first' ? 'min(ev.occurred_at)' : 'max(ev.occurred_at)';
-      test = `coalesce(${timeTest(p, `${name}.v`, m.op, m.value, this.ctx.now)}, false)`;
+      test = `coalesce(${timeTest(p, m.fn === 'first' ? 'min(ev.occurred_at)' : 'max(ev.occurred_at)', m.op, m.value, this.ctx.now)}, false)`;
     } else {
       const a = m as AggregateMeasure;
       const x = typedJson('ev.properties', p.add(a.property), 'number');
-      value = `${a.fn}((${x})::float8)`;
       // The sum of nothing is 0; the average, minimum or maximum of nothing is unknown.
-      const v = a.fn === 'sum' ? `coalesce(${name}.v, 0)` : `${name}.v`;
+      const v = a.fn === 'sum' ? `coalesce(sum((${x})::float8), 0)` : `${a.fn}((${x})::float8)`;
       test = `coalesce(${numberTest(p, v, a.op, a.value, 'float8')}, false)`;
     }
-    this.ctes.push(`${name} as (select ev.contact_id, ${value} as v from events ev where ${where.join(' and ')} group by ev.contact_id)`);
+    const emptyHolds = holdsWithoutEvents(m);
+    this.ctes.push(
+      `${name} as (select ev.contact_id from events ev where ${where.join(' and ')} group by ev.contact_id having ${emptyHolds ? `not (${test})` : test})`,
+    );
     // A condition every match must meet, and that no contact without such events meets
     // ("bought at least twice"), is an inner join: the planner may then start from the
     // aggregate's few contacts instead of walking every contact of the workspace.
-    this.joins.push(`${required && !holdsWithoutEvents(m) ? 'join' : 'left join'} ${name} on ${name}.contact_id = ${c}.id`);
-    return `(${test})`;
+    this.joins.push(`${required && !emptyHolds ? 'join' : 'left join'} ${name} on ${name}.contact_id = ${c}.id`);
+    return `(${name}.contact_id is ${emptyHolds ? '' : 'not '}null)`;
   }
 
   private eventFilter(f: EventFilter): string {

@@ -73,10 +73,15 @@ export async function refreshMembership(
               evaluated_at = $2 where id = $1`,
       [segment.id, sctx.now],
     );
+    await recordSize(tx, segment.id, sctx.now);
   } else if (change.entered !== 0 || change.exited !== 0) {
-    await tx.query('update segments set member_count = member_count + $2 where id = $1', [segment.id, change.entered - change.exited]);
+    await tx.query(
+      `with s as (update segments set member_count = member_count + $2 where id = $1 returning id, member_count)
+       insert into segment_sizes (segment_id, day, size) select id, ($3::timestamptz at time zone 'UTC')::date, member_count from s
+       on conflict (segment_id, day) do update set size = excluded.size`,
+      [segment.id, change.entered - change.exited, sctx.now],
+    );
   }
-  if (!contactIds || change.entered !== 0 || change.exited !== 0) await recordSize(tx, segment.id, sctx.now);
   return change;
 }
 
@@ -199,7 +204,8 @@ export async function processPending(ctx: AppContext, workspaceId: string): Prom
       return rows.length;
     });
     taken += n;
-    if (n === 0) return taken;
+    // A short batch emptied the queue as it was; what arrived since brings its own call.
+    if (n < PENDING_BATCH) return taken;
   }
 }
 

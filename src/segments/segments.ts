@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../server/errors.ts';
 import { CONTACT_COLUMNS, type ContactRow, toContact } from '../contacts/list.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import { compileSegment } from './compile.ts';
-import { segmentNode, type SegmentNode } from './definition.ts';
+import type { SegmentNode } from './definition.ts';
 import { dependenciesOf, fieldResolver, type SegmentContext, type SegmentRef, validateDefinition } from './validate.ts';
 
 export interface StoredSegment extends SegmentRef {
@@ -46,8 +46,8 @@ function toSegment(r: SegmentRow): StoredSegment {
     kind: r.kind,
     name: r.name,
     description: r.description,
-    // Stored definitions were validated when saved; parsing again fills defaults of older ones.
-    definition: r.definition ? segmentNode.parse(r.definition) : null,
+    // Stored as validated and parsed when saved (defaults filled in): read as they are.
+    definition: r.definition,
     dependsOnEvents: r.depends_on_events,
     dependsOnFields: r.depends_on_fields,
     dependsOnSegments: r.depends_on_segments,
