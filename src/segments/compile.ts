@@ -4,12 +4,12 @@
 // event property keys and every value are bound parameters; the SQL text is assembled only
 // from the fixed fragments below (see the hostile-input tests).
 import type { Condition, EventCondition, EventFilter, EventMeasure, FieldCondition, FieldOp, SegmentNode } from './definition.ts';
-
-type AggregateMeasure = Extract<EventMeasure, { property: string }>;
 import { dayEnd, parseMoment, type ResolvedField, type SegmentContext } from './validate.ts';
 
+type AggregateMeasure = Extract<EventMeasure, { property: string }>;
+
 /** Collects bound parameters; `add` returns the placeholder. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   add(value: unknown, cast?: string): string {
     this.values.push(value);
@@ -32,11 +32,20 @@ const DAY_MS = 86_400_000;
 
 /** Compiles a validated definition (see validate.ts) for one workspace at `ctx.now`. */
 export function compileSegment(root: SegmentNode, ctx: SegmentContext, options: CompileOptions = {}): CompiledSegment {
-  const p = new Params();
+  const { sqls, params } = compileSegments([root], ctx, options);
+  return { sql: sqls[0]!, params };
+}
+
+/**
+ * Several definitions sharing one list of parameters, for one statement that evaluates them
+ * all (each `sql` is a self-contained subquery: its WITH names are its own).
+ */
+export function compileSegments(roots: SegmentNode[], ctx: SegmentContext, options: CompileOptions & { params?: Params } = {}): { sqls: string[]; params: unknown[]; p: Params } {
+  const p = options.params ?? new Params();
   const ws = p.add(ctx.workspaceId, 'uuid');
   const ids = options.contactIds ? p.add(options.contactIds, 'uuid[]') : undefined;
-  const sql = new Compiler(p, ctx, ws, ids).select(root);
-  return { sql, params: p.values };
+  const sqls = roots.map((root) => new Compiler(p, ctx, ws, ids).select(root));
+  return { sqls, params: p.values, p };
 }
 
 class Compiler {

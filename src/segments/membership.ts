@@ -5,7 +5,7 @@
 // and exit is written to the event spine as `segment.entered` / `segment.exited`.
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { compileSegment } from './compile.ts';
+import { compileSegment, compileSegments, Params } from './compile.ts';
 import type { SegmentNode } from './definition.ts';
 import { loadSegmentContext, type StoredSegment } from './segments.ts';
 import type { SegmentContext } from './validate.ts';
@@ -85,6 +85,63 @@ export async function refreshMembership(
   return change;
 }
 
+/**
+ * Re-evaluates `contactIds` for several segments in one statement (none of them may use
+ * another of them: their stored membership is read as it was before the statement). The
+ * path every tracked event takes, so its cost is one round trip, not one per segment.
+ */
+export async function refreshMembershipOf(
+  tx: SqlSession,
+  sctx: SegmentContext,
+  segments: { id: string; definition: SegmentNode }[],
+  contactIds: string[],
+): Promise<number> {
+  if (segments.length === 0 || contactIds.length === 0) return 0;
+  const p = new Params();
+  const { sqls } = compileSegments(segments.map((s) => s.definition), sctx, { contactIds, params: p });
+  const ids = p.add(contactIds, 'uuid[]');
+  const segs = p.add(segments.map((s) => s.id), 'uuid[]');
+  const ws = p.add(sctx.workspaceId, 'uuid');
+  const now = p.add(sctx.now, 'timestamptz');
+  const stamp = p.add(String(sctx.now.getTime()), 'text');
+  const targets = sqls.map((sql, i) => `select ${p.add(segments[i]!.id, 'uuid')} as segment_id, t.id as contact_id from (${sql}) t`);
+  const [row] = await tx.query<{ changed: number }>(
+    `with target as materialized (${targets.join('\n union all ')}),
+     current_members as (
+       select m.segment_id, m.contact_id from segment_members m
+       where m.segment_id = any(${segs}) and m.contact_id = any(${ids}) and m.exited_at is null),
+     entered as (
+       insert into segment_members (workspace_id, segment_id, contact_id, entered_at)
+       select ${ws}, t.segment_id, t.contact_id, ${now} from target t
+       where not exists (select 1 from current_members cm where cm.segment_id = t.segment_id and cm.contact_id = t.contact_id)
+       returning segment_id, contact_id),
+     exited as (
+       update segment_members m set exited_at = ${now} from current_members cm
+       where m.segment_id = cm.segment_id and m.contact_id = cm.contact_id and m.exited_at is null
+         and not exists (select 1 from target t where t.segment_id = cm.segment_id and t.contact_id = cm.contact_id)
+       returning m.segment_id, m.contact_id),
+     changes as (
+       select segment_id, contact_id, 'segment.entered' as name from entered
+       union all select segment_id, contact_id, 'segment.exited' from exited),
+     written as (
+       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
+       select ${ws}, x.contact_id, x.name, jsonb_build_object('segment_id', x.segment_id, 'segment_name', s.name), ${now}, ${now}, 'segments',
+              x.name || ':' || x.segment_id || ':' || x.contact_id || ':' || ${stamp}
+       from changes x join segments s on s.id = x.segment_id
+       on conflict (workspace_id, message_id) do nothing),
+     deltas as (select segment_id, sum(case when name = 'segment.entered' then 1 else -1 end)::int as d from changes group by segment_id),
+     counted as (
+       update segments s set member_count = s.member_count + d.d from deltas d where s.id = d.segment_id and d.d <> 0
+       returning s.id, s.member_count),
+     sized as (
+       insert into segment_sizes (segment_id, day, size) select id, (${now} at time zone 'UTC')::date, member_count from counted
+       on conflict (segment_id, day) do update set size = excluded.size)
+     select (select count(*) from changes)::int as changed`,
+    p.values,
+  );
+  return row!.changed;
+}
+
 /** Today's size of a segment, for the 30-day chart (the last write of a day wins). */
 export async function recordSize(tx: SqlSession, segmentId: string, now: Date): Promise<void> {
   await tx.query(
@@ -116,6 +173,22 @@ function dependencyOrder(segments: StoredSegment[]): StoredSegment[] {
   };
   segments.forEach(visit);
   return out;
+}
+
+/** How deep each segment sits: 0 uses no segment, 1 uses only level-0 ones, and so on. */
+function dependencyLevels(segments: StoredSegment[]): Map<string, number> {
+  const byId = new Map(segments.map((s) => [s.id, s]));
+  const levels = new Map<string, number>();
+  const level = (s: StoredSegment): number => {
+    const known = levels.get(s.id);
+    if (known !== undefined) return known;
+    levels.set(s.id, 0); // cycles are refused on save; this only guards the recursion
+    const l = Math.max(-1, ...s.dependsOnSegments.map((id) => (byId.get(id) ? level(byId.get(id)!) : -1))) + 1;
+    levels.set(s.id, l);
+    return l;
+  };
+  segments.forEach(level);
+  return levels;
 }
 
 /** The segments that use any of `ids`, directly or through other segments. */
@@ -197,9 +270,14 @@ export async function processPending(ctx: AppContext, workspaceId: string): Prom
         for (const used of s.dependsOnSegments) for (const id of contactsFor.get(used) ?? []) set.add(id);
         if (set.size > 0) contactsFor.set(s.id, set);
       }
-      for (const s of all) {
-        const ids = contactsFor.get(s.id);
-        if (ids) await refreshMembership(tx, sctx, { id: s.id, name: s.name, definition: s.definition! }, [...ids]);
+      // One statement per level of dependency: a segment is evaluated after those it uses.
+      const levels = dependencyLevels(all);
+      for (let level = 0; level <= Math.max(-1, ...levels.values()); level++) {
+        const batch = all.filter((s) => levels.get(s.id) === level && contactsFor.has(s.id));
+        const ids = [...new Set(batch.flatMap((s) => [...contactsFor.get(s.id)!]))];
+        // Evaluating a segment for a contact that did not change it is harmless (no change),
+        // and one statement for all of them costs less than one per segment.
+        await refreshMembershipOf(tx, sctx, batch.map((s) => ({ id: s.id, definition: s.definition! })), ids);
       }
       return rows.length;
     });
