@@ -14,6 +14,9 @@ import { SignInPage } from './auth/SignInPage.tsx';
 import { FullPageError, FullPageLoader } from './components/FullPage.tsx';
 import { safeNext } from './lib/next.ts';
 import { sessionQuery, setupQuery } from './lib/session.ts';
+import { EditSegmentPage, NewSegmentPage } from './segments/SegmentEditorPage.tsx';
+import { SegmentPage } from './segments/SegmentPage.tsx';
+import { SegmentsPage } from './segments/SegmentsPage.tsx';
 import { AccountSettings } from './settings/AccountSettings.tsx';
 import { ApiKeysSettings } from './settings/ApiKeysSettings.tsx';
 import { MembersSettings } from './settings/MembersSettings.tsx';
@@ -59,6 +62,10 @@ export function App() {
         <Route path="contacts/import" element={<ImportPage />} />
         <Route path="contacts/import/:id" element={<ImportDetailPage />} />
         <Route path="contacts/:id" element={<ContactPage />} />
+        <Route path="segments" element={<SegmentsPage />} />
+        <Route path="segments/new" element={<NewSegmentPage />} />
+        <Route path="segments/:id" element={<SegmentPage />} />
+        <Route path="segments/:id/edit" element={<EditSegmentPage />} />
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}

@@ -64,6 +64,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Segments',
         icon: IconChartPie,
         color: 'violet',
+        built: true,
         summary:
           'Static lists and dynamic segments by properties and behaviour (what a contact did, how often, how recently), nested with AND/OR/NOT and kept current in real time.',
         features: [

@@ -1,6 +1,6 @@
 import { ActionBar, Box, Button, Card, EmptyState, Group, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
-import { IconAddressBook, IconDownload, IconFileImport, IconPlus, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
+import { IconAddressBook, IconDownload, IconFileImport, IconListDetails, IconPlus, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -12,10 +12,11 @@ import { api, download } from '../lib/api.ts';
 import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
+import { AddToListModal, MAX_LIST_ADD } from '../segments/AddToListModal.tsx';
 import { ColumnChooser, useColumns } from './ColumnChooser.tsx';
 import { ContactsTable } from './ContactsTable.tsx';
 import { AddFilterButton, FilterPills } from './FilterBuilder.tsx';
-import { allFields, type ContactFilter, type ListState, listParams, useContactsQuery, usePropertiesQuery } from './model.ts';
+import { allFields, type ContactFilter, type ContactPage, type ListState, listParams, useContactsQuery, usePropertiesQuery } from './model.ts';
 import { NewContactModal } from './NewContactModal.tsx';
 import classes from './contacts.module.css';
 
@@ -94,6 +95,19 @@ export function ContactsPage() {
   const queryClient = useQueryClient();
   const listKey = useWorkspaceKey('contacts');
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [addingToList, setAddingToList] = useState(false);
+  // Every contact the list matches, page by page, when all of them are picked.
+  const selectedIds = async (): Promise<string[]> => {
+    if (!allMatching) return [...selected];
+    const ids: string[] = [];
+    let after = '';
+    do {
+      const page = await api.get<ContactPage>(`/contacts?${listParams(state, { limit: '500', ...(after ? { after } : {}) })}`);
+      ids.push(...page.items.map((c) => c.id));
+      after = page.nextCursor ?? '';
+    } while (after && ids.length <= MAX_LIST_ADD);
+    return ids;
+  };
   const remove = useMutation({
     mutationFn: () =>
       api.post<{ deleted: number }>(
@@ -273,6 +287,11 @@ export function ContactsPage() {
           Export
         </Button>
         {canWrite && (
+          <Button variant="subtle" size="xs" leftSection={<IconListDetails size={14} />} onClick={() => setAddingToList(true)}>
+            Add to list
+          </Button>
+        )}
+        {canWrite && (
           <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} />} onClick={() => setConfirmDelete(true)}>
             Delete
           </Button>
@@ -292,6 +311,7 @@ export function ContactsPage() {
         {allMatching && filtered && ' Every contact that matches the current search and filters is included, not only those on screen.'}
       </ConfirmModal>
       <NewContactModal opened={creating} onClose={create.close} />
+      <AddToListModal opened={addingToList} onClose={() => setAddingToList(false)} count={selectedCount} contactIds={selectedIds} onDone={clearSelection} />
     </>
   );
 }
