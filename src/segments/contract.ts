@@ -17,7 +17,10 @@ export const segmentSummary = z.object({
   /** The definition of a segment; null for a list. */
   definition: segmentDefinition.nullable(),
   memberCount: z.number(),
-  /** When the membership was last computed whole; null while the first computation runs. */
+  /**
+   * When the membership was last computed whole; null while a computation runs (after the
+   * segment is created or its definition changed). A list's membership is always current.
+   */
   evaluatedAt: dateTime.nullable(),
   /** Conditions relative to now ("in the last 30 days"): recomputed on a schedule too. */
   timeRelative: z.boolean(),

@@ -126,7 +126,7 @@ export function segmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const ws = workspaceOf(req);
         const { segment, definitionChanged } = await updateSegment(ctx, ws.workspaceId, req.params.id, req.body);
         if (definitionChanged) await recompute(ws.workspaceId, [segment.id]);
-        return summary(segment);
+        return summary(segment, (await sizeHistory(ctx, [segment.id])).get(segment.id));
       },
     );
 

@@ -112,8 +112,8 @@ export async function createSegment(ctx: AppContext, workspaceId: string, userId
   const deps = dependencyColumns(input.definition, sctx);
   const [row] = await ctx.db.query<SegmentRow>(
     `insert into segments (workspace_id, kind, name, description, definition, depends_on_events, depends_on_fields, depends_on_segments,
-                           time_relative, created_by, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+                           time_relative, created_by, created_at, updated_at, evaluated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, case when $2 = 'list' then $11::timestamptz end)
      on conflict (workspace_id, lower(name)) do nothing
      returning ${SEGMENT_COLUMNS}`,
     [workspaceId, input.kind, input.name, input.description ?? '', input.definition ? JSON.stringify(input.definition) : null,
@@ -139,17 +139,20 @@ export async function updateSegment(
   if (patch.definition) assertValid(patch.definition, sctx, id);
   const definition = patch.definition ?? current.definition ?? undefined;
   const deps = dependencyColumns(definition, sctx);
+  const definitionChanged = patch.definition !== undefined && JSON.stringify(patch.definition) !== JSON.stringify(current.definition);
+  // A changed definition is recomputed in the background: until then the size is stale, and
+  // evaluatedAt (null) says so.
   const rows = await ctx.db.query<SegmentRow>(
     `update segments set name = $3, description = $4, definition = $5, depends_on_events = $6, depends_on_fields = $7,
-            depends_on_segments = $8, time_relative = $9, updated_at = $10
+            depends_on_segments = $8, time_relative = $9, updated_at = $10,
+            evaluated_at = case when $11 then null else evaluated_at end
      where workspace_id = $1 and id = $2
        and not exists (select 1 from segments o where o.workspace_id = $1 and o.id <> $2 and lower(o.name) = lower($3))
      returning ${SEGMENT_COLUMNS}`,
     [workspaceId, id, patch.name ?? current.name, patch.description ?? current.description, definition ? JSON.stringify(definition) : null,
-     deps.events, deps.fields, deps.segments, deps.timeRelative, now],
+     deps.events, deps.fields, deps.segments, deps.timeRelative, now, definitionChanged],
   );
   if (!rows[0]) throw nameTaken(patch.name ?? current.name);
-  const definitionChanged = patch.definition !== undefined && JSON.stringify(patch.definition) !== JSON.stringify(current.definition);
   return { segment: toSegment(rows[0]), definitionChanged };
 }
 
