@@ -81,8 +81,9 @@ export async function wrapPglite(client: PGlite): Promise<Database> {
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   // Every session in UTC: a date without an offset ("2024-03-04") means that day in UTC,
-  // whatever the server's own time zone.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'rapport', options: '-c TimeZone=UTC' });
+  // whatever the server's own time zone. JIT compilation off: on segment queries over ten
+  // million events it spent 3.4 s compiling to save less than a second (docs/decisions.md).
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'rapport', options: '-c TimeZone=UTC -c jit=off' });
   pool.on('error', () => {
     /* idle client errors (server restart) surface on the next query instead */
   });
