@@ -245,15 +245,16 @@ export async function processPending(ctx: AppContext, workspaceId: string): Prom
       const all = dependencyOrder([...sctx.stored.values()].filter((s) => s.kind === 'segment'));
       if (queued > FULL_RECOMPUTE_AFTER) {
         // A large import: everything it touched, whole.
-        const rows = await tx.query<{ reason: string }>(
-          'delete from segment_pending where workspace_id = $1 returning reason',
+        // (The distinct reasons only: a million queued rows never come to Node.)
+        const rows = await tx.query<{ reason: string; n: number }>(
+          `with taken as (delete from segment_pending where workspace_id = $1 returning reason)
+           select reason, count(*)::int as n from taken group by reason`,
           [workspaceId],
         );
-        const reasons = new Set(rows.map((r) => r.reason));
-        const affected = all.filter((s) => [...reasons].some((r) => reads(s, r)));
+        const affected = all.filter((s) => rows.some((r) => reads(s, r.reason)));
         const wanted = new Set([...affected.map((s) => s.id), ...dependentsOf(all, affected.map((s) => s.id))]);
         for (const s of all) if (wanted.has(s.id)) await refreshMembership(tx, sctx, { id: s.id, name: s.name, definition: s.definition! });
-        return rows.length;
+        return rows.reduce((sum, r) => sum + r.n, 0);
       }
       const rows = await tx.query<{ contact_id: string; reason: string }>(
         `delete from segment_pending where id in (

@@ -3,7 +3,7 @@ import { createUser } from '../accounts/accounts.ts';
 import { useHarness } from '../testing/harness.ts';
 import { addMember } from '../workspaces/workspaces.ts';
 import type { ApiClient } from '../testing/client.ts';
-import { recomputeTimeRelative, segmentUpdatesSettled } from './membership.ts';
+import { processPending, recomputeTimeRelative, segmentUpdatesSettled } from './membership.ts';
 
 const t = useHarness({ work: true });
 
@@ -271,6 +271,20 @@ describe('segments', () => {
     const catalog = (await api.get('/api/v1/segments/catalog')).body;
     expect(catalog.fields.map((f: { field: string }) => f.field)).toContain('email');
     expect(catalog.events).toContainEqual({ name: 'purchase', properties: expect.arrayContaining([{ key: 'total', type: 'number' }, { key: 'currency', type: 'string' }]) });
+  });
+
+  it('after a large batch of new contacts (past 20,000 queued), recomputes the segments whole and empties the queue', async () => {
+    const { api, workspaceId } = await shop();
+    const seg = (await api.post('/api/v1/segments', { name: 'Gmail', definition: { kind: 'group', op: 'and', children: [{ kind: 'field', field: 'email', op: 'contains', value: '@gmail.' }] } })).body;
+    await computed(api, seg.id);
+    await t.h.db.query(
+      `insert into contacts (workspace_id, email) select $1, 'p' || i || case when i % 4 = 0 then '@gmail.com' else '@example.com' end from generate_series(1, 25000) i`,
+      [workspaceId],
+    );
+    expect((await t.h.db.query<{ n: number }>('select count(*)::int as n from segment_pending where workspace_id = $1', [workspaceId]))[0]!.n).toBe(25_000);
+    expect(await processPending(t.h.ctx, workspaceId)).toBe(25_000);
+    expect((await api.get(`/api/v1/segments/${seg.id}`)).body.memberCount).toBe(6_250);
+    expect((await t.h.db.query<{ n: number }>('select count(*)::int as n from segment_pending where workspace_id = $1', [workspaceId]))[0]!.n).toBe(0);
   });
 
   it('a viewer can look and preview but not change segments', async () => {
