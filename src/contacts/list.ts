@@ -352,9 +352,13 @@ export async function prepareList(ctx: AppContext, workspaceId: string, selectio
     // Without values, a built-in column still names its (workspace_id, column, id) index, whose
     // null entries are in id order; a property's nulls walk the (workspace_id, id) index.
     const orderBy = kind === 'nulls' && sort.key ? `c.id ${dir}` : `${sort.sql} ${dir}, c.id ${dir}`;
+    // The cursor's text form of the sort value is made for the page's rows only, outside the
+    // sort: inside, it was computed for every contact sorted (sort by last name at 1,000,000
+    // contacts: 507 → 305 ms, npm run bench -- list).
     return ctx.db.query(
-      `select ${CONTACT_COLUMNS}, to_jsonb(${sort.sql}) #>> '{}' as sort_key from contacts c
-       where ${conds.join(' and ')} order by ${orderBy} limit ${q.add(limit)}`,
+      `select t.*, to_jsonb(t.sort_value) #>> '{}' as sort_key from (
+         select ${CONTACT_COLUMNS}, ${sort.sql} as sort_value from contacts c
+         where ${conds.join(' and ')} order by ${orderBy} limit ${q.add(limit)}) t`,
       q.values,
     );
   }
