@@ -1,0 +1,148 @@
+// A template (subject, preheader, MJML body with Liquid merge fields) rendered for one
+// contact: Liquid first, in a sandbox (no file system: snippets come from the workspace's own
+// map; own properties only; bounded time, memory and size; every output HTML-escaped unless a
+// template asks for `| raw`), then MJML to responsive HTML, then a plain-text part from it.
+import { convert } from 'html-to-text';
+import { Liquid, LiquidError } from 'liquidjs';
+import mjml2html from 'mjml';
+
+/** What a template may say, as the person who wrote it wrote it. */
+export interface TemplateSource {
+  subject: string;
+  preheader: string;
+  /** MJML (`<mjml>…</mjml>`) with Liquid merge fields. */
+  body: string;
+  /**
+   * Values for missing fields, by path ("contact.first_name": "there"): no one reads
+   * "Hi ,". A template can also say `{{ contact.first_name | default: "there" }}`.
+   */
+  defaults?: Record<string, string>;
+}
+
+/** The data a template is rendered with. */
+export interface RenderData {
+  contact: Record<string, unknown> & { properties?: Record<string, unknown> };
+  workspace: { name: string; postal_address?: string };
+  /** The event that triggered the message (workflows), when there is one. */
+  event?: { name: string; properties: Record<string, unknown> };
+  /** Links the sender adds (unsubscribe, preferences, view in browser). */
+  links?: Record<string, string>;
+}
+
+export interface Rendered {
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+}
+
+export interface TemplateIssue {
+  /** subject, preheader or body. */
+  part: 'subject' | 'preheader' | 'body';
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Bounds of one render: a template that loops forever or builds huge strings stops here. */
+export const LIMITS = { renderMs: 500, memory: 20_000_000, sourceChars: 200_000, outputChars: 1_000_000 };
+
+export class TemplateError extends Error {
+  constructor(readonly issues: TemplateIssue[]) {
+    super(issues.map((i) => `${i.part} line ${i.line}, column ${i.column}: ${i.message}`).join('; '));
+    this.name = 'TemplateError';
+  }
+}
+
+function engine(snippets: Record<string, string>, escape: boolean): Liquid {
+  return new Liquid({
+    // Snippets ({% render 'footer' %}) come from this map only: no file system at all.
+    templates: snippets,
+    relativeReference: false,
+    ownPropertyOnly: true,
+    strictFilters: true,
+    outputEscape: escape ? 'escape' : undefined,
+    parseLimit: LIMITS.sourceChars,
+    renderLimit: LIMITS.renderMs,
+    memoryLimit: LIMITS.memory,
+  });
+}
+
+function issueOf(part: TemplateIssue['part'], err: unknown): TemplateIssue {
+  if (err instanceof LiquidError && err.token) {
+    const [line, column] = err.token.getPosition();
+    // LiquidJS appends ", line:1, col:5" to its messages; the position is reported apart.
+    return { part, line: line ?? 1, column: column ?? 1, message: err.message.replace(/, line:\d+, col:\d+$/, '').split('\n')[0]! };
+  }
+  return { part, line: 1, column: 1, message: (err as Error).message.split('\n')[0]! };
+}
+
+/** The data with a template's defaults filled in where a value is missing or empty. */
+function withDefaults(data: RenderData, defaults: Record<string, string> = {}): RenderData {
+  const copy = structuredClone(data) as unknown as Record<string, Record<string, unknown>>;
+  for (const [path, value] of Object.entries(defaults)) {
+    const keys = path.split('.');
+    if (keys.some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) continue;
+    let node: Record<string, unknown> = copy;
+    for (const k of keys.slice(0, -1)) {
+      if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
+    }
+    const last = keys[keys.length - 1]!;
+    const current = node[last];
+    if (current === undefined || current === null || (typeof current === 'string' && current.trim() === '')) node[last] = value;
+  }
+  return copy as unknown as RenderData;
+}
+
+/** Checks a template without data: Liquid syntax in every part, MJML structure of the body. */
+export async function checkTemplate(src: TemplateSource, snippets: Record<string, string> = {}): Promise<TemplateIssue[]> {
+  const issues: TemplateIssue[] = [];
+  for (const part of ['subject', 'preheader', 'body'] as const) {
+    try {
+      engine(snippets, part === 'body').parse(src[part]);
+    } catch (err) {
+      issues.push(issueOf(part, err));
+    }
+  }
+  if (issues.length === 0) {
+    // The MJML of the body as Liquid leaves it for a contact with no data at all.
+    try {
+      const body = await engine(snippets, true).parseAndRender(src.body, withDefaults({ contact: {}, workspace: { name: '' } }, src.defaults));
+      const out = await mjml2html(body, { validationLevel: 'soft' });
+      for (const e of out.errors) issues.push({ part: 'body', line: e.line, column: 1, message: e.message });
+    } catch (err) {
+      issues.push(issueOf('body', err));
+    }
+  }
+  return issues;
+}
+
+/** Renders a template for one contact; throws TemplateError with positions when it cannot. */
+export async function renderTemplate(src: TemplateSource, data: RenderData, snippets: Record<string, string> = {}): Promise<Rendered> {
+  const scope = withDefaults(data, src.defaults);
+  const render = async (part: TemplateIssue['part'], escape: boolean) => {
+    try {
+      return await engine(snippets, escape).parseAndRender(src[part], scope);
+    } catch (err) {
+      throw new TemplateError([issueOf(part, err)]);
+    }
+  };
+  // Subject and preheader are text, not HTML: not escaped, and kept on one line (no header
+  // injection through a merge field).
+  const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim().slice(0, 500);
+  const subject = oneLine(await render('subject', false));
+  const preheader = oneLine(await render('preheader', false));
+  const body = await render('body', true);
+  if (body.length > LIMITS.outputChars) throw new TemplateError([{ part: 'body', line: 1, column: 1, message: `the rendered body is longer than ${LIMITS.outputChars} characters` }]);
+  const out = await mjml2html(body, { validationLevel: 'soft', keepComments: false });
+  if (!out.html) throw new TemplateError(out.errors.map((e) => ({ part: 'body' as const, line: e.line, column: 1, message: e.message })));
+  const text = convert(out.html, {
+    wordwrap: 78,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ],
+  });
+  return { subject, preheader, html: out.html, text };
+}
