@@ -95,6 +95,16 @@ function withDefaults(data: RenderData, defaults: Record<string, string> = {}): 
   return copy as unknown as RenderData;
 }
 
+/** Liquid syntax only (a snippet is a fragment of MJML, checked where it is used). */
+export function checkLiquid(text: string): TemplateIssue[] {
+  try {
+    engine({}, true).parse(text);
+    return [];
+  } catch (err) {
+    return [issueOf('body', err)];
+  }
+}
+
 /** Checks a template without data: Liquid syntax in every part, MJML structure of the body. */
 export async function checkTemplate(src: TemplateSource, snippets: Record<string, string> = {}): Promise<TemplateIssue[]> {
   const issues: TemplateIssue[] = [];

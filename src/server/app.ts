@@ -14,6 +14,7 @@ import { demoRoutes } from '../demo/routes.ts';
 import { trackingRoutes } from '../events/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { segmentRoutes } from '../segments/routes.ts';
+import { messagingRoutes } from '../messaging/routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Role } from '../workspaces/roles.ts';
@@ -124,6 +125,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(importRoutes(ctx));
       await api.register(demoRoutes(ctx));
       await api.register(segmentRoutes(ctx));
+      await api.register(messagingRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

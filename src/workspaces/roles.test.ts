@@ -19,9 +19,13 @@ describe('roles', () => {
     const owner = await t.h.signUp();
     const viewer = await memberWithRole(owner.workspaceId, 'viewer');
     const allWrites = t.h.app.routeTable.filter((r) => r.access === 'workspace' && !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
-    // The writes a viewer may make: leaving, and previewing a segment (a read sent as a POST,
-    // because a definition does not fit in a URL).
-    expect(allWrites.filter((r) => r.role === 'viewer').map((r) => r.url).sort()).toEqual(['/api/v1/segments/preview', '/api/v1/workspace/leave']);
+    // The writes a viewer may make: leaving, and previews (reads sent as a POST, because a
+    // definition does not fit in a URL).
+    expect(allWrites.filter((r) => r.role === 'viewer').map((r) => r.url).sort()).toEqual([
+      '/api/v1/email/templates/:id/preview',
+      '/api/v1/segments/preview',
+      '/api/v1/workspace/leave',
+    ]);
     const writes = allWrites.filter((r) => r.role !== 'viewer');
     expect(writes.length).toBeGreaterThan(5);
     for (const route of writes) {

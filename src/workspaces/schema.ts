@@ -11,6 +11,8 @@ export const workspaces = pgTable('workspaces', {
   createdAt: ts('created_at').notNull().defaultNow(),
   /** ISO 3166 country assumed for phone numbers without an international prefix. */
   defaultCountry: text('default_country'),
+  /** The sender's postal address, which marketing email must carry. */
+  postalAddress: text('postal_address').notNull().default(''),
 });
 
 export const workspaceMembers = pgTable(

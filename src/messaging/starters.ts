@@ -1,0 +1,106 @@
+// Starting templates for retention, as a marketer would begin them: every merge field has a
+// fallback, every message carries the sender's address and an unsubscribe link.
+const frame = (title: string, content: string, button?: { label: string; url: string }) => `<mjml>
+  <mj-head>
+    <mj-attributes><mj-all font-family="Helvetica, Arial, sans-serif" /><mj-text font-size="16px" line-height="24px" color="#1f2933" /></mj-attributes>
+  </mj-head>
+  <mj-body background-color="#f4f5f7">
+    <mj-section background-color="#ffffff" padding="32px 24px">
+      <mj-column>
+        <mj-text font-size="24px" font-weight="bold">${title}</mj-text>
+        ${content}${button ? `\n        <mj-button background-color="#4c6ef5" href="${button.url}">${button.label}</mj-button>` : ''}
+      </mj-column>
+    </mj-section>
+    <mj-section padding="16px 24px">
+      <mj-column>
+        <mj-text font-size="12px" color="#616e7c">{{ workspace.name }} · {{ workspace.postal_address }}<br />
+          <a href="{{ links.unsubscribe }}">Unsubscribe</a> · <a href="{{ links.preferences }}">Email preferences</a></mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+
+const shopUrl = '{{ links.shop | default: "https://example.com" }}';
+
+export const STARTERS = [
+  {
+    key: 'welcome',
+    name: 'Welcome',
+    description: 'The first message after signing up: thank them, say what to expect, one next step.',
+    template: {
+      name: 'Welcome',
+      subject: 'Welcome to {{ workspace.name }}, {{ contact.first_name }}',
+      preheader: 'Here is what happens next.',
+      body: frame(
+        'Welcome, {{ contact.first_name }}!',
+        '<mj-text>Thank you for joining {{ workspace.name }}. Every month we send one email with what is new, and the occasional offer only subscribers get.</mj-text>',
+        { label: 'Take a look around', url: shopUrl },
+      ),
+      defaults: { 'contact.first_name': 'there' },
+    },
+  },
+  {
+    key: 'win_back',
+    name: 'We miss you',
+    description: 'For customers who have not bought in a while (pair it with the "No purchase in 90 days" segment).',
+    template: {
+      name: 'We miss you',
+      subject: '{{ contact.first_name }}, it has been a while',
+      preheader: 'Something to welcome you back.',
+      body: frame(
+        'We miss you, {{ contact.first_name }}',
+        '<mj-text>It has been some time since your last visit. Here is {{ contact.properties.winback_offer | default: "10% off" }} your next order, this week only.</mj-text>',
+        { label: 'Come back and save', url: shopUrl },
+      ),
+      defaults: { 'contact.first_name': 'friend' },
+    },
+  },
+  {
+    key: 'loyalty_summary',
+    name: 'Loyalty points summary',
+    description: 'A monthly statement of points and tier (the loyalty module fills the properties).',
+    template: {
+      name: 'Loyalty points summary',
+      subject: 'You have {{ contact.properties.loyalty_points | default: 0 }} points, {{ contact.first_name }}',
+      preheader: 'Your {{ contact.properties.loyalty_tier | default: "member" }} statement.',
+      body: frame(
+        'Your points this month',
+        '<mj-text>Hello {{ contact.first_name }}, you have <strong>{{ contact.properties.loyalty_points | default: 0 }} points</strong> and your tier is <strong>{{ contact.properties.loyalty_tier | default: "member" }}</strong>.</mj-text>',
+        { label: 'See your rewards', url: shopUrl },
+      ),
+      defaults: { 'contact.first_name': 'there' },
+    },
+  },
+  {
+    key: 'feedback_request',
+    name: 'How was your order?',
+    description: 'A few days after a purchase: ask for feedback while the order is fresh.',
+    template: {
+      name: 'How was your order?',
+      subject: 'How was your order, {{ contact.first_name }}?',
+      preheader: 'One question, ten seconds.',
+      body: frame(
+        'How did we do?',
+        '<mj-text>Hi {{ contact.first_name }}, thank you for your order{% if event.properties.order_id %} {{ event.properties.order_id }}{% endif %}. Would you recommend us to a friend?</mj-text>',
+        { label: 'Answer one question', url: '{{ links.survey | default: links.shop | default: "https://example.com" }}' },
+      ),
+      defaults: { 'contact.first_name': 'there' },
+    },
+  },
+  {
+    key: 'exclusive_offer',
+    name: 'Exclusive offer',
+    description: 'An offer only this audience gets, with a code (the coupons module fills it).',
+    template: {
+      name: 'Exclusive offer',
+      subject: 'Just for you, {{ contact.first_name }}',
+      preheader: 'A code that works for you only.',
+      body: frame(
+        'An offer just for you',
+        '<mj-text>Use <strong>{{ contact.properties.coupon_code | default: "THANKYOU" }}</strong> at checkout before {{ contact.properties.coupon_expires | default: "the end of the month" }}.</mj-text>',
+        { label: 'Shop now', url: shopUrl },
+      ),
+      defaults: { 'contact.first_name': 'friend' },
+    },
+  },
+];
