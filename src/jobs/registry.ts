@@ -5,6 +5,7 @@ import type { JobRunner } from './runner.ts';
 import { defineDemoJobs } from '../demo/jobs.ts';
 import { defineImportJobs } from '../imports/jobs.ts';
 import { defineSegmentJobs } from '../segments/jobs.ts';
+import { defineMessagingJobs } from '../messaging/jobs.ts';
 
 /** Every kind of background job Rapport has. Each domain adds its own here. */
 export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext> {
@@ -26,6 +27,7 @@ export function defineJobs(runner: JobRunner<AppContext>): JobRunner<AppContext>
   });
   defineImportJobs(runner);
   defineSegmentJobs(runner);
+  defineMessagingJobs(runner);
   defineDemoJobs(runner);
   return runner;
 }

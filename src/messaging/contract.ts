@@ -38,3 +38,45 @@ export const snippetBody = z.strictObject({ body: z.string().max(50_000) });
 export const snippet = z.object({ name: z.string(), body: z.string(), updatedAt: dateTime });
 
 export const starterTemplate = z.object({ key: z.string(), name: z.string(), description: z.string(), template: templateBody });
+
+const host = z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:.]+\]$/, 'must be a host name or IP address');
+const address = z.email({ message: 'must be an email address' }).max(254);
+
+export const emailSettings = z.object({
+  smtpHost: z.string().nullable(),
+  smtpPort: z.number().nullable(),
+  smtpSecurity: z.enum(['tls', 'starttls', 'none']),
+  smtpUser: z.string().nullable(),
+  /** The password is never returned; this says whether one is stored (encrypted). */
+  passwordSet: z.boolean(),
+  fromName: z.string(),
+  fromEmail: z.string().nullable(),
+  replyTo: z.string().nullable(),
+});
+export const emailSettingsBody = z.strictObject({
+  smtpHost: host.nullable().optional(),
+  smtpPort: z.number().int().min(1).max(65535).nullable().optional(),
+  smtpSecurity: z.enum(['tls', 'starttls', 'none']).optional(),
+  smtpUser: z.string().max(255).nullable().optional(),
+  /** Written only: left out keeps the stored password, null or "" removes it. */
+  smtpPassword: z.string().max(1000).nullable().optional(),
+  fromName: z.string().trim().max(200).optional(),
+  fromEmail: address.nullable().optional(),
+  replyTo: address.nullable().optional(),
+});
+
+export const testSendBody = z.strictObject({ contactId: z.uuid().optional() });
+export const testSendResult = z.object({ messageId: z.uuid(), to: z.string() });
+export const messageSummary = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  state: z.string(),
+  transport: z.string().nullable(),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: dateTime,
+  sentAt: dateTime.nullable(),
+});
+export const messageDetail = z.object({ id: z.uuid(), to: z.string(), subject: z.string(), html: z.string(), text: z.string(), state: z.string() });

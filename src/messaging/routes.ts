@@ -3,19 +3,31 @@ import { z } from 'zod';
 import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
-import { emailTemplate, previewRequest, renderedMessage, snippet, snippetBody, snippetName, starterTemplate, templateBody, templatePatch } from './contract.ts';
+import {
+  emailSettings,
+  emailSettingsBody,
+  messageDetail,
+  messageSummary,
+  testSendBody,
+  testSendResult,
+  emailTemplate,
+  previewRequest, renderedMessage, snippet, snippetBody, snippetName, starterTemplate, templateBody, templatePatch } from './contract.ts';
 import { STARTERS } from './starters.ts';
 import {
   createTemplate,
   deleteSnippet,
   deleteTemplate,
+  getMessage,
   getTemplate,
+  listMessages,
   listSnippets,
   listTemplates,
   previewTemplate,
   putSnippet,
+  testSend,
   updateTemplate,
 } from './templates.ts';
+import { getEmailSettings, saveEmailSettings, testConnection } from './transport.ts';
 
 const tags = ['Email'];
 const idParam = uuidParam('id');
@@ -58,6 +70,35 @@ export function messagingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { role: 'viewer' },
         schema: { tags, summary: 'Render a template as one of the contacts (or with no data)', params: idParam, body: previewRequest, response: { 200: renderedMessage, ...errors } } },
       async (req) => previewTemplate(ctx, workspaceOf(req).workspaceId, req.params.id, req.body.contactId),
+    );
+
+    app.post(
+      '/email/templates/:id/test-send',
+      { schema: { tags, summary: 'Send the template to yourself (as a chosen contact); into the outbox when no SMTP server is set', params: idParam, body: testSendBody, response: { 202: testSendResult, ...errors } } },
+      async (req, reply) => {
+        const ws = workspaceOf(req);
+        return reply.code(202).send(await testSend(ctx, ws.workspaceId, ws.userId, req.params.id, req.body.contactId));
+      },
+    );
+
+    app.get('/email/settings', { schema: { tags, summary: 'How this workspace sends email (the password is never returned)', response: { 200: emailSettings } } }, async (req) =>
+      getEmailSettings(ctx, workspaceOf(req).workspaceId),
+    );
+    app.put(
+      '/email/settings',
+      { config: { role: 'admin' }, schema: { tags, summary: 'Set the SMTP server and sender (the password is stored encrypted)', body: emailSettingsBody, response: { 200: emailSettings, 400: errorResponse } } },
+      async (req) => saveEmailSettings(ctx, workspaceOf(req).workspaceId, req.body),
+    );
+    app.post(
+      '/email/settings/test',
+      { config: { role: 'admin' }, schema: { tags, summary: 'Connect and sign in to the SMTP server', response: { 200: z.object({ ok: z.boolean(), kind: z.enum(['smtp', 'outbox']) }), 400: errorResponse } } },
+      async (req) => testConnection(ctx, workspaceOf(req).workspaceId),
+    );
+    app.get('/email/messages', { schema: { tags, summary: 'The latest messages (the outbox when no SMTP server is set)', response: { 200: z.array(messageSummary) } } }, async (req) =>
+      listMessages(ctx, workspaceOf(req).workspaceId),
+    );
+    app.get('/email/messages/:id', { schema: { tags, summary: 'One message as it was sent', params: idParam, response: { 200: messageDetail, 404: errorResponse } } }, async (req) =>
+      getMessage(ctx, workspaceOf(req).workspaceId, req.params.id),
     );
 
     app.get('/email/snippets', { schema: { tags, summary: 'Reusable snippets ({% render \'name\' %})', response: { 200: z.array(snippet) } } }, async (req) =>

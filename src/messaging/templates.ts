@@ -1,10 +1,12 @@
 // Email templates and snippets of a workspace: saved only when they check out (Liquid and
 // MJML, with the line and column of each problem), and previewed as any contact.
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { getContact } from '../contacts/contacts.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, notFound } from '../server/errors.ts';
 import type { emailTemplate, templateBody } from './contract.ts';
+import { queueMessage } from './send.ts';
 import { checkLiquid, checkTemplate, type RenderData, renderTemplate, TemplateError, type TemplateIssue } from './render.ts';
 
 type TemplateBody = z.output<typeof templateBody>;
@@ -152,4 +154,55 @@ export async function putSnippet(ctx: AppContext, workspaceId: string, name: str
 export async function deleteSnippet(ctx: AppContext, workspaceId: string, name: string): Promise<void> {
   const rows = await ctx.db.query('delete from email_snippets where workspace_id = $1 and name = $2 returning name', [workspaceId, name]);
   if (rows.length === 0) throw notFound('The snippet');
+}
+
+/**
+ * A test send of a template to the person asking (rendered as a chosen contact, or with no
+ * data): through the workspace's SMTP server, or into the outbox when it has none.
+ */
+export async function testSend(ctx: AppContext, workspaceId: string, userId: string | null, id: string, contactId?: string): Promise<{ messageId: string; to: string }> {
+  if (!userId) throw badRequest('A test send goes to the signed-in person: use the web app, not an API key.', [{ path: 'auth', message: 'needs a signed-in user' }]);
+  const [user] = await ctx.db.query<{ email: string }>('select email from users where id = $1', [userId]);
+  const rendered = await previewTemplate(ctx, workspaceId, id, contactId);
+  const messageId = await queueMessage(ctx, workspaceId, {
+    contactId: null,
+    templateId: id,
+    kind: 'test',
+    idempotencyKey: `test:${randomUUID()}`,
+    to: user!.email,
+    subject: `[Test] ${rendered.subject}`,
+    html: rendered.html,
+    text: rendered.text,
+  });
+  return { messageId, to: user!.email };
+}
+
+/** The last messages of the workspace (the outbox, when no SMTP server is configured). */
+export async function listMessages(ctx: AppContext, workspaceId: string, limit = 50) {
+  const rows = await ctx.db.query<{ id: string; kind: string; to_email: string; subject: string; state: string; transport: string | null; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>(
+    `select id, kind, to_email, subject, state, transport, attempts, last_error, created_at, sent_at from email_messages
+     where workspace_id = $1 order by created_at desc, id desc limit $2`,
+    [workspaceId, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    to: r.to_email,
+    subject: r.subject,
+    state: r.state,
+    transport: r.transport,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: new Date(r.created_at),
+    sentAt: r.sent_at ? new Date(r.sent_at) : null,
+  }));
+}
+
+export async function getMessage(ctx: AppContext, workspaceId: string, id: string) {
+  const [r] = await ctx.db.query<{ id: string; to_email: string; subject: string; html: string; text: string; state: string }>(
+    'select id, to_email, subject, html, text, state from email_messages where workspace_id = $1 and id = $2',
+    [workspaceId, id],
+  );
+  if (!r) throw notFound('The message');
+  return { id: r.id, to: r.to_email, subject: r.subject, html: r.html, text: r.text, state: r.state };
 }
