@@ -5,6 +5,7 @@ import type { SqlSession } from '../db/client.ts';
 import { emailHash } from '../contacts/gdpr.ts';
 import type { AppContext } from '../server/context.ts';
 import { senderFor } from './transport.ts';
+import { unsubscribeUrl } from './unsubscribe.ts';
 
 export interface OutgoingMessage {
   contactId: string | null;
@@ -94,6 +95,8 @@ export async function deliverMessage(ctx: AppContext, messageId: string): Promis
   }
   const sender = await senderFor(ctx, m.workspace_id);
   if (sender.kind === 'outbox') return void (await finish('sent', { transport: 'outbox' }));
+  // Marketing mail says how to leave, in the headers mail clients show as a button (RFC 8058).
+  const unsubscribe = m.contact_id && (m.kind === 'broadcast' || m.kind === 'workflow') ? unsubscribeUrl(ctx, m.workspace_id, m.contact_id) : undefined;
   try {
     const info = await sender.transport!.sendMail({
       from: sender.from,
@@ -105,6 +108,7 @@ export async function deliverMessage(ctx: AppContext, messageId: string): Promis
       // The same Message-ID on every attempt: a message that reached the server just before a
       // crash and is sent again is recognizably the same message.
       messageId: `<${m.id}@rapport>`,
+      ...(unsubscribe ? { headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
     });
     await finish('sent', { transport: 'smtp', serverId: String(info.response ?? info.messageId).slice(0, 500) });
   } catch (err) {

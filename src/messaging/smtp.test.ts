@@ -3,6 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
+import { queueMessage } from './send.ts';
 import { closeTransports } from './transport.ts';
 
 const t = useHarness({ work: true });
@@ -103,6 +104,48 @@ describe('sending over SMTP', () => {
     const detail = (await api.get(`/api/v1/email/messages/${sent.messageId}`)).body;
     expect(detail.subject).toBe('[Test] Hi there');
     expect(detail.text).toContain('We miss you, there.');
+  });
+
+  it('marketing mail carries RFC 8058 one-click unsubscribe; using it unsubscribes and suppresses, and later mail is not sent', async () => {
+    const { client: api, workspaceId } = await t.h.signUp();
+    await api.put('/api/v1/email/settings', { smtpHost: '127.0.0.1', smtpPort: port, smtpSecurity: 'none', smtpUser: 'rapport', smtpPassword: 's3cret pass', fromEmail: 'news@acme.test' });
+    const bo = (await api.post('/api/v1/contacts', { email: 'bo@example.com', firstName: 'Bo' })).body;
+    const offer = (n: number) => ({ contactId: bo.id, templateId: null, kind: 'broadcast' as const, idempotencyKey: `offer-${n}:${bo.id}`, to: 'bo@example.com', subject: `Offer ${n}`, html: '<p>Offer</p>', text: 'Offer' });
+    const first = await queueMessage(t.h.ctx, workspaceId, offer(1));
+    // The same cause queued twice is one message.
+    expect(await queueMessage(t.h.ctx, workspaceId, offer(1))).toBe(first);
+    const mail = await until('the offer', () => received.find((m) => m.subject === 'Offer 1'));
+    const header = (key: string) => mail.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]+:\s*/, '').replace(/\s+/g, ' ');
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const link = /^<([^>]+)>$/.exec(header('list-unsubscribe') ?? '')![1]!;
+    const path = new URL(link).pathname;
+    expect(path).toMatch(/^\/u\/[\w-]{60,70}$/);
+
+    // A link scanner's GET changes nothing; a tampered token is unknown.
+    const get = await t.h.app.inject({ method: 'GET', url: path });
+    expect(get.statusCode).toBe(200);
+    expect(get.body).toContain('<form method="post">');
+    expect((await api.get(`/api/v1/contacts/${bo.id}`)).body.emailStatus).toBe('subscribed');
+    const tampered = `${path.slice(0, -2)}${path.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await t.h.app.inject({ method: 'POST', url: tampered, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })).statusCode).toBe(404);
+
+    // The mail client's one-click POST.
+    const post = await t.h.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    expect(post.statusCode).toBe(200);
+    expect(post.body).toContain('You are unsubscribed');
+    expect((await api.get(`/api/v1/contacts/${bo.id}`)).body.emailStatus).toBe('unsubscribed');
+    const events = (await api.get(`/api/v1/contacts/${bo.id}/events`)).body.items.map((e: { name: string }) => e.name);
+    expect(events).toContain('email.unsubscribed');
+    const [s] = await t.h.db.query<{ reason: string }>('select reason from suppressions where workspace_id = $1', [workspaceId]);
+    expect(s?.reason).toBe('unsubscribed');
+
+    const second = await queueMessage(t.h.ctx, workspaceId, offer(2));
+    const state = await until('the second offer to be handled', async () => {
+      const [m] = await t.h.db.query<{ state: string }>("select state from email_messages where id = $1 and state <> 'queued'", [second]);
+      return m?.state;
+    });
+    expect(state).toBe('suppressed');
+    expect(received.some((m) => m.subject === 'Offer 2')).toBe(false);
   });
 
   it('only admins change how a workspace sends, and settings stay in their workspace', async () => {

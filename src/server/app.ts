@@ -15,6 +15,7 @@ import { trackingRoutes } from '../events/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { segmentRoutes } from '../segments/routes.ts';
 import { messagingRoutes } from '../messaging/routes.ts';
+import { unsubscribeRoutes } from '../messaging/unsubscribe-routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Role } from '../workspaces/roles.ts';
@@ -131,6 +132,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   );
   // Segment's HTTP Tracking API lives at /v1 so that Segment's own SDKs work unchanged.
   await app.register(trackingRoutes(ctx), { prefix: '/v1' });
+  // The unsubscribe link in every marketing email: public, signed.
+  await app.register(unsubscribeRoutes(ctx));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const serveWeb = webDist !== false && existsSync(webDist + 'index.html');

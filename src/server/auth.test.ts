@@ -26,6 +26,13 @@ describe('authentication on every route', () => {
       'POST /api/v1/session',
       'POST /api/v1/setup',
     ]);
+    // Outside the API: the unsubscribe link of every marketing email, signed.
+    const publicPages = t.h.app.routeTable
+      .filter((r) => r.access === 'public' && !r.url.startsWith('/api/') && !r.url.startsWith('/v1/') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(publicPages).toEqual(expect.arrayContaining(['GET /u/:token', 'POST /u/:token']));
+    expect(publicPages.filter((r) => !['GET /u/:token', 'POST /u/:token', 'GET /health'].includes(r))).toEqual([]);
   });
 
   it('refuses every guarded route without credentials, before reading the body', async () => {
