@@ -17,6 +17,11 @@ export interface Config {
   secureCookies: boolean;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /**
+   * How long a process sending a broadcast holds it without renewing (it renews after every
+   * batch); when the process dies, another takes over after this long.
+   */
+  emailLeaseSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,6 +33,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bodyLimit = Number(env.RAPPORT_BODY_LIMIT ?? 1024 * 1024);
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
     throw new Error(`RAPPORT_BODY_LIMIT must be a positive number of bytes, got "${env.RAPPORT_BODY_LIMIT}"`);
+  }
+  const emailLeaseSeconds = Number(env.RAPPORT_EMAIL_LEASE_SECONDS ?? 60);
+  if (!Number.isFinite(emailLeaseSeconds) || emailLeaseSeconds < 1) {
+    throw new Error(`RAPPORT_EMAIL_LEASE_SECONDS must be a number of seconds (1 or more), got "${env.RAPPORT_EMAIL_LEASE_SECONDS}"`);
   }
   return {
     port,
@@ -41,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? env.RAPPORT_SECURE_COOKIES === 'true'
       : Boolean(publicUrl?.startsWith('https://')),
     bodyLimit,
+    emailLeaseSeconds,
   };
 }

@@ -1,6 +1,29 @@
 import type { JobRunner } from '../jobs/runner.ts';
 import type { AppContext } from '../server/context.ts';
+import { runBroadcast } from './broadcast-run.ts';
+import { startDueBroadcasts } from './broadcasts.ts';
 import { deliverMessage, MAX_ATTEMPTS } from './send.ts';
+
+/** Seconds a broadcast waits after its SMTP server could not be reached. */
+const PAUSE_SECONDS = 30;
+
+/**
+ * Broadcasts whose sender is gone (lease expired) get a new run; at a worker's start, those
+ * whose lease is still running get one for when it ends (the process that held it may be the
+ * one that just restarted).
+ */
+async function resumeBroadcasts(ctx: AppContext, startup: boolean): Promise<void> {
+  const now = ctx.clock.now();
+  const rows = await ctx.db.query<{ id: string; lease_until: Date | null }>(
+    "select id, lease_until from broadcasts where state = 'sending' and ($2 or lease_until is null or lease_until < $1)",
+    [now, startup],
+  );
+  for (const r of rows) {
+    const until = r.lease_until ? new Date(r.lease_until) : null;
+    const startAfter = until && until > now ? new Date(until.getTime() + 1000) : undefined;
+    await ctx.jobs.send('email.broadcast', { broadcastId: r.id }, startAfter ? { startAfter } : {});
+  }
+}
 
 export function defineMessagingJobs(runner: JobRunner<AppContext>): void {
   // One job per message; a transient failure throws and is retried with backoff (10 s, 20 s, …).
@@ -10,8 +33,32 @@ export function defineMessagingJobs(runner: JobRunner<AppContext>): void {
     retryDelaySeconds: 10,
     retryBackoff: true,
     expireInSeconds: 5 * 60,
+    concurrency: 2,
     handler: async (data, ctx) => {
       await deliverMessage(ctx, data.messageId);
+    },
+  });
+  // A broadcast is sent in slices of about a minute, each one job, so that a long send at a
+  // low rate never looks like a crashed job.
+  runner.define<{ broadcastId: string }>({
+    name: 'email.broadcast',
+    retryLimit: 10,
+    retryDelaySeconds: 15,
+    expireInSeconds: 5 * 60,
+    concurrency: 2,
+    handler: async (data, ctx) => {
+      const result = await runBroadcast(ctx, data.broadcastId);
+      if (result === 'more') await ctx.jobs.send('email.broadcast', data);
+      if (result === 'paused') await ctx.jobs.send('email.broadcast', data, { startAfter: new Date(Date.now() + PAUSE_SECONDS * 1000) });
+    },
+  });
+  runner.define<{ startup?: boolean }>({
+    name: 'email.broadcasts.tick',
+    cron: '* * * * *',
+    retryLimit: 1,
+    handler: async (data, ctx) => {
+      await startDueBroadcasts(ctx);
+      await resumeBroadcasts(ctx, data.startup === true);
     },
   });
 }

@@ -78,7 +78,7 @@ function issueOf(part: TemplateIssue['part'], err: unknown): TemplateIssue {
 }
 
 /** The data with a template's defaults filled in where a value is missing or empty. */
-function withDefaults(data: RenderData, defaults: Record<string, string> = {}): RenderData {
+export function withDefaults(data: RenderData, defaults: Record<string, string> = {}): RenderData {
   const copy = structuredClone(data) as unknown as Record<string, Record<string, unknown>>;
   for (const [path, value] of Object.entries(defaults)) {
     const keys = path.split('.');
@@ -93,6 +93,32 @@ function withDefaults(data: RenderData, defaults: Record<string, string> = {}): 
     if (current === undefined || current === null || (typeof current === 'string' && current.trim() === '')) node[last] = value;
   }
   return copy as unknown as RenderData;
+}
+
+/**
+ * How the plain-text part is made from the HTML: no images, link targets after their text,
+ * headings as written (not upper-cased), lines not wrapped (mail clients wrap; a wrap
+ * depends on each contact's values, and the text is derived once per broadcast).
+ */
+export const TEXT_OPTIONS = {
+  wordwrap: false as const,
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => ({ selector: h, options: { uppercase: false } })),
+  ],
+};
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The preheader as the hidden first text of the body, which inboxes show after the subject. */
+export function withPreheader(html: string, preheader: string): string {
+  if (!preheader) return html;
+  const body = html.search(/<body[^>]*>/i);
+  if (body < 0) return html;
+  const at = html.indexOf('>', body) + 1;
+  const hidden = `<div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all">${escapeHtml(preheader)}</div>`;
+  return html.slice(0, at) + hidden + html.slice(at);
 }
 
 /** Liquid syntax only (a snippet is a fragment of MJML, checked where it is used). */
@@ -147,12 +173,6 @@ export async function renderTemplate(src: TemplateSource, data: RenderData, snip
   if (body.length > LIMITS.outputChars) throw new TemplateError([{ part: 'body', line: 1, column: 1, message: `the rendered body is longer than ${LIMITS.outputChars} characters` }]);
   const out = await mjml2html(body, { validationLevel: 'soft', keepComments: false });
   if (!out.html) throw new TemplateError(out.errors.map((e) => ({ part: 'body' as const, line: e.line, column: 1, message: e.message })));
-  const text = convert(out.html, {
-    wordwrap: 78,
-    selectors: [
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    ],
-  });
-  return { subject, preheader, html: out.html, text };
+  const text = convert(out.html, TEXT_OPTIONS).trim();
+  return { subject, preheader, html: withPreheader(out.html, preheader), text };
 }

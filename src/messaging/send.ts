@@ -4,7 +4,8 @@
 import type { SqlSession } from '../db/client.ts';
 import { emailHash } from '../contacts/gdpr.ts';
 import type { AppContext } from '../server/context.ts';
-import { senderFor } from './transport.ts';
+import type { SendMailOptions } from 'nodemailer';
+import { type Sender, senderFor } from './transport.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
 
 export interface OutgoingMessage {
@@ -67,9 +68,37 @@ async function isSuppressed(ctx: AppContext, m: MessageRow): Promise<string | un
   if (s) return `suppressed (${s.reason})`;
   if (!m.contact_id) return undefined;
   const [c] = await ctx.db.query<{ email_status: string }>('select email_status from contacts where id = $1 and workspace_id = $2', [m.contact_id, m.workspace_id]);
-  if (c && ['unsubscribed', 'bounced', 'complained'].includes(c.email_status)) return `the contact is ${c.email_status}`;
+  if (c && c.email_status !== 'subscribed') return `the contact is ${c.email_status.replace('_', ' ')}`;
   return undefined;
 }
+
+/** The Nodemailer message for a row: sender, Message-ID, and for marketing mail the unsubscribe headers. */
+export function mailOf(
+  ctx: AppContext,
+  sender: Sender,
+  m: { id: string; workspaceId: string; contactId: string | null; kind: string; to: string; subject: string; html: string; text: string },
+): SendMailOptions {
+  // Marketing mail says how to leave, in the headers mail clients show as a button (RFC 8058).
+  const unsubscribe = m.contactId && (m.kind === 'broadcast' || m.kind === 'workflow') ? unsubscribeUrl(ctx, m.workspaceId, m.contactId) : undefined;
+  return {
+    from: sender.from,
+    to: m.to,
+    replyTo: sender.replyTo,
+    subject: m.subject,
+    html: m.html,
+    text: m.text,
+    // The same Message-ID on every attempt: a message that reached the server just before a
+    // crash and is sent again is recognizably the same message (receivers drop duplicates).
+    messageId: `<${m.id}@rapport>`,
+    ...(unsubscribe ? { headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
+  };
+}
+
+/** A permanent SMTP refusal (5xx): retrying cannot help. */
+export const isPermanent = (err: unknown) => {
+  const code = (err as { responseCode?: number }).responseCode;
+  return code !== undefined && code >= 500 && code < 600;
+};
 
 /**
  * Delivers one queued message (the `email.send` job). Throws on a transient failure so that
@@ -95,26 +124,12 @@ export async function deliverMessage(ctx: AppContext, messageId: string): Promis
   }
   const sender = await senderFor(ctx, m.workspace_id);
   if (sender.kind === 'outbox') return void (await finish('sent', { transport: 'outbox' }));
-  // Marketing mail says how to leave, in the headers mail clients show as a button (RFC 8058).
-  const unsubscribe = m.contact_id && (m.kind === 'broadcast' || m.kind === 'workflow') ? unsubscribeUrl(ctx, m.workspace_id, m.contact_id) : undefined;
   try {
-    const info = await sender.transport!.sendMail({
-      from: sender.from,
-      to: m.to_email,
-      replyTo: sender.replyTo,
-      subject: m.subject,
-      html: m.html,
-      text: m.text,
-      // The same Message-ID on every attempt: a message that reached the server just before a
-      // crash and is sent again is recognizably the same message.
-      messageId: `<${m.id}@rapport>`,
-      ...(unsubscribe ? { headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
-    });
+    const info = await sender.transport!.sendMail(mailOf(ctx, sender, { id: m.id, workspaceId: m.workspace_id, contactId: m.contact_id, kind: m.kind, to: m.to_email, subject: m.subject, html: m.html, text: m.text }));
     await finish('sent', { transport: 'smtp', serverId: String(info.response ?? info.messageId).slice(0, 500) });
   } catch (err) {
-    const e = err as { responseCode?: number; message: string };
-    const permanent = e.responseCode !== undefined && e.responseCode >= 500 && e.responseCode < 600;
-    if (permanent || m.attempts >= MAX_ATTEMPTS) return void (await finish('failed', { transport: 'smtp', error: e.message.slice(0, 1000) }));
+    const e = err as { message: string };
+    if (isPermanent(err) || m.attempts >= MAX_ATTEMPTS) return void (await finish('failed', { transport: 'smtp', error: e.message.slice(0, 1000) }));
     // Still queued: the runner's next attempt takes it again.
     await ctx.db.query('update email_messages set last_error = $2 where id = $1', [m.id, e.message.slice(0, 1000)]);
     throw err;

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { getContact } from '../contacts/contacts.ts';
+import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, notFound } from '../server/errors.ts';
 import type { emailTemplate, templateBody } from './contract.ts';
@@ -43,8 +44,8 @@ export function templateProblems(issues: TemplateIssue[]) {
   );
 }
 
-export async function snippetMap(ctx: AppContext, workspaceId: string): Promise<Record<string, string>> {
-  const rows = await ctx.db.query<{ name: string; body: string }>('select name, body from email_snippets where workspace_id = $1', [workspaceId]);
+export async function snippetMap(ctx: AppContext, workspaceId: string, session: SqlSession = ctx.db): Promise<Record<string, string>> {
+  const rows = await session.query<{ name: string; body: string }>('select name, body from email_snippets where workspace_id = $1', [workspaceId]);
   return Object.fromEntries(rows.map((r) => [r.name, r.body]));
 }
 
@@ -179,7 +180,7 @@ export async function testSend(ctx: AppContext, workspaceId: string, userId: str
 
 /** The last messages of the workspace (the outbox, when no SMTP server is configured). */
 export async function listMessages(ctx: AppContext, workspaceId: string, limit = 50) {
-  const rows = await ctx.db.query<{ id: string; kind: string; to_email: string; subject: string; state: string; transport: string | null; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>(
+  const rows = await ctx.db.query<{ id: string; kind: string; to_email: string; subject: string | null; state: string; transport: string | null; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>(
     `select id, kind, to_email, subject, state, transport, attempts, last_error, created_at, sent_at from email_messages
      where workspace_id = $1 order by created_at desc, id desc limit $2`,
     [workspaceId, limit],
@@ -188,7 +189,7 @@ export async function listMessages(ctx: AppContext, workspaceId: string, limit =
     id: r.id,
     kind: r.kind,
     to: r.to_email,
-    subject: r.subject,
+    subject: r.subject ?? '',
     state: r.state,
     transport: r.transport,
     attempts: r.attempts,
@@ -199,10 +200,14 @@ export async function listMessages(ctx: AppContext, workspaceId: string, limit =
 }
 
 export async function getMessage(ctx: AppContext, workspaceId: string, id: string) {
-  const [r] = await ctx.db.query<{ id: string; to_email: string; subject: string; html: string; text: string; state: string }>(
+  const [r] = await ctx.db.query<{ id: string; to_email: string; subject: string | null; html: string | null; text: string | null; state: string }>(
     'select id, to_email, subject, html, text, state from email_messages where workspace_id = $1 and id = $2',
     [workspaceId, id],
   );
   if (!r) throw notFound('The message');
-  return { id: r.id, to: r.to_email, subject: r.subject, html: r.html, text: r.text, state: r.state };
+  // A broadcast's messages keep their content only in the outbox (a copy of every message sent
+  // through a real server would be most of the database); they are rendered when sent.
+  const kept = r.html !== null;
+  const note = r.state === 'queued' || r.state === 'sending' ? 'Not sent yet: the message is written when it is sent.' : 'The content of broadcast messages sent through SMTP is not kept; preview the broadcast template as this contact instead.';
+  return { id: r.id, to: r.to_email, subject: r.subject ?? '', html: kept ? r.html! : '', text: kept ? (r.text ?? '') : note, state: r.state };
 }

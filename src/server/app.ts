@@ -16,6 +16,10 @@ import { importRoutes } from '../imports/routes.ts';
 import { segmentRoutes } from '../segments/routes.ts';
 import { messagingRoutes } from '../messaging/routes.ts';
 import { unsubscribeRoutes } from '../messaging/unsubscribe-routes.ts';
+import { emailFeedbackRoutes, emailWebhookRoutes } from '../messaging/webhook-routes.ts';
+import { broadcastRoutes } from '../messaging/broadcast-routes.ts';
+import { preferencesRoutes } from '../messaging/preferences-routes.ts';
+import { trackingPixelRoutes } from '../messaging/tracking-routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Role } from '../workspaces/roles.ts';
@@ -127,6 +131,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(demoRoutes(ctx));
       await api.register(segmentRoutes(ctx));
       await api.register(messagingRoutes(ctx));
+      await api.register(emailFeedbackRoutes(ctx));
+      await api.register(broadcastRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
@@ -134,6 +140,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(trackingRoutes(ctx), { prefix: '/v1' });
   // The unsubscribe link in every marketing email: public, signed.
   await app.register(unsubscribeRoutes(ctx));
+  await app.register(emailWebhookRoutes(ctx));
+  await app.register(preferencesRoutes(ctx));
+  await app.register(trackingPixelRoutes(ctx));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const serveWeb = webDist !== false && existsSync(webDist + 'index.html');

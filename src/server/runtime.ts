@@ -42,6 +42,8 @@ export async function openRuntime(
     const jobs = defineJobs(new JobRunner<AppContext>(db, { work: options.work }));
     const ctx: AppContext = { db, clock: options.clock ?? systemClock, config, secret, jobs };
     await jobs.start(ctx);
+    // A worker that starts picks up the work its previous life left (broadcasts mid-send).
+    if (options.work) await jobs.send('email.broadcasts.tick', { startup: true });
     return {
       ctx,
       announce: (info) => lock?.update(info),

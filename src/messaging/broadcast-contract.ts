@@ -1,0 +1,90 @@
+// Request and response shapes of broadcasts, topics and suppressions (/api/v1/email/…),
+// shared by the server and the web app.
+import { z } from 'zod';
+import { dateTime } from '../shared/schemas.ts';
+
+export const broadcastState = z.enum(['draft', 'scheduled', 'sending', 'sent', 'cancelled']);
+
+export const broadcastBody = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  templateId: z.uuid(),
+  /** A segment or a static list. */
+  segmentId: z.uuid(),
+  /** Contacts who left this topic on the preference page are left out. */
+  topicId: z.uuid().nullable().default(null),
+  /** At most this many messages a minute; null: as fast as the SMTP server takes them. */
+  ratePerMinute: z.number().int().min(1).max(1_000_000).nullable().default(null),
+});
+export const broadcastPatch = broadcastBody.partial();
+
+export const sendBody = z.strictObject({
+  /** Send at this time (must be in the future); left out: now. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const broadcastCounts = z.object({
+  /** Contacts in the frozen audience (null until the send starts). */
+  recipients: z.number().nullable(),
+  queued: z.number(),
+  sent: z.number(),
+  failed: z.number(),
+  bounced: z.number(),
+  suppressed: z.number(),
+  cancelled: z.number(),
+});
+
+export const broadcast = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  templateId: z.uuid().nullable(),
+  templateName: z.string().nullable(),
+  segmentId: z.uuid().nullable(),
+  segmentName: z.string().nullable(),
+  segmentKind: z.enum(['segment', 'list']).nullable(),
+  topicId: z.uuid().nullable(),
+  topicName: z.string().nullable(),
+  ratePerMinute: z.number().nullable(),
+  state: broadcastState,
+  scheduledAt: dateTime.nullable(),
+  startedAt: dateTime.nullable(),
+  finishedAt: dateTime.nullable(),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  counts: broadcastCounts,
+});
+
+export const broadcastReport = z.object({
+  recipients: z.number(),
+  sent: z.number(),
+  /** Sent and not bounced since. */
+  delivered: z.number(),
+  bounced: z.number(),
+  failed: z.number(),
+  suppressed: z.number(),
+  /** Contacts who opened at least once, opens by mail-privacy proxies and scanners left out. */
+  uniqueOpens: z.number(),
+  /** Opens left out as machine prefetches (Apple Mail Privacy Protection, link scanners). */
+  prefetchOpens: z.number(),
+  uniqueClicks: z.number(),
+  /** uniqueOpens / delivered (0–1). */
+  openRate: z.number(),
+  /** uniqueClicks / delivered (0–1). */
+  clickThroughRate: z.number(),
+  unsubscribes: z.number(),
+  complaints: z.number(),
+  /** Opens and clicks per hour (or per minute for the first two hours of a send). */
+  timeline: z.array(z.object({ at: dateTime, opens: z.number(), clicks: z.number() })),
+  links: z.array(z.object({ url: z.string(), clicks: z.number(), uniqueClicks: z.number() })),
+});
+
+export const topicBody = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  description: z.string().trim().max(500).default(''),
+});
+export const topic = z.object({ id: z.uuid(), name: z.string(), description: z.string(), optedOut: z.number(), createdAt: dateTime });
+
+export const suppression = z.object({
+  email: z.string().nullable(),
+  reason: z.enum(['unsubscribed', 'bounced', 'complained', 'erased']),
+  createdAt: dateTime,
+});

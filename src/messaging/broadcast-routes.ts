@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { workspaceOf } from '../server/auth.ts';
+import type { AppContext } from '../server/context.ts';
+import { errorResponse, uuidParam } from '../shared/schemas.ts';
+import { broadcast, broadcastBody, broadcastPatch, broadcastReport, sendBody, topic, topicBody } from './broadcast-contract.ts';
+import { broadcastReportOf } from './broadcast-report.ts';
+import { cancelBroadcast, createBroadcast, deleteBroadcast, getBroadcast, listBroadcasts, sendBroadcast, updateBroadcast } from './broadcasts.ts';
+import { createTopic, deleteTopic, listTopics, updateTopic } from './preferences.ts';
+
+const tags = ['Email'];
+const idParam = uuidParam('id');
+const errors = { 400: errorResponse, 404: errorResponse, 409: errorResponse };
+
+/** Broadcasts and subscription topics (/api/v1/email/…). */
+export function broadcastRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/email/broadcasts', { schema: { tags, summary: 'Broadcasts, newest first, with their counts', response: { 200: z.array(broadcast) } } }, async (req) =>
+      listBroadcasts(ctx, workspaceOf(req).workspaceId),
+    );
+    app.post(
+      '/email/broadcasts',
+      { schema: { tags, summary: 'Create a draft broadcast: a template for a segment or list', body: broadcastBody, response: { 201: broadcast, ...errors } } },
+      async (req, reply) => {
+        const ws = workspaceOf(req);
+        return reply.code(201).send(await createBroadcast(ctx, ws.workspaceId, ws.userId, req.body));
+      },
+    );
+    app.get('/email/broadcasts/:id', { schema: { tags, summary: 'A broadcast', params: idParam, response: { 200: broadcast, 404: errorResponse } } }, async (req) =>
+      getBroadcast(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
+    app.patch(
+      '/email/broadcasts/:id',
+      { schema: { tags, summary: 'Change a draft or scheduled broadcast', params: idParam, body: broadcastPatch, response: { 200: broadcast, ...errors } } },
+      async (req) => updateBroadcast(ctx, workspaceOf(req).workspaceId, req.params.id, req.body),
+    );
+    app.delete(
+      '/email/broadcasts/:id',
+      { schema: { tags, summary: 'Delete a broadcast that was never sent', params: idParam, response: { 204: z.null(), ...errors } } },
+      async (req, reply) => {
+        await deleteBroadcast(ctx, workspaceOf(req).workspaceId, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+    app.post(
+      '/email/broadcasts/:id/send',
+      {
+        schema: {
+          tags,
+          summary: 'Send now (the audience is frozen at once) or at a later time',
+          params: idParam,
+          body: sendBody,
+          response: { 200: broadcast, ...errors },
+        },
+      },
+      async (req) => sendBroadcast(ctx, workspaceOf(req).workspaceId, req.params.id, req.body.at ? new Date(req.body.at) : undefined),
+    );
+    app.post(
+      '/email/broadcasts/:id/cancel',
+      { schema: { tags, summary: 'Stop a scheduled or sending broadcast (what was sent stays sent)', params: idParam, response: { 200: broadcast, ...errors } } },
+      async (req) => cancelBroadcast(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
+    app.get(
+      '/email/broadcasts/:id/report',
+      { schema: { tags, summary: 'Delivery, opens, clicks, unsubscribes and their timeline', params: idParam, response: { 200: broadcastReport, 404: errorResponse } } },
+      async (req) => broadcastReportOf(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
+
+    app.get('/email/topics', { schema: { tags, summary: 'Subscription topics of the preference page', response: { 200: z.array(topic) } } }, async (req) =>
+      listTopics(ctx, workspaceOf(req).workspaceId),
+    );
+    app.post('/email/topics', { schema: { tags, summary: 'Add a topic', body: topicBody, response: { 201: topic, ...errors } } }, async (req, reply) =>
+      reply.code(201).send(await createTopic(ctx, workspaceOf(req).workspaceId, req.body)),
+    );
+    app.patch(
+      '/email/topics/:id',
+      { schema: { tags, summary: 'Rename or describe a topic', params: idParam, body: topicBody.partial(), response: { 200: topic, ...errors } } },
+      async (req) => updateTopic(ctx, workspaceOf(req).workspaceId, req.params.id, req.body),
+    );
+    app.delete('/email/topics/:id', { schema: { tags, summary: 'Delete a topic', params: idParam, response: { 204: z.null(), 404: errorResponse } } }, async (req, reply) => {
+      await deleteTopic(ctx, workspaceOf(req).workspaceId, req.params.id);
+      return reply.code(204).send(null);
+    });
+  };
+}

@@ -1,0 +1,258 @@
+// Sending a broadcast: one process at a time holds it (a lease renewed after every batch),
+// claims queued messages in batches, renders each from the template prepared once, adds
+// tracking, and hands it to the pooled SMTP transport (or the outbox). Outcomes are written
+// back in small groups with their `email.sent` events. A process that dies leaves its claimed
+// messages in `sending`; whoever takes the expired lease over sends those again with the same
+// Message-ID, so that the receiving server sees one message, and every recipient gets theirs.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppContext } from '../server/context.ts';
+import type { Snapshot } from './broadcasts.ts';
+import { preferencesUrl } from './preferences.ts';
+import { prepareTemplate, type PreparedTemplate } from './prepared.ts';
+import type { RenderData } from './render.ts';
+import { isPermanent, mailOf, MAX_ATTEMPTS } from './send.ts';
+import { addTracking, trackingLinks } from './tracking.ts';
+import { senderFor, type Sender } from './transport.ts';
+import { baseUrl, unsubscribeUrl } from './unsubscribe.ts';
+import { workspaceMergeData } from './templates.ts';
+
+/** This process, as a lease holder. */
+const PROCESS_ID = randomUUID();
+/** Broadcasts this process is sending right now. */
+const running = new Set<string>();
+
+export interface RunOptions {
+  /** Stop after about this long and let the job continue in a new slice. */
+  sliceMs?: number;
+  batchSize?: number;
+}
+
+export type RunResult = 'done' | 'more' | 'busy' | 'paused' | 'stopped';
+
+interface Claimed {
+  id: string;
+  contact_id: string;
+  to_email: string;
+  attempts: number;
+  email: string | null;
+  email_status: string | null;
+  external_id: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  lifecycle_stage: string | null;
+  properties: Record<string, unknown> | null;
+  suppressed: string | null;
+  left_topic: boolean;
+}
+
+interface Outcome {
+  id: string;
+  contact_id: string;
+  state: 'sent' | 'failed' | 'suppressed' | 'queued';
+  subject?: string | null;
+  html?: string | null;
+  text?: string | null;
+  transport?: string | null;
+  server?: string | null;
+  error?: string | null;
+  /** A transient failure of the connection, not of this message: the attempt is not counted. */
+  uncount?: boolean;
+}
+
+/** Connection problems that say nothing about the message: wait and try again later. */
+const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EPROTOCOL']);
+
+export async function runBroadcast(ctx: AppContext, broadcastId: string, options: RunOptions = {}): Promise<RunResult> {
+  if (running.has(broadcastId)) return 'busy';
+  running.add(broadcastId);
+  try {
+    return await run(ctx, broadcastId, options);
+  } finally {
+    running.delete(broadcastId);
+  }
+}
+
+async function takeLease(ctx: AppContext, broadcastId: string) {
+  const now = ctx.clock.now();
+  const [b] = await ctx.db.query<{ workspace_id: string; snapshot: Snapshot; rate_per_minute: number | null; template_id: string | null }>(
+    `update broadcasts set lease_owner = $2, lease_until = $3
+     where id = $1 and state = 'sending' and (lease_owner is null or lease_owner = $2 or lease_until < $4)
+     returning workspace_id, snapshot, rate_per_minute, template_id`,
+    [broadcastId, PROCESS_ID, new Date(now.getTime() + ctx.config.emailLeaseSeconds * 1000), now],
+  );
+  return b;
+}
+
+async function run(ctx: AppContext, broadcastId: string, options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const sliceMs = options.sliceMs ?? 50_000;
+  const b = await takeLease(ctx, broadcastId);
+  if (!b) return 'busy';
+  const ws = b.workspace_id;
+  // Whatever is still in flight was claimed by a run that is gone (this process runs one at
+  // a time, and a run writes every outcome before it ends): send it again.
+  await ctx.db.query("update email_messages set state = 'queued' where broadcast_id = $1 and state = 'sending'", [broadcastId]);
+
+  const sender = await senderFor(ctx, ws);
+  const workspace = await workspaceMergeData(ctx, ws);
+  const base = baseUrl(ctx);
+  const dataOf = (m: Claimed): RenderData => ({
+    contact: {
+      id: m.contact_id,
+      email: m.email,
+      external_id: m.external_id,
+      phone: m.phone,
+      first_name: m.first_name,
+      last_name: m.last_name,
+      lifecycle_stage: m.lifecycle_stage,
+      properties: m.properties ?? {},
+    },
+    workspace,
+    links: { unsubscribe: unsubscribeUrl(ctx, ws, m.contact_id), preferences: preferencesUrl(ctx, ws, m.contact_id) },
+  });
+
+  let prepared: PreparedTemplate | undefined;
+  const rate = b.rate_per_minute;
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 200, rate ? Math.ceil(rate / 6) : Infinity));
+  const concurrency = sender.kind === 'smtp' ? 16 : 1;
+  let sentInSlice = 0;
+  let paceStart: number | undefined;
+
+  for (;;) {
+    const claimed = await claim(ctx, ws, broadcastId, batchSize);
+    if (claimed.length === 0) return finishIfDone(ctx, broadcastId);
+    prepared ??= await prepareTemplate(b.snapshot.template, b.snapshot.snippets, claimed.slice(0, 3).map(dataOf));
+
+    const outcomes: Outcome[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const group = outcomes.splice(0, outcomes.length);
+      if (group.length > 0) flushing = flushing.then(() => writeOutcomes(ctx, ws, broadcastId, b.template_id, group));
+      return flushing;
+    };
+    let paused = false;
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length && !paused) {
+        const m = claimed[next++]!;
+        if (rate) {
+          // Paced: message n of this slice leaves no earlier than n / rate minutes after its start.
+          paceStart ??= Date.now();
+          const due = paceStart + (sentInSlice++ * 60_000) / rate;
+          if (due > Date.now()) await sleep(due - Date.now());
+        }
+        const outcome = await deliver(ctx, sender, prepared!, m, dataOf(m), base, ws);
+        if (outcome.uncount) paused = true;
+        outcomes.push(outcome);
+        if (outcomes.length >= 50) void flush();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
+    // Claimed but not attempted (paused): back to the queue, uncounted.
+    for (const m of claimed.slice(next)) outcomes.push({ id: m.id, contact_id: m.contact_id, state: 'queued', uncount: true });
+    await flush();
+    if (!(await renewLease(ctx, broadcastId))) return 'stopped';
+    if (paused) return 'paused';
+    if (Date.now() - started > sliceMs) return 'more';
+  }
+}
+
+async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, n: number): Promise<Claimed[]> {
+  return ctx.db.query<Claimed>(
+    `with q as (
+       select id from email_messages where broadcast_id = $2 and state = 'queued' order by id limit $3 for update skip locked
+     ), claimed as (
+       update email_messages m set state = 'sending', attempts = m.attempts + 1 from q where m.id = q.id
+       returning m.id, m.contact_id, m.to_email, m.attempts)
+     select cl.id, cl.contact_id, cl.to_email, cl.attempts, c.email, c.email_status, c.external_id, c.phone, c.first_name, c.last_name,
+            c.lifecycle_stage, c.properties, sp.reason as suppressed,
+            exists (select 1 from email_topic_optouts o join broadcasts b on b.topic_id = o.topic_id where b.id = $2 and o.contact_id = cl.contact_id) as left_topic
+     from claimed cl
+     left join contacts c on c.id = cl.contact_id and c.workspace_id = $1
+     left join suppressions sp on sp.workspace_id = $1 and sp.email_hash = encode(sha256(convert_to(cl.to_email, 'UTF8')), 'hex')
+     order by cl.id`,
+    [workspaceId, broadcastId, n],
+  );
+}
+
+/** Why a recipient must not get the message any more (they may have left since the start). */
+function stopReason(m: Claimed): string | undefined {
+  if (m.email_status === null) return 'the contact was deleted';
+  if (m.suppressed) return `on the suppression list (${m.suppressed})`;
+  if (m.email_status !== 'subscribed') return `the contact is ${m.email_status.replace('_', ' ')}`;
+  if (m.left_topic) return "the contact left the broadcast's topic";
+  if (m.email !== m.to_email) return 'the contact changed address';
+  return undefined;
+}
+
+async function deliver(ctx: AppContext, sender: Sender, prepared: PreparedTemplate, m: Claimed, data: RenderData, base: string, ws: string): Promise<Outcome> {
+  const why = stopReason(m);
+  if (why) return { id: m.id, contact_id: m.contact_id, state: 'suppressed', error: why };
+  let rendered;
+  try {
+    rendered = await prepared.render(data);
+  } catch (err) {
+    return { id: m.id, contact_id: m.contact_id, state: 'failed', error: `the template could not be rendered: ${(err as Error).message.slice(0, 500)}` };
+  }
+  const html = addTracking(rendered.html, trackingLinks(ctx.secret, base, m.id), base);
+  if (sender.kind === 'outbox') return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, html, text: rendered.text, transport: 'outbox' };
+  try {
+    const info = await sender.transport!.sendMail(mailOf(ctx, sender, { id: m.id, workspaceId: ws, contactId: m.contact_id, kind: 'broadcast', to: m.to_email, subject: rendered.subject, html, text: rendered.text }));
+    return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, transport: 'smtp', server: String(info.response ?? '').slice(0, 500) };
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    const error = e.message.slice(0, 1000);
+    if (isPermanent(err)) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, transport: 'smtp', error };
+    if (e.code && CONNECTION_CODES.has(e.code)) return { id: m.id, contact_id: m.contact_id, state: 'queued', error, uncount: true };
+    return { id: m.id, contact_id: m.contact_id, state: m.attempts >= MAX_ATTEMPTS ? 'failed' : 'queued', subject: rendered.subject, error };
+  }
+}
+
+/** Outcomes and their `email.sent` events, in one transaction. */
+async function writeOutcomes(ctx: AppContext, workspaceId: string, broadcastId: string, templateId: string | null, outcomes: Outcome[]): Promise<void> {
+  const now = ctx.clock.now();
+  const rows = JSON.stringify(outcomes.map((o) => ({ ...o, uncount: o.uncount ?? false })));
+  await ctx.db.transaction(async (tx) => {
+    await tx.query(
+      `update email_messages m set state = r.state, subject = coalesce(r.subject, m.subject), html = r.html, text = r.text,
+              transport = coalesce(r.transport, m.transport), server_message_id = r.server, last_error = r.error,
+              attempts = m.attempts - case when r.uncount then 1 else 0 end,
+              sent_at = case when r.state = 'sent' then $2::timestamptz end
+       from json_to_recordset($1::json) as r(id uuid, state text, subject text, html text, text text, transport text, server text, error text, uncount boolean)
+       where m.id = r.id and m.state = 'sending'`,
+      [rows, now],
+    );
+    await tx.query(
+      `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
+       select $2, r.contact_id, 'email.sent', jsonb_build_object('message_id', r.id, 'broadcast_id', $3::uuid, 'template_id', $4::uuid, 'subject', r.subject), $5, $5, 'email', 'email.sent:' || r.id
+       from json_to_recordset($1::json) as r(id uuid, contact_id uuid, state text, subject text)
+       where r.state = 'sent'
+       on conflict (workspace_id, message_id) do nothing`,
+      [rows, workspaceId, broadcastId, templateId, now],
+    );
+  });
+}
+
+async function renewLease(ctx: AppContext, broadcastId: string): Promise<boolean> {
+  const now = ctx.clock.now();
+  const rows = await ctx.db.query(
+    "update broadcasts set lease_until = $3 where id = $1 and lease_owner = $2 and state = 'sending' returning id",
+    [broadcastId, PROCESS_ID, new Date(now.getTime() + ctx.config.emailLeaseSeconds * 1000)],
+  );
+  return rows.length > 0;
+}
+
+/** Marks the broadcast sent when nothing is queued or in flight any more. */
+async function finishIfDone(ctx: AppContext, broadcastId: string): Promise<RunResult> {
+  const now = ctx.clock.now();
+  const rows = await ctx.db.query(
+    `update broadcasts set state = 'sent', finished_at = $2, updated_at = $2, lease_owner = null, lease_until = null
+     where id = $1 and state = 'sending' and lease_owner = $3
+       and not exists (select 1 from email_messages where broadcast_id = $1 and state in ('queued', 'sending'))
+     returning id`,
+    [broadcastId, now, PROCESS_ID],
+  );
+  return rows.length > 0 ? 'done' : 'stopped';
+}

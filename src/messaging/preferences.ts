@@ -1,0 +1,143 @@
+// Subscription topics ("Product news", "Offers", …) and each contact's choice among them: a
+// contact is in every topic until they leave it on the preference page (/p/<token>, linked
+// from every marketing message); a broadcast about a topic skips those who left it.
+import type { z } from 'zod';
+import { emailHash } from '../contacts/gdpr.ts';
+import { notifyDataChanged } from '../server/changes.ts';
+import type { AppContext } from '../server/context.ts';
+import { conflict, notFound } from '../server/errors.ts';
+import type { topic, topicBody } from './broadcast-contract.ts';
+import { signIds, verifyIds } from './tokens.ts';
+import { baseUrl } from './unsubscribe.ts';
+
+type Topic = z.output<typeof topic>;
+const PURPOSE = 'preferences';
+
+export function preferencesUrl(ctx: AppContext, workspaceId: string, contactId: string): string {
+  return `${baseUrl(ctx)}/p/${signIds(ctx.secret, PURPOSE, [workspaceId, contactId])}`;
+}
+
+export function readPreferencesToken(ctx: AppContext, token: string): { workspaceId: string; contactId: string } | undefined {
+  const parts = verifyIds(ctx.secret, PURPOSE, token, 2);
+  return parts ? { workspaceId: parts[0]!, contactId: parts[1]! } : undefined;
+}
+
+interface TopicRow {
+  id: string;
+  name: string;
+  description: string;
+  opted_out: number;
+  created_at: Date;
+}
+const toTopic = (r: TopicRow): Topic => ({ id: r.id, name: r.name, description: r.description, optedOut: Number(r.opted_out), createdAt: new Date(r.created_at) });
+const TOPIC_SELECT = `select t.id, t.name, t.description, t.created_at,
+  (select count(*) from email_topic_optouts o where o.topic_id = t.id)::int as opted_out from email_topics t`;
+
+export async function listTopics(ctx: AppContext, workspaceId: string): Promise<Topic[]> {
+  return (await ctx.db.query<TopicRow>(`${TOPIC_SELECT} where t.workspace_id = $1 order by lower(t.name)`, [workspaceId])).map(toTopic);
+}
+
+const taken = (name: string) => conflict(`A topic named "${name}" already exists.`, [{ path: 'body.name', message: 'is already taken' }]);
+
+export async function createTopic(ctx: AppContext, workspaceId: string, body: z.output<typeof topicBody>): Promise<Topic> {
+  const [row] = await ctx.db.query<{ id: string }>(
+    `insert into email_topics (workspace_id, name, description, created_at) values ($1, $2, $3, $4)
+     on conflict (workspace_id, lower(name)) do nothing returning id`,
+    [workspaceId, body.name, body.description, ctx.clock.now()],
+  );
+  if (!row) throw taken(body.name);
+  return getTopic(ctx, workspaceId, row.id);
+}
+
+export async function getTopic(ctx: AppContext, workspaceId: string, id: string): Promise<Topic> {
+  const [row] = await ctx.db.query<TopicRow>(`${TOPIC_SELECT} where t.workspace_id = $1 and t.id = $2`, [workspaceId, id]);
+  if (!row) throw notFound('The topic');
+  return toTopic(row);
+}
+
+export async function updateTopic(ctx: AppContext, workspaceId: string, id: string, patch: Partial<z.output<typeof topicBody>>): Promise<Topic> {
+  const current = await getTopic(ctx, workspaceId, id);
+  const next = { name: patch.name ?? current.name, description: patch.description ?? current.description };
+  const rows = await ctx.db.query(
+    `update email_topics set name = $3, description = $4 where workspace_id = $1 and id = $2
+       and not exists (select 1 from email_topics o where o.workspace_id = $1 and o.id <> $2 and lower(o.name) = lower($3))
+     returning id`,
+    [workspaceId, id, next.name, next.description],
+  );
+  if (rows.length === 0) throw taken(next.name);
+  return getTopic(ctx, workspaceId, id);
+}
+
+export async function deleteTopic(ctx: AppContext, workspaceId: string, id: string): Promise<void> {
+  const rows = await ctx.db.query('delete from email_topics where workspace_id = $1 and id = $2 returning id', [workspaceId, id]);
+  if (rows.length === 0) throw notFound('The topic');
+}
+
+export interface Preferences {
+  workspace: string;
+  email: string | null;
+  /** unsubscribed from all marketing email (or bounced, complained). */
+  status: string;
+  topics: { id: string; name: string; description: string; subscribed: boolean }[];
+}
+
+export async function readPreferences(ctx: AppContext, workspaceId: string, contactId: string): Promise<Preferences | undefined> {
+  const [c] = await ctx.db.query<{ email: string | null; email_status: string; workspace: string }>(
+    'select c.email, c.email_status, w.name as workspace from contacts c join workspaces w on w.id = c.workspace_id where c.id = $1 and c.workspace_id = $2',
+    [contactId, workspaceId],
+  );
+  if (!c) return undefined;
+  const topics = await ctx.db.query<{ id: string; name: string; description: string; out: boolean }>(
+    `select t.id, t.name, t.description, exists (select 1 from email_topic_optouts o where o.topic_id = t.id and o.contact_id = $2) as out
+     from email_topics t where t.workspace_id = $1 order by lower(t.name)`,
+    [workspaceId, contactId],
+  );
+  return { workspace: c.workspace, email: c.email, status: c.email_status, topics: topics.map((t) => ({ id: t.id, name: t.name, description: t.description, subscribed: !t.out })) };
+}
+
+/**
+ * Saves what the contact chose: the topics they stay in, or nothing at all (unsubscribed
+ * from every marketing message). Choosing topics again after unsubscribing resubscribes;
+ * an address that bounced or complained stays suppressed.
+ */
+export async function savePreferences(ctx: AppContext, workspaceId: string, contactId: string, choice: { topicIds: string[]; all: boolean }): Promise<void> {
+  const now = ctx.clock.now();
+  const changed = await ctx.db.transaction(async (tx) => {
+    await tx.query("select set_config('rapport.change_source', 'preferences', true)");
+    const [c] = await tx.query<{ email: string | null; email_status: string }>('select email, email_status from contacts where id = $1 and workspace_id = $2 for update', [contactId, workspaceId]);
+    if (!c) return false;
+    const topics = await tx.query<{ id: string }>('select id from email_topics where workspace_id = $1', [workspaceId]);
+    const keep = new Set(choice.topicIds);
+    await tx.query('delete from email_topic_optouts where workspace_id = $1 and contact_id = $2', [workspaceId, contactId]);
+    const leave = topics.map((t) => t.id).filter((id) => !keep.has(id));
+    if (leave.length > 0) {
+      await tx.query(
+        `insert into email_topic_optouts (workspace_id, topic_id, contact_id, created_at) select $1, t, $2, $3 from unnest($4::uuid[]) t`,
+        [workspaceId, contactId, now, leave],
+      );
+    }
+    const event = (name: string, properties: object) =>
+      tx.query(
+        `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
+         values ($1, $2, $3, $4, $5, $5, 'email', $6) on conflict (workspace_id, message_id) do nothing`,
+        [workspaceId, contactId, name, properties, now, `${name}:${contactId}:${now.getTime()}`],
+      );
+    if (!choice.all && c.email_status === 'subscribed') {
+      await tx.query("update contacts set email_status = 'unsubscribed', updated_at = $3 where id = $1 and workspace_id = $2", [contactId, workspaceId, now]);
+      if (c.email) {
+        await tx.query(
+          `insert into suppressions (workspace_id, email_hash, reason, created_at) values ($1, $2, 'unsubscribed', $3) on conflict (workspace_id, email_hash) do nothing`,
+          [workspaceId, emailHash(c.email), now],
+        );
+      }
+      await event('email.unsubscribed', { via: 'preferences' });
+    } else if (choice.all && (c.email_status === 'unsubscribed' || c.email_status === 'not_subscribed')) {
+      await tx.query("update contacts set email_status = 'subscribed', updated_at = $3 where id = $1 and workspace_id = $2", [contactId, workspaceId, now]);
+      if (c.email) await tx.query("delete from suppressions where workspace_id = $1 and email_hash = $2 and reason = 'unsubscribed'", [workspaceId, emailHash(c.email)]);
+      await event('email.resubscribed', { via: 'preferences' });
+    }
+    await event('email.preferences_changed', { topics_left: leave.length, subscribed: choice.all });
+    return true;
+  });
+  if (changed) notifyDataChanged(ctx, workspaceId);
+}

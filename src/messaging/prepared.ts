@@ -1,0 +1,117 @@
+// A template prepared once for many recipients (broadcasts): MJML is compiled once, with
+// every Liquid construct shielded behind a placeholder, and the plain-text part is derived
+// once the same way; each message is then only a Liquid render of ready HTML and text.
+// A template for which that is not provably the same as rendering each message in full
+// (Liquid that builds MJML structure, snippets with arguments, …) falls back to the full
+// render per message: the result is checked against the full render for sample recipients.
+import { randomBytes } from 'node:crypto';
+import { convert } from 'html-to-text';
+import { Liquid, type Template } from 'liquidjs';
+import mjml2html from 'mjml';
+import { LIMITS, renderTemplate, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
+
+export interface PreparedTemplate {
+  /** fast: compiled once; full: rendered whole for every message. */
+  mode: 'fast' | 'full';
+  render(data: RenderData): Promise<Rendered>;
+}
+
+const LIQUID = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const SNIPPET_TAG = /\{%-?\s*(?:render|include)\s+(['"])([a-z][a-z0-9_-]{0,62})\1\s*-?%\}/g;
+
+/** Snippets used without arguments, written in place (they may hold MJML), up to 3 deep. */
+function inlineSnippets(body: string, snippets: Record<string, string>): string {
+  let out = body;
+  for (let depth = 0; depth < 3; depth++) {
+    const next = out.replace(SNIPPET_TAG, (tag, _q, name: string) => (name in snippets ? snippets[name]! : tag));
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+function engine(escape: boolean): Liquid {
+  return new Liquid({
+    templates: {},
+    relativeReference: false,
+    ownPropertyOnly: true,
+    strictFilters: true,
+    outputEscape: escape ? 'escape' : undefined,
+    parseLimit: LIMITS.sourceChars * 2,
+    renderLimit: LIMITS.renderMs,
+    memoryLimit: LIMITS.memory,
+  });
+}
+
+interface Compiled {
+  html: Template[];
+  text: Template[];
+  subject: Template[];
+  preheader: Template[];
+}
+
+/** The MJML compiled once with Liquid left in place, or undefined when that cannot work. */
+async function compileOnce(src: TemplateSource, snippets: Record<string, string>): Promise<Compiled | undefined> {
+  const body = inlineSnippets(src.body, snippets);
+  if (SNIPPET_TAG.test(body) || /\{%-?\s*(render|include|layout)\b/.test(body)) return undefined;
+  const nonce = randomBytes(6).toString('hex');
+  const shielded: string[] = [];
+  const marked = body.replace(LIQUID, (m) => `xq${nonce}n${shielded.push(m) - 1}x`);
+  const out = await mjml2html(marked, { validationLevel: 'soft', keepComments: false });
+  if (!out.html) return undefined;
+  const token = new RegExp(`xq${nonce}n(\\d+)x`, 'g');
+  const seen = new Set<number>();
+  for (const m of out.html.matchAll(token)) seen.add(Number(m[1]));
+  // Every piece of Liquid must have come through MJML as text (not dropped, not moved into
+  // structure MJML rewrote).
+  if (seen.size !== shielded.length) return undefined;
+  const restore = (s: string) => s.replace(token, (_m, i: string) => shielded[Number(i)]!);
+  const html = restore(out.html);
+  const text = restore(convert(out.html, TEXT_OPTIONS));
+  try {
+    const escaped = engine(true);
+    const plain = engine(false);
+    return { html: escaped.parse(html), text: plain.parse(text), subject: plain.parse(src.subject), preheader: plain.parse(src.preheader) };
+  } catch {
+    return undefined;
+  }
+}
+
+const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim().slice(0, 500);
+
+/**
+ * Prepares a template for many messages. `samples` are recipients' data the fast path is
+ * checked against (the full render must give exactly the same subject, HTML and text).
+ */
+export async function prepareTemplate(src: TemplateSource, snippets: Record<string, string>, samples: RenderData[]): Promise<PreparedTemplate> {
+  const full: PreparedTemplate = { mode: 'full', render: (data) => renderTemplate(src, data, snippets) };
+  const compiled = await compileOnce(src, snippets);
+  if (!compiled) return full;
+  const escaped = engine(true);
+  const plain = engine(false);
+  const fast: PreparedTemplate = {
+    mode: 'fast',
+    async render(data) {
+      const scope = withDefaults(data, src.defaults);
+      try {
+        const [subject, preheader, html, text] = await Promise.all([
+          plain.render(compiled.subject, scope),
+          plain.render(compiled.preheader, scope),
+          escaped.render(compiled.html, scope),
+          plain.render(compiled.text, scope),
+        ]);
+        if (html.length > LIMITS.outputChars) throw new Error(`the rendered body is longer than ${LIMITS.outputChars} characters`);
+        const pre = oneLine(preheader);
+        return { subject: oneLine(subject), preheader: pre, html: withPreheader(html, pre), text: (text as string).trim() };
+      } catch (err) {
+        if (err instanceof TemplateError) throw err;
+        throw new TemplateError([{ part: 'body', line: 1, column: 1, message: (err as Error).message.split('\n')[0]! }]);
+      }
+    },
+  };
+  for (const sample of samples) {
+    const [a, b] = await Promise.all([fast.render(sample).catch(() => undefined), full.render(sample).catch(() => undefined)]);
+    if (!a || !b || a.subject !== b.subject || a.html !== b.html || a.text !== b.text) return full;
+  }
+  return fast;
+}
