@@ -26,13 +26,26 @@ describe('authentication on every route', () => {
       'POST /api/v1/session',
       'POST /api/v1/setup',
     ]);
-    // Outside the API: the unsubscribe link of every marketing email, signed.
+    // Outside the API: the links in every marketing email (unsubscribe, preferences, open
+    // pixel, click redirect), signed; and the bounce and complaint webhooks, whose URL holds a
+    // per-workspace secret.
     const publicPages = t.h.app.routeTable
       .filter((r) => r.access === 'public' && !r.url.startsWith('/api/') && !r.url.startsWith('/v1/') && r.method !== 'HEAD')
       .map((r) => `${r.method} ${r.url}`)
       .sort();
-    expect(publicPages).toEqual(expect.arrayContaining(['GET /u/:token', 'POST /u/:token']));
-    expect(publicPages.filter((r) => !['GET /u/:token', 'POST /u/:token', 'GET /health'].includes(r))).toEqual([]);
+    const allowed = [
+      'GET /u/:token',
+      'POST /u/:token',
+      'GET /p/:token',
+      'POST /p/:token',
+      'GET /t/o/:token',
+      'GET /t/c/:token',
+      'POST /hooks/email/:secret/generic',
+      'POST /hooks/email/:secret/postmark',
+      'POST /hooks/email/:secret/ses',
+    ];
+    expect(publicPages).toEqual(expect.arrayContaining(allowed));
+    expect(publicPages.filter((r) => ![...allowed, 'GET /health'].includes(r))).toEqual([]);
   });
 
   it('refuses every guarded route without credentials, before reading the body', async () => {
