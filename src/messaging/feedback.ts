@@ -43,6 +43,7 @@ export interface FeedbackOutcome {
   /** applied: recorded now; duplicate: this notification was applied before. */
   status: 'applied' | 'duplicate';
   messageId: string | null;
+  /** The contact with the address (null on a duplicate). */
   contactId: string | null;
 }
 
@@ -138,11 +139,9 @@ async function recordFeedback(
        values ($1, $2, $3, $4, $5, $6, $7) on conflict (workspace_id, dedupe_key) do nothing returning id`,
       [workspaceId, key, kind, bounceType, input.source, message?.id ?? null, now],
     );
-    const [contact] = await tx.query<{ id: string; email_status: string }>(
-      'select id, email_status from contacts where workspace_id = $1 and email = $2 for update',
-      [workspaceId, address],
-    );
-    if (!fresh) return { status: 'duplicate' as const, messageId: message?.id ?? null, contactId: contact?.id ?? null, changed: false };
+    if (!fresh) return { status: 'duplicate' as const, messageId: message?.id ?? null, contactId: null, changed: false };
+    // The contact who has the address now (one who changed address since is not bounced).
+    const [contact] = await tx.query<{ id: string }>('select id from contacts where workspace_id = $1 and email = $2 for update', [workspaceId, address]);
 
     const permanent = kind === 'complaint' || bounceType === 'hard';
     if (permanent) {

@@ -329,6 +329,8 @@ describe('bounce and complaint webhooks', () => {
     const ivy = await contact(api, 'ivy@example.com');
     const toHal = await sendTo(workspaceId, hal.id, 'hal@example.com');
     const toIvy = await sendTo(workspaceId, ivy.id, 'ivy@example.com');
+    const broadcastId = '01a206a7-2d0a-790a-b933-c4c4833a7dfd';
+    await t.h.db.query('update email_messages set broadcast_id = $2 where id = $1', [toIvy, broadcastId]);
 
     const one = await postJson(hooks.generic, { type: 'bounce', email: 'hal@example.com', messageId: `<${toHal}@rapport>`, bounceType: 'hard', reason: '550 5.1.1 no such user' });
     expect(one.json()).toEqual({ applied: 1, duplicates: 0, ignored: 0 });
@@ -342,6 +344,7 @@ describe('bounce and complaint webhooks', () => {
     ]);
     expect(many.json()).toEqual({ applied: 3, duplicates: 0, ignored: 0 });
     expect(await contactStatus(api, ivy.id)).toBe('complained');
+    expect((await eventsOf(workspaceId, ivy.id, 'email.complained'))[0]!.properties).toMatchObject({ message_id: toIvy, broadcast_id: broadcastId, provider: 'generic' });
     expect(await suppressionOf(workspaceId, 'jo@example.com')).toBeUndefined();
     // An address that is no contact is suppressed all the same (a bounce without bounceType is hard).
     expect(await suppressionOf(workspaceId, 'kim@example.com')).toBe('bounced');
