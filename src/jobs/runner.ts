@@ -19,6 +19,8 @@ export interface JobDefinition<T extends object = Record<string, unknown>, C = u
   expireInSeconds?: number;
   /** Jobs of this kind one worker process runs at the same time. */
   concurrency?: number;
+  /** How often an idle worker of this kind looks for work (default: the runner's). */
+  pollingIntervalSeconds?: number;
   /** Repeat on this cron schedule (UTC), e.g. '0 * * * *'. */
   cron?: string;
   handler(data: T, context: C, job: JobMeta): Promise<void>;
@@ -113,7 +115,7 @@ export class JobRunner<C = unknown> {
         let workerId = '';
         workerId = await this.boss.work<object>(
           def.name,
-          { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
+          { batchSize: 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? this.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
           async ([job]) => {
             if (!job) return;
             try {

@@ -13,7 +13,7 @@ import { prepareTemplate, type PreparedTemplate } from './prepared.ts';
 import type { RenderData } from './render.ts';
 import { isPermanent, mailOf, MAX_ATTEMPTS } from './send.ts';
 import { addTracking, trackingLinks } from './tracking.ts';
-import { senderFor, type Sender } from './transport.ts';
+import { POOL, senderFor, type Sender } from './transport.ts';
 import { baseUrl, unsubscribeUrl } from './unsubscribe.ts';
 import { workspaceMergeData } from './templates.ts';
 
@@ -116,14 +116,18 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   let prepared: PreparedTemplate | undefined;
   const rate = b.rate_per_minute;
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 200, rate ? Math.ceil(rate / 6) : Infinity));
-  const concurrency = sender.kind === 'smtp' ? 16 : 1;
+  const concurrency = sender.kind === 'smtp' ? POOL.inFlight : 1;
   let sentInSlice = 0;
   let paceStart: number | undefined;
 
   for (;;) {
     const claimed = await claim(ctx, ws, broadcastId, batchSize);
     if (claimed.length === 0) return finishIfDone(ctx, broadcastId);
-    prepared ??= await prepareTemplate(b.snapshot.template, b.snapshot.snippets, claimed.slice(0, 3).map(dataOf));
+    if (!prepared) {
+      prepared = await prepareTemplate(b.snapshot.template, b.snapshot.snippets, claimed.slice(0, 3).map(dataOf));
+      // Kept for whoever wonders why a broadcast sends slowly (a full MJML render per message).
+      await ctx.db.query("update broadcasts set snapshot = jsonb_set(snapshot, '{renderMode}', to_jsonb($2::text)) where id = $1", [broadcastId, prepared.mode]);
+    }
 
     const outcomes: Outcome[] = [];
     let flushing: Promise<void> = Promise.resolve();
@@ -199,7 +203,7 @@ async function deliver(ctx: AppContext, sender: Sender, prepared: PreparedTempla
   const html = addTracking(rendered.html, trackingLinks(ctx.secret, base, m.id), base);
   if (sender.kind === 'outbox') return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, html, text: rendered.text, transport: 'outbox' };
   try {
-    const info = await sender.transport!.sendMail(mailOf(ctx, sender, { id: m.id, workspaceId: ws, contactId: m.contact_id, kind: 'broadcast', to: m.to_email, subject: rendered.subject, html, text: rendered.text }));
+    const info = await sender.transport!.sendMail(mailOf(ctx, sender, { id: m.id, workspaceId: ws, contactId: m.contact_id, kind: 'broadcast', to: m.to_email, subject: rendered.subject, html, text: rendered.text, unsubscribe: data.links?.unsubscribe }));
     return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, transport: 'smtp', server: String(info.response ?? '').slice(0, 500) };
   } catch (err) {
     const e = err as { code?: string; message: string };

@@ -176,13 +176,13 @@ async function readiness(ctx: AppContext, workspaceId: string, b: Broadcast): Pr
   // Every marketing message must let its reader leave: the template has to show the link.
   const [t] = await ctx.db.query<TemplateSource>('select subject, preheader, body, defaults from email_templates where workspace_id = $1 and id = $2', [workspaceId, b.templateId]);
   const probe = 'https://rapport.invalid/unsubscribe-probe';
-  let html = '';
-  try {
-    html = (await renderTemplate(t!, { contact: { properties: {} }, workspace: { name: '' }, links: { unsubscribe: probe, preferences: probe } }, await snippetMap(ctx, workspaceId))).html;
-  } catch (err) {
-    if (err instanceof TemplateError) throw templateProblems(err.issues);
-    throw err;
-  }
+  const snippets = await snippetMap(ctx, workspaceId);
+  const html = await renderTemplate(t!, { contact: { properties: {} }, workspace: { name: '' }, links: { unsubscribe: probe, preferences: probe } }, snippets).then(
+    (r) => r.html,
+    (err: unknown) => {
+      throw err instanceof TemplateError ? templateProblems(err.issues) : err;
+    },
+  );
   if (!html.includes(probe)) {
     throw badRequest('The template has no unsubscribe link, which every marketing email needs: add <a href="{{ links.unsubscribe }}">Unsubscribe</a> (or {{ links.preferences }}) to it.', [
       { path: 'body.templateId', message: 'has no {{ links.unsubscribe }} link' },

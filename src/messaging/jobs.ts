@@ -46,6 +46,8 @@ export function defineMessagingJobs(runner: JobRunner<AppContext>): void {
     retryDelaySeconds: 15,
     expireInSeconds: 5 * 60,
     concurrency: 2,
+    // A broadcast sent from the web server starts in a worker process within half a second.
+    pollingIntervalSeconds: 0.5,
     handler: async (data, ctx) => {
       const result = await runBroadcast(ctx, data.broadcastId);
       if (result === 'more') await ctx.jobs.send('email.broadcast', data);

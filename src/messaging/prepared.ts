@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { convert } from 'html-to-text';
 import { Liquid, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
-import { LIMITS, renderTemplate, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
+import { LIMITS, renderTemplate, tidyText, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
 
 export interface PreparedTemplate {
   /** fast: compiled once; full: rendered whole for every message. */
@@ -94,15 +94,15 @@ export async function prepareTemplate(src: TemplateSource, snippets: Record<stri
     async render(data) {
       const scope = withDefaults(data, src.defaults);
       try {
-        const [subject, preheader, html, text] = await Promise.all([
-          plain.render(compiled.subject, scope),
-          plain.render(compiled.preheader, scope),
-          escaped.render(compiled.html, scope),
-          plain.render(compiled.text, scope),
-        ]);
+        // Synchronous: these templates include nothing (no file, no snippet lookups), and a
+        // promise per tag costs more than the rendering itself.
+        const subject = plain.renderSync(compiled.subject, scope) as string;
+        const preheader = plain.renderSync(compiled.preheader, scope) as string;
+        const html = escaped.renderSync(compiled.html, scope) as string;
+        const text = plain.renderSync(compiled.text, scope) as string;
         if (html.length > LIMITS.outputChars) throw new Error(`the rendered body is longer than ${LIMITS.outputChars} characters`);
         const pre = oneLine(preheader);
-        return { subject: oneLine(subject), preheader: pre, html: withPreheader(html, pre), text: (text as string).trim() };
+        return { subject: oneLine(subject), preheader: pre, html: withPreheader(html, pre), text: tidyText(text) };
       } catch (err) {
         if (err instanceof TemplateError) throw err;
         throw new TemplateError([{ part: 'body', line: 1, column: 1, message: (err as Error).message.split('\n')[0]! }]);

@@ -79,20 +79,22 @@ function issueOf(part: TemplateIssue['part'], err: unknown): TemplateIssue {
 
 /** The data with a template's defaults filled in where a value is missing or empty. */
 export function withDefaults(data: RenderData, defaults: Record<string, string> = {}): RenderData {
-  const copy = structuredClone(data) as unknown as Record<string, Record<string, unknown>>;
+  // Copied only along the paths a default is written to: the caller's data stays untouched.
+  const root = { ...data } as unknown as Record<string, unknown>;
   for (const [path, value] of Object.entries(defaults)) {
     const keys = path.split('.');
     if (keys.some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) continue;
-    let node: Record<string, unknown> = copy;
+    let node = root;
     for (const k of keys.slice(0, -1)) {
-      if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+      const child = node[k];
+      node[k] = typeof child === 'object' && child !== null && !Array.isArray(child) ? { ...(child as Record<string, unknown>) } : {};
       node = node[k] as Record<string, unknown>;
     }
     const last = keys[keys.length - 1]!;
     const current = node[last];
     if (current === undefined || current === null || (typeof current === 'string' && current.trim() === '')) node[last] = value;
   }
-  return copy as unknown as RenderData;
+  return root as unknown as RenderData;
 }
 
 /**
@@ -108,6 +110,20 @@ export const TEXT_OPTIONS = {
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => ({ selector: h, options: { uppercase: false } })),
   ],
 };
+
+/**
+ * The text part's whitespace made regular: no spaces at line ends or starts, runs of spaces
+ * as one, at most one blank line. (A value that is empty for one contact leaves the same text
+ * whether it is inserted before or after the HTML becomes text.)
+ */
+export function tidyText(text: string): string {
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/^[ \t]+/gm, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -173,6 +189,6 @@ export async function renderTemplate(src: TemplateSource, data: RenderData, snip
   if (body.length > LIMITS.outputChars) throw new TemplateError([{ part: 'body', line: 1, column: 1, message: `the rendered body is longer than ${LIMITS.outputChars} characters` }]);
   const out = await mjml2html(body, { validationLevel: 'soft', keepComments: false });
   if (!out.html) throw new TemplateError(out.errors.map((e) => ({ part: 'body' as const, line: e.line, column: 1, message: e.message })));
-  const text = convert(out.html, TEXT_OPTIONS).trim();
+  const text = tidyText(convert(out.html, TEXT_OPTIONS));
   return { subject, preheader, html: withPreheader(out.html, preheader), text };
 }

@@ -76,10 +76,10 @@ async function isSuppressed(ctx: AppContext, m: MessageRow): Promise<string | un
 export function mailOf(
   ctx: AppContext,
   sender: Sender,
-  m: { id: string; workspaceId: string; contactId: string | null; kind: string; to: string; subject: string; html: string; text: string },
+  m: { id: string; workspaceId: string; contactId: string | null; kind: string; to: string; subject: string; html: string; text: string; unsubscribe?: string },
 ): SendMailOptions {
   // Marketing mail says how to leave, in the headers mail clients show as a button (RFC 8058).
-  const unsubscribe = m.contactId && (m.kind === 'broadcast' || m.kind === 'workflow') ? unsubscribeUrl(ctx, m.workspaceId, m.contactId) : undefined;
+  const unsubscribe = m.contactId && (m.kind === 'broadcast' || m.kind === 'workflow') ? (m.unsubscribe ?? unsubscribeUrl(ctx, m.workspaceId, m.contactId)) : undefined;
   return {
     from: sender.from,
     to: m.to,

@@ -79,6 +79,9 @@ export async function saveEmailSettings(ctx: AppContext, workspaceId: string, in
   return getEmailSettings(ctx, workspaceId);
 }
 
+/** How a workspace's SMTP pool is sized (the email benchmark's reference uses the same). */
+export const POOL = { maxConnections: 8, maxMessages: 500, inFlight: 32 };
+
 // One pooled transport per workspace and settings version, kept while the process runs.
 const transports = new Map<string, { version: number; transport: Transporter }>();
 
@@ -106,7 +109,10 @@ export async function senderFor(ctx: AppContext, workspaceId: string): Promise<S
     forgetTransport(workspaceId);
     const transport = nodemailer.createTransport({
       pool: true,
-      maxConnections: 4,
+      // Eight connections at most, each reused for up to 500 messages (Nodemailer's default
+      // of 100 reconnects often in a broadcast; most providers accept far more per connection).
+      maxConnections: POOL.maxConnections,
+      maxMessages: POOL.maxMessages,
       host: r.smtp_host,
       port: r.smtp_port ?? (r.smtp_security === 'tls' ? 465 : 587),
       secure: r.smtp_security === 'tls',
