@@ -30,13 +30,20 @@ function inlineSnippets(body: string, snippets: Record<string, string>): string 
   return out;
 }
 
-function engine(escape: boolean): Liquid {
+/** A value as Liquid prints it. */
+const textOf = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? v.map(textOf).join('') : String(v));
+
+/**
+ * escape: HTML-escaped output (the HTML part); text: output with its whitespace collapsed,
+ * as it would be once the HTML became text (the text part); plain: as is (subject, preheader).
+ */
+function engine(output: 'escape' | 'text' | 'plain'): Liquid {
   return new Liquid({
     templates: {},
     relativeReference: false,
     ownPropertyOnly: true,
     strictFilters: true,
-    outputEscape: escape ? 'escape' : undefined,
+    outputEscape: output === 'escape' ? 'escape' : output === 'text' ? (v: unknown) => textOf(v).replace(/\s+/g, ' ') : undefined,
     parseLimit: LIMITS.sourceChars * 2,
     renderLimit: LIMITS.renderMs,
     memoryLimit: LIMITS.memory,
@@ -44,6 +51,7 @@ function engine(escape: boolean): Liquid {
 }
 
 interface Compiled {
+  edges: { start: string; end: string };
   html: Template[];
   text: Template[];
   subject: Template[];
@@ -55,8 +63,12 @@ async function compileOnce(src: TemplateSource, snippets: Record<string, string>
   const body = inlineSnippets(src.body, snippets);
   if (SNIPPET_TAG.test(body) || /\{%-?\s*(render|include|layout)\b/.test(body)) return undefined;
   const nonce = randomBytes(6).toString('hex');
+  // MJML trims the content of text and buttons; with values in place it trims what they
+  // render to. Markers at the content's edges let each message be trimmed the same way.
+  const edges = { start: `xq${nonce}s`, end: `xq${nonce}e` };
+  const framed = body.replace(/(<mj-(text|button)\b[^>]*>)([\s\S]*?)(<\/mj-\2>)/g, (_m, open: string, _tag, content: string, close: string) => `${open}${edges.start}${content}${edges.end}${close}`);
   const shielded: string[] = [];
-  const marked = body.replace(LIQUID, (m) => `xq${nonce}n${shielded.push(m) - 1}x`);
+  const marked = framed.replace(LIQUID, (m) => `xq${nonce}n${shielded.push(m) - 1}x`);
   const out = await mjml2html(marked, { validationLevel: 'soft', keepComments: false });
   if (!out.html) return undefined;
   const token = new RegExp(`xq${nonce}n(\\d+)x`, 'g');
@@ -69,12 +81,16 @@ async function compileOnce(src: TemplateSource, snippets: Record<string, string>
   const html = restore(out.html);
   const text = restore(convert(out.html, TEXT_OPTIONS));
   try {
-    const escaped = engine(true);
-    const plain = engine(false);
-    return { html: escaped.parse(html), text: plain.parse(text), subject: plain.parse(src.subject), preheader: plain.parse(src.preheader) };
+    const plain = engine('plain');
+    return { html: engine('escape').parse(html), text: engine('text').parse(text), subject: plain.parse(src.subject), preheader: plain.parse(src.preheader), edges };
   } catch {
     return undefined;
   }
+}
+
+/** Removes the edge markers and the whitespace inside them, as MJML trims content. */
+function trimEdges(s: string, edges: { start: string; end: string }): string {
+  return s.replaceAll(new RegExp(`${edges.start}\\s*|\\s*${edges.end}`, 'g'), '');
 }
 
 const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim().slice(0, 500);
@@ -87,8 +103,9 @@ export async function prepareTemplate(src: TemplateSource, snippets: Record<stri
   const full: PreparedTemplate = { mode: 'full', render: (data) => renderTemplate(src, data, snippets) };
   const compiled = await compileOnce(src, snippets);
   if (!compiled) return full;
-  const escaped = engine(true);
-  const plain = engine(false);
+  const escaped = engine('escape');
+  const asText = engine('text');
+  const plain = engine('plain');
   const fast: PreparedTemplate = {
     mode: 'fast',
     async render(data) {
@@ -98,8 +115,8 @@ export async function prepareTemplate(src: TemplateSource, snippets: Record<stri
         // promise per tag costs more than the rendering itself.
         const subject = plain.renderSync(compiled.subject, scope) as string;
         const preheader = plain.renderSync(compiled.preheader, scope) as string;
-        const html = escaped.renderSync(compiled.html, scope) as string;
-        const text = plain.renderSync(compiled.text, scope) as string;
+        const html = trimEdges(escaped.renderSync(compiled.html, scope) as string, compiled.edges);
+        const text = trimEdges(asText.renderSync(compiled.text, scope) as string, compiled.edges);
         if (html.length > LIMITS.outputChars) throw new Error(`the rendered body is longer than ${LIMITS.outputChars} characters`);
         const pre = oneLine(preheader);
         return { subject: oneLine(subject), preheader: pre, html: withPreheader(html, pre), text: tidyText(text) };

@@ -118,6 +118,8 @@ export const TEXT_OPTIONS = {
  */
 export function tidyText(text: string): string {
   return text
+    // A link whose address is empty (a merge field without a value) has nothing to show.
+    .replace(/ ?\[\]/g, '')
     .replace(/[ \t]+$/gm, '')
     .replace(/^[ \t]+/gm, '')
     .replace(/[ \t]{2,}/g, ' ')
@@ -160,7 +162,8 @@ export async function checkTemplate(src: TemplateSource, snippets: Record<string
   if (issues.length === 0) {
     // The MJML of the body as Liquid leaves it for a contact with no data at all.
     try {
-      const body = await engine(snippets, true).parseAndRender(src.body, withDefaults({ contact: {}, workspace: { name: '' } }, src.defaults));
+      const empty = withDefaults({ contact: {}, workspace: { name: '' } }, src.defaults);
+      const body = await engine(snippets, true).parseAndRender(src.body, empty, { globals: empty });
       const out = await mjml2html(body, { validationLevel: 'soft' });
       for (const e of out.errors) issues.push({ part: 'body', line: e.line, column: 1, message: e.message });
     } catch (err) {
@@ -175,7 +178,8 @@ export async function renderTemplate(src: TemplateSource, data: RenderData, snip
   const scope = withDefaults(data, src.defaults);
   const render = async (part: TemplateIssue['part'], escape: boolean) => {
     try {
-      return await engine(snippets, escape).parseAndRender(src[part], scope);
+      // The data as globals too: a snippet ({% render 'footer' %}) sees the contact and links.
+      return await engine(snippets, escape).parseAndRender(src[part], scope, { globals: scope });
     } catch (err) {
       throw new TemplateError([issueOf(part, err)]);
     }
