@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AREAS } from './areas/areas.ts';
 import { AreaPage } from './areas/AreaPage.tsx';
@@ -12,6 +12,12 @@ import { ImportDetailPage } from './contacts/import/ImportDetailPage.tsx';
 import { ImportPage } from './contacts/import/ImportPage.tsx';
 import { SignInPage } from './auth/SignInPage.tsx';
 import { FullPageError, FullPageLoader } from './components/FullPage.tsx';
+import { LoadingBlock } from './components/QueryState.tsx';
+import { EditBroadcastPage, NewBroadcastPage } from './email/BroadcastFormPage.tsx';
+import { BroadcastsTab } from './email/BroadcastsTab.tsx';
+import { EmailPage } from './email/EmailPage.tsx';
+import { OutboxTab } from './email/OutboxTab.tsx';
+import { TemplatesTab } from './email/TemplatesTab.tsx';
 import { safeNext } from './lib/next.ts';
 import { sessionQuery, setupQuery } from './lib/session.ts';
 import { EditSegmentPage, NewSegmentPage } from './segments/SegmentEditorPage.tsx';
@@ -19,11 +25,17 @@ import { SegmentPage } from './segments/SegmentPage.tsx';
 import { SegmentsPage } from './segments/SegmentsPage.tsx';
 import { AccountSettings } from './settings/AccountSettings.tsx';
 import { ApiKeysSettings } from './settings/ApiKeysSettings.tsx';
+import { EmailSettings } from './settings/EmailSettings.tsx';
 import { MembersSettings } from './settings/MembersSettings.tsx';
 import { PropertiesSettings } from './settings/PropertiesSettings.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
+
+// The code editor (CodeMirror) and the charts (recharts) load with the pages that use them.
+const TemplateEditorPage = lazy(() => import('./email/TemplateEditorPage.tsx').then((m) => ({ default: m.TemplateEditorPage })));
+const BroadcastPage = lazy(() => import('./email/BroadcastPage.tsx').then((m) => ({ default: m.BroadcastPage })));
+const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
   const setup = useQuery(setupQuery);
@@ -66,6 +78,16 @@ export function App() {
         <Route path="segments/new" element={<NewSegmentPage />} />
         <Route path="segments/:id" element={<SegmentPage />} />
         <Route path="segments/:id/edit" element={<EditSegmentPage />} />
+        <Route path="email" element={<EmailPage />}>
+          <Route index element={<Navigate to="broadcasts" replace />} />
+          <Route path="broadcasts" element={<BroadcastsTab />} />
+          <Route path="templates" element={<TemplatesTab />} />
+          <Route path="outbox" element={<OutboxTab />} />
+        </Route>
+        <Route path="email/broadcasts/new" element={<NewBroadcastPage />} />
+        <Route path="email/broadcasts/:id" element={later(<BroadcastPage />)} />
+        <Route path="email/broadcasts/:id/edit" element={<EditBroadcastPage />} />
+        <Route path="email/templates/:id" element={later(<TemplateEditorPage />)} />
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}
@@ -74,6 +96,7 @@ export function App() {
           <Route path="workspace" element={<WorkspaceSettings />} />
           <Route path="members" element={<MembersSettings />} />
           <Route path="properties" element={<PropertiesSettings />} />
+          <Route path="email" element={<EmailSettings />} />
           <Route path="api-keys" element={<ApiKeysSettings />} />
           <Route path="account" element={<AccountSettings />} />
         </Route>

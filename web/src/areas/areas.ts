@@ -84,6 +84,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Email',
         icon: IconMail,
         color: 'blue',
+        built: true,
         summary:
           'Responsive email templates with merge fields and fallbacks, broadcasts to segments, open and click tracking, unsubscribe and preferences.',
         features: [

@@ -1,5 +1,5 @@
 import { Tabs } from '@mantine/core';
-import { IconBuilding, IconForms, IconKey, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import { IconBuilding, IconForms, IconKey, IconMail, IconUserCircle, IconUsers } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { PageHeader } from '../components/PageHeader.tsx';
 
@@ -7,6 +7,7 @@ const TABS = [
   { value: 'workspace', label: 'Workspace', icon: IconBuilding },
   { value: 'members', label: 'Members', icon: IconUsers },
   { value: 'properties', label: 'Properties', icon: IconForms },
+  { value: 'email', label: 'Email', icon: IconMail },
   { value: 'api-keys', label: 'API keys', icon: IconKey },
   { value: 'account', label: 'Account', icon: IconUserCircle },
 ];
@@ -17,7 +18,7 @@ export function SettingsPage() {
   const current = TABS.find((t) => pathname.startsWith(`/settings/${t.value}`))?.value ?? 'workspace';
   return (
     <>
-      <PageHeader title="Settings" description="Your workspace, its team, contact properties and API keys, and your own account." />
+      <PageHeader title="Settings" description="Your workspace, its team, contact properties, how email is sent, API keys, and your own account." />
       <Tabs value={current} onChange={(value) => value && navigate(`/settings/${value}`)} keepMounted={false}>
         <Tabs.List mb="xl">
           {TABS.map((tab) => (
