@@ -5,17 +5,19 @@ import { dateTime } from '../shared/schemas.ts';
 
 export const broadcastState = z.enum(['draft', 'scheduled', 'sending', 'sent', 'cancelled']);
 
-export const broadcastBody = z.strictObject({
+const broadcastFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200),
   templateId: z.uuid(),
   /** A segment or a static list. */
   segmentId: z.uuid(),
   /** Contacts who left this topic on the preference page are left out. */
-  topicId: z.uuid().nullable().default(null),
+  topicId: z.uuid().nullable(),
   /** At most this many messages a minute; null: as fast as the SMTP server takes them. */
-  ratePerMinute: z.number().int().min(1).max(1_000_000).nullable().default(null),
-});
-export const broadcastPatch = broadcastBody.partial();
+  ratePerMinute: z.number().int().min(1).max(1_000_000).nullable(),
+};
+export const broadcastBody = z.strictObject({ ...broadcastFields, topicId: broadcastFields.topicId.default(null), ratePerMinute: broadcastFields.ratePerMinute.default(null) });
+/** Only what is sent changes (no defaults: a field left out keeps its value). */
+export const broadcastPatch = z.strictObject(broadcastFields).partial();
 
 export const sendBody = z.strictObject({
   /** Send at this time (must be in the future); left out: now. */
@@ -77,10 +79,9 @@ export const broadcastReport = z.object({
   links: z.array(z.object({ url: z.string(), clicks: z.number(), uniqueClicks: z.number() })),
 });
 
-export const topicBody = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(100),
-  description: z.string().trim().max(500).default(''),
-});
+const topicFields = { name: z.string().trim().min(1, 'must not be empty').max(100), description: z.string().trim().max(500) };
+export const topicBody = z.strictObject({ ...topicFields, description: topicFields.description.default('') });
+export const topicPatch = z.strictObject(topicFields).partial();
 export const topic = z.object({ id: z.uuid(), name: z.string(), description: z.string(), optedOut: z.number(), createdAt: dateTime });
 
 export const suppression = z.object({

@@ -53,7 +53,7 @@ async function until(what: string, probe: () => boolean, timeoutMs: number): Pro
 
 const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
 
-it('a worker killed mid-broadcast and restarted delivers exactly 10,000 distinct messages', { timeout: 300_000 }, async () => {
+it('a worker stopped, then killed mid-broadcast, and restarted delivers exactly 10,000 distinct messages', { timeout: 300_000 }, async () => {
   sink = await startSink();
   // PostgreSQL runs: a database of its own; PGlite runs: a data directory the processes take turns on.
   let url: string | undefined;
@@ -68,12 +68,22 @@ it('a worker killed mid-broadcast and restarted delivers exactly 10,000 distinct
   await sendBroadcast(setup.ctx, workspaceId, broadcastId);
   await setup.close();
 
+  // A graceful stop first (a deploy): the worker finishes its batch and hands over; nothing is sent twice.
   worker = startWorker(url);
-  await until('a third of the messages', () => sink!.stats().received >= RECIPIENTS / 3, 120_000);
+  await until('a quarter of the messages', () => sink!.stats().received >= RECIPIENTS / 4, 120_000);
+  worker.kill('SIGTERM');
+  await exited(worker);
+  const atStop = sink.stats();
+  expect(atStop.distinct).toBeLessThan(RECIPIENTS);
+
+  // Then a crash.
+  worker = startWorker(url);
+  await until('half of the messages', () => sink!.stats().received >= RECIPIENTS / 2, 120_000);
   worker.kill('SIGKILL');
   await exited(worker);
   const atKill = sink.stats();
   expect(atKill.distinct).toBeLessThan(RECIPIENTS);
+  expect(atKill.duplicates).toBe(0);
 
   worker = startWorker(url);
   await until('every message', () => sink!.stats().distinct >= RECIPIENTS, 180_000);
@@ -84,7 +94,9 @@ it('a worker killed mid-broadcast and restarted delivers exactly 10,000 distinct
   worker = undefined;
 
   const stats = sink.stats();
-  console.log(`crash test: ${atKill.received} received before the kill, ${stats.received} in all, ${stats.distinct} distinct, ${stats.duplicates} sent again with the same Message-ID`);
+  console.log(
+    `crash test: ${atStop.received} received before the graceful stop, ${atKill.received} before the kill, ${stats.received} in all, ${stats.distinct} distinct, ${stats.duplicates} sent again with the same Message-ID`,
+  );
   expect(stats.distinct).toBe(RECIPIENTS);
   expect(stats.recipients).toBe(RECIPIENTS);
   expect(stats.crossed).toBe(0);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
-import { broadcast, broadcastBody, broadcastPatch, broadcastReport, sendBody, topic, topicBody } from './broadcast-contract.ts';
+import { broadcast, broadcastBody, broadcastPatch, broadcastReport, sendBody, topic, topicBody, topicPatch } from './broadcast-contract.ts';
 import { broadcastReportOf } from './broadcast-report.ts';
 import { cancelBroadcast, createBroadcast, deleteBroadcast, getBroadcast, listBroadcasts, sendBroadcast, updateBroadcast } from './broadcasts.ts';
 import { createTopic, deleteTopic, listTopics, updateTopic } from './preferences.ts';
@@ -74,7 +74,7 @@ export function broadcastRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.patch(
       '/email/topics/:id',
-      { schema: { tags, summary: 'Rename or describe a topic', params: idParam, body: topicBody.partial(), response: { 200: topic, ...errors } } },
+      { schema: { tags, summary: 'Rename or describe a topic', params: idParam, body: topicPatch, response: { 200: topic, ...errors } } },
       async (req) => updateTopic(ctx, workspaceOf(req).workspaceId, req.params.id, req.body),
     );
     app.delete('/email/topics/:id', { schema: { tags, summary: 'Delete a topic', params: idParam, response: { 204: z.null(), 404: errorResponse } } }, async (req, reply) => {

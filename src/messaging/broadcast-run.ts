@@ -21,6 +21,13 @@ import { workspaceMergeData } from './templates.ts';
 const PROCESS_ID = randomUUID();
 /** Broadcasts this process is sending right now. */
 const running = new Set<string>();
+/** Contexts shutting down: their runs stop after the current batch. */
+const stopping = new WeakSet<AppContext>();
+
+/** Lets every run of this context finish its batch and hand the rest to the next slice (graceful shutdown). */
+export function stopSending(ctx: AppContext): void {
+  stopping.add(ctx);
+}
 
 export interface RunOptions {
   /** Stop after about this long and let the job continue in a new slice. */
@@ -159,6 +166,11 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
     await flush();
     if (!(await renewLease(ctx, broadcastId))) return 'stopped';
     if (paused) return 'paused';
+    if (stopping.has(ctx)) {
+      // Everything claimed is written: the next process may take over at once.
+      await ctx.db.query('update broadcasts set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [broadcastId, PROCESS_ID]);
+      return 'more';
+    }
     if (Date.now() - started > sliceMs) return 'more';
   }
 }

@@ -6,15 +6,17 @@ const defaults = z
   .record(z.string().regex(/^(contact|workspace|event)\.[a-z0-9_.]{1,100}$/, 'must be a path like contact.first_name'), z.string().max(500))
   .refine((d) => Object.keys(d).length <= 50, 'at most 50 defaults');
 
-export const templateBody = z.strictObject({
+const templateFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200),
   subject: z.string().trim().min(1, 'must not be empty').max(1000),
-  preheader: z.string().max(1000).default(''),
+  preheader: z.string().max(1000),
   /** MJML with Liquid merge fields. */
   body: z.string().min(1, 'must not be empty').max(200_000),
-  defaults: defaults.default({}),
-});
-export const templatePatch = templateBody.partial();
+  defaults,
+};
+export const templateBody = z.strictObject({ ...templateFields, preheader: templateFields.preheader.default(''), defaults: defaults.default({}) });
+/** Only what is sent changes (no defaults: a field left out keeps its value). */
+export const templatePatch = z.strictObject(templateFields).partial();
 
 export const emailTemplate = z.object({
   id: z.uuid(),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { readPreferences, readPreferencesToken, savePreferences, type Preferences } from './preferences.ts';
-import { escapeHtml, page, unknownLink } from './public-page.ts';
+import { escapeHtml, page, PREVIEW_TOKEN, previewLink, unknownLink } from './public-page.ts';
 
 function form(p: Preferences, saved: boolean): string {
   const stopped = p.status === 'bounced' || p.status === 'complained';
@@ -35,6 +35,7 @@ export function preferencesRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { token: string } }>('/p/:token', { config: { access: 'public' } }, async (req, reply) => {
+      if (req.params.token === PREVIEW_TOKEN) return previewLink(reply, 'opens the reader’s email preferences');
       const who = readPreferencesToken(ctx, req.params.token);
       const prefs = who && (await readPreferences(ctx, who.workspaceId, who.contactId));
       if (!prefs) return unknownLink(reply);

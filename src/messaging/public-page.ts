@@ -19,3 +19,9 @@ label{display:block;margin:.8rem 0}label small{display:block;color:#616e7c;margi
 
 export const unknownLink = (reply: FastifyReply) =>
   page(reply, 404, 'Link not recognized', '<h1>This link is not recognized</h1><p>It may have been cut short or changed. Use the link in the email again.</p>');
+
+/** Where previews and test sends point their unsubscribe and preference links. */
+export const PREVIEW_TOKEN = 'preview';
+
+export const previewLink = (reply: FastifyReply, what: string) =>
+  page(reply, 200, 'Preview link', `<h1>This is a preview</h1><p>In the real email, this link ${what}.</p>`);

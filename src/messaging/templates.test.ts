@@ -26,6 +26,27 @@ describe('email templates', () => {
     expect((await api.get(`/api/v1/email/templates/${ok.body.id}`)).body.body).toBe(body('Hi'));
   });
 
+  it('a change keeps what it does not name, and the workspace postal address and preview links show in the preview', async () => {
+    const { client: api } = await t.h.signUp({ workspaceName: 'Corner Shop' });
+    const created = (
+      await api.post('/api/v1/email/templates', {
+        name: 'Footer',
+        subject: 'Hi',
+        preheader: 'Kept',
+        body: body('{{ workspace.name }}, {{ workspace.postal_address }} <a href="{{ links.unsubscribe }}">Leave</a> {{ contact.first_name }}'),
+        defaults: { 'contact.first_name': 'friend' },
+      })
+    ).body;
+    const renamed = (await api.patch(`/api/v1/email/templates/${created.id}`, { subject: 'Hello' })).body;
+    expect(renamed).toMatchObject({ subject: 'Hello', preheader: 'Kept', defaults: { 'contact.first_name': 'friend' } });
+    expect((await api.patch('/api/v1/workspace', { postalAddress: '  12 Market Street, Leeds ' })).body).toMatchObject({ name: 'Corner Shop', postalAddress: '12 Market Street, Leeds' });
+    const preview = (await api.post(`/api/v1/email/templates/${created.id}/preview`, {})).body;
+    expect(preview.text).toContain('Corner Shop, 12 Market Street, Leeds Leave [http://localhost:');
+    expect(preview.html).toMatch(/href="http:\/\/localhost:\d+\/u\/preview"/);
+    const page = await t.h.app.inject({ method: 'GET', url: '/u/preview' });
+    expect(page.body).toContain('This is a preview');
+  });
+
   it('preview as a chosen contact: personalized, escaped, with fallbacks and the workspace snippets', async () => {
     const { client: api } = await t.h.signUp();
     expect((await api.put('/api/v1/email/snippets/footer', { body: '<mj-text>Sent by {{ workspace.name }}</mj-text>' })).status).toBe(200);

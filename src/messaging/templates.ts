@@ -8,6 +8,7 @@ import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, notFound } from '../server/errors.ts';
 import type { emailTemplate, templateBody } from './contract.ts';
 import { queueMessage } from './send.ts';
+import { baseUrl } from './unsubscribe.ts';
 import { checkLiquid, checkTemplate, type RenderData, renderTemplate, TemplateError, type TemplateIssue } from './render.ts';
 
 type TemplateBody = z.output<typeof templateBody>;
@@ -122,7 +123,10 @@ export async function previewTemplate(ctx: AppContext, workspaceId: string, id: 
   const t = await getTemplate(ctx, workspaceId, id);
   const contact = contactId ? contactMergeData(await getContact(ctx, workspaceId, contactId)) : { properties: {} };
   try {
-    return await renderTemplate(t, { contact, workspace: await workspaceMergeData(ctx, workspaceId) }, await snippetMap(ctx, workspaceId));
+    // Links that show what they are for, never a real unsubscribe (a test send goes to the
+    // team, who must not unsubscribe the contact it was rendered as).
+    const links = { unsubscribe: `${baseUrl(ctx)}/u/preview`, preferences: `${baseUrl(ctx)}/p/preview` };
+    return await renderTemplate(t, { contact, workspace: await workspaceMergeData(ctx, workspaceId), links }, await snippetMap(ctx, workspaceId));
   } catch (err) {
     if (err instanceof TemplateError) throw templateProblems(err.issues);
     throw err;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { preferencesUrl } from './preferences.ts';
-import { escapeHtml, page, unknownLink as unknown } from './public-page.ts';
+import { escapeHtml, page, PREVIEW_TOKEN, previewLink, unknownLink as unknown } from './public-page.ts';
 import { readUnsubscribeToken, unsubscribe } from './unsubscribe.ts';
 
 /**
@@ -17,6 +17,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
       app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 10_000 }, (_req, _body, done) => done(null, {}));
     }
     app.get<{ Params: { token: string } }>('/u/:token', { config: { access: 'public' } }, async (req, reply) => {
+      if (req.params.token === PREVIEW_TOKEN) return previewLink(reply, 'lets the reader unsubscribe');
       const who = readUnsubscribeToken(ctx, req.params.token);
       if (!who) return unknown(reply);
       const [ws] = await ctx.db.query<{ name: string }>('select name from workspaces where id = $1', [who.workspaceId]);

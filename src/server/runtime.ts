@@ -4,6 +4,8 @@ import type { Config } from '../config.ts';
 import { type Database, openPglite, openPostgres } from '../db/client.ts';
 import { acquireDataDirLock, loadInstanceSecret } from '../db/datadir.ts';
 import { migrate } from '../db/migrate.ts';
+import { stopSending } from '../messaging/broadcast-run.ts';
+import { closeTransports } from '../messaging/transport.ts';
 import { defineJobs } from '../jobs/registry.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import type { AppContext } from './context.ts';
@@ -48,7 +50,10 @@ export async function openRuntime(
       ctx,
       announce: (info) => lock?.update(info),
       async close() {
+        // Broadcasts being sent stop after their current batch; the next slice waits in the queue.
+        stopSending(ctx);
         await jobs.stop();
+        closeTransports();
         await db.close();
         lock?.release();
       },

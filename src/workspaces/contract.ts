@@ -5,7 +5,17 @@ import { dateTime } from '../shared/schemas.ts';
 import { API_KEY_SCOPES, INVITABLE_ROLES, ROLES } from './roles.ts';
 
 export const workspaceBody = z.object({ name: workspaceNameSchema });
-export const workspaceInfo = z.object({ id: z.uuid(), name: z.string(), createdAt: dateTime });
+export const workspaceInfo = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** The sender's postal address, shown in every marketing email ({{ workspace.postal_address }}). */
+  postalAddress: z.string(),
+  createdAt: dateTime,
+});
+export const workspacePatch = z.strictObject({
+  name: workspaceNameSchema.optional(),
+  postalAddress: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+});
 
 export const member = z.object({
   userId: z.uuid(),

@@ -20,6 +20,7 @@ import {
   member,
   workspaceBody,
   workspaceInfo,
+  workspacePatch,
 } from './contract.ts';
 import { acceptInvitation, createInvitation, invitationUrl, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.ts';
 import { workspaceSummary } from '../accounts/contract.ts';
@@ -30,7 +31,7 @@ import {
   listMembers,
   listUserWorkspaces,
   removeMember,
-  renameWorkspace,
+  updateWorkspace,
 } from './workspaces.ts';
 
 const tokenParam = z.object({ token: z.string().min(10).max(100) });
@@ -62,11 +63,11 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/workspace',
       {
         config: { role: 'admin' },
-        schema: { tags: ['Workspaces'], summary: 'Rename the current workspace', body: workspaceBody, response: { 200: workspaceInfo } },
+        schema: { tags: ['Workspaces'], summary: 'Rename the current workspace or set its postal address', body: workspacePatch, response: { 200: workspaceInfo } },
       },
       async (req) => {
         const { workspaceId } = workspaceOf(req);
-        await renameWorkspace(ctx, workspaceId, req.body.name);
+        await updateWorkspace(ctx, workspaceId, req.body);
         return getWorkspace(ctx, workspaceId);
       },
     );

@@ -40,14 +40,15 @@ export async function findWorkspacesByName(ctx: AppContext, nameOrId: string): P
     .where(isUuid ? eq(workspaces.id, nameOrId) : eq(workspaces.name, nameOrId));
 }
 
-export async function getWorkspace(ctx: AppContext, workspaceId: string): Promise<{ id: string; name: string; createdAt: Date }> {
+export async function getWorkspace(ctx: AppContext, workspaceId: string): Promise<{ id: string; name: string; postalAddress: string; createdAt: Date }> {
   const [ws] = await ctx.db.orm.select().from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!ws) throw notFound('The workspace');
   return ws;
 }
 
-export async function renameWorkspace(ctx: AppContext, workspaceId: string, name: string): Promise<void> {
-  await ctx.db.orm.update(workspaces).set({ name }).where(eq(workspaces.id, workspaceId));
+export async function updateWorkspace(ctx: AppContext, workspaceId: string, patch: { name?: string; postalAddress?: string }): Promise<void> {
+  const set = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.postalAddress !== undefined ? { postalAddress: patch.postalAddress } : {}) };
+  if (Object.keys(set).length > 0) await ctx.db.orm.update(workspaces).set(set).where(eq(workspaces.id, workspaceId));
 }
 
 export async function memberRole(ctx: AppContext, workspaceId: string, userId: string): Promise<Role | undefined> {
