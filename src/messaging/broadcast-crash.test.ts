@@ -60,7 +60,6 @@ it('a worker stopped, then killed mid-broadcast, and restarted delivers exactly 
   if (process.env.TEST_DATABASE_URL) {
     testDb = await createTestDatabase();
     url = testDb.url;
-    await testDb.db.close();
   }
   const config = { ...loadConfig(env(url)), databaseUrl: url };
   const setup = await openRuntime(config, { command: 'test', work: false });
