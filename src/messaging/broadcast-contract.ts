@@ -74,7 +74,7 @@ export const broadcastReport = z.object({
   clickThroughRate: z.number(),
   unsubscribes: z.number(),
   complaints: z.number(),
-  /** Opens and clicks per hour (or per minute for the first two hours of a send). */
+  /** Opens and clicks per minute while they span three hours or less, else per hour. */
   timeline: z.array(z.object({ at: dateTime, opens: z.number(), clicks: z.number() })),
   links: z.array(z.object({ url: z.string(), clicks: z.number(), uniqueClicks: z.number() })),
 });

@@ -101,7 +101,7 @@ function Report({ r }: { r: BroadcastReport }) {
         )}
       </Card>
       <Card>
-        <SectionHeader title="Opens and clicks over time" description="Per minute for the first two hours of the send, then per hour." />
+        <SectionHeader title="Opens and clicks over time" description="Per minute while they span three hours or less, per hour after that." />
         {timeline.length === 0 ? (
           <Text fz="sm" c="dimmed" py="xl" ta="center">
             No opens or clicks yet.
