@@ -35,7 +35,7 @@ export interface RunOptions {
   batchSize?: number;
 }
 
-export type RunResult = 'done' | 'more' | 'busy' | 'paused' | 'stopped';
+export type RunResult = 'done' | 'more' | 'busy' | 'paused' | 'stopped' | { later: Date };
 
 interface Claimed {
   id: string;
@@ -66,7 +66,12 @@ interface Outcome {
   error?: string | null;
   /** A transient failure of the connection, not of this message: the attempt is not counted. */
   uncount?: boolean;
+  /** Refused for now: the next attempt waits this long. */
+  retryInSeconds?: number;
 }
+
+/** The first wait after a message is refused for now (4xx); it doubles with each attempt. */
+const RETRY_SECONDS = 30;
 
 /** Connection problems that say nothing about the message: wait and try again later. */
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EPROTOCOL']);
@@ -129,7 +134,12 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
 
   for (;;) {
     const claimed = await claim(ctx, ws, broadcastId, batchSize);
-    if (claimed.length === 0) return finishIfDone(ctx, broadcastId);
+    if (claimed.length === 0) {
+      // Only messages waiting for a retry left: come back when the first is due.
+      const [wait] = await ctx.db.query<{ at: Date | null }>("select min(retry_at) as at from email_messages where broadcast_id = $1 and state = 'queued'", [broadcastId]);
+      if (wait?.at) return { later: new Date(wait.at) };
+      return finishIfDone(ctx, broadcastId);
+    }
     if (!prepared) {
       prepared = await prepareTemplate(b.snapshot.template, b.snapshot.snippets, claimed.slice(0, 3).map(dataOf));
       // Kept for whoever wonders why a broadcast sends slowly (a full MJML render per message).
@@ -138,9 +148,16 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
 
     const outcomes: Outcome[] = [];
     let flushing: Promise<void> = Promise.resolve();
+    let flushError: unknown;
+    // Outcomes are written in order, while the next messages are being sent; a failed write
+    // ends the run after the batch (the job retries; what was not written is sent again).
     const flush = () => {
       const group = outcomes.splice(0, outcomes.length);
-      if (group.length > 0) flushing = flushing.then(() => writeOutcomes(ctx, ws, broadcastId, b.template_id, group));
+      if (group.length > 0) {
+        flushing = flushing
+          .then(() => (flushError ? undefined : writeOutcomes(ctx, ws, broadcastId, b.template_id, group)))
+          .catch((err: unknown) => void (flushError ??= err));
+      }
       return flushing;
     };
     let paused = false;
@@ -164,6 +181,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
     // Claimed but not attempted (paused): back to the queue, uncounted.
     for (const m of claimed.slice(next)) outcomes.push({ id: m.id, contact_id: m.contact_id, state: 'queued', uncount: true });
     await flush();
+    if (flushError) throw flushError;
     if (!(await renewLease(ctx, broadcastId))) return 'stopped';
     if (paused) return 'paused';
     if (stopping.has(ctx)) {
@@ -178,7 +196,8 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
 async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, n: number): Promise<Claimed[]> {
   return ctx.db.query<Claimed>(
     `with q as (
-       select id from email_messages where broadcast_id = $2 and state = 'queued' order by id limit $3 for update skip locked
+       select id from email_messages where broadcast_id = $2 and state = 'queued' and (retry_at is null or retry_at <= $4)
+       order by id limit $3 for update skip locked
      ), claimed as (
        update email_messages m set state = 'sending', attempts = m.attempts + 1 from q where m.id = q.id
        returning m.id, m.contact_id, m.to_email, m.attempts)
@@ -189,7 +208,7 @@ async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, 
      left join contacts c on c.id = cl.contact_id and c.workspace_id = $1
      left join suppressions sp on sp.workspace_id = $1 and sp.email_hash = encode(sha256(convert_to(cl.to_email, 'UTF8')), 'hex')
      order by cl.id`,
-    [workspaceId, broadcastId, n],
+    [workspaceId, broadcastId, n, ctx.clock.now()],
   );
 }
 
@@ -222,21 +241,22 @@ async function deliver(ctx: AppContext, sender: Sender, prepared: PreparedTempla
     const error = e.message.slice(0, 1000);
     if (isPermanent(err)) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, transport: 'smtp', error };
     if (e.code && CONNECTION_CODES.has(e.code)) return { id: m.id, contact_id: m.contact_id, state: 'queued', error, uncount: true };
-    return { id: m.id, contact_id: m.contact_id, state: m.attempts >= MAX_ATTEMPTS ? 'failed' : 'queued', subject: rendered.subject, error };
+    if (m.attempts >= MAX_ATTEMPTS) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, error };
+    return { id: m.id, contact_id: m.contact_id, state: 'queued', subject: rendered.subject, error, retryInSeconds: RETRY_SECONDS * 2 ** (m.attempts - 1) };
   }
 }
 
 /** Outcomes and their `email.sent` events, in one transaction. */
 async function writeOutcomes(ctx: AppContext, workspaceId: string, broadcastId: string, templateId: string | null, outcomes: Outcome[]): Promise<void> {
   const now = ctx.clock.now();
-  const rows = JSON.stringify(outcomes.map((o) => ({ ...o, uncount: o.uncount ?? false })));
+  const rows = JSON.stringify(outcomes.map((o) => ({ ...o, uncount: o.uncount ?? false, retry_at: o.retryInSeconds ? new Date(now.getTime() + o.retryInSeconds * 1000) : null })));
   await ctx.db.transaction(async (tx) => {
     await tx.query(
       `update email_messages m set state = r.state, subject = coalesce(r.subject, m.subject), html = r.html, text = r.text,
               transport = coalesce(r.transport, m.transport), server_message_id = r.server, last_error = r.error,
-              attempts = m.attempts - case when r.uncount then 1 else 0 end,
+              attempts = m.attempts - case when r.uncount then 1 else 0 end, retry_at = r.retry_at,
               sent_at = case when r.state = 'sent' then $2::timestamptz end
-       from json_to_recordset($1::json) as r(id uuid, state text, subject text, html text, text text, transport text, server text, error text, uncount boolean)
+       from json_to_recordset($1::json) as r(id uuid, state text, subject text, html text, text text, transport text, server text, error text, uncount boolean, retry_at timestamptz)
        where m.id = r.id and m.state = 'sending'`,
       [rows, now],
     );

@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/client.ts';
 import { useHarness } from '../testing/harness.ts';
+import { runBroadcast } from './broadcast-run.ts';
 import { startDueBroadcasts } from './broadcasts.ts';
 import { closeTransports } from './transport.ts';
 
@@ -13,10 +14,19 @@ const t = useHarness({ work: true });
 const received: { mail: ParsedMail; at: number }[] = [];
 let server: SMTPServer;
 let port = 0;
+let busyRefused = false;
 beforeAll(async () => {
   server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    // A mailbox that is busy once: "451 try again later".
+    onRcptTo(address, _session, callback) {
+      if (address.address === 'busy@example.com' && !busyRefused) {
+        busyRefused = true;
+        return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+      }
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -198,6 +208,35 @@ describe('broadcasts', () => {
     await until('the scheduled broadcast', async () => ((await api.get(`/api/v1/email/broadcasts/${later.id}`)).body.state === 'sent' ? true : undefined));
     expect(mailTo('sam@example.com', 'Spring for Sam')).toHaveLength(1);
     expect((await api.get(`/api/v1/email/broadcasts/${cancelled.id}`)).body.counts.recipients).toBeNull();
+  });
+
+  it('retries a message the server refused for now, after a wait, without holding up the others', async () => {
+    const { client: api } = await t.h.signUp();
+    const { template, list } = await setUp(api);
+    const busy = await contact(api, 'busy@example.com', { firstName: 'Busy' });
+    const free = await contact(api, 'free@example.com', { firstName: 'Free' });
+    await api.post(`/api/v1/segments/${list.id}/members`, { contactIds: [busy.id, free.id] });
+    const b = (await api.post('/api/v1/email/broadcasts', { name: 'Retry', templateId: template.id, segmentId: list.id })).body;
+    await api.post(`/api/v1/email/broadcasts/${b.id}/send`, {});
+    const waiting = await until('the refused message to wait', async () => {
+      const [m] = await t.h.db.query<{ state: string; attempts: number; last_error: string; retry_at: Date }>(
+        "select state, attempts, last_error, retry_at from email_messages where broadcast_id = $1 and to_email = 'busy@example.com' and retry_at is not null",
+        [b.id],
+      );
+      return m;
+    });
+    expect(waiting).toMatchObject({ state: 'queued', attempts: 1 });
+    expect(waiting.last_error).toContain('Mailbox busy');
+    expect(new Date(waiting.retry_at).getTime() - t.h.clock.now().getTime()).toBe(30_000);
+    expect(mailTo('free@example.com')).toHaveLength(1);
+    expect((await api.get(`/api/v1/email/broadcasts/${b.id}`)).body).toMatchObject({ state: 'sending', counts: { sent: 1, queued: 1 } });
+    // Not before its time.
+    expect(await runBroadcast(t.h.ctx, b.id)).toEqual({ later: new Date(waiting.retry_at) });
+    t.h.clock.advance(30_000);
+    expect(await runBroadcast(t.h.ctx, b.id)).toBe('done');
+    expect(mailTo('busy@example.com')).toHaveLength(1);
+    const [m] = await t.h.db.query<{ state: string; attempts: number }>("select state, attempts from email_messages where broadcast_id = $1 and to_email = 'busy@example.com'", [b.id]);
+    expect(m).toEqual({ state: 'sent', attempts: 2 });
   });
 
   it('keeps to the sending rate', async () => {

@@ -15,7 +15,11 @@ const PAUSE_SECONDS = 30;
 async function resumeBroadcasts(ctx: AppContext, startup: boolean): Promise<void> {
   const now = ctx.clock.now();
   const rows = await ctx.db.query<{ id: string; lease_until: Date | null }>(
-    "select id, lease_until from broadcasts where state = 'sending' and ($2 or lease_until is null or lease_until < $1)",
+    `select b.id, b.lease_until from broadcasts b
+     where b.state = 'sending' and ($2 or b.lease_until is null or b.lease_until < $1)
+       -- something to send now (a broadcast only waiting for retries has its job scheduled)
+       and (exists (select 1 from email_messages m where m.broadcast_id = b.id and m.state in ('queued', 'sending') and (m.retry_at is null or m.retry_at <= $1))
+            or not exists (select 1 from email_messages m where m.broadcast_id = b.id and m.state in ('queued', 'sending')))`,
     [now, startup],
   );
   for (const r of rows) {
@@ -52,6 +56,8 @@ export function defineMessagingJobs(runner: JobRunner<AppContext>): void {
       const result = await runBroadcast(ctx, data.broadcastId);
       if (result === 'more') await ctx.jobs.send('email.broadcast', data);
       if (result === 'paused') await ctx.jobs.send('email.broadcast', data, { startAfter: new Date(Date.now() + PAUSE_SECONDS * 1000) });
+      // Only retries left: the job comes back when the first is due (clock time of this process).
+      if (typeof result === 'object') await ctx.jobs.send('email.broadcast', data, { startAfter: new Date(Date.now() + Math.max(1000, result.later.getTime() - ctx.clock.now().getTime())) });
     },
   });
   runner.define<{ startup?: boolean }>({
