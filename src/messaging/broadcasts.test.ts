@@ -122,6 +122,7 @@ describe('broadcasts', () => {
     const header = (m: ParsedMail, key: string) => m.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]+:\s*/, '').replace(/\s+/g, ' ');
     expect(header(annMail!, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     expect(header(annMail!, 'list-unsubscribe')).toMatch(/^<http:\/\/localhost:\d+\/u\/[\w-]+>$/);
+    expect(header(annMail!, 'x-pm-metadata-rapport-message-id')).toBe(annMail!.messageId);
     const [nameMail] = mailTo('nameless@example.com');
     expect(nameMail!.subject).toBe('Spring for friend');
     expect(nameMail!.text).toContain('Hi friend,');

@@ -90,7 +90,12 @@ export function mailOf(
     // The same Message-ID on every attempt: a message that reached the server just before a
     // crash and is sent again is recognizably the same message (receivers drop duplicates).
     messageId: `<${m.id}@rapport>`,
-    ...(unsubscribe ? { headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
+    headers: {
+      // Postmark hands X-PM-Metadata-* back in its bounce and complaint webhooks: the bounce is
+      // matched to this message, not guessed from the address (other servers ignore it).
+      'X-PM-Metadata-rapport-message-id': `<${m.id}@rapport>`,
+      ...(unsubscribe ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+    },
   };
 }
 
