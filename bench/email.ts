@@ -56,7 +56,7 @@ await Promise.all(
         html,
         text: fixed.text,
         messageId: `<ref-${i}@rapport>`,
-        headers: { 'List-Unsubscribe': '<http://localhost:3000/u/x>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        headers: { 'X-PM-Metadata-rapport-message-id': `<ref-${i}@rapport>`, 'List-Unsubscribe': '<http://localhost:3000/u/x>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       });
     }
   }),
