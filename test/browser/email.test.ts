@@ -2,7 +2,10 @@
 // template from a starter, its body edited in the code editor with the preview following,
 // a Liquid error marked on its line (and on the subject field), preview as a contact at both
 // widths, a test send that lands in the Outbox and opens there, SMTP settings saved and a
-// connection test that reaches no server, topics, and a broadcast to a list with its report.
+// connection test that reaches no server, topics, and a broadcast to a list with its report;
+// the workspace's postal address in the preview footer, the bounce and complaint webhook URLs
+// and their rotation, the suppression list (added to by hand and by a webhook, an address
+// taken off), and the email lines of a contact's timeline.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -348,6 +351,124 @@ describe('email in a browser', () => {
     await result.getByText('The connection failed').waitFor({ timeout: 30_000 });
     await result.getByText(/could not be reached/).waitFor();
     await shot(page, '13-settings-smtp');
+  });
+
+  it('sets the postal address in Settings › Workspace, and the template preview shows it in the footer', async () => {
+    const address = 'Acme Coffee Ltd, 12 Roaster Lane, Bristol BS1 4QA';
+    const page = await newPage();
+    await page.goto('/settings/workspace');
+    const field = page.getByRole('textbox', { name: 'Postal address' });
+    await field.waitFor();
+    await page.getByText('Appears in the footer of every marketing email').waitFor();
+    expect(await field.inputValue()).toBe('');
+    await field.fill(`  ${address}  `);
+    const save = page.getByRole('button', { name: 'Save' }).nth(1);
+    await save.click();
+    await page.getByText('Postal address saved').waitFor();
+    await expect.poll(() => field.inputValue()).toBe(address);
+    expect(await save.isDisabled()).toBe(true);
+    expect(await api('GET', '/api/v1/workspace')).toMatchObject({ name: 'Acme Coffee', postalAddress: address });
+    await shot(page, '14-settings-workspace');
+
+    await page.goto(`/email/templates/${templateId}`);
+    await preview(page).getByText(`Acme Coffee · ${address}`, { exact: false }).waitFor();
+    await shot(page, '15-preview-postal-address', false);
+  });
+
+  it('shows the webhook URLs and rotates them, and keeps the suppression list by hand', async () => {
+    const page = await newPage();
+    await page.goto('/settings/email');
+    const hooks = page.getByTestId('email-webhooks');
+    const url = (name: string) => hooks.getByRole('textbox', { name, exact: true });
+    await url('Postmark').waitFor();
+    const before = { postmark: await url('Postmark').inputValue(), ses: await url('Amazon SES').inputValue(), generic: await url('Any other system').inputValue() };
+    const secret = /\/hooks\/email\/([A-Za-z0-9_-]{43})\/postmark$/.exec(before.postmark)?.[1];
+    expect(secret).toBeTruthy();
+    expect(before.ses).toMatch(new RegExp(`/hooks/email/${secret}/ses$`));
+    expect(before.generic).toMatch(new RegExp(`/hooks/email/${secret}/generic$`));
+    expect(await api('GET', '/api/v1/email/webhooks')).toMatchObject({ ...before, rotatedAt: null });
+    await hooks.getByText('Servers › your server › Webhooks', { exact: false }).waitFor();
+    // Without RAPPORT_PUBLIC_URL the URLs name this machine, and the card says so.
+    await hooks.getByTestId('webhooks-local').getByText('RAPPORT_PUBLIC_URL').waitFor();
+    await page.getByText('No suppressed addresses').waitFor();
+    await shot(page, '16-settings-email-webhooks');
+
+    // Rotated: the URLs change and the old ones are refused.
+    await hooks.getByRole('button', { name: 'Rotate' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('The current URLs stop working at once', { exact: false }).waitFor();
+    await shot(page, '17-rotate-confirm', false);
+    await dialog.getByRole('button', { name: 'Rotate URLs' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => url('Any other system').inputValue()).not.toBe(before.generic);
+    const after = await url('Any other system').inputValue();
+    expect(await url('Postmark').inputValue()).not.toBe(before.postmark);
+    await hooks.getByText(/Last rotated/).waitFor();
+    // The server names its URLs after its own address; the path is what matters here.
+    const post = (u: string, body: unknown) =>
+      fetch(`${server.base}${new URL(u).pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const bounce = { type: 'bounce', email: 'gone@elsewhere.test', bounceType: 'hard' };
+    expect((await post(before.generic, bounce)).status).toBe(404);
+    const res = await post(after, bounce);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ applied: 1, duplicates: 0, ignored: 0 });
+
+    // The bounce from the webhook is listed without its address (no contact has it).
+    await page.reload();
+    const list = page.getByTestId('suppressions');
+    const rows = list.getByTestId('suppression-row');
+    await rows.filter({ hasText: '(address not in contacts)' }).filter({ hasText: 'Bounced' }).waitFor();
+    expect(await rows.filter({ hasText: '(address not in contacts)' }).getByRole('button', { name: /Remove/ }).count()).toBe(0);
+
+    // Added by hand: a bad address is refused on its field, a good one is listed and its contact bounced.
+    const email = list.getByRole('textbox', { name: 'Email address' });
+    await email.fill('not an address');
+    await list.getByRole('button', { name: 'Add to list' }).click();
+    await list.getByText('Is not an email address').waitFor();
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    await email.fill('Max@Shop.test');
+    await list.getByRole('combobox', { name: 'Reason' }).click();
+    await page.getByRole('option', { name: 'Bounced' }).click();
+    await list.getByRole('button', { name: 'Add to list' }).click();
+    await page.getByText('max@shop.test gets no more marketing email.').waitFor();
+    const max = rows.filter({ hasText: 'max@shop.test' });
+    await max.getByText('Bounced').waitFor();
+    expect(await email.inputValue()).toBe('');
+    expect(await rows.count()).toBe(2);
+    const maxId = contactIds[1]!;
+    expect(await api('GET', `/api/v1/contacts/${maxId}`)).toMatchObject({ email: 'max@shop.test', emailStatus: 'bounced' });
+    await shot(page, '18-suppressions');
+
+    // Taken off the list: the bounced contact is subscribed again.
+    await max.getByRole('button', { name: 'Remove max@shop.test' }).click();
+    await dialog.getByText('A contact with it who bounced is subscribed again', { exact: false }).waitFor();
+    await dialog.getByText('stays as they are', { exact: false }).waitFor();
+    await shot(page, '19-remove-suppression-confirm', false);
+    await dialog.getByRole('button', { name: 'Remove from list' }).click();
+    await page.getByText('max@shop.test is off the list, and its contact is subscribed again.').waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await api('GET', `/api/v1/contacts/${maxId}`)).toMatchObject({ emailStatus: 'subscribed' });
+    const { items } = await api<{ items: { email: string | null; reason: string }[] }>('GET', '/api/v1/email/suppressions');
+    expect(items).toEqual([expect.objectContaining({ email: null, reason: 'bounced' })]);
+  });
+
+  it('shows the email a contact was sent, opened and clicked on their timeline', async (ctx) => {
+    const zoe = contactIds[0]!;
+    const events = await api<{ items: { name: string; properties: Record<string, unknown> }[] }>('GET', `/api/v1/contacts/${zoe}/events?limit=100`);
+    const clicked = events.items.find((e) => e.name === 'email.clicked');
+    if (!clicked) ctx.skip();
+    const page = await newPage();
+    await page.goto(`/contacts/${zoe}`);
+    const timeline = page.getByTestId('timeline-event');
+    await timeline.filter({ hasText: 'Was sent “Zoe, it has been a while”' }).waitFor();
+    await timeline.filter({ hasText: 'Opened an email' }).first().waitFor();
+    const url = String(clicked!.properties.url);
+    expect(url).toMatch(/^https:\/\/example\.com/);
+    const click = timeline.filter({ hasText: `Clicked ${url} in ` });
+    await click.waitFor();
+    // The URL is text, never a link.
+    expect(await click.locator('a').count()).toBe(0);
+    await shot(page, '20-contact-timeline');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -116,7 +116,7 @@ function EventRow({ event }: { event: TimelineEvent }) {
       <Stack gap={2} style={{ flex: 1, minWidth: 0 }} pt={5}>
         <Group justify="space-between" wrap="nowrap" gap="md" align="flex-start">
           <UnstyledButton onClick={() => hasDetails && setOpen((o) => !o)} style={{ cursor: hasDetails ? 'pointer' : 'default' }} aria-expanded={hasDetails ? open : undefined}>
-            <Text fz="sm" fw={500} lh={1.4}>
+            <Text fz="sm" fw={500} lh={1.4} style={{ overflowWrap: 'anywhere' }}>
               {eventSentence(event)}
             </Text>
           </UnstyledButton>

@@ -49,6 +49,13 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 const quoted = (v: unknown, fallback: string) => (str(v) ? `“${str(v)}”` : fallback);
 const plural = (n: number, one: string, many = `${one}s`) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
 
+/** How someone unsubscribed or came back (the `via` of email.unsubscribed and email.resubscribed). */
+const VIA: Record<string, string> = {
+  link: ' through the link in an email',
+  'one-click': ' with one click in their mail app',
+  preferences: ' on their preference page',
+};
+
 /** "order_shipped" → "Order shipped"; "email.link_clicked" → "Email link clicked". */
 export function humanize(name: string): string {
   const words = name.replace(/[._-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim().toLowerCase();
@@ -96,12 +103,22 @@ export function eventSentence(event: Pick<TimelineEvent, 'name' | 'properties'>)
       return `Opened ${quoted(p.subject, 'an email')}`;
     case 'email.clicked':
       return str(p.url) ? `Clicked ${str(p.url)} in ${quoted(p.subject, 'an email')}` : `Clicked a link in ${quoted(p.subject, 'an email')}`;
-    case 'email.bounced':
-      return `An email to them bounced${str(p.reason) ? `: ${str(p.reason)}` : ''}`;
-    case 'email.unsubscribed':
-      return 'Unsubscribed from email';
+    case 'email.bounced': {
+      const why = str(p.diagnostic) ?? str(p.reason);
+      const type = p.bounce_type === 'hard' || p.bounce_type === 'soft' ? ` (${p.bounce_type} bounce)` : '';
+      return `An email to them bounced${type}${why ? `: ${why.length > 120 ? `${why.slice(0, 119)}…` : why}` : ''}`;
+    }
     case 'email.complained':
       return 'Marked an email as spam';
+    case 'email.unsubscribed':
+      return `Unsubscribed from email${VIA[String(p.via)] ?? ''}`;
+    case 'email.resubscribed':
+      return p.via === 'suppression_removed' ? 'Was subscribed again: their address was taken off the suppression list' : `Subscribed to email again${VIA[String(p.via)] ?? ''}`;
+    case 'email.preferences_changed':
+      if (p.subscribed === false) return 'Changed their email preferences: no marketing email';
+      return typeof p.topics_left === 'number' && p.topics_left > 0
+        ? `Changed their email preferences: left ${plural(p.topics_left, 'topic')}`
+        : 'Changed their email preferences: every topic';
     case 'page':
       return `Viewed ${str(p.title) ?? str(p.name) ?? str(p.url) ?? str(p.path) ?? 'a page'}`;
     case 'screen':

@@ -1,5 +1,5 @@
-// Settings › Email: the SMTP server and sender of the workspace (admins), and the topics of
-// the preference page.
+// Settings › Email: the SMTP server and sender of the workspace and the bounce and complaint
+// webhooks (admins), the topics of the preference page, and the suppression list.
 import { Alert, Anchor, Button, Card, Grid, Group, NumberInput, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconCheck, IconInbox, IconPlugConnected } from '@tabler/icons-react';
@@ -15,6 +15,8 @@ import { applyFormError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { AdminOnly } from './AdminOnly.tsx';
+import { EmailWebhooksCard } from './EmailWebhooksCard.tsx';
+import { SuppressionsCard } from './SuppressionsCard.tsx';
 
 const SECURITY = [
   { value: 'starttls', label: 'STARTTLS (usually port 587)' },
@@ -44,7 +46,9 @@ export function EmailSettings() {
           )}
         </Card>
       )}
+      {isAdmin && <EmailWebhooksCard />}
       <TopicsCard />
+      <SuppressionsCard />
     </Stack>
   );
 }

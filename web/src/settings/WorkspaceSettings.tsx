@@ -1,7 +1,9 @@
-import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import type { z } from 'zod';
+import type { workspacePatch } from '../../../src/workspaces/contract.ts';
 import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { SectionHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
@@ -11,6 +13,8 @@ import { applyFormError, notifyError, notifySuccess } from '../lib/notify.tsx';
 import { ROLE_COLORS, ROLE_LABELS, roleAtLeast } from '../lib/roles.ts';
 import { sessionQuery, useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import type { WorkspaceInfo } from '../lib/types.ts';
+
+type WorkspacePatch = z.input<typeof workspacePatch>;
 
 export function WorkspaceSettings() {
   const workspace = useWorkspace();
@@ -36,6 +40,34 @@ export function WorkspaceSettings() {
             value={info.data.name}
             readOnly
             variant="filled"
+            maw={420}
+          />
+        )}
+      </Card>
+      <Card>
+        <SectionHeader
+          title="Postal address"
+          description={
+            <>
+              Appears in the footer of every marketing email (<Code fz="xs">{'{{ workspace.postal_address }}'}</Code>): anti-spam law in many countries
+              requires a sender’s physical address.
+            </>
+          }
+        />
+        {info.isPending ? (
+          <LoadingBlock />
+        ) : info.isError ? null : canEdit ? (
+          <PostalAddressForm key={`${info.data.id}:${info.data.postalAddress}`} info={info.data} />
+        ) : (
+          <Textarea
+            label="Postal address"
+            description="Only admins and owners can change it."
+            value={info.data.postalAddress}
+            placeholder="Not set"
+            readOnly
+            variant="filled"
+            autosize
+            minRows={2}
             maw={420}
           />
         )}
@@ -116,7 +148,7 @@ function RenameForm({ info }: { info: WorkspaceInfo }) {
     validate: { name: (v) => (v.trim() ? null : 'Enter a name for the workspace') },
   });
   const rename = useMutation({
-    mutationFn: (name: string) => api.patch<WorkspaceInfo>('/workspace', { name }),
+    mutationFn: (name: string) => api.patch<WorkspaceInfo>('/workspace', { name } satisfies WorkspacePatch),
     onSuccess: (updated) => {
       queryClient.setQueryData(key, updated);
       void queryClient.invalidateQueries({ queryKey: sessionQuery.queryKey });
@@ -132,6 +164,46 @@ function RenameForm({ info }: { info: WorkspaceInfo }) {
       <Group align="flex-start" gap="sm">
         <TextInput label="Workspace name" w={420} {...form.getInputProps('name')} />
         <Button type="submit" mt={25} loading={rename.isPending} disabled={!form.isDirty()}>
+          Save
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+function PostalAddressForm({ info }: { info: WorkspaceInfo }) {
+  const queryClient = useQueryClient();
+  const key = useWorkspaceKey('workspace');
+  const previews = useWorkspaceKey('email', 'preview');
+  const form = useForm({ initialValues: { postalAddress: info.postalAddress } });
+  const save = useMutation({
+    mutationFn: (postalAddress: string) => api.patch<WorkspaceInfo>('/workspace', { postalAddress } satisfies WorkspacePatch),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(key, updated);
+      void queryClient.invalidateQueries({ queryKey: previews });
+      notifySuccess(
+        updated.postalAddress ? 'Marketing emails now carry the new address.' : 'Marketing emails no longer carry a postal address.',
+        'Postal address saved',
+      );
+    },
+    onError: (err) => {
+      if (applyFormError(form, err)) notifyError(err, 'Could not save the postal address');
+    },
+  });
+
+  return (
+    <form noValidate onSubmit={form.onSubmit((v) => save.mutate(v.postalAddress.trim()))}>
+      <Group align="flex-start" gap="sm">
+        <Textarea
+          label="Postal address"
+          placeholder="Acme Coffee Ltd, 12 Roaster Lane, Bristol BS1 4QA, United Kingdom"
+          autosize
+          minRows={2}
+          maxRows={6}
+          w={420}
+          {...form.getInputProps('postalAddress')}
+        />
+        <Button type="submit" mt={25} loading={save.isPending} disabled={!form.isDirty()}>
           Save
         </Button>
       </Group>
