@@ -94,8 +94,8 @@ export async function recordEngagement(
   messageId: string,
   request: { userAgent?: string; ip?: string; url?: string },
 ): Promise<boolean> {
-  const [m] = await ctx.db.query<{ workspace_id: string; contact_id: string | null; broadcast_id: string | null; template_id: string | null; sent_at: Date | null }>(
-    "select workspace_id, contact_id, broadcast_id, template_id, sent_at from email_messages where id = $1 and state in ('sent', 'bounced')",
+  const [m] = await ctx.db.query<{ workspace_id: string; contact_id: string | null; broadcast_id: string | null; template_id: string | null; subject: string | null; sent_at: Date | null }>(
+    "select workspace_id, contact_id, broadcast_id, template_id, subject, sent_at from email_messages where id = $1 and state in ('sent', 'bounced')",
     [messageId],
   );
   if (!m) return false;
@@ -108,7 +108,7 @@ export async function recordEngagement(
     );
     if (!m.contact_id || prefetch) return;
     const key = kind === 'open' ? `email.opened:${messageId}` : `email.clicked:${messageId}:${createHash('sha256').update(request.url ?? '').digest('hex').slice(0, 16)}`;
-    const properties = { message_id: messageId, broadcast_id: m.broadcast_id, template_id: m.template_id, ...(kind === 'click' ? { url: request.url } : {}) };
+    const properties = { message_id: messageId, broadcast_id: m.broadcast_id, template_id: m.template_id, subject: m.subject, ...(kind === 'click' ? { url: request.url } : {}) };
     await tx.query(
       `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
        values ($1, $2, $3, $4, $5, $5, 'email', $6) on conflict (workspace_id, message_id) do nothing`,
