@@ -132,65 +132,84 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   let sentInSlice = 0;
   let paceStart: number | undefined;
 
-  for (;;) {
-    const claimed = await claim(ctx, ws, broadcastId, batchSize);
-    if (claimed.length === 0) {
-      // Only messages waiting for a retry left: come back when the first is due.
-      const [wait] = await ctx.db.query<{ at: Date | null }>("select min(retry_at) as at from email_messages where broadcast_id = $1 and state = 'queued'", [broadcastId]);
-      if (wait?.at) return { later: new Date(wait.at) };
-      return finishIfDone(ctx, broadcastId);
-    }
-    if (!prepared) {
-      prepared = await prepareTemplate(b.snapshot.template, b.snapshot.snippets, claimed.slice(0, 3).map(dataOf));
-      // Kept for whoever wonders why a broadcast sends slowly (a full MJML render per message).
-      await ctx.db.query("update broadcasts set snapshot = jsonb_set(snapshot, '{renderMode}', to_jsonb($2::text)) where id = $1", [broadcastId, prepared.mode]);
-    }
-
-    const outcomes: Outcome[] = [];
-    let flushing: Promise<void> = Promise.resolve();
-    let flushError: unknown;
-    // Outcomes are written in order, while the next messages are being sent; a failed write
-    // ends the run after the batch (the job retries; what was not written is sent again).
-    const flush = () => {
-      const group = outcomes.splice(0, outcomes.length);
-      if (group.length > 0) {
-        flushing = flushing
-          .then(() => (flushError ? undefined : writeOutcomes(ctx, ws, broadcastId, b.template_id, group)))
-          .catch((err: unknown) => void (flushError ??= err));
-      }
-      return flushing;
-    };
-    let paused = false;
-    let next = 0;
-    const worker = async () => {
-      while (next < claimed.length && !paused) {
-        const m = claimed[next++]!;
-        if (rate) {
-          // Paced: message n of this slice leaves no earlier than n / rate minutes after its start.
-          paceStart ??= Date.now();
-          const due = paceStart + (sentInSlice++ * 60_000) / rate;
-          if (due > Date.now()) await sleep(due - Date.now());
+  // A continuous pipeline: senders take claimed messages from `ready`; the next batch is
+  // claimed while the last messages of the previous one are still on the wire.
+  const ready: Claimed[] = [];
+  let exhausted = false;
+  let stop: 'paused' | 'lost' | 'stopping' | 'slice' | undefined;
+  let claiming: Promise<void> | undefined;
+  const refill = () =>
+    (claiming ??= (async () => {
+      const got = await claim(ctx, ws, broadcastId, batchSize);
+      if (got.length === 0) exhausted = true;
+      else {
+        if (!prepared) {
+          prepared = await prepareTemplate(b.snapshot.template, b.snapshot.snippets, got.slice(0, 3).map(dataOf));
+          // Kept for whoever wonders why a broadcast sends slowly (a full MJML render per message).
+          await ctx.db.query("update broadcasts set snapshot = jsonb_set(snapshot, '{renderMode}', to_jsonb($2::text)) where id = $1", [broadcastId, prepared.mode]);
         }
-        const outcome = await deliver(ctx, sender, prepared!, m, dataOf(m), base, ws);
-        if (outcome.uncount) paused = true;
-        outcomes.push(outcome);
-        if (outcomes.length >= 50) void flush();
+        ready.push(...got);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
-    // Claimed but not attempted (paused): back to the queue, uncounted.
-    for (const m of claimed.slice(next)) outcomes.push({ id: m.id, contact_id: m.contact_id, state: 'queued', uncount: true });
-    await flush();
-    if (flushError) throw flushError;
-    if (!(await renewLease(ctx, broadcastId))) return 'stopped';
-    if (paused) return 'paused';
-    if (stopping.has(ctx)) {
-      // Everything claimed is written: the next process may take over at once.
-      await ctx.db.query('update broadcasts set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [broadcastId, PROCESS_ID]);
-      return 'more';
+      if (!(await renewLease(ctx, broadcastId))) stop ??= 'lost';
+      else if (stopping.has(ctx)) stop ??= 'stopping';
+      else if (Date.now() - started > sliceMs) stop ??= 'slice';
+    })().finally(() => (claiming = undefined)));
+  const take = async (): Promise<Claimed | undefined> => {
+    while (ready.length === 0 && !exhausted && !stop) await refill();
+    if (ready.length < concurrency && !exhausted && !stop) void refill().catch(() => undefined);
+    return stop ? undefined : ready.shift();
+  };
+
+  const outcomes: Outcome[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let flushError: unknown;
+  // Outcomes are written in order, while the next messages are being sent; a failed write
+  // ends the run (the job retries; what was not written is sent again).
+  const flush = () => {
+    const group = outcomes.splice(0, outcomes.length);
+    if (group.length > 0) {
+      flushing = flushing
+        .then(() => (flushError ? undefined : writeOutcomes(ctx, ws, broadcastId, b.template_id, group)))
+        .catch((err: unknown) => void (flushError ??= err));
     }
-    if (Date.now() - started > sliceMs) return 'more';
+    return flushing;
+  };
+  const worker = async () => {
+    for (let m = await take(); m; m = await take()) {
+      if (rate) {
+        // Paced: message n of this slice leaves no earlier than n / rate minutes after the first.
+        paceStart ??= Date.now();
+        const due = paceStart + (sentInSlice++ * 60_000) / rate;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
+      const outcome = await deliver(ctx, sender, prepared!, m, dataOf(m), base, ws);
+      if (outcome.uncount) stop ??= 'paused';
+      outcomes.push(outcome);
+      if (outcomes.length >= 50 || flushError) void flush();
+      if (flushError) stop ??= 'lost';
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await claiming?.catch(() => undefined);
+    // Claimed but not attempted: back to the queue, uncounted.
+    for (const m of ready.splice(0, ready.length)) outcomes.push({ id: m.id, contact_id: m.contact_id, state: 'queued', uncount: true });
+    await flush();
   }
+  if (flushError) throw flushError;
+  if (stop === 'lost') return 'stopped';
+  if (stop === 'paused') return 'paused';
+  if (stop === 'stopping') {
+    // Everything claimed is written: the next process may take over at once.
+    await ctx.db.query('update broadcasts set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [broadcastId, PROCESS_ID]);
+    return 'more';
+  }
+  if (stop === 'slice') return 'more';
+  // Nothing left to claim now: only messages waiting for a retry, or the end.
+  const [wait] = await ctx.db.query<{ at: Date | null }>("select min(retry_at) as at from email_messages where broadcast_id = $1 and state = 'queued'", [broadcastId]);
+  if (wait?.at) return { later: new Date(wait.at) };
+  return finishIfDone(ctx, broadcastId);
 }
 
 async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, n: number): Promise<Claimed[]> {

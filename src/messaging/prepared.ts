@@ -88,9 +88,14 @@ async function compileOnce(src: TemplateSource, snippets: Record<string, string>
   }
 }
 
-/** Removes the edge markers and the whitespace inside them, as MJML trims content. */
+/** Removes the edge markers and the whitespace inside them, as MJML trims content (split and trim: a regex with \s* before a marker backtracks at every space). */
 function trimEdges(s: string, edges: { start: string; end: string }): string {
-  return s.replaceAll(new RegExp(`${edges.start}\\s*|\\s*${edges.end}`, 'g'), '');
+  const opened = s.split(edges.start);
+  const rest = opened.length === 1 ? s : opened[0]! + opened.slice(1).map((p) => p.trimStart()).join('');
+  const closed = rest.split(edges.end);
+  if (closed.length === 1) return rest;
+  const last = closed.pop()!;
+  return closed.map((p) => p.trimEnd()).join('') + last;
 }
 
 const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim().slice(0, 500);
