@@ -11,6 +11,7 @@ import type { Snapshot } from './broadcasts.ts';
 import { preferencesUrl } from './preferences.ts';
 import { prepareTemplate, type PreparedTemplate } from './prepared.ts';
 import type { RenderData } from './render.ts';
+import { buildMime } from './mime-pool.ts';
 import { isPermanent, mailOf, MAX_ATTEMPTS } from './send.ts';
 import { addTracking, trackingLinks } from './tracking.ts';
 import { POOL, senderFor, type Sender } from './transport.ts';
@@ -253,7 +254,10 @@ async function deliver(ctx: AppContext, sender: Sender, prepared: PreparedTempla
   const html = addTracking(rendered.html, trackingLinks(ctx.secret, base, m.id), base);
   if (sender.kind === 'outbox') return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, html, text: rendered.text, transport: 'outbox' };
   try {
-    const info = await sender.transport!.sendMail(mailOf(ctx, sender, { id: m.id, workspaceId: ws, contactId: m.contact_id, kind: 'broadcast', to: m.to_email, subject: rendered.subject, html, text: rendered.text, unsubscribe: data.links?.unsubscribe }));
+    const mail = mailOf(ctx, sender, { id: m.id, workspaceId: ws, contactId: m.contact_id, kind: 'broadcast', to: m.to_email, subject: rendered.subject, html, text: rendered.text, unsubscribe: data.links?.unsubscribe });
+    // Built on a worker thread; the pooled transport only talks SMTP.
+    const raw = await buildMime(mail);
+    const info = await sender.transport!.sendMail({ envelope: { from: sender.from.address, to: [m.to_email] }, raw });
     return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, transport: 'smtp', server: String(info.response ?? '').slice(0, 500) };
   } catch (err) {
     const e = err as { code?: string; message: string };

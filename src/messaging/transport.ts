@@ -4,6 +4,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppContext } from '../server/context.ts';
 import { badRequest } from '../server/errors.ts';
+import { closeMimePool } from './mime-pool.ts';
 import { decryptSecret, encryptSecret } from './secrets.ts';
 
 export interface EmailSettings {
@@ -143,7 +144,8 @@ export async function testConnection(ctx: AppContext, workspaceId: string): Prom
   }
 }
 
-/** Closes pooled connections (shutdown, tests). */
+/** Closes pooled connections and the message-building threads (shutdown, tests). */
 export function closeTransports(): void {
   for (const id of [...transports.keys()]) forgetTransport(id);
+  void closeMimePool();
 }
