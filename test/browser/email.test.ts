@@ -461,10 +461,10 @@ describe('email in a browser', () => {
     await page.goto(`/contacts/${zoe}`);
     const timeline = page.getByTestId('timeline-event');
     await timeline.filter({ hasText: 'Was sent “Zoe, it has been a while”' }).waitFor();
-    await timeline.filter({ hasText: 'Opened an email' }).first().waitFor();
+    await timeline.filter({ hasText: 'Opened “Zoe, it has been a while”' }).first().waitFor();
     const url = String(clicked!.properties.url);
     expect(url).toMatch(/^https:\/\/example\.com/);
-    const click = timeline.filter({ hasText: `Clicked ${url} in ` });
+    const click = timeline.filter({ hasText: `Clicked ${url} in “Zoe, it has been a while”` });
     await click.waitFor();
     // The URL is text, never a link.
     expect(await click.locator('a').count()).toBe(0);
