@@ -40,7 +40,8 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('the rapport command', () => {
+// Each test starts several `rapport` processes (a few seconds each on a loaded 2-core machine).
+describe('the rapport command', { timeout: 180_000 }, () => {
   it('explains itself with --help', async () => {
     const top = await rapport('--help');
     expect(top.code).toBe(0);

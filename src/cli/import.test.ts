@@ -23,7 +23,8 @@ async function rapport(...args: string[]) {
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('rapport import', () => {
+// Each test starts `rapport` processes (several seconds each on a loaded 2-core machine).
+describe('rapport import', { timeout: 180_000 }, () => {
   it('imports a file with mapped columns and lists the rows it skipped', async () => {
     await rapport('user', 'create', '--email', 'me@shop.test', '--password', 'long enough password', '--workspace', 'Shop');
     const first = await rapport('import', 'contacts', messy('chatwoot/existing_contacts.csv'), '--workspace', 'Shop', '--map', 'gender=gender', '--create-properties', '--json');
