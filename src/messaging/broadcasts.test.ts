@@ -25,6 +25,8 @@ beforeAll(async () => {
         busyRefused = true;
         return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
       }
+      // A mailbox that does not exist: "550 no such user", every time.
+      if (address.address === 'gone@example.com') return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
       callback();
     },
     onData(stream, _session, callback) {
@@ -238,6 +240,26 @@ describe('broadcasts', () => {
     expect(mailTo('busy@example.com')).toHaveLength(1);
     const [m] = await t.h.db.query<{ state: string; attempts: number }>("select state, attempts from email_messages where broadcast_id = $1 and to_email = 'busy@example.com'", [b.id]);
     expect(m).toEqual({ state: 'sent', attempts: 2 });
+  });
+
+  it('gives up at once on a message the server refuses for good, and the others still arrive', async () => {
+    const { client: api } = await t.h.signUp();
+    const { template, list } = await setUp(api);
+    const gone = await contact(api, 'gone@example.com', { firstName: 'Gone' });
+    const here = await contact(api, 'here@example.com', { firstName: 'Here' });
+    await api.post(`/api/v1/segments/${list.id}/members`, { contactIds: [gone.id, here.id] });
+    const b = (await api.post('/api/v1/email/broadcasts', { name: 'Permanent', templateId: template.id, segmentId: list.id })).body;
+    const done = await sendAndWait(api, b.id);
+    expect(done.counts).toMatchObject({ recipients: 2, sent: 1, failed: 1, queued: 0 });
+    expect(mailTo('here@example.com')).toHaveLength(1);
+    expect(mailTo('gone@example.com')).toHaveLength(0);
+    const [m] = await t.h.db.query<{ state: string; attempts: number; last_error: string; retry_at: Date | null }>(
+      "select state, attempts, last_error, retry_at from email_messages where broadcast_id = $1 and to_email = 'gone@example.com'",
+      [b.id],
+    );
+    expect(m).toMatchObject({ state: 'failed', attempts: 1, retry_at: null });
+    expect(m!.last_error).toContain('No such user here');
+    expect((await api.get(`/api/v1/email/broadcasts/${b.id}/report`)).body).toMatchObject({ recipients: 2, delivered: 1, failed: 1 });
   });
 
   it('keeps to the sending rate', async () => {
