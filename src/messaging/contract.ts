@@ -81,4 +81,11 @@ export const messageSummary = z.object({
   createdAt: dateTime,
   sentAt: dateTime.nullable(),
 });
+export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'suppressed', 'cancelled'] as const;
+export const messageListQuery = z.object({
+  before: z.uuid({ error: '`before` must be the id of a message (the last one of the previous page)' }).optional(),
+  state: z.enum(MESSAGE_STATES, { error: `\`state\` must be one of ${MESSAGE_STATES.join(', ')}` }).optional(),
+  to: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
 export const messageDetail = z.object({ id: z.uuid(), to: z.string(), subject: z.string(), html: z.string(), text: z.string(), state: z.string() });

@@ -7,6 +7,7 @@ import {
   emailSettings,
   emailSettingsBody,
   messageDetail,
+  messageListQuery,
   messageSummary,
   testSendBody,
   testSendResult,
@@ -94,8 +95,17 @@ export function messagingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { config: { role: 'admin' }, schema: { tags, summary: 'Connect and sign in to the SMTP server', response: { 200: z.object({ ok: z.boolean(), kind: z.enum(['smtp', 'outbox']) }), 400: errorResponse } } },
       async (req) => testConnection(ctx, workspaceOf(req).workspaceId),
     );
-    app.get('/email/messages', { schema: { tags, summary: 'The latest messages (the outbox when no SMTP server is set)', response: { 200: z.array(messageSummary) } } }, async (req) =>
-      listMessages(ctx, workspaceOf(req).workspaceId),
+    app.get(
+      '/email/messages',
+      {
+        schema: {
+          tags,
+          summary: 'Messages, latest first (the outbox when no SMTP server is set); the next page with ?before=<id of the last one>',
+          querystring: messageListQuery,
+          response: { 200: z.array(messageSummary), 400: errorResponse },
+        },
+      },
+      async (req) => listMessages(ctx, workspaceOf(req).workspaceId, req.query),
     );
     app.get('/email/messages/:id', { schema: { tags, summary: 'One message as it was sent', params: idParam, response: { 200: messageDetail, 404: errorResponse } } }, async (req) =>
       getMessage(ctx, workspaceOf(req).workspaceId, req.params.id),

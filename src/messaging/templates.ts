@@ -183,11 +183,37 @@ export async function testSend(ctx: AppContext, workspaceId: string, userId: str
 }
 
 /** The last messages of the workspace (the outbox, when no SMTP server is configured). */
-export async function listMessages(ctx: AppContext, workspaceId: string, limit = 50) {
+export interface MessageListQuery {
+  /** Messages older than this one (its id: the last of the previous page). */
+  before?: string;
+  state?: string;
+  /** Part of the recipient's address. */
+  to?: string;
+  limit?: number;
+}
+
+/** The workspace's messages, latest first, a page at a time (keyset on time and id). */
+export async function listMessages(ctx: AppContext, workspaceId: string, q: MessageListQuery = {}) {
+  const values: unknown[] = [workspaceId, q.limit ?? 50];
+  const where = ['workspace_id = $1'];
+  if (q.before) {
+    values.push(q.before);
+    const [b] = await ctx.db.query('select 1 from email_messages where workspace_id = $1 and id = $2', [workspaceId, q.before]);
+    if (!b) throw badRequest('`before` names no message of this workspace: pass the id of the last message of the previous page.');
+    where.push(`(created_at, id) < (select created_at, id from email_messages where workspace_id = $1 and id = $${values.length})`);
+  }
+  if (q.state) {
+    values.push(q.state);
+    where.push(`state = $${values.length}`);
+  }
+  if (q.to) {
+    values.push(`%${q.to.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`lower(to_email) like $${values.length}`);
+  }
   const rows = await ctx.db.query<{ id: string; kind: string; to_email: string; subject: string | null; state: string; transport: string | null; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>(
     `select id, kind, to_email, subject, state, transport, attempts, last_error, created_at, sent_at from email_messages
-     where workspace_id = $1 order by created_at desc, id desc limit $2`,
-    [workspaceId, limit],
+     where ${where.join(' and ')} order by created_at desc, id desc limit $2`,
+    values,
   );
   return rows.map((r) => ({
     id: r.id,

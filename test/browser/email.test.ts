@@ -313,6 +313,17 @@ describe('email in a browser', () => {
     await page.frameLocator('iframe[title="Message as sent"]').getByText('We miss you, Max').waitFor();
     const report = await api<{ uniqueOpens: number; prefetchOpens: number }>('GET', `/api/v1/email/broadcasts/${broadcastId}/report`);
     expect(report).toMatchObject({ uniqueOpens: 2, prefetchOpens: 1 });
+    await page.keyboard.press('Escape');
+
+    // The Outbox finds a recipient's messages and filters by state.
+    const rows = page.getByTestId('message-row');
+    await page.getByLabel('Search by recipient').fill('zoe@');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    await rows.filter({ hasText: 'zoe@shop.test' }).waitFor();
+    await page.getByLabel('Search by recipient').fill('');
+    await page.getByRole('combobox', { name: 'State', exact: true }).click();
+    await page.getByRole('option', { name: 'Suppressed' }).click();
+    await page.getByText('No message matches.').waitFor();
 
     await page.goto('/email/broadcasts');
     const row = page.getByRole('row').filter({ hasText: 'Spring win-back' });

@@ -1,23 +1,29 @@
 // Email › Outbox: the latest messages with their state, how they went (or the outbox, when no
 // SMTP server is set), and each one as it was sent.
-import { Alert, Anchor, Badge, Card, EmptyState, Group, Table, Text, Tooltip } from '@mantine/core';
-import { IconInbox, IconInfoCircle } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Button, Card, Center, EmptyState, Group, Select, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconInbox, IconInfoCircle, IconSearch } from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { formatDateTime, fromNow } from '../lib/format.ts';
 import { MessageModal } from './MessageModal.tsx';
-import { MESSAGE_STATE_COLORS, useEmailSettingsQuery, useMessagesQuery } from './model.ts';
+import { MESSAGE_STATE_COLORS, MESSAGE_STATES, useEmailSettingsQuery, useMessagesQuery } from './model.ts';
 import classes from './email.module.css';
 
 const TRANSPORT_LABELS: Record<string, string> = { smtp: 'SMTP', outbox: 'Outbox' };
 
 export function OutboxTab() {
-  const messages = useMessagesQuery();
+  const [state, setState] = useState<string | null>(null);
+  const [to, setTo] = useState('');
+  const [debouncedTo] = useDebouncedValue(to.trim(), 300);
+  const messages = useMessagesQuery({ state, to: debouncedTo });
   const settings = useEmailSettingsQuery();
   const [params, setParams] = useSearchParams();
   const open = params.get('message');
   const setOpen = (id: string | null) => setParams(id ? { message: id } : {}, { replace: true });
-  const items = messages.data ?? [];
+  const items = messages.data?.pages.flat() ?? [];
+  const filtered = state !== null || debouncedTo !== '';
   const noSmtp = settings.data && !settings.data.smtpHost;
 
   return (
@@ -30,12 +36,37 @@ export function OutboxTab() {
           </Anchor>
         </Alert>
       )}
+      <Group mb="md" gap="sm">
+        <TextInput
+          aria-label="Search by recipient"
+          placeholder="Search by recipient"
+          leftSection={<IconSearch size={16} />}
+          value={to}
+          onChange={(e) => setTo(e.currentTarget.value)}
+          w={280}
+        />
+        <Select
+          aria-label="State"
+          placeholder="Any state"
+          data={MESSAGE_STATES.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))}
+          value={state}
+          onChange={setState}
+          clearable
+          w={180}
+        />
+      </Group>
       {messages.isPending ? (
         <Card>
           <LoadingBlock label="Loading messages" />
         </Card>
       ) : messages.isError ? (
         <ErrorBlock error={messages.error} onRetry={() => void messages.refetch()} />
+      ) : items.length === 0 && filtered ? (
+        <Card py={48}>
+          <Text ta="center" c="dimmed">
+            No message matches.
+          </Text>
+        </Card>
       ) : items.length === 0 ? (
         <Card py={48}>
           <EmptyState
@@ -112,6 +143,13 @@ export function OutboxTab() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+          {messages.hasNextPage && (
+            <Center py="sm">
+              <Button variant="subtle" onClick={() => void messages.fetchNextPage()} loading={messages.isFetchingNextPage}>
+                Load more
+              </Button>
+            </Center>
+          )}
         </Card>
       )}
       <MessageModal id={open} onClose={() => setOpen(null)} />

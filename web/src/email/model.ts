@@ -1,6 +1,6 @@
 // The email API as the web app sees it: types from the server's contracts (dates arrive as
 // strings), labels and colours of the states, and the queries the email pages share.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
   broadcast,
@@ -67,6 +67,8 @@ export const BROADCAST_STATE_COLORS: Record<BroadcastState, string> = {
   cancelled: 'orange',
 };
 /** Message states (email_messages.state); unknown ones show as they are. */
+export { MESSAGE_STATES } from '../../../src/messaging/contract.ts';
+
 export const MESSAGE_STATE_COLORS: Record<string, string> = {
   queued: 'gray',
   sending: 'blue',
@@ -117,12 +119,24 @@ export function useEmailSettingsQuery() {
   return useQuery({ queryKey: useWorkspaceKey('email', 'settings'), queryFn: () => api.get<EmailSettings>('/email/settings') });
 }
 
-export function useMessagesQuery() {
-  return useQuery({
-    queryKey: useWorkspaceKey('email', 'messages'),
-    queryFn: () => api.get<MessageSummary[]>('/email/messages'),
+const MESSAGES_PAGE = 50;
+
+/** The outbox, latest first, 50 at a time; optionally only one state or recipients matching `to`. */
+export function useMessagesQuery(filter: { state: string | null; to: string }) {
+  return useInfiniteQuery({
+    queryKey: [...useWorkspaceKey('email', 'messages'), 'list', filter.state ?? '', filter.to],
+    queryFn: ({ pageParam }) => {
+      const params = new URLSearchParams({ limit: String(MESSAGES_PAGE) });
+      if (pageParam) params.set('before', pageParam);
+      if (filter.state) params.set('state', filter.state);
+      if (filter.to) params.set('to', filter.to);
+      return api.get<MessageSummary[]>(`/email/messages?${params}`);
+    },
+    initialPageParam: '',
+    getNextPageParam: (last) => (last.length === MESSAGES_PAGE ? last[last.length - 1]!.id : undefined),
+    placeholderData: keepPreviousData,
     // Queued messages go out in the background: ask again until none is waiting.
-    refetchInterval: (query) => (query.state.data?.some((m) => m.state === 'queued' || m.state === 'sending') ? 2_000 : false),
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.some((m) => m.state === 'queued' || m.state === 'sending')) ? 2_000 : false),
   });
 }
 
