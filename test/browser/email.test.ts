@@ -320,6 +320,7 @@ describe('email in a browser', () => {
     await page.getByLabel('Search by recipient').fill('zoe@');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     await rows.filter({ hasText: 'zoe@shop.test' }).waitFor();
+    await shot(page, '11b-outbox-search');
     await page.getByLabel('Search by recipient').fill('');
     await page.getByRole('combobox', { name: 'State', exact: true }).click();
     await page.getByRole('option', { name: 'Suppressed' }).click();
