@@ -99,8 +99,8 @@ describe('keyset pagination (property-based)', () => {
             const expected = ids
               .map((id, i) => ({ id, v: value(i) }))
               .sort((a, b) => {
-                // Missing values last ascending, first descending; ties by id.
-                if (a.v === null || b.v === null) return a.v === b.v ? dir * (a.id < b.id ? -1 : 1) : (a.v === null ? 1 : -1) * dir;
+                // Missing values last in both directions (among themselves by id, in the direction); ties by id.
+                if (a.v === null || b.v === null) return a.v === b.v ? dir * (a.id < b.id ? -1 : 1) : a.v === null ? 1 : -1;
                 return a.v !== b.v ? dir * (a.v - b.v) : dir * (a.id < b.id ? -1 : 1);
               })
               .map((x) => x.id);

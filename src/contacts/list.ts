@@ -324,7 +324,7 @@ function decodeCursor(text: string, options: ListOptions): Cursor {
 /**
  * A prepared listing: the selection and sort resolved once, then pages fetched by cursor.
  * The sort order is (sort value, id) with contacts lacking a value after the others
- * (before them when descending), and each page starts right after the previous page's last
+ * (in both directions), and each page starts right after the previous page's last
  * row, so that a page costs the same at row 50 and at row 900,000 (no OFFSET).
  * Rows without a value form a segment of their own, so each segment is a plain range scan
  * of an index on (workspace_id, column, id) where one exists.
@@ -340,7 +340,8 @@ export async function prepareList(ctx: AppContext, workspaceId: string, selectio
   void sort.sql;
   const dir = options.order;
   const base = p.values;
-  const segments: ('values' | 'nulls')[] = !sort.nullable ? ['values'] : dir === 'asc' ? ['values', 'nulls'] : ['nulls', 'values'];
+  // Contacts without a value come last in both directions (a "top spenders" list starts with spenders).
+  const segments: ('values' | 'nulls')[] = !sort.nullable ? ['values'] : ['values', 'nulls'];
 
   async function segment(kind: 'values' | 'nulls', after: Cursor | undefined, limit: number): Promise<(ContactRow & { sort_key: string | null })[]> {
     const q = new Params(base);
