@@ -269,7 +269,7 @@ async function main() {
         name: 'sort_lifetime_spend_desc',
         sort: 'properties.lifetime_spend',
         order: 'desc',
-        ref: { where: '', orderBy: `${spend} desc, id desc`, params: [] },
+        ref: { where: '', orderBy: `${spend} desc nulls last, id desc`, params: [] },
       },
       {
         name: 'sort_lifetime_spend_asc',
