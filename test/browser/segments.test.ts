@@ -197,6 +197,24 @@ describe('segments in a browser', () => {
     const rows = parse(readFileSync((await csv.path())!), { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.email).sort()).toEqual(['dan@shop.test', 'gus@shop.test']);
 
+    // The members in the contacts list, by a membership filter that can be turned around.
+    await page.getByRole('link', { name: 'Open in Contacts' }).click();
+    await page.waitForURL((url) => url.pathname === '/contacts');
+    const pill = 'Segment or list is Repeat buyers, gold (segment)';
+    await page.getByText(pill).waitFor();
+    await page.getByTestId('contacts-total').filter({ hasText: /^2 contacts$/ }).waitFor();
+    await page.getByRole('button', { name: `Remove filter ${pill}` }).click();
+    const everyone = (await api<{ total: number }>('GET', '/api/v1/contacts?limit=1')).total;
+    await page.getByTestId('contacts-total').filter({ hasText: new RegExp(`^${everyone} contacts$`) }).waitFor();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await choose(page, page, 'Field', 'Segment or list');
+    await choose(page, page, 'Condition', 'is not');
+    await choose(page, page, 'Value', 'Repeat buyers, gold (segment)');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByText('Segment or list is not Repeat buyers, gold (segment)').waitFor();
+    await page.getByTestId('contacts-total').filter({ hasText: new RegExp(`^${everyone - 2} contacts$`) }).waitFor();
+    await shot(page, '04b-contacts-not-in-segment');
+
     await page.goto('/segments');
     const row = page.getByRole('row').filter({ hasText: 'Repeat buyers, gold' });
     await row.getByTestId('segment-size').filter({ hasText: /^2$/ }).waitFor();

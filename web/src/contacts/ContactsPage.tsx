@@ -13,10 +13,11 @@ import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { AddToListModal, MAX_LIST_ADD } from '../segments/AddToListModal.tsx';
+import { useSegmentsQuery } from '../segments/model.ts';
 import { ColumnChooser, useColumns } from './ColumnChooser.tsx';
 import { ContactsTable } from './ContactsTable.tsx';
 import { AddFilterButton, FilterPills } from './FilterBuilder.tsx';
-import { allFields, type ContactFilter, type ContactPage, type ListState, listParams, useContactsQuery, usePropertiesQuery } from './model.ts';
+import { allFields, membershipField, type ContactFilter, type ContactPage, type ListState, listParams, useContactsQuery, usePropertiesQuery } from './model.ts';
 import { NewContactModal } from './NewContactModal.tsx';
 import classes from './contacts.module.css';
 
@@ -65,6 +66,9 @@ export function ContactsPage() {
   const applySearch = useDebouncedCallback((q: string) => setState({ q }), 250);
   const properties = usePropertiesQuery();
   const fields = useMemo(() => allFields(properties.data), [properties.data]);
+  const segments = useSegmentsQuery();
+  // Filters also take membership of a segment or list; columns do not.
+  const filterFields = useMemo(() => [...fields, membershipField(segments.data?.items)], [fields, segments.data]);
   const [columnIds, setColumnIds] = useColumns();
   const columns = fields.filter((f) => columnIds.includes(f.id));
   const list = useContactsQuery(state);
@@ -201,7 +205,7 @@ export function ContactsPage() {
                   }
                   w={320}
                 />
-                <AddFilterButton fields={fields} count={state.filters.length} onAdd={(f) => setState({ filters: [...state.filters, f] })} />
+                <AddFilterButton fields={filterFields} count={state.filters.length} onAdd={(f) => setState({ filters: [...state.filters, f] })} />
                 <ColumnChooser fields={fields} columns={columnIds} onChange={setColumnIds} />
               </Group>
               <Group gap="md" wrap="nowrap">
@@ -215,7 +219,7 @@ export function ContactsPage() {
                 </Tooltip>
               </Group>
             </Group>
-            <FilterPills filters={state.filters} fields={fields} onChange={(filters) => setState({ filters })} />
+            <FilterPills filters={state.filters} fields={filterFields} onChange={(filters) => setState({ filters })} />
           </Box>
           {rows.length === 0 ? (
             <EmptyState

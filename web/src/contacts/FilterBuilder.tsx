@@ -1,6 +1,6 @@
 // Filters on any field or property: a popover to build one (field, then an operator that fits
 // its type, then a value in an input that fits it), and the active ones as removable pills.
-import { Button, Group, MultiSelect, NumberInput, Pill, Popover, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { Button, CloseButton, Group, MultiSelect, NumberInput, Pill, Popover, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { IconFilter, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatValue } from './format.ts';
@@ -26,19 +26,18 @@ export function FilterPills({ filters, fields, onChange }: { filters: ContactFil
   if (filters.length === 0) return null;
   return (
     <Group gap={8} mt="sm" aria-label="Active filters">
-      {filters.map((f, i) => (
-        <Pill
-          key={`${f.field}-${i}`}
-          withRemoveButton
-          size="md"
-          onRemove={() => onChange(filters.filter((_, j) => j !== i))}
-          removeButtonProps={{ 'aria-label': `Remove filter ${describeFilter(f, fields)}` }}
-          bg="brand.0"
-          c="brand.9"
-        >
-          {describeFilter(f, fields)}
-        </Pill>
-      ))}
+      {filters.map((f, i) => {
+        const text = describeFilter(f, fields);
+        // Our own remove button: Mantine's is hidden from assistive technology and the keyboard.
+        return (
+          <Pill key={`${f.field}-${i}`} size="md" bg="brand.0" c="brand.9" pr={4}>
+            <Group gap={4} wrap="nowrap">
+              {text}
+              <CloseButton size="xs" radius="xl" c="brand.9" aria-label={`Remove filter ${text}`} onClick={() => onChange(filters.filter((_, j) => j !== i))} />
+            </Group>
+          </Pill>
+        );
+      })}
       <Button variant="subtle" size="compact-sm" color="gray" onClick={() => onChange([])}>
         Clear all
       </Button>
@@ -79,7 +78,8 @@ export function AddFilterButton({ fields, onAdd, count }: { fields: FieldInfo[];
 function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onApply: (f: ContactFilter) => void; onCancel: () => void }) {
   const [fieldId, setFieldId] = useState<string | null>(null);
   const field = fields.find((f) => f.id === fieldId);
-  const ops: readonly FilterOp[] = field ? OPS_BY_TYPE[field.type] : [];
+  const opsOf = (f: FieldInfo) => f.ops ?? OPS_BY_TYPE[f.type];
+  const ops: readonly FilterOp[] = field ? opsOf(field) : [];
   const [op, setOp] = useState<FilterOp | null>(null);
   const [value, setValue] = useState<Value>(undefined);
   const needsValue = op !== null && op !== 'is_set' && op !== 'is_not_set';
@@ -87,7 +87,8 @@ function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onAppl
 
   const groups = [
     { group: 'Contact', items: fields.filter((f) => f.builtIn).map((f) => ({ value: f.id, label: f.label })) },
-    { group: 'Properties', items: fields.filter((f) => !f.builtIn).map((f) => ({ value: f.id, label: f.label })) },
+    { group: 'Properties', items: fields.filter((f) => !f.builtIn && !f.filterOnly).map((f) => ({ value: f.id, label: f.label })) },
+    { group: 'Membership', items: fields.filter((f) => f.filterOnly).map((f) => ({ value: f.id, label: f.label })) },
   ].filter((g) => g.items.length > 0);
 
   return (
@@ -108,7 +109,7 @@ function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onAppl
           onChange={(id) => {
             setFieldId(id);
             const next = fields.find((f) => f.id === id);
-            setOp(next ? OPS_BY_TYPE[next.type][0] : null);
+            setOp(next ? opsOf(next)[0]! : null);
             setValue(next?.type === 'boolean' ? true : undefined);
           }}
         />

@@ -101,6 +101,25 @@ export interface FieldInfo {
   /** The option labels of built-in choices (lifecycle stage, email status). */
   optionLabels?: Record<string, string>;
   builtIn: boolean;
+  /** The conditions it takes, when not those of its type (membership: is / is not). */
+  ops?: readonly FilterOp[];
+  /** Filters only (membership), not a column. */
+  filterOnly?: boolean;
+}
+
+/** "Segment or list is / is not …": a filter on stored membership, offered with the others. */
+export function membershipField(segments: { id: string; name: string; kind: string }[] | undefined): FieldInfo {
+  const sorted = [...(segments ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    id: 'segment',
+    label: 'Segment or list',
+    type: 'enum',
+    options: sorted.map((s) => s.id),
+    optionLabels: Object.fromEntries(sorted.map((s) => [s.id, `${s.name} (${s.kind})`])),
+    builtIn: false,
+    ops: ['eq', 'neq'],
+    filterOnly: true,
+  };
 }
 
 export const BUILT_IN_FIELDS: FieldInfo[] = [

@@ -63,8 +63,13 @@ function SegmentView({ segment: s, calculating }: { segment: Segment; calculatin
   });
 
   const kindWord = s.kind === 'list' ? 'list' : 'segment';
+  // The members in the contacts list, where they can be searched, filtered further and exported.
+  const inContacts = `/contacts?${new URLSearchParams({ filters: JSON.stringify([{ field: 'segment', op: 'eq', value: s.id }]) })}`;
   const actions = (
     <>
+      <Button component={Link} to={inContacts} variant="default" leftSection={<IconUsers size={16} stroke={1.7} />}>
+        Open in Contacts
+      </Button>
       <Button component="a" href={`/api/v1/segments/${s.id}/members.csv`} download variant="default" leftSection={<IconDownload size={16} stroke={1.7} />}>
         Download CSV
       </Button>
