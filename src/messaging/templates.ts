@@ -182,7 +182,6 @@ export async function testSend(ctx: AppContext, workspaceId: string, userId: str
   return { messageId, to: user!.email };
 }
 
-/** The last messages of the workspace (the outbox, when no SMTP server is configured). */
 export interface MessageListQuery {
   /** Messages older than this one (its id: the last of the previous page). */
   before?: string;
@@ -192,7 +191,7 @@ export interface MessageListQuery {
   limit?: number;
 }
 
-/** The workspace's messages, latest first, a page at a time (keyset on time and id). */
+/** The workspace's messages, latest first, a page at a time (keyset on time and id): the outbox when no SMTP server is set. */
 export async function listMessages(ctx: AppContext, workspaceId: string, q: MessageListQuery = {}) {
   const values: unknown[] = [workspaceId, q.limit ?? 50];
   const where = ['workspace_id = $1'];

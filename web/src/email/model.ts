@@ -66,9 +66,9 @@ export const BROADCAST_STATE_COLORS: Record<BroadcastState, string> = {
   sent: 'teal',
   cancelled: 'orange',
 };
-/** Message states (email_messages.state); unknown ones show as they are. */
 export { MESSAGE_STATES } from '../../../src/messaging/contract.ts';
 
+/** Message states (email_messages.state); unknown ones show as they are. */
 export const MESSAGE_STATE_COLORS: Record<string, string> = {
   queued: 'gray',
   sending: 'blue',
@@ -123,8 +123,9 @@ const MESSAGES_PAGE = 50;
 
 /** The outbox, latest first, 50 at a time; optionally only one state or recipients matching `to`. */
 export function useMessagesQuery(filter: { state: string | null; to: string }) {
+  const key = useWorkspaceKey('email', 'messages');
   return useInfiniteQuery({
-    queryKey: [...useWorkspaceKey('email', 'messages'), 'list', filter.state ?? '', filter.to],
+    queryKey: [...key, 'list', filter.state ?? '', filter.to],
     queryFn: ({ pageParam }) => {
       const params = new URLSearchParams({ limit: String(MESSAGES_PAGE) });
       if (pageParam) params.set('before', pageParam);
@@ -134,7 +135,8 @@ export function useMessagesQuery(filter: { state: string | null; to: string }) {
     },
     initialPageParam: '',
     getNextPageParam: (last) => (last.length === MESSAGES_PAGE ? last[last.length - 1]!.id : undefined),
-    placeholderData: keepPreviousData,
+    // While another search loads, the last rows stay; never another workspace's after a switch.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === key[1] ? keepPreviousData(previous) : undefined),
     // Queued messages go out in the background: ask again until none is waiting.
     refetchInterval: (query) => (query.state.data?.pages.some((p) => p.some((m) => m.state === 'queued' || m.state === 'sending')) ? 2_000 : false),
   });
