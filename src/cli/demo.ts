@@ -71,6 +71,8 @@ function describe(workspace: string, r: LoadDemoResult): string {
     `  orders: ${n(s.orders)}, refunds: ${n(s.refunds)}; revenue net of refunds: ${money}; top 10% of buyers spent ${Math.round(s.top10SpendShare * 100)}%`,
     `  events: ${Object.entries(s.events).map(([k, v]) => `${n(v)} ${k}`).join(', ')}`,
   ];
+  if (r.examples.segments.length > 0) lines.push(`  segments: ${r.examples.segments.join(', ')}`);
+  if (r.examples.templates.length > 0) lines.push(`  email templates: ${r.examples.templates.join(', ')}`);
   if (r.skippedProperties.length > 0) {
     lines.push(`  left out (the workspace defines them differently): ${r.skippedProperties.join(', ')}`);
   }

@@ -35,6 +35,8 @@ describe('rapport demo', () => {
     expect(result.events.inserted).toBe(result.events.total);
     expect(result.events.total).toBeGreaterThan(5_000);
     expect(result.shape.lifecycle).toMatchObject({ customer: expect.any(Number), churned: expect.any(Number), lead: expect.any(Number) });
+    expect(result.examples.segments).toContain('No purchase in 90 days');
+    expect(result.examples.templates).toContain('We miss you');
     // Progress goes to stderr, so stdout stays one line of JSON.
     expect(first.stderr).toContain('demo: 500 of 500 contacts');
 
@@ -42,6 +44,8 @@ describe('rapport demo', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^Loaded the demo shop into "Shop" in [\d.]+ s: 500 contacts \(0 new\), [\d,]+ events \(0 new\)\./);
     expect(again.stdout).toContain('revenue net of refunds: £');
+    // The segments and templates are there already: none made twice, none named.
+    expect(again.stdout).not.toContain('segments:');
   });
 
   it('says what to fix', async () => {

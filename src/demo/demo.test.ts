@@ -8,7 +8,7 @@ import { generateDemo } from './generate.ts';
 const t = useHarness();
 const NOW = new Date('2026-01-15T12:00:00Z');
 
-/** Everything the demo wrote into a workspace, without the ids the database chose. */
+/** Everything the demo wrote into a workspace, without the ids the database chose (its segments' entry events are not its history). */
 async function snapshot(workspaceId: string) {
   const contacts = await t.h.db.query(
     `select email, first_name, last_name, phone, lifecycle_stage, email_status, properties, created_at, updated_at
@@ -18,7 +18,7 @@ async function snapshot(workspaceId: string) {
   const events = await t.h.db.query(
     `select c.email, e.name, e.properties, e.occurred_at, e.received_at, e.source, e.message_id
      from events e join contacts c on c.id = e.contact_id
-     where e.workspace_id = $1 order by e.message_id`,
+     where e.workspace_id = $1 and e.source = 'demo' order by e.message_id`,
     [workspaceId],
   );
   const definitions = await t.h.db.query('select key, label, type, options from property_definitions where workspace_id = $1 order by key', [workspaceId]);
@@ -116,6 +116,41 @@ describe('loading the demo', () => {
     expect(row!.top10).toBeGreaterThan(30);
     const stages = await t.h.db.query<{ lifecycle_stage: string }>('select distinct lifecycle_stage from contacts where workspace_id = $1 order by 1', [a.workspaceId]);
     expect(stages.map((s) => s.lifecycle_stage)).toEqual(['churned', 'customer', 'lead']);
+  });
+
+  it('comes with segments computed from its own purchases and the email templates to send them, leaving names already taken alone', async () => {
+    const a = await t.h.signUp();
+    t.h.clock.set(NOW);
+    // The workspace already has a template of its own named like one of the demo's.
+    const mine = await a.client.post('/api/v1/email/templates', { name: 'We miss you', subject: 'Mine', body: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>' });
+    expect(mine.status).toBe(201);
+
+    const result = await loadDemo(t.h.ctx, a.workspaceId, { contacts: 600 });
+    expect(result.examples).toEqual({
+      segments: ['Champions', 'At risk', 'No purchase in 90 days', 'Top 10% by spend'],
+      templates: ['Loyalty points summary', 'Exclusive offer'],
+    });
+    const segments = (await a.client.get('/api/v1/segments')).body.items as { name: string; memberCount: number; evaluatedAt: string | null }[];
+    expect(segments.map((s) => s.name).sort()).toEqual(['At risk', 'Champions', 'No purchase in 90 days', 'Top 10% by spend']);
+    for (const s of segments) {
+      expect(s.evaluatedAt, s.name).not.toBeNull();
+      expect(s.memberCount, s.name).toBeGreaterThan(0);
+    }
+    // Computed, not guessed: the win-back audience is every buyer whose last order is more than 90 days old.
+    const [lapsed] = await t.h.db.query<{ n: number }>(
+      `select count(*)::int as n from (select contact_id from events where workspace_id = $1 and name = 'purchase'
+       group by contact_id having max(occurred_at) < $2::timestamptz - interval '90 days') x`,
+      [a.workspaceId, NOW],
+    );
+    expect(segments.find((s) => s.name === 'No purchase in 90 days')!.memberCount).toBe(lapsed!.n);
+
+    const templates = (await a.client.get('/api/v1/email/templates')).body as { name: string; subject: string }[];
+    expect(templates.map((x) => x.name).sort()).toEqual(['Exclusive offer', 'Loyalty points summary', 'We miss you']);
+    expect(templates.find((x) => x.name === 'We miss you')!.subject).toBe('Mine');
+
+    const again = await loadDemo(t.h.ctx, a.workspaceId, { contacts: 600 });
+    expect(again.examples).toEqual({ segments: [], templates: [] });
+    expect((await a.client.get('/api/v1/segments')).body.items).toHaveLength(4);
   });
 
   it('leaves out a property the workspace already defines differently', async () => {

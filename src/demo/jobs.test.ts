@@ -31,7 +31,7 @@ describe('the demo.load job', () => {
     expect([...states].every((s) => ['queued', 'running', 'completed'].includes(s))).toBe(true);
 
     // The history ends at the "now" of the request.
-    const [row] = await t.h.db.query<{ latest: Date }>(`select max(occurred_at) as latest from events where workspace_id = $1`, [a.workspaceId]);
+    const [row] = await t.h.db.query<{ latest: Date }>(`select max(occurred_at) as latest from events where workspace_id = $1 and source = 'demo'`, [a.workspaceId]);
     expect(new Date(row!.latest).getTime()).toBeLessThan(Date.parse('2026-01-15T12:00:00Z'));
 
     // Loading again is a new job that finds everything in place.
