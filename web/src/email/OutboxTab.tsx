@@ -87,7 +87,7 @@ export function OutboxTab() {
                 <Table.Tr>
                   <Table.Th>To</Table.Th>
                   <Table.Th>Subject</Table.Th>
-                  <Table.Th w={110}>State</Table.Th>
+                  <Table.Th w={130}>State</Table.Th>
                   <Table.Th w={90}>Via</Table.Th>
                   <Table.Th w={80} ta="right">
                     Attempts
