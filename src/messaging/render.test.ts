@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTemplate, renderTemplate, TemplateError, type TemplateSource } from './render.ts';
+import { STARTERS } from './starters.ts';
 
 const mjml = (inner: string) => `<mjml><mj-body><mj-section><mj-column><mj-text>${inner}</mj-text></mj-column></mj-section></mj-body></mjml>`;
 const workspace = { name: 'Acme Coffee', postal_address: '1 Bean Street, Leeds' };
@@ -22,6 +23,17 @@ describe('rendering a template for a contact', () => {
     expect(nobody.html).toContain('Hello there from your town.');
     expect(nobody.text).toContain('Hello there from your town. 1 Bean Street, Leeds');
     expect(nobody.text).not.toContain('<');
+  });
+
+  it("a starter's footer names the sender and its postal address, and no stray separator where the address is not set yet", async () => {
+    const starter = STARTERS.find((x) => x.key === 'win_back')!.template;
+    const contact = { first_name: 'Ann', properties: {} };
+    const withAddress = await renderTemplate(starter, { contact, workspace });
+    expect(withAddress.text).toContain('Acme Coffee · 1 Bean Street, Leeds');
+    const without = await renderTemplate(starter, { contact, workspace: { name: 'Acme Coffee', postal_address: '' } });
+    expect(without.text).toMatch(/Acme Coffee\s*\n/);
+    expect(without.text).not.toMatch(/Acme Coffee\s*·/);
+    expect(without.html).not.toMatch(/Acme Coffee\s*·/);
   });
 
   it('escapes what contacts wrote, and keeps the subject on one line', async () => {

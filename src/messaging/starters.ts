@@ -13,7 +13,7 @@ const frame = (title: string, content: string, button?: { label: string; url: st
     </mj-section>
     <mj-section padding="16px 24px">
       <mj-column>
-        <mj-text font-size="12px" color="#616e7c">{{ workspace.name }} · {{ workspace.postal_address }}<br />
+        <mj-text font-size="12px" color="#616e7c">{{ workspace.name }}{% if workspace.postal_address != blank %} · {{ workspace.postal_address }}{% endif %}<br />
           <a href="{{ links.unsubscribe }}">Unsubscribe</a> · <a href="{{ links.preferences }}">Email preferences</a></mj-text>
       </mj-column>
     </mj-section>

@@ -3,9 +3,10 @@
 // a Liquid error marked on its line (and on the subject field), preview as a contact at both
 // widths, a test send that lands in the Outbox and opens there, SMTP settings saved and a
 // connection test that reaches no server, topics, and a broadcast to a list with its report;
-// the workspace's postal address in the preview footer, the bounce and complaint webhook URLs
-// and their rotation, the suppression list (added to by hand and by a webhook, an address
-// taken off), and the email lines of a contact's timeline.
+// a new broadcast's warning while the workspace has no postal address, the address in the
+// preview footer, the bounce and complaint webhook URLs and their rotation, the suppression
+// list (added to by hand and by a webhook, an address taken off), and the email lines of a
+// contact's timeline.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -365,10 +366,15 @@ describe('email in a browser', () => {
     await shot(page, '13-settings-smtp');
   });
 
-  it('sets the postal address in Settings › Workspace, and the template preview shows it in the footer', async () => {
+  it('warns on a new broadcast while there is no postal address, sets it in Settings › Workspace, and the template preview shows it in the footer', async () => {
     const address = 'Acme Coffee Ltd, 12 Roaster Lane, Bristol BS1 4QA';
     const page = await newPage();
-    await page.goto('/settings/workspace');
+    await page.goto('/email/broadcasts/new');
+    const notice = page.getByTestId('postal-address-notice');
+    await notice.getByText('Your emails carry no postal address').waitFor();
+    await shot(page, '13b-postal-address-notice');
+    await notice.getByRole('link', { name: 'Add it in Settings › Workspace' }).click();
+    await page.waitForURL(/\/settings\/workspace$/);
     const field = page.getByRole('textbox', { name: 'Postal address' });
     await field.waitFor();
     await page.getByText('Appears in the footer of every marketing email').waitFor();
@@ -381,6 +387,10 @@ describe('email in a browser', () => {
     expect(await save.isDisabled()).toBe(true);
     expect(await api('GET', '/api/v1/workspace')).toMatchObject({ name: 'Acme Coffee', postalAddress: address });
     await shot(page, '14-settings-workspace');
+    await page.goto('/email/broadcasts/new');
+    await page.getByRole('heading', { name: 'New broadcast' }).waitFor();
+    await page.getByRole('combobox', { name: 'Template', exact: true }).waitFor();
+    expect(await page.getByTestId('postal-address-notice').count()).toBe(0);
 
     await page.goto(`/email/templates/${templateId}`);
     await preview(page).getByText(`Acme Coffee · ${address}`, { exact: false }).waitFor();

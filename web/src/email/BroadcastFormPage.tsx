@@ -15,6 +15,7 @@ import { applyFormError } from '../lib/notify.tsx';
 import { useWorkspaceKey } from '../lib/session.ts';
 import { isCalculating, useSegmentsQuery } from '../segments/model.ts';
 import { type Broadcast, type BroadcastBody, isEditable, useBroadcastQuery, useTemplatesQuery, useTopicsQuery } from './model.ts';
+import { PostalAddressNotice } from './PostalAddressNotice.tsx';
 
 const n = (x: number) => x.toLocaleString('en');
 
@@ -127,6 +128,7 @@ function BroadcastForm({ existing }: { existing: Broadcast | null }) {
                 {error}
               </Alert>
             )}
+            <PostalAddressNotice />
             <Card>
               <Stack gap="md">
                 <TextInput label="Name" description="For you and your team; recipients see the template’s subject." placeholder="May newsletter" {...form.getInputProps('name')} />
