@@ -62,6 +62,10 @@ export const listMembersBody = z.union([
   /** A snapshot of a segment's (or list's) current members. */
   z.strictObject({ segmentId: z.uuid() }),
 ]);
+/** The segments and lists a contact is in now (GET /contacts/:id/segments). */
+export const contactMemberships = z.object({
+  items: z.array(z.object({ id: z.uuid(), kind: z.enum(SEGMENT_KINDS), name: z.string(), enteredAt: dateTime })),
+});
 export const removeMembersBody = z.strictObject({ contactIds: z.array(z.uuid()).min(1).max(10_000) });
 export const membersChanged = z.object({ added: z.number().optional(), removed: z.number().optional() });
 

@@ -75,7 +75,7 @@ async function changed(tx: SqlSession, workspaceId: string, listId: string, name
   await recordSize(tx, listId, now);
   await tx.query(
     `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-     select $1, c, $4, jsonb_build_object('segment_id', $2::uuid, 'segment_name', $5::text), $6, $6, 'segments', $4 || ':' || $2 || ':' || c || ':' || $7
+     select $1, c, $4, jsonb_build_object('segment_id', $2::uuid, 'segment_name', $5::text, 'segment_kind', 'list'), $6, $6, 'segments', $4 || ':' || $2 || ':' || c || ':' || $7
      from unnest($3::uuid[]) c
      on conflict (workspace_id, message_id) do nothing`,
     [workspaceId, listId, contactIds, event, name, now, String(now.getTime())],

@@ -8,6 +8,7 @@ import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { segmentCatalog } from './catalog.ts';
 import {
+  contactMemberships as membershipsSchema,
   createSegmentBody,
   listMembersBody,
   membersChanged,
@@ -22,6 +23,7 @@ import {
 } from './contract.ts';
 import { addListMembers, removeListMembers } from './lists.ts';
 import {
+  contactMemberships,
   createSegment,
   deleteSegment,
   getSegment,
@@ -185,6 +187,19 @@ export function segmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => ({ added: await addListMembers(ctx, workspaceOf(req).workspaceId, req.params.id, req.body) }),
+    );
+
+    app.get(
+      '/contacts/:id/segments',
+      {
+        schema: {
+          tags,
+          summary: "The segments and lists a contact is in now, lists after segments, by name, with when the contact entered",
+          params: idParam,
+          response: { 200: membershipsSchema, 400: errorResponse, 404: errorResponse },
+        },
+      },
+      async (req) => ({ items: await contactMemberships(ctx, workspaceOf(req).workspaceId, req.params.id) }),
     );
 
     app.post(

@@ -79,12 +79,18 @@ describe('segments', () => {
     expect(timeline.body.items.map((e: { name: string }) => e.name)).toContain('segment.entered');
     const entered = timeline.body.items.find((e: { name: string }) => e.name === 'segment.entered');
     expect(entered.properties).toMatchObject({ segment_id: seg.id, segment_name: 'Bought twice lately' });
+    // Her page shows the segment, with when she entered it.
+    const ann = (await api.get('/api/v1/contacts?q=ann')).body.items[0];
+    const annIn = (await api.get(`/api/v1/contacts/${ann.id}/segments`)).body.items;
+    expect(annIn).toEqual([{ id: seg.id, kind: 'segment', name: 'Bought twice lately', enteredAt: expect.any(String) }]);
 
     // Sixty days on, Ann's two purchases are 70 and 140 days old: the scheduled run moves her
     // out. Bob's are 60 and 70 days old: he stays.
     t.h.clock.advanceDays(60);
     await recomputeTimeRelative(t.h.ctx);
     expect(await memberEmails(api, seg.id)).toEqual(['bob@example.com']);
+    expect((await api.get(`/api/v1/contacts/${ann.id}/segments`)).body.items).toEqual([]);
+    expect((await api.get(`/api/v1/contacts/${bob.id}/segments`)).body.items.map((x: { name: string }) => x.name)).toEqual(['Bought twice lately']);
     const sizes = (await api.get(`/api/v1/segments/${seg.id}`)).body.sizes;
     expect(sizes).toHaveLength(30);
     expect(sizes.at(-1).size).toBe(1);
@@ -212,6 +218,10 @@ describe('segments', () => {
     const aContact = (await a.api.get('/api/v1/contacts')).body.items[0];
     expect((await b.api.post(`/api/v1/segments/${listB.id}/members`, { contactIds: [aContact.id] })).body).toEqual({ added: 0 });
     expect((await b.api.post(`/api/v1/segments/${listB.id}/members`, { segmentId: segA.id })).body).toEqual({ added: 0 });
+    // A contact's memberships: A's own contact in A, nothing of it from B.
+    expect((await a.api.get(`/api/v1/contacts/${aContact.id}/segments`)).body.items.map((x: { name: string }) => x.name)).toEqual(['Everyone']);
+    expect((await b.api.get(`/api/v1/contacts/${aContact.id}/segments`)).status).toBe(404);
+    expect((await b.api.get('/api/v1/contacts/not-an-id/segments')).status).toBe(400);
   });
 
   it('static lists: add by hand, from an import or a segment snapshot, remove; segments that use the list follow', async () => {
@@ -230,6 +240,12 @@ describe('segments', () => {
     expect(await memberEmails(api, list.id)).toEqual(['a@example.com', 'b@example.com']);
     expect(await memberEmails(api, inList.id)).toEqual(['a@example.com']);
     expect((await api.post(`/api/v1/segments/${list.id}/members/remove`, { contactIds: [id('a@example.com')] })).body).toEqual({ removed: 1 });
+    // Both changes are on a's timeline, named as a list's.
+    const listEvents = (await api.get(`/api/v1/contacts/${id('a@example.com')}/events`)).body.items.filter((e: { properties: { segment_id?: string } }) => e.properties.segment_id === list.id);
+    expect(listEvents.map((e: { name: string; properties: object }) => [e.name, e.properties]).sort()).toEqual([
+      ['segment.entered', { segment_id: list.id, segment_name: 'Friends', segment_kind: 'list' }],
+      ['segment.exited', { segment_id: list.id, segment_name: 'Friends', segment_kind: 'list' }],
+    ]);
     await segmentUpdatesSettled();
     expect(await memberEmails(api, inList.id)).toEqual([]);
     // A snapshot of a segment: its members now, not later ones.
@@ -258,6 +274,9 @@ describe('segments', () => {
     // The imported contacts also entered "Everyone" on their own (new contacts are queued).
     await segmentUpdatesSettled();
     expect((await api.get(`/api/v1/segments/${everyone.id}`)).body.memberCount).toBe(5);
+    // Taken out of "Friends" by hand, a is still in the segment and the snapshot: segments first, then lists.
+    const aIn = (await api.get(`/api/v1/contacts/${id('a@example.com')}/segments`)).body.items as { name: string; kind: string }[];
+    expect(aIn.map((x) => [x.kind, x.name])).toEqual([['segment', 'Everyone'], ['list', 'Snapshot']]);
   });
 
   it('offers starting points that are valid definitions, and a catalog of fields and events', async () => {

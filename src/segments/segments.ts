@@ -233,3 +233,20 @@ export async function sizeHistory(ctx: AppContext, segmentIds: string[], days = 
   }
   return out;
 }
+
+/** The segments and lists a contact is in now, with when they entered; 404 for a contact not in the workspace. */
+export async function contactMemberships(ctx: AppContext, workspaceId: string, contactId: string) {
+  const rows = await ctx.db.query<{ known: boolean; id: string | null; kind: 'segment' | 'list' | null; name: string | null; entered_at: Date | string | null }>(
+    `select true as known, s.id, s.kind, s.name, m.entered_at
+     from contacts c
+     left join segment_members m on m.workspace_id = c.workspace_id and m.contact_id = c.id and m.exited_at is null
+     left join segments s on s.workspace_id = c.workspace_id and s.id = m.segment_id
+     where c.workspace_id = $1 and c.id = $2
+     order by s.kind = 'list', lower(s.name)`,
+    [workspaceId, contactId],
+  );
+  if (rows.length === 0) throw notFound('The contact');
+  return rows
+    .filter((r) => r.id !== null)
+    .map((r) => ({ id: r.id!, kind: r.kind!, name: r.name!, enteredAt: new Date(r.entered_at!) }));
+}

@@ -1,8 +1,9 @@
 // Segments, clicked through in Chromium against the real server and the built web app: a
 // segment built by clicking (an event counted in a time window AND a property), its live count
 // and a server error marked on its node, saving and the background count, members and CSV,
-// a list filled from the contacts table, a segment that uses the list, the 409 on deleting a
-// list in use, templates, and members paged with "Load more".
+// a list filled from the contacts table, a segment that uses the list, a contact's segments and
+// lists on their page (a list changed from there), the 409 on deleting a list in use,
+// templates, and members paged with "Load more".
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -322,6 +323,27 @@ describe('segments in a browser', () => {
     await page.getByRole('heading', { name: 'VIP repeat buyers' }).waitFor();
     await page.getByTestId('segment-size').filter({ hasText: /^1$/ }).waitFor({ timeout: 30_000 });
     await page.getByTestId('definition-summary').getByText('Is in “VIP list” (list)').waitFor();
+
+    // On Dan's page: the segments he is in, then his list. Ben, taken off the list above, is put back from his own page.
+    await page.goto('/contacts?q=dan%40shop.test');
+    await page.getByRole('link', { name: 'Dan Shopper' }).first().click();
+    const dans = page.getByTestId('contact-memberships');
+    await expect.poll(async () => (await dans.getByRole('link').allTextContents()).join(' | ')).toBe('Repeat buyers, gold | VIP repeat buyers | VIP list');
+    await dans.getByText(/^List · since /).waitFor();
+    await page.getByText('Added to list “VIP list”').waitFor();
+    await shot(page, '08b-contact-memberships');
+    await page.goto('/contacts?q=ben%40shop.test');
+    await page.getByRole('link', { name: 'Ben Shopper' }).first().click();
+    const bens = page.getByTestId('contact-memberships');
+    await bens.getByRole('combobox', { name: 'Add to a list' }).click();
+    await page.getByRole('option', { name: 'VIP list' }).click();
+    await bens.getByRole('link', { name: 'VIP list' }).waitFor();
+    await bens.getByRole('button', { name: 'Take off the list VIP list' }).click();
+    await bens.getByRole('link', { name: 'VIP list' }).waitFor({ state: 'detached' });
+    await bens.getByRole('combobox', { name: 'Add to a list' }).click();
+    await page.getByRole('option', { name: 'VIP list' }).click();
+    await bens.getByRole('link', { name: 'VIP list' }).waitFor();
+    expect((await api<{ memberCount: number }>('GET', `/api/v1/segments/${listId}`)).memberCount).toBe(4);
 
     // The list is in use: deleting it is refused, and the page says why.
     await page.goto(`/segments/${listId}`);

@@ -14,6 +14,7 @@ import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { ContactDetails } from './ContactDetails.tsx';
 import { DataTab } from './DataTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
+import { MembershipsCard } from './MembershipsCard.tsx';
 import {
   type Contact,
   displayName,
@@ -48,6 +49,7 @@ export function ContactPage() {
       <Grid gap="lg" mt="lg">
         <Grid.Col span={{ base: 12, md: 4 }}>
           <ContactDetails key={c.updatedAt} contact={c} defs={defs} />
+          <MembershipsCard contactId={c.id} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Card p={0}>

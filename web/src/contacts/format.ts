@@ -130,8 +130,10 @@ export function eventSentence(event: Pick<TimelineEvent, 'name' | 'properties'>)
     case 'group':
       return `Joined ${str(p.name) ?? str(p.groupId) ?? 'a group'}`;
     case 'segment.entered':
+      if (p.segment_kind === 'list') return `Added to list ${quoted(p.segment_name, '')}`.trim();
       return `Entered segment ${quoted(p.segment_name ?? p.name ?? p.segment, '')}`.trim();
     case 'segment.exited':
+      if (p.segment_kind === 'list') return `Taken off list ${quoted(p.segment_name, '')}`.trim();
       return `Left segment ${quoted(p.segment_name ?? p.name ?? p.segment, '')}`.trim();
     case 'survey.answered':
       return `Answered ${quoted(p.survey_name ?? p.survey, 'a survey')}${str(p.score) !== undefined ? ` with ${str(p.score)}` : ''}`;

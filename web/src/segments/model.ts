@@ -4,6 +4,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
+  contactMemberships,
   previewResult,
   segmentCatalog,
   segmentList,
@@ -39,6 +40,7 @@ import { api } from '../lib/api.ts';
 import { useWorkspaceKey } from '../lib/session.ts';
 
 export type Segment = z.input<typeof segmentSummary>;
+export type ContactMemberships = z.input<typeof contactMemberships>;
 export type SegmentList = z.input<typeof segmentList>;
 export type Catalog = z.input<typeof segmentCatalog>;
 export type CatalogField = Catalog['fields'][number];
