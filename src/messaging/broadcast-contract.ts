@@ -24,6 +24,25 @@ export const sendBody = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional(),
 });
 
+export const audienceQuery = z.object({ segmentId: z.uuid(), topicId: z.uuid().optional() });
+/** What sending to a segment or list would do now: how many get it, how many are left out and why. */
+export const audienceEstimate = z.object({
+  /** Current members of the segment or list. */
+  members: z.number(),
+  /** Members a message would go to. */
+  reachable: z.number(),
+  leftOut: z.object({
+    /** Members without an email address (no message row at all). */
+    noEmail: z.number(),
+    /** On the suppression list (unsubscribed, bounced, complained, erased). */
+    suppressed: z.number(),
+    /** Their email status is not "subscribed". */
+    notSubscribed: z.number(),
+    /** They left the broadcast's topic on the preference page. */
+    leftTopic: z.number(),
+  }),
+});
+
 export const broadcastCounts = z.object({
   /** Contacts in the frozen audience (null until the send starts). */
   recipients: z.number().nullable(),

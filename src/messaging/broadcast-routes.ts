@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
-import { broadcast, broadcastBody, broadcastPatch, broadcastReport, sendBody, topic, topicBody, topicPatch } from './broadcast-contract.ts';
+import { estimateAudience } from './audience.ts';
+import { audienceEstimate, audienceQuery, broadcast, broadcastBody, broadcastPatch, broadcastReport, sendBody, topic, topicBody, topicPatch } from './broadcast-contract.ts';
 import { broadcastReportOf } from './broadcast-report.ts';
 import { cancelBroadcast, createBroadcast, deleteBroadcast, getBroadcast, listBroadcasts, sendBroadcast, updateBroadcast } from './broadcasts.ts';
 import { createTopic, deleteTopic, listTopics, updateTopic } from './preferences.ts';
@@ -17,6 +18,18 @@ export function broadcastRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/email/broadcasts', { schema: { tags, summary: 'Broadcasts, newest first, with their counts', response: { 200: z.array(broadcast) } } }, async (req) =>
       listBroadcasts(ctx, workspaceOf(req).workspaceId),
+    );
+    app.get(
+      '/email/audience',
+      {
+        schema: {
+          tags,
+          summary: 'Who a broadcast to this segment or list (and topic) would reach now, and who it would leave out and why',
+          querystring: audienceQuery,
+          response: { 200: audienceEstimate, 400: errorResponse, 404: errorResponse },
+        },
+      },
+      async (req) => estimateAudience(ctx, workspaceOf(req).workspaceId, req.query.segmentId, req.query.topicId ?? null),
     );
     app.post(
       '/email/broadcasts',

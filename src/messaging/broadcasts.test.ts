@@ -107,8 +107,18 @@ describe('broadcasts', () => {
     const bounced = await contact(api, 'bounced@example.com', { firstName: 'Bounced' });
     await t.h.db.query("insert into suppressions (workspace_id, email_hash, reason) values ($1, encode(sha256(convert_to('bounced@example.com', 'UTF8')), 'hex'), 'bounced')", [workspaceId]);
     await t.h.app.inject({ method: 'POST', url: new URL((await unsubscribeLinkOf(gone.id, workspaceId))).pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
-    const ids = [ann, evil, nameless, gone, never, bounced].map((c) => c.id);
+    const phoneOnly = await api.post('/api/v1/contacts', { phone: '+442071838750', firstName: 'Phone' });
+    expect(phoneOnly.status).toBe(201);
+    const ids = [ann, evil, nameless, gone, never, bounced, phoneOnly.body].map((c) => c.id);
     expect((await api.post(`/api/v1/segments/${list.id}/members`, { contactIds: ids })).status).toBeLessThan(300);
+
+    // Asked beforehand: who it would reach, and who not and why; the send below agrees.
+    const estimate = await api.get(`/api/v1/email/audience?segmentId=${list.id}`);
+    expect(estimate.body).toEqual({ members: 7, reachable: 3, leftOut: { noEmail: 1, suppressed: 2, notSubscribed: 1, leftTopic: 0 } });
+    const other = await t.h.signUp();
+    expect((await other.client.get(`/api/v1/email/audience?segmentId=${list.id}`)).status).toBe(404);
+    expect((await api.get('/api/v1/email/audience?segmentId=nope')).status).toBe(400);
+    expect((await api.get('/api/v1/email/audience')).status).toBe(400);
 
     const created = await api.post('/api/v1/email/broadcasts', { name: 'Spring sale', templateId: template.id, segmentId: list.id });
     expect(created.status).toBe(201);

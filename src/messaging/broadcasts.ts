@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, notFound } from '../server/errors.ts';
+import { audienceSql } from './audience.ts';
 import type { broadcast, broadcastBody, broadcastCounts } from './broadcast-contract.ts';
 import { renderTemplate, TemplateError, type TemplateSource } from './render.ts';
 import { snippetMap, templateProblems } from './templates.ts';
@@ -222,21 +223,11 @@ export async function startBroadcast(ctx: AppContext, workspaceId: string, id: s
 
 async function freezeAudience(tx: SqlSession, workspaceId: string, id: string, segmentId: string, templateId: string, topicId: string | null, now: Date): Promise<number> {
   const [r] = await tx.query<{ n: number }>(
-    `with audience as (
-       select c.id, c.email, c.email_status,
-              sp.reason as suppressed,
-              exists (select 1 from email_topic_optouts o where o.topic_id = $5 and o.contact_id = c.id) as left_topic
-       from segment_members m
-       join contacts c on c.id = m.contact_id and c.workspace_id = $1
-       left join suppressions sp on sp.workspace_id = $1 and sp.email_hash = encode(sha256(convert_to(c.email, 'UTF8')), 'hex')
-       where m.segment_id = $3 and m.exited_at is null and c.email is not null
-     ), ins as (
+    `with audience as (${audienceSql('$1', '$3', '$5')}), ins as (
        insert into email_messages (workspace_id, contact_id, template_id, kind, idempotency_key, to_email, broadcast_id, state, last_error, created_at)
        select $1, a.id, $4, 'broadcast', 'broadcast:' || $2 || ':' || a.id, a.email, $2::uuid,
-              case when a.suppressed is not null or a.email_status <> 'subscribed' or a.left_topic then 'suppressed' else 'queued' end,
-              case when a.suppressed is not null then 'on the suppression list (' || a.suppressed || ')'
-                   when a.email_status <> 'subscribed' then 'the contact is ' || replace(a.email_status, '_', ' ')
-                   when a.left_topic then 'the contact left the broadcast''s topic' end,
+              case when a.left_out is null then 'queued' else 'suppressed' end,
+              case when a.left_out is not null then a.why end,
               $6
        from audience a
        on conflict (workspace_id, idempotency_key) do nothing

@@ -54,6 +54,9 @@ describe('the preference page', () => {
         return x.state === 'sent' ? x.counts : undefined;
       });
     };
+    const estimate = async (topicId: string) => (await api.get(`/api/v1/email/audience?segmentId=${list.id}&topicId=${topicId}`)).body;
+    expect(await estimate(offers.id)).toEqual({ members: 1, reachable: 0, leftOut: { noEmail: 0, suppressed: 0, notSubscribed: 0, leftTopic: 1 } });
+    expect((await estimate(news.id)).reachable).toBe(1);
     expect(await send('Offer', offers.id)).toMatchObject({ recipients: 1, sent: 0, suppressed: 1 });
     expect(await send('News', news.id)).toMatchObject({ recipients: 1, sent: 1, suppressed: 0 });
 

@@ -273,9 +273,10 @@ describe('email in a browser', () => {
     await page.getByRole('option', { name: 'Coffee club · 3 contacts' }).click();
     await page.getByRole('combobox', { name: 'Topic', exact: true }).click();
     await page.getByRole('option', { name: 'Newsletter' }).click();
+    await page.getByTestId('audience-estimate').getByText('3 contacts get it now').waitFor();
     await shot(page, '10-broadcast-form');
     await page.getByRole('button', { name: 'Send now' }).click();
-    await page.getByRole('dialog').getByText('It goes to the 3 contacts of “Coffee club”', { exact: false }).waitFor();
+    await page.getByRole('dialog').getByText('It goes to all 3 contacts of “Coffee club”.', { exact: false }).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
     await page.waitForURL(/\/email\/broadcasts\/[0-9a-f-]{36}$/);
     const broadcastId = new URL(page.url()).pathname.split('/').pop()!;

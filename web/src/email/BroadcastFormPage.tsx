@@ -16,6 +16,7 @@ import { useWorkspaceKey } from '../lib/session.ts';
 import { isCalculating, useSegmentsQuery } from '../segments/model.ts';
 import { type Broadcast, type BroadcastBody, isEditable, useBroadcastQuery, useTemplatesQuery, useTopicsQuery } from './model.ts';
 import { PostalAddressNotice } from './PostalAddressNotice.tsx';
+import { AudienceEstimateLine, audienceSentence, useAudienceEstimate } from './AudienceEstimate.tsx';
 
 const n = (x: number) => x.toLocaleString('en');
 
@@ -72,6 +73,7 @@ function BroadcastForm({ existing }: { existing: Broadcast | null }) {
   });
 
   const audience = segments.data?.items.find((s) => s.id === form.values.segmentId);
+  const estimate = useAudienceEstimate(form.values.segmentId, form.values.topicId);
   const save = useMutation({
     mutationFn: async (v: typeof form.values) => {
       const body: BroadcastBody = {
@@ -105,7 +107,12 @@ function BroadcastForm({ existing }: { existing: Broadcast | null }) {
     },
   });
 
-  const submit = form.onSubmit((v) => (v.when === 'now' ? setConfirming(true) : save.mutate(v)));
+  const submit = form.onSubmit((v) => {
+    if (v.when !== 'now') return save.mutate(v);
+    // The confirmation counts who gets it as of now, not as of when the audience was picked.
+    void estimate.refetch();
+    setConfirming(true);
+  });
   const segmentOptions = (kind: 'segment' | 'list') =>
     (segments.data?.items ?? [])
       .filter((s) => s.kind === kind)
@@ -163,6 +170,7 @@ function BroadcastForm({ existing }: { existing: Broadcast | null }) {
                     <NumberInput label="Messages per minute" description="Empty: as fast as the server takes them." placeholder="No limit" min={1} max={1_000_000} allowDecimal={false} {...form.getInputProps('ratePerMinute')} />
                   </Grid.Col>
                 </Grid>
+                <AudienceEstimateLine segmentId={form.values.segmentId} topicId={form.values.topicId} />
               </Stack>
             </Card>
             <Card>
@@ -197,8 +205,12 @@ function BroadcastForm({ existing }: { existing: Broadcast | null }) {
         </form>
       )}
       <ConfirmModal opened={confirming} title="Send this broadcast now?" confirmLabel="Send now" loading={save.isPending} onConfirm={() => save.mutate(form.getValues())} onClose={() => setConfirming(false)}>
-        {audience ? `It goes to the ${n(audience.memberCount)} contacts of “${audience.name}” (less unsubscribed and bounced addresses).` : 'It goes to the chosen audience.'} A send cannot be undone, only
-        stopped part way.
+        {audience && estimate.data && !estimate.isPlaceholderData
+          ? audienceSentence(estimate.data, audience.name)
+          : audience
+            ? `It goes to the ${n(audience.memberCount)} contacts of “${audience.name}” (less unsubscribed and bounced addresses).`
+            : 'It goes to the chosen audience.'}{' '}
+        A send cannot be undone, only stopped part way.
       </ConfirmModal>
     </>
   );

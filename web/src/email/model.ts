@@ -3,6 +3,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
+  audienceEstimate,
   broadcast,
   broadcastBody,
   broadcastReport,
@@ -37,6 +38,7 @@ export type TestSendResult = z.input<typeof testSendResult>;
 export type MessageSummary = z.input<typeof messageSummary>;
 export type MessageDetail = z.input<typeof messageDetail>;
 export type Broadcast = z.input<typeof broadcast>;
+export type AudienceEstimate = z.input<typeof audienceEstimate>;
 export type BroadcastBody = z.input<typeof broadcastBody>;
 export type BroadcastState = z.input<typeof broadcastState>;
 export type BroadcastReport = z.input<typeof broadcastReport>;
