@@ -43,6 +43,15 @@ export const audienceEstimate = z.object({
   }),
 });
 
+/** Who of a broadcast's recipients a follow-up list holds. */
+export const FOLLOW_UP_GROUPS = ['delivered', 'opened', 'not_opened', 'clicked', 'not_clicked'] as const;
+export const broadcastListBody = z.strictObject({
+  who: z.enum(FOLLOW_UP_GROUPS),
+  /** The list's name; left out: "<broadcast>: did not open" and the like. */
+  name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+});
+export const broadcastListCreated = z.object({ id: z.uuid(), name: z.string(), memberCount: z.number() });
+
 export const broadcastCounts = z.object({
   /** Contacts in the frozen audience (null until the send starts). */
   recipients: z.number().nullable(),

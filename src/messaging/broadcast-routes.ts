@@ -4,7 +4,8 @@ import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { estimateAudience } from './audience.ts';
-import { audienceEstimate, audienceQuery, broadcast, broadcastBody, broadcastPatch, broadcastReport, sendBody, topic, topicBody, topicPatch } from './broadcast-contract.ts';
+import { listFromBroadcast } from './broadcast-lists.ts';
+import { audienceEstimate, audienceQuery, broadcast, broadcastBody, broadcastListBody, broadcastListCreated, broadcastPatch, broadcastReport, sendBody, topic, topicBody, topicPatch } from './broadcast-contract.ts';
 import { broadcastReportOf } from './broadcast-report.ts';
 import { cancelBroadcast, createBroadcast, deleteBroadcast, getBroadcast, listBroadcasts, sendBroadcast, updateBroadcast } from './broadcasts.ts';
 import { createTopic, deleteTopic, listTopics, updateTopic } from './preferences.ts';
@@ -72,6 +73,22 @@ export function broadcastRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/email/broadcasts/:id/cancel',
       { schema: { tags, summary: 'Stop a scheduled or sending broadcast (what was sent stays sent)', params: idParam, response: { 200: broadcast, ...errors } } },
       async (req) => cancelBroadcast(ctx, workspaceOf(req).workspaceId, req.params.id),
+    );
+    app.post(
+      '/email/broadcasts/:id/lists',
+      {
+        schema: {
+          tags,
+          summary: 'A static list of the recipients who opened, did not open, clicked, did not click, or were delivered to (a snapshot, for a follow-up)',
+          params: idParam,
+          body: broadcastListBody,
+          response: { 201: broadcastListCreated, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const ws = workspaceOf(req);
+        return reply.code(201).send(await listFromBroadcast(ctx, ws.workspaceId, ws.userId, req.params.id, req.body));
+      },
     );
     app.get(
       '/email/broadcasts/:id/report',

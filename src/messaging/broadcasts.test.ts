@@ -179,6 +179,24 @@ describe('broadcasts', () => {
     expect(report.links).toEqual([{ url: 'https://shop.example.com/spring?utm=mail&x=1', clicks: 1, uniqueClicks: 1 }]);
     expect(report.timeline.reduce((n: number, p: { opens: number }) => n + p.opens, 0)).toBe(1);
 
+    // Follow-ups: lists of who opened (Ann; Apple's proxy does not count for Evil), who did not, who clicked, who got it.
+    const followUp = async (who: string, name?: string) => {
+      const res = await api.post(`/api/v1/email/broadcasts/${created.body.id}/lists`, { who, ...(name ? { name } : {}) });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const members = (await api.get(`/api/v1/segments/${res.body.id}/members?limit=500`)).body.items.map((c: { email: string }) => c.email).sort();
+      return { ...res.body, members };
+    };
+    expect(await followUp('not_opened')).toMatchObject({ name: 'Spring sale: did not open', memberCount: 2, members: ['evil@example.com', 'nameless@example.com'] });
+    expect((await followUp('opened')).members).toEqual(['ann@example.com']);
+    expect((await followUp('clicked', 'Spring clickers')).members).toEqual(['ann@example.com']);
+    expect((await followUp('not_clicked')).members).toEqual(['evil@example.com', 'nameless@example.com']);
+    expect((await followUp('delivered')).members).toEqual(['ann@example.com', 'evil@example.com', 'nameless@example.com']);
+    expect((await api.post(`/api/v1/email/broadcasts/${created.body.id}/lists`, { who: 'not_opened' })).status).toBe(409); // the name is taken
+    expect((await api.post(`/api/v1/email/broadcasts/${created.body.id}/lists`, { who: 'bounced' })).status).toBe(400);
+    expect((await other.client.post(`/api/v1/email/broadcasts/${created.body.id}/lists`, { who: 'opened' })).status).toBe(404);
+    const draft = (await api.post('/api/v1/email/broadcasts', { name: 'Later', templateId: template.id, segmentId: list.id })).body;
+    expect((await api.post(`/api/v1/email/broadcasts/${draft.id}/lists`, { who: 'opened' })).status).toBe(409);
+
     const events = (await api.get(`/api/v1/contacts/${ann.id}/events`)).body.items.map((e: { name: string }) => e.name);
     expect(events).toEqual(expect.arrayContaining(['email.sent', 'email.opened', 'email.clicked']));
     expect((await api.get(`/api/v1/contacts/${evil.id}/events`)).body.items.map((e: { name: string }) => e.name)).not.toContain('email.opened');

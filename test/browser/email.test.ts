@@ -2,11 +2,11 @@
 // template from a starter, its body edited in the code editor with the preview following,
 // a Liquid error marked on its line (and on the subject field), preview as a contact at both
 // widths, a test send that lands in the Outbox and opens there, SMTP settings saved and a
-// connection test that reaches no server, topics, and a broadcast to a list with its report;
-// a new broadcast's warning while the workspace has no postal address, the address in the
-// preview footer, the bounce and complaint webhook URLs and their rotation, the suppression
-// list (added to by hand and by a webhook, an address taken off), and the email lines of a
-// contact's timeline.
+// connection test that reaches no server, topics, a broadcast to a list with its report and a
+// follow-up list of who did not open; a new broadcast's warning while the workspace has no
+// postal address, the address in the preview footer, the bounce and complaint webhook URLs
+// and their rotation, the suppression list (added to by hand and by a webhook, an address
+// taken off), and the email lines of a contact's timeline.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -333,6 +333,15 @@ describe('email in a browser', () => {
     await row.getByText('Coffee club').waitFor();
     await row.getByText('of 3 sent').waitFor();
     await shot(page, '12-broadcasts');
+
+    // A follow-up list of who did not open: Ida (only Apple's proxy fetched her pixel).
+    await page.goto(`/email/broadcasts/${broadcastId}`);
+    await page.getByRole('button', { name: 'Make a list' }).click();
+    await page.getByRole('menuitem', { name: 'Who did not open' }).click();
+    await page.getByRole('heading', { name: 'Spring win-back: did not open' }).waitFor();
+    await page.getByTestId('segment-size').filter({ hasText: /^1$/ }).waitFor();
+    await page.getByRole('table', { name: 'Members' }).getByText('Ida Holm').waitFor();
+    await shot(page, '12b-follow-up-list');
   });
 
   it('saves SMTP settings with a stored password, and "Test connection" says when no server is reached', async () => {

@@ -5,6 +5,7 @@ import { AreaChart } from '@mantine/charts';
 import { Anchor, Box, Card, Group, SimpleGrid, Table, Text, Tooltip } from '@mantine/core';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { SectionHeader } from '../components/PageHeader.tsx';
+import { FollowUpMenu } from './FollowUpMenu.tsx';
 import { type BroadcastReport, useReportQuery } from './model.ts';
 import classes from './email.module.css';
 
@@ -22,7 +23,7 @@ export function BroadcastReportView({ id, live }: { id: string; live: boolean })
     );
   }
   if (report.isError) return <ErrorBlock error={report.error} onRetry={() => void report.refetch()} />;
-  return <Report r={report.data} />;
+  return <Report id={id} r={report.data} />;
 }
 
 function Kpi({ label, value, hint, caption, testId }: { label: string; value: string; hint?: string; caption?: string; testId: string }) {
@@ -76,12 +77,16 @@ export function filledTimeline(points: BroadcastReport['timeline']): { at: strin
   return out;
 }
 
-function Report({ r }: { r: BroadcastReport }) {
+function Report({ id, r }: { id: string; r: BroadcastReport }) {
   const timeline = filledTimeline(r.timeline);
   return (
     <>
       <Card>
-        <SectionHeader title="Report" description="Unique opens and clicks count each contact once. Opens by mail-privacy proxies and link scanners are left out." />
+        <SectionHeader
+          title="Report"
+          description="Unique opens and clicks count each contact once. Opens by mail-privacy proxies and link scanners are left out."
+          actions={r.delivered > 0 ? <FollowUpMenu broadcastId={id} /> : undefined}
+        />
         <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }} spacing="sm" data-testid="report-kpis">
           <Kpi testId="recipients" label="Recipients" value={n(r.recipients)} hint="Contacts in the audience when the send started." />
           <Kpi testId="delivered" label="Delivered" value={n(r.delivered)} hint="Sent and not bounced since." />
