@@ -30,9 +30,10 @@ type Estimate = z.output<typeof audienceEstimate>;
 
 /** What sending to this segment or list (with this topic) would do now. */
 export async function estimateAudience(ctx: AppContext, workspaceId: string, segmentId: string, topicId: string | null, session: SqlSession = ctx.db): Promise<Estimate> {
-  const [r] = await session.query<{ known: boolean; members: number; with_email: number; reachable: number; suppressed: number; not_subscribed: number; left_topic: number }>(
+  const [r] = await session.query<{ known: boolean; known_topic: boolean; members: number; with_email: number; reachable: number; suppressed: number; not_subscribed: number; left_topic: number }>(
     `with a as (${audienceSql('$1', '$2', '$3')})
      select exists (select 1 from segments where workspace_id = $1 and id = $2) as known,
+            $3::uuid is null or exists (select 1 from email_topics where workspace_id = $1 and id = $3) as known_topic,
             (select count(*)::int from segment_members where workspace_id = $1 and segment_id = $2 and exited_at is null) as members,
             count(*)::int as with_email,
             count(*) filter (where left_out is null)::int as reachable,
@@ -43,6 +44,7 @@ export async function estimateAudience(ctx: AppContext, workspaceId: string, seg
     [workspaceId, segmentId, topicId],
   );
   if (!r?.known) throw notFound('The segment or list');
+  if (!r.known_topic) throw notFound('The topic');
   return {
     members: r.members,
     reachable: r.reachable,
