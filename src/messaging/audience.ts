@@ -2,7 +2,6 @@
 // definition used both when the audience is frozen (a message row per member) and when the
 // web app asks beforehand ("2,489 of 3,195 will get it; 706 are left out"), so the two agree.
 import type { z } from 'zod';
-import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { notFound } from '../server/errors.ts';
 import type { audienceEstimate } from './broadcast-contract.ts';
@@ -29,8 +28,8 @@ export function audienceSql(ws: string, segment: string, topic: string): string 
 type Estimate = z.output<typeof audienceEstimate>;
 
 /** What sending to this segment or list (with this topic) would do now. */
-export async function estimateAudience(ctx: AppContext, workspaceId: string, segmentId: string, topicId: string | null, session: SqlSession = ctx.db): Promise<Estimate> {
-  const [r] = await session.query<{ known: boolean; known_topic: boolean; members: number; with_email: number; reachable: number; suppressed: number; not_subscribed: number; left_topic: number }>(
+export async function estimateAudience(ctx: AppContext, workspaceId: string, segmentId: string, topicId: string | null): Promise<Estimate> {
+  const [r] = await ctx.db.query<{ known: boolean; known_topic: boolean; members: number; with_email: number; reachable: number; suppressed: number; not_subscribed: number; left_topic: number }>(
     `with a as (${audienceSql('$1', '$2', '$3')})
      select exists (select 1 from segments where workspace_id = $1 and id = $2) as known,
             $3::uuid is null or exists (select 1 from email_topics where workspace_id = $1 and id = $3) as known_topic,

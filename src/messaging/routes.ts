@@ -13,14 +13,13 @@ import {
   testSendResult,
   emailTemplate,
   previewRequest, renderedMessage, snippet, snippetBody, snippetName, starterTemplate, templateBody, templatePatch } from './contract.ts';
+import { getMessage, listMessages } from './messages.ts';
 import { STARTERS } from './starters.ts';
 import {
   createTemplate,
   deleteSnippet,
   deleteTemplate,
-  getMessage,
   getTemplate,
-  listMessages,
   listSnippets,
   listTemplates,
   previewTemplate,

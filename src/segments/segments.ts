@@ -236,8 +236,9 @@ export async function sizeHistory(ctx: AppContext, segmentIds: string[], days = 
 
 /** The segments and lists a contact is in now, with when they entered; 404 for a contact not in the workspace. */
 export async function contactMemberships(ctx: AppContext, workspaceId: string, contactId: string) {
-  const rows = await ctx.db.query<{ known: boolean; id: string | null; kind: 'segment' | 'list' | null; name: string | null; entered_at: Date | string | null }>(
-    `select true as known, s.id, s.kind, s.name, m.entered_at
+  // One row for a contact in nothing (all nulls), none for a contact not in the workspace.
+  const rows = await ctx.db.query<{ id: string | null; kind: 'segment' | 'list' | null; name: string | null; entered_at: Date | string | null }>(
+    `select s.id, s.kind, s.name, m.entered_at
      from contacts c
      left join segment_members m on m.workspace_id = c.workspace_id and m.contact_id = c.id and m.exited_at is null
      left join segments s on s.workspace_id = c.workspace_id and s.id = m.segment_id
