@@ -24,3 +24,15 @@ export function ErrorBlock({ error, onRetry }: { error: unknown; onRetry?: () =>
     </Alert>
   );
 }
+
+/** The next page of an infinite query, on request; nothing once there is none. */
+export function LoadMore({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <Center py="sm">
+      <Button variant="subtle" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+        Load more
+      </Button>
+    </Center>
+  );
+}

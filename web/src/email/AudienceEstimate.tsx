@@ -48,10 +48,8 @@ export function audienceSentence(e: AudienceEstimate, name: string): string {
 }
 
 /** The line under the audience picker. */
-export function AudienceEstimateLine({ segmentId, topicId }: { segmentId: string; topicId: string }) {
-  const estimate = useAudienceEstimate(segmentId, topicId);
-  if (!segmentId || !estimate.data) return null;
-  const e = estimate.data;
+export function AudienceEstimateLine({ estimate: e }: { estimate: AudienceEstimate | undefined }) {
+  if (!e) return null;
   const left = e.members - e.reachable;
   return (
     <Text fz="sm" c="dimmed" data-testid="audience-estimate">

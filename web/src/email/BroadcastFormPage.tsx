@@ -170,7 +170,7 @@ function BroadcastForm({ existing }: { existing: Broadcast | null }) {
                     <NumberInput label="Messages per minute" description="Empty: as fast as the server takes them." placeholder="No limit" min={1} max={1_000_000} allowDecimal={false} {...form.getInputProps('ratePerMinute')} />
                   </Grid.Col>
                 </Grid>
-                <AudienceEstimateLine segmentId={form.values.segmentId} topicId={form.values.topicId} />
+                <AudienceEstimateLine estimate={form.values.segmentId ? estimate.data : undefined} />
               </Stack>
             </Card>
             <Card>

@@ -1,11 +1,11 @@
 // Email › Outbox: the latest messages with their state, how they went (or the outbox, when no
 // SMTP server is set), and each one as it was sent.
-import { Alert, Anchor, Badge, Button, Card, Center, EmptyState, Group, Select, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, EmptyState, Group, Select, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconInbox, IconInfoCircle, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
+import { ErrorBlock, LoadMore, LoadingBlock } from '../components/QueryState.tsx';
 import { formatDateTime, fromNow } from '../lib/format.ts';
 import { MessageModal } from './MessageModal.tsx';
 import { MESSAGE_STATE_COLORS, MESSAGE_STATES, useEmailSettingsQuery, useMessagesQuery } from './model.ts';
@@ -143,13 +143,7 @@ export function OutboxTab() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {messages.hasNextPage && (
-            <Center py="sm">
-              <Button variant="subtle" onClick={() => void messages.fetchNextPage()} loading={messages.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMore query={messages} />
         </Card>
       )}
       <MessageModal id={open} onClose={() => setOpen(null)} />

@@ -2,15 +2,12 @@
 // sender's postal address in it: say so before sending when the workspace has none.
 import { Alert, Anchor, Text } from '@mantine/core';
 import { IconMapPin } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { api } from '../lib/api.ts';
-import { useWorkspaceKey } from '../lib/session.ts';
-import type { WorkspaceInfo } from '../lib/types.ts';
+import { useWorkspaceInfoQuery } from '../lib/session.ts';
 
 export function PostalAddressNotice() {
   // The same query as Settings › Workspace, so that saving the address there clears this.
-  const info = useQuery({ queryKey: useWorkspaceKey('workspace'), queryFn: () => api.get<WorkspaceInfo>('/workspace') });
+  const info = useWorkspaceInfoQuery();
   if (!info.data || info.data.postalAddress.trim() !== '') return null;
   return (
     <Alert color="yellow" variant="light" icon={<IconMapPin size={18} />} title="Your emails carry no postal address" data-testid="postal-address-notice">

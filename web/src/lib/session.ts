@@ -3,7 +3,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
 import { api, isApiError, rememberSession } from './api.ts';
-import type { SessionInfo, SetupStatus, WorkspaceSummary } from './types.ts';
+import type { SessionInfo, SetupStatus, WorkspaceInfo, WorkspaceSummary } from './types.ts';
 
 export const setupQuery = queryOptions({
   queryKey: ['setup'],
@@ -42,6 +42,11 @@ export function useWorkspace(): WorkspaceSummary {
 /** Query keys of workspace data carry the workspace id, so a switch never shows another's data. */
 export function useWorkspaceKey(...parts: string[]): [string, string, ...string[]] {
   return ['ws', useWorkspace().id, ...parts];
+}
+
+/** The current workspace's settings (name, postal address); forms that change them set this query's data. */
+export function useWorkspaceInfoQuery() {
+  return useQuery({ queryKey: useWorkspaceKey('workspace'), queryFn: () => api.get<WorkspaceInfo>('/workspace') });
 }
 
 /** Stores a SessionInfo answered by sign-in, setup or accepting an invitation. */

@@ -8,7 +8,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { NotFoundPage } from '../areas/NotFoundPage.tsx';
 import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { PageHeader, SectionHeader } from '../components/PageHeader.tsx';
-import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
+import { ErrorBlock, LoadMore, LoadingBlock } from '../components/QueryState.tsx';
 import { displayName } from '../contacts/model.ts';
 import { api, errorMessage, isApiError } from '../lib/api.ts';
 import { formatDate, formatDateTime, fromNow, initials } from '../lib/format.ts';
@@ -362,13 +362,7 @@ function MembersCard({ segment: s, calculating, canWrite, onAdd }: { segment: Se
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {members.hasNextPage && (
-            <Center py="md">
-              <Button variant="subtle" onClick={() => void members.fetchNextPage()} loading={members.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMore query={members} />
         </>
       )}
       {isList && (

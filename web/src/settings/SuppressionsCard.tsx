@@ -1,6 +1,6 @@
 // Settings › Email › Suppression list: the addresses no marketing email goes to (everyone
 // reads it; admins add an address by hand or take one off).
-import { Badge, Button, Card, Center, EmptyState, Group, Select, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, EmptyState, Group, Select, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconMailOff, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { suppression, suppressionBody, suppressionPage, suppressionRemoved } from '../../../src/messaging/webhook-contract.ts';
 import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { SectionHeader } from '../components/PageHeader.tsx';
-import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
+import { ErrorBlock, LoadMore, LoadingBlock } from '../components/QueryState.tsx';
 import { api } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { applyFormError, notifyError, notifySuccess } from '../lib/notify.tsx';
@@ -140,13 +140,7 @@ export function SuppressionsCard() {
               ))}
             </Table.Tbody>
           </Table>
-          {list.hasNextPage && (
-            <Center pt="md">
-              <Button variant="subtle" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMore query={list} />
         </>
       )}
       <ConfirmModal

@@ -1,6 +1,6 @@
 import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import type { z } from 'zod';
 import type { workspacePatch } from '../../../src/workspaces/contract.ts';
@@ -11,15 +11,14 @@ import { api } from '../lib/api.ts';
 import { formatDate } from '../lib/format.ts';
 import { applyFormError, notifyError, notifySuccess } from '../lib/notify.tsx';
 import { ROLE_COLORS, ROLE_LABELS, roleAtLeast } from '../lib/roles.ts';
-import { sessionQuery, useWorkspace, useWorkspaceKey } from '../lib/session.ts';
+import { sessionQuery, useWorkspace, useWorkspaceInfoQuery, useWorkspaceKey } from '../lib/session.ts';
 import type { WorkspaceInfo } from '../lib/types.ts';
 
 type WorkspacePatch = z.input<typeof workspacePatch>;
 
 export function WorkspaceSettings() {
   const workspace = useWorkspace();
-  const key = useWorkspaceKey('workspace');
-  const info = useQuery({ queryKey: key, queryFn: () => api.get<WorkspaceInfo>('/workspace') });
+  const info = useWorkspaceInfoQuery();
   const canEdit = roleAtLeast(workspace.role, 'admin');
 
   return (
