@@ -27,6 +27,18 @@ import { errorBody, registerErrorHandler } from './error-handler.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+/**
+ * Vite names the files under assets/ by a hash of their content, so a changed file has a new
+ * name and the old one may be kept for a year. index.html names the current ones: always
+ * revalidated. The rest (favicon) for an hour.
+ */
+export function cacheControlFor(file: string): string {
+  const name = file.replace(/\\/g, '/').replace(/\.(br|gz)$/, '');
+  if (/\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(name)) return 'public, max-age=31536000, immutable';
+  if (name.endsWith('.html')) return 'no-cache';
+  return 'public, max-age=3600';
+}
+
 export interface RouteInfo {
   method: string;
   url: string;
@@ -147,14 +159,22 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const serveWeb = webDist !== false && existsSync(webDist + 'index.html');
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, maxAge: '1h', immutable: false });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz copies next to each file; the best one the browser accepts is sent.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, file) => void reply.header('cache-control', cacheControlFor(file)),
+    });
   }
 
   app.setNotFoundHandler((req, reply) => {
     const isApi = req.url.startsWith('/api') || req.url.startsWith('/v1') || req.url === '/health';
     if (!isApi && serveWeb && (req.method === 'GET' || req.method === 'HEAD')) {
       // The web app routes on the client: any other page is index.html.
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.sendFile('index.html');
     }
     return reply.code(404).send(errorBody('not_found', `No route ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`));
   });
