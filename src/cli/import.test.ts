@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const BIN = path.resolve('bin/rapport.js');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-cli-import-'));
 const env = { ...process.env, RAPPORT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' };
-const messy = (f: string) => path.resolve('../shared/data/contacts-messy', f);
+const messy = (f: string) => path.resolve('test/fixtures/contacts-messy', f);
 
 async function rapport(...args: string[]) {
   try {

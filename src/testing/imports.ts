@@ -15,7 +15,7 @@ export async function upload(client: ApiClient, fileName: string, content: Buffe
 }
 
 export function messy(path: string): Buffer {
-  return readFileSync(new URL(`../../../shared/data/contacts-messy/${path}`, import.meta.url));
+  return readFileSync(new URL(`../../test/fixtures/contacts-messy/${path}`, import.meta.url));
 }
 
 /** Polls an import until it is finished (or undone), as the web app does. */
