@@ -22,6 +22,13 @@ export interface Config {
    * batch); when the process dies, another takes over after this long.
    */
   emailLeaseSeconds: number;
+  /**
+   * The instance's own SMTP server (smtp:// or smtps://user:pass@host:port), for mail that
+   * belongs to no workspace: password resets. Unset: a workspace's SMTP settings are used.
+   */
+  smtpUrl: string | undefined;
+  /** The From of the instance's own mail, e.g. `Rapport <no-reply@example.com>`. */
+  smtpFrom: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,6 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isFinite(emailLeaseSeconds) || emailLeaseSeconds < 1) {
     throw new Error(`RAPPORT_EMAIL_LEASE_SECONDS must be a number of seconds (1 or more), got "${env.RAPPORT_EMAIL_LEASE_SECONDS}"`);
   }
+  const smtpUrl = env.RAPPORT_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
+    throw new Error('RAPPORT_SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -51,5 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : Boolean(publicUrl?.startsWith('https://')),
     bodyLimit,
     emailLeaseSeconds,
+    smtpUrl,
+    smtpFrom: env.RAPPORT_SMTP_FROM || undefined,
   };
 }
