@@ -3,7 +3,7 @@ import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, rateLimited, unauthorized } from '../server/errors.ts';
 import { workspaceMembers, workspaces } from '../workspaces/schema.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
-import { authAttempts, sessions, users } from './schema.ts';
+import { authAttempts, passwordResets, sessions, users } from './schema.ts';
 
 export interface UserRecord {
   id: string;
@@ -74,7 +74,12 @@ const WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES_PER_EMAIL = 10;
 const MAX_FAILURES_PER_IP = 50;
 
-async function assertNotThrottled(ctx: AppContext, keys: { key: string; max: number }[]): Promise<void> {
+/** Refuses (429) when any key has `max` attempts recorded in the last 15 minutes. */
+export async function assertNotThrottled(
+  ctx: AppContext,
+  keys: { key: string; max: number }[],
+  what = 'failed sign-in attempts',
+): Promise<void> {
   const since = new Date(ctx.clock.now().getTime() - WINDOW_MS);
   for (const { key, max } of keys) {
     const [row] = await ctx.db.orm
@@ -84,9 +89,14 @@ async function assertNotThrottled(ctx: AppContext, keys: { key: string; max: num
     if ((row?.n ?? 0) >= max) {
       const oldest = row?.oldest ? new Date(row.oldest).getTime() : ctx.clock.now().getTime();
       const retryAfter = Math.max(1, Math.ceil((oldest + WINDOW_MS - ctx.clock.now().getTime()) / 1000));
-      throw rateLimited(`Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, retryAfter);
+      throw rateLimited(`Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, retryAfter);
     }
   }
+}
+
+export async function recordAttempts(ctx: AppContext, keys: { key: string }[]): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.orm.insert(authAttempts).values(keys.map(({ key }) => ({ key, attemptedAt: now })));
 }
 
 /** Checks email and password; throttles repeated failures per email and per client address. */
@@ -100,8 +110,7 @@ export async function authenticate(ctx: AppContext, email: string, password: str
   // Hash even when there is no such user, so the response time does not tell.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) {
-    const now = ctx.clock.now();
-    await ctx.db.orm.insert(authAttempts).values(keys.map(({ key }) => ({ key, attemptedAt: now })));
+    await recordAttempts(ctx, keys);
     throw unauthorized('The email or password is not right.');
   }
   await ctx.db.orm.delete(authAttempts).where(eq(authAttempts.key, `email:${email}`));
@@ -127,6 +136,7 @@ export async function resetPassword(ctx: AppContext, email: string, password: st
     .returning({ id: users.id });
   if (rows.length === 0) return false;
   await ctx.db.orm.delete(sessions).where(eq(sessions.userId, rows[0]!.id));
+  await ctx.db.orm.delete(passwordResets).where(eq(passwordResets.userId, rows[0]!.id));
   await ctx.db.orm.delete(authAttempts).where(eq(authAttempts.key, `email:${email}`));
   return true;
 }
@@ -217,12 +227,13 @@ export async function setSessionWorkspace(ctx: AppContext, sessionId: string, wo
 }
 
 /** Housekeeping run by the `system.cleanup` job. */
-export async function deleteExpiredAuthData(ctx: AppContext): Promise<{ sessions: number; attempts: number }> {
+export async function deleteExpiredAuthData(ctx: AppContext): Promise<{ sessions: number; attempts: number; resets: number }> {
   const now = ctx.clock.now();
   const s = await ctx.db.orm.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
   const a = await ctx.db.orm
     .delete(authAttempts)
     .where(lt(authAttempts.attemptedAt, new Date(now.getTime() - WINDOW_MS)))
     .returning({ key: authAttempts.key });
-  return { sessions: s.length, attempts: a.length };
+  const r = await ctx.db.orm.delete(passwordResets).where(lt(passwordResets.expiresAt, now)).returning({ id: passwordResets.id });
+  return { sessions: s.length, attempts: a.length, resets: r.length };
 }

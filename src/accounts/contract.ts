@@ -51,3 +51,14 @@ export const sessionInfo = z.object({
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
 export const setupStatus = z.object({ needed: z.boolean() });
+
+/** Whether this instance can send reset links at all (the same answer for every address). */
+export const passwordResetStatus = z.object({ byEmail: z.boolean() });
+export const passwordResetRequest = z.object({ email: emailSchema });
+/** The same answer whether or not an account has the address. */
+export const passwordResetRequested = z.object({ requested: z.literal(true) });
+// 256 bits in base64url are 43 characters; a little room for a copied link's stray character.
+export const resetTokenSchema = z.string().trim().min(20, 'is too short: copy the whole link').max(100);
+export const passwordResetCheck = z.object({ token: resetTokenSchema });
+export const passwordResetFor = z.object({ email: z.string() });
+export const passwordResetComplete = z.object({ token: resetTokenSchema, password: passwordSchema });

@@ -18,6 +18,7 @@ import {
 } from './accounts.ts';
 import { changePasswordBody, profileBody, userInfo, sessionInfo, type SessionInfo, setupBody, setupStatus, signInBody } from './contract.ts';
 import { notFound } from '../server/errors.ts';
+import { passwordResetRoutes } from './reset-routes.ts';
 
 const SESSION_MAX_AGE_S = 30 * 86_400;
 
@@ -50,6 +51,8 @@ const tags = ['Session'];
 
 export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    await app.register(passwordResetRoutes(ctx));
+
     app.get(
       '/setup',
       {

@@ -26,3 +26,11 @@ export const authAttempts = pgTable('auth_attempts', {
   key: text('key').notNull(),
   attemptedAt: ts('attempted_at').notNull(),
 });
+
+export const passwordResets = pgTable('password_resets', {
+  id: idColumn(),
+  userId: uuid('user_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+});

@@ -21,8 +21,12 @@ describe('authentication on every route', () => {
       .sort();
     expect(publicApi).toEqual([
       'GET /api/v1/invites/:token',
+      'GET /api/v1/password-reset',
       'GET /api/v1/setup',
       'POST /api/v1/invites/:token/accept',
+      'POST /api/v1/password-reset',
+      'POST /api/v1/password-reset/check',
+      'POST /api/v1/password-reset/complete',
       'POST /api/v1/session',
       'POST /api/v1/setup',
     ]);

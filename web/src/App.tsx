@@ -4,7 +4,9 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AREAS } from './areas/areas.ts';
 import { AreaPage } from './areas/AreaPage.tsx';
 import { NotFoundPage } from './areas/NotFoundPage.tsx';
+import { ForgotPasswordPage } from './auth/ForgotPasswordPage.tsx';
 import { InvitePage } from './auth/InvitePage.tsx';
+import { ResetPasswordPage } from './auth/ResetPasswordPage.tsx';
 import { SetupPage } from './auth/SetupPage.tsx';
 import { ContactPage } from './contacts/ContactPage.tsx';
 import { ContactsPage } from './contacts/ContactsPage.tsx';
@@ -62,6 +64,8 @@ export function App() {
         element={needsSetup ? <Navigate to="/setup" replace /> : signedIn ? <AfterSignIn /> : <SignInPage />}
       />
       <Route path="/invite/:token" element={<InvitePage />} />
+      <Route path="/forgot-password" element={needsSetup ? <Navigate to="/setup" replace /> : <ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route
         element={
           <RequireSession needsSetup={needsSetup} signedIn={signedIn}>

@@ -4,10 +4,11 @@ import type { ReactNode } from 'react';
 import { Logo } from '../components/Logo.tsx';
 import classes from './AuthLayout.module.css';
 
+// What Rapport does today, nothing more: this is the first thing a new user reads.
 const POINTS = [
-  'Every contact, event and purchase in one timeline',
-  'Segments, emails and journeys that act on behaviour',
-  'Surveys, loyalty, coupons and churn scores built in',
+  'Every customer with their orders, emails and visits on one timeline',
+  'Import spreadsheets and order history, or send events from your shop',
+  'Segments that stay up to date, and email broadcasts that reach them',
 ];
 
 /** The frame of the pages before the app: the brand on the left, the form on the right. */

@@ -1,9 +1,9 @@
-import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconClockPause } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useLocation, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError, api } from '../lib/api.ts';
 import { safeNext } from '../lib/next.ts';
 import { applyFormError } from '../lib/notify.tsx';
@@ -70,6 +70,22 @@ export function SignInPage() {
             key={form.key('email')}
           />
           <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} key={form.key('password')} />
+          <Anchor
+            component={Link}
+            to="/forgot-password"
+            fz="sm"
+            ta="right"
+            mt={-8}
+            onClick={(e) => {
+              // Carry over the address typed so far.
+              const email = form.getValues().email.trim();
+              if (!email) return;
+              e.preventDefault();
+              navigate(`/forgot-password?email=${encodeURIComponent(email)}`);
+            }}
+          >
+            Forgot your password?
+          </Anchor>
           <Button type="submit" size="md" mt="xs" loading={signIn.isPending} fullWidth>
             Sign in
           </Button>

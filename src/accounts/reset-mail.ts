@@ -1,0 +1,79 @@
+// Where a password reset link is mailed from. The instance's own SMTP server
+// (RAPPORT_SMTP_URL) first; else the SMTP settings of a workspace the person belongs to,
+// the one where they have the highest role. Never the built-in outbox: every member of a
+// workspace can read its outbox, and the link lets whoever holds it into the account.
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { AppContext } from '../server/context.ts';
+import { senderFor } from '../messaging/transport.ts';
+
+export interface ResetMailSender {
+  transport: Transporter;
+  from: { name: string; address: string } | string;
+  /** For the log: which SMTP settings sent it. */
+  via: 'instance' | { workspaceId: string };
+}
+
+let instanceTransport: { url: string; transport: Transporter } | undefined;
+
+function instanceSender(ctx: AppContext): ResetMailSender | undefined {
+  const url = ctx.config.smtpUrl;
+  if (!url) return undefined;
+  if (instanceTransport?.url !== url) {
+    // Not pooled: a reset is a rare single message.
+    instanceTransport = { url, transport: nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }) };
+  }
+  const host = new URL(ctx.config.publicUrl ?? 'http://localhost').hostname;
+  return { transport: instanceTransport.transport, from: ctx.config.smtpFrom ?? { name: 'Rapport', address: `no-reply@${host}` }, via: 'instance' };
+}
+
+const ROLE_ORDER = `case m.role when 'owner' then 0 when 'admin' then 1 when 'marketer' then 2 else 3 end`;
+
+/** The sender for one user's reset mail, or undefined when none can send it. */
+export async function resetMailSender(ctx: AppContext, userId: string): Promise<ResetMailSender | undefined> {
+  const instance = instanceSender(ctx);
+  if (instance) return instance;
+  const [ws] = await ctx.db.query<{ workspace_id: string }>(
+    `select m.workspace_id from workspace_members m
+     join email_settings s on s.workspace_id = m.workspace_id and s.smtp_host is not null and s.from_email is not null
+     where m.user_id = $1 order by ${ROLE_ORDER}, m.created_at limit 1`,
+    [userId],
+  );
+  if (!ws) return undefined;
+  const sender = await senderFor(ctx, ws.workspace_id);
+  if (sender.kind !== 'smtp' || !sender.transport) return undefined;
+  return { transport: sender.transport, from: sender.from, via: { workspaceId: ws.workspace_id } };
+}
+
+/**
+ * Whether reset links can be mailed on this instance at all: its own SMTP server, or any
+ * workspace's. Said on the form before an address is typed, so it reveals nothing about one.
+ */
+export async function resetByEmailAvailable(ctx: AppContext): Promise<boolean> {
+  if (ctx.config.smtpUrl) return true;
+  const [row] = await ctx.db.query<{ any: boolean }>(
+    'select exists (select 1 from email_settings where smtp_host is not null and from_email is not null) as any',
+  );
+  return Boolean(row?.any);
+}
+
+export function resetMessage(link: string, email: string, minutes: number): { subject: string; text: string; html: string } {
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const lines = [
+    `Someone asked to reset the password of the Rapport account ${email}.`,
+    'To choose a new password, open this link:',
+    link,
+    `It works once, for ${minutes} minutes. Choosing a new password signs the account out everywhere.`,
+    'If it was not you, ignore this email: your password stays as it is.',
+  ];
+  const html =
+    `<p>${escape(lines[0]!)}</p><p>${escape(lines[1]!)}</p>` +
+    `<p><a href="${escape(link)}">Choose a new password</a></p>` +
+    `<p>${escape(lines[3]!)}</p><p>${escape(lines[4]!)}</p>`;
+  return { subject: 'Reset your Rapport password', text: lines.join('\n\n') + '\n', html };
+}
+
+/** Closes the instance transport (tests). */
+export function closeResetTransport(): void {
+  instanceTransport?.transport.close();
+  instanceTransport = undefined;
+}
