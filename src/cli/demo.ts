@@ -25,7 +25,7 @@ export function registerDemoCommands(program: Command): void {
         const progress = progressReporter(opts.contacts);
         let result: LoadDemoResult;
         try {
-          result = await loadDemo(ctx, ws.id, { contacts: opts.contacts, seed: opts.seed, onProgress: progress.update });
+          result = await loadDemo(ctx, ws.id, { contacts: opts.contacts, seed: opts.seed, onProgress: (p) => progress.update({ contacts: p.contacts.done, events: p.events.done }) });
         } finally {
           progress.stop();
         }

@@ -10,22 +10,63 @@ export const demoLoadBody = z.object({
   seed: z.number().int().min(0).max(2_147_483_647).default(1).describe('The same seed gives the same data'),
 });
 
+/** The steps of a load, in order. */
+export const DEMO_STEPS = ['preparing', 'history', 'indexing', 'segments', 'templates', 'done'] as const;
+export type DemoStep = (typeof DEMO_STEPS)[number];
+
+const int = z.number().int();
+const tally = z.object({
+  done: int.describe('Written so far'),
+  total: int.nullable().describe('How many the load writes in all; null when not counted beforehand'),
+});
+const made = z.object({
+  done: int.describe('Handled so far'),
+  total: int.describe('How many this step handles'),
+  names: z.array(z.string()).describe('Names of those created by this load (an existing one of the same name is left alone)'),
+});
+
+export const demoProgress = z
+  .object({
+    step: z
+      .enum(DEMO_STEPS)
+      .describe(
+        'preparing: counting what the shop will hold; history: contacts with their orders, emails and visits; ' +
+          'indexing: planner statistics; segments: computing the example segments; templates: adding email templates; done',
+      ),
+    contacts: z.object({
+      done: int.describe('Written so far'),
+      total: int,
+      created: int.describe('New contacts (an address already there is kept as it is)'),
+    }),
+    orders: tally,
+    refunds: tally,
+    events: tally.describe('Every event: orders, refunds, emails, page views'),
+    segments: made,
+    templates: made,
+  })
+  .describe('What the load is doing (while it runs) or did (once completed)');
+
 export const demoLoad = z.object({
   id: z.uuid(),
   state: z.enum(['queued', 'running', 'completed', 'failed']),
-  contacts: z.number().int(),
-  seed: z.number().int(),
+  contacts: int,
+  seed: int,
   requestedAt: dateTime,
   startedAt: dateTime.nullable(),
   finishedAt: dateTime.nullable(),
-  error: z.string().nullable(),
+  error: z
+    .string()
+    .nullable()
+    .describe('Why the load failed; while queued again after a failed attempt, why that attempt stopped'),
+  progress: demoProgress.nullable().describe('Null while queued, and for loads of older versions'),
 });
 
 export const demoStatus = z.object({
-  contacts: z.number().int().describe('Contacts with the demo’s example.com/.org/.net addresses'),
-  events: z.number().int().nullable().describe('Events written by the demo; null while a load is under way'),
+  contacts: int.describe('Contacts with the demo’s example.com/.org/.net addresses'),
+  events: int.nullable().describe('Events written by the demo; null while a load is under way'),
   load: demoLoad.nullable().describe('The latest load of this workspace, while the job queue remembers it'),
 });
 
 export type DemoStatusBody = z.input<typeof demoStatus>;
 export type DemoLoadBody = z.input<typeof demoLoadBody>;
+export type DemoProgress = z.infer<typeof demoProgress>;

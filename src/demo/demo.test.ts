@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createUser } from '../accounts/accounts.ts';
 import { useHarness } from '../testing/harness.ts';
 import { addMember } from '../workspaces/workspaces.ts';
+import type { DemoProgress } from './contract.ts';
 import { loadDemo } from './demo.ts';
 import { generateDemo } from './generate.ts';
+import { countDemo } from './progress.ts';
 
 const t = useHarness();
 const NOW = new Date('2026-01-15T12:00:00Z');
@@ -151,6 +153,44 @@ describe('loading the demo', () => {
     const again = await loadDemo(t.h.ctx, a.workspaceId, { contacts: 600 });
     expect(again.examples).toEqual({ segments: [], templates: [] });
     expect((await a.client.get('/api/v1/segments')).body.items).toHaveLength(4);
+  });
+
+  it('tells its progress step by step, with counts that end at the totals counted beforehand', async () => {
+    const a = await t.h.signUp();
+    const totals = await countDemo({ contacts: 450, now: NOW });
+    const generated = [...generateDemo({ contacts: 450, now: NOW })].flatMap((b) => b.events);
+    expect(totals).toEqual({
+      orders: generated.filter((e) => e.name === 'purchase').length,
+      refunds: generated.filter((e) => e.name === 'refund').length,
+      events: generated.length,
+    });
+    const seen: DemoProgress[] = [];
+    await loadDemo(t.h.ctx, a.workspaceId, { contacts: 450, now: NOW, batchSize: 200, totals, onProgress: (p) => void seen.push(p) });
+
+    // The steps come in order, each at least once.
+    const steps = seen.map((p) => p.step).filter((s, i, all) => s !== all[i - 1]);
+    expect(steps).toEqual(['preparing', 'history', 'indexing', 'segments', 'templates', 'done']);
+    // Contacts and orders go up batch by batch (200, 400, 450) to the totals.
+    expect(seen.filter((p) => p.step === 'history').map((p) => p.contacts.done)).toEqual([0, 200, 400, 450]);
+    const orders = seen.map((p) => p.orders.done);
+    expect(orders).toEqual([...orders].sort((x, y) => x - y));
+    const last = seen.at(-1)!;
+    expect(last).toEqual({
+      step: 'done',
+      contacts: { done: 450, total: 450, created: 450 },
+      orders: { done: totals.orders, total: totals.orders },
+      refunds: { done: totals.refunds, total: totals.refunds },
+      events: { done: totals.events, total: totals.events },
+      segments: { done: 4, total: 4, names: ['Champions', 'At risk', 'No purchase in 90 days', 'Top 10% by spend'] },
+      templates: { done: 3, total: 3, names: ['We miss you', 'Loyalty points summary', 'Exclusive offer'] },
+    });
+    // Segments are computed one at a time, and said so.
+    expect(seen.filter((p) => p.step === 'segments').map((p) => p.segments.done)).toEqual([0, 1, 2, 3, 4]);
+
+    // Loaded again: nothing new, and the last progress says so.
+    const again: DemoProgress[] = [];
+    await loadDemo(t.h.ctx, a.workspaceId, { contacts: 450, now: NOW, onProgress: (p) => void again.push(p) });
+    expect(again.at(-1)).toMatchObject({ contacts: { done: 450, created: 0 }, orders: { total: null }, segments: { total: 0, names: [] }, templates: { names: [] } });
   });
 
   it('leaves out a property the workspace already defines differently', async () => {

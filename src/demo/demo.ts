@@ -6,8 +6,10 @@ import type { SqlSession } from '../db/client.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
 import { DEMO_PROPERTIES, EMAIL_DOMAINS } from './catalogue.ts';
+import type { DemoProgress } from './contract.ts';
 import { addDemoExamples, type DemoExamples } from './examples.ts';
 import { DEFAULT_CONTACTS, DEFAULT_SEED, type DemoBatch, generateDemo } from './generate.ts';
+import { type DemoTotals, startingProgress } from './progress.ts';
 import { DemoSummary, type DemoShape } from './summary.ts';
 
 export const DEMO_JOB = 'demo.load';
@@ -19,7 +21,10 @@ export interface LoadDemoOptions {
   now?: Date;
   /** Contacts per transaction (default 1,000, about 17,000 events): memory stays flat, and an embedded database answers other requests between batches. */
   batchSize?: number;
-  onProgress?: (progress: { contacts: number; total: number; events: number }) => void;
+  /** Told at every step and after every batch; a returned promise is waited for (the job writes it down). */
+  onProgress?: (progress: DemoProgress) => void | Promise<void>;
+  /** What the load will write in all (countDemo), for progress "of" a total. */
+  totals?: DemoTotals;
 }
 
 export interface LoadDemoResult {
@@ -45,12 +50,18 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
   const total = options.contacts ?? DEFAULT_CONTACTS;
   const now = options.now ?? ctx.clock.now();
   const batchSize = options.batchSize ?? 1_000;
+  const progress = startingProgress(total, options.totals);
+  const report = async (change?: Partial<DemoProgress>) => {
+    Object.assign(progress, change);
+    await options.onProgress?.(structuredClone(progress));
+  };
+  await report();
   const skipped = await defineDemoProperties(ctx, workspaceId, now);
+  await report({ step: 'history' });
   const summary = new DemoSummary();
   let created = 0;
   let inserted = 0;
   let events = 0;
-  let contacts = 0;
   // On a server, the next batch is generated and written while the previous one is still
   // being written (batches never share a contact or an event, so they cannot conflict).
   // The embedded database runs one statement at a time anyway.
@@ -60,18 +71,23 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
   for (const batch of generateDemo({ seed, contacts: total, now, batchSize })) {
     for (const c of batch.contacts) for (const key of skipped) delete c.properties[key];
     summary.add(batch);
-    const writing = ctx.db.transaction((tx) => writeBatch(tx, workspaceId, batch, now)).then(
-      (written) => {
+    const writing = ctx.db
+      .transaction((tx) => writeBatch(tx, workspaceId, batch, now))
+      .then((written) => {
         created += written.created;
         inserted += written.inserted;
-        contacts += batch.contacts.length;
         events += batch.events.length;
-        options.onProgress?.({ contacts, total, events });
-      },
-      (error: unknown) => {
+        const { contacts, orders, refunds } = progress;
+        contacts.done += batch.contacts.length;
+        contacts.created += written.created;
+        orders.done += batch.events.filter((e) => e.name === 'purchase').length;
+        refunds.done += batch.events.filter((e) => e.name === 'refund').length;
+        progress.events.done = events;
+        return report();
+      })
+      .catch((error: unknown) => {
         failure ??= { error };
-      },
-    );
+      });
     inFlight.push(writing);
     if (inFlight.length >= parallel) await inFlight.shift();
     if (failure) break;
@@ -80,9 +96,11 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
   if (failure) throw failure.error;
   // Fresh planner statistics before anything reads this much new data (PGlite has no
   // autovacuum): without them the demo's four segments took 20 s to compute on PGlite, with them 0.44 s.
+  await report({ step: 'indexing' });
   await analyzeChangedTables(ctx.db);
-  const examples = await addDemoExamples(ctx, workspaceId);
+  const examples = await addDemoExamples(ctx, workspaceId, (step, made) => report({ step, [step]: made }));
   notifyDataChanged(ctx, workspaceId);
+  await report({ step: 'done' });
   return {
     workspaceId,
     seed,
@@ -206,6 +224,7 @@ export interface DemoLoadJob {
   startedAt: Date | null;
   finishedAt: Date | null;
   error: string | null;
+  progress: DemoProgress | null;
 }
 
 export interface DemoStatus {
@@ -258,8 +277,9 @@ async function latestJob(ctx: AppContext, workspaceId: string): Promise<DemoLoad
     created_on: Date;
     started_on: Date | null;
     completed_on: Date | null;
-    // An error as serialized by pg-boss ({ message, stack }), or { value } for a plain reason.
-    output: { message?: string; value?: unknown } | null;
+    // While running and once completed, the load's progress (jobs.ts); after a failed attempt,
+    // the error as serialized by pg-boss ({ message, stack }), or { value } for a plain reason.
+    output: (Partial<DemoProgress> & { message?: string; value?: unknown }) | null;
   }>(
     `select id, state, data, created_on, started_on, completed_on, output from pgboss.job
      where name = $1 and data ->> 'workspaceId' = $2
@@ -268,7 +288,13 @@ async function latestJob(ctx: AppContext, workspaceId: string): Promise<DemoLoad
   );
   if (!job) return null;
   const state = job.state === 'active' ? 'running' : job.state === 'completed' ? 'completed' : job.state === 'created' || job.state === 'retry' ? 'queued' : 'failed';
-  const reason = job.state === 'cancelled' ? 'The load was cancelled.' : (job.output?.message ?? (typeof job.output?.value === 'string' ? job.output.value : 'The load failed.'));
+  const progress = job.output?.step ? (job.output as DemoProgress) : null;
+  const failedAttempt = job.state === 'retry' || state === 'failed';
+  const value = job.output?.value as { message?: unknown } | string | undefined;
+  const reason =
+    job.state === 'cancelled'
+      ? 'The load was cancelled.'
+      : (job.output?.message ?? (typeof value === 'string' ? value : typeof value?.message === 'string' ? value.message : 'The load failed.'));
   return {
     id: job.id,
     state,
@@ -277,6 +303,7 @@ async function latestJob(ctx: AppContext, workspaceId: string): Promise<DemoLoad
     requestedAt: new Date(job.created_on),
     startedAt: job.started_on ? new Date(job.started_on) : null,
     finishedAt: state === 'completed' || state === 'failed' ? new Date(job.completed_on ?? job.created_on) : null,
-    error: state === 'failed' ? reason : null,
+    error: failedAttempt ? reason : null,
+    progress: state === 'running' || state === 'completed' ? progress : null,
   };
 }

@@ -25,7 +25,18 @@ export interface DemoExamples {
 
 const nameTaken = (err: unknown) => err instanceof AppError && err.status === 409;
 
-export async function addDemoExamples(ctx: AppContext, workspaceId: string): Promise<DemoExamples> {
+/** How far a step has come: handled of total, and the names of those created. */
+export interface ExamplesMade {
+  done: number;
+  total: number;
+  names: string[];
+}
+
+export async function addDemoExamples(
+  ctx: AppContext,
+  workspaceId: string,
+  onProgress: (step: 'segments' | 'templates', made: ExamplesMade) => void | Promise<void> = () => undefined,
+): Promise<DemoExamples> {
   const created: DemoExamples = { segments: [], templates: [] };
   const segmentIds: string[] = [];
   const templates = await segmentTemplates(ctx, workspaceId);
@@ -41,10 +52,17 @@ export async function addDemoExamples(ctx: AppContext, workspaceId: string): Pro
     }
   }
   // Computed here rather than queued: a demo loaded from the command line, with no worker
-  // running, shows its segments' sizes as soon as the app starts.
-  if (segmentIds.length > 0) await recomputeSegments(ctx, workspaceId, segmentIds);
+  // running, shows its segments' sizes as soon as the app starts. One at a time (none reads
+  // another), so that the progress can say how many are done.
+  const names = [...created.segments];
+  await onProgress('segments', { done: 0, total: segmentIds.length, names });
+  for (const [i, id] of segmentIds.entries()) {
+    await recomputeSegments(ctx, workspaceId, [id]);
+    await onProgress('segments', { done: i + 1, total: segmentIds.length, names });
+  }
 
-  for (const key of DEMO_TEMPLATES) {
+  await onProgress('templates', { done: 0, total: DEMO_TEMPLATES.length, names: [] });
+  for (const [i, key] of DEMO_TEMPLATES.entries()) {
     const starter = STARTERS.find((x) => x.key === key);
     if (!starter) throw new Error(`The starter "${key}" is gone; update DEMO_TEMPLATES.`);
     try {
@@ -53,6 +71,7 @@ export async function addDemoExamples(ctx: AppContext, workspaceId: string): Pro
     } catch (err) {
       if (!nameTaken(err)) throw err;
     }
+    await onProgress('templates', { done: i + 1, total: DEMO_TEMPLATES.length, names: [...created.templates] });
   }
   return created;
 }

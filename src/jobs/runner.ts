@@ -23,7 +23,8 @@ export interface JobDefinition<T extends object = Record<string, unknown>, C = u
   pollingIntervalSeconds?: number;
   /** Repeat on this cron schedule (UTC), e.g. '0 * * * *'. */
   cron?: string;
-  handler(data: T, context: C, job: JobMeta): Promise<void>;
+  /** What it resolves to is kept as the job's output (pg-boss), for whoever asks how it went. */
+  handler(data: T, context: C, job: JobMeta): Promise<unknown>;
 }
 
 export interface SendOptions {
@@ -119,7 +120,7 @@ export class JobRunner<C = unknown> {
           async ([job]) => {
             if (!job) return;
             try {
-              await def.handler(job.data as never, this.#context as C, { id: job.id, name: job.name, retryCount: job.retryCount });
+              return await def.handler(job.data as never, this.#context as C, { id: job.id, name: job.name, retryCount: job.retryCount });
             } finally {
               // pg-boss waits a polling interval after every batch; a worker that just
               // finished a job looks for the next one at once instead.
