@@ -41,7 +41,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 // Each test starts several `rapport` processes (a few seconds each on a loaded 2-core machine).
-describe('the rapport command', { timeout: 180_000 }, () => {
+describe('the rapport command', { timeout: 300_000 }, () => {
   it('explains itself with --help', async () => {
     const top = await rapport('--help');
     expect(top.code).toBe(0);
@@ -50,7 +50,7 @@ describe('the rapport command', { timeout: 180_000 }, () => {
     expect(sub.stdout).toMatch(/--scope <scope>[\s\S]*choices: "full", "ingest"/);
   });
 
-  it('migrates, creates a user and keys, and the running server accepts them; a second process is refused while it runs', async () => {
+  it('migrates, creates a user and keys, and the running server accepts them; while it runs, commands go through it', async () => {
     const migrated = await rapport('migrate', '--json');
     expect(migrated.code).toBe(0);
     expect(JSON.parse(migrated.stdout).applied).toContain('0001_foundation.sql');
@@ -80,16 +80,38 @@ describe('the rapport command', { timeout: 180_000 }, () => {
       });
       expect(signIn.status).toBe(200);
 
-      const busy = await rapport('apikey', 'create', '--workspace', 'Shop');
-      expect(busy.code).toBe(1);
-      expect(busy.stderr).toContain(`in use by \`rapport serve\` at ${url}`);
-      expect(busy.stderr).toContain('Stop that process first');
+      // The server holds the embedded database; these run inside it, through its local socket.
+      expect(existsSync(path.join(dataDir, 'rapport.sock'))).toBe(true);
+      const changed = await rapport('user', 'password', '--email', 'owner@shop.test', '--password', 'changed while serving', '--json');
+      expect(changed.code, changed.stderr).toBe(0);
+      expect(JSON.parse(changed.stdout)).toEqual({ email: 'owner@shop.test', passwordChanged: true });
+      const signInAs = (password: string) =>
+        fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@shop.test', password }) });
+      expect((await signInAs('changed while serving')).status).toBe(200);
+      expect((await signInAs('long enough password')).status).toBe(401);
+
+      const live = await rapport('workspace', 'list', '--json');
+      expect(live.code, live.stderr).toBe(0);
+      expect(JSON.parse(live.stdout).map((w: { name: string }) => w.name)).toEqual(['Shop']);
+      const key = await rapport('apikey', 'create', '--workspace', 'Shop', '--json');
+      expect(key.code, key.stderr).toBe(0);
+      expect((await fetch(`${url}/api/v1/members`, { headers: { authorization: `Bearer ${JSON.parse(key.stdout).key}` } })).status).toBe(200);
+      const unknown = await rapport('user', 'password', '--email', 'ghost@shop.test', '--password', 'a new long password');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toBe('rapport: No user has the email ghost@shop.test.\n');
+      expect((await rapport('migrate', '--json')).stdout).toContain('"applied":[]');
+
+      // `serve` itself still refuses a second time.
+      const second = await rapport('serve', '--port', '0');
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`in use by \`rapport serve\` at ${url}`);
     } finally {
       const exited = new Promise((r) => child.on('exit', r));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
     expect(existsSync(path.join(dataDir, 'rapport.lock'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'rapport.sock'))).toBe(false);
     // The data survived the restart.
     expect(JSON.parse((await rapport('workspace', 'list', '--user', 'owner@shop.test', '--json')).stdout)).toMatchObject([{ name: 'Shop', role: 'owner' }]);
   });

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
-import { DataDirBusyError } from '../db/datadir.ts';
+import { DataDirBusyError, loadInstanceSecret } from '../db/datadir.ts';
 import { registerAccountCommands } from './accounts.ts';
+import { ChannelUnavailable, runThroughServer } from './channel.ts';
+import { RunThroughServer } from './context.ts';
 import { registerServerCommands } from './server.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerImportCommands } from './import.ts';
@@ -25,14 +27,30 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    if (err instanceof DataDirBusyError || err instanceof CliError || err instanceof InvalidArgumentError) {
-      process.stderr.write(`rapport: ${err.message}\n`);
-      process.exit(1);
-    }
-    const message = (err as Error).message ?? String(err);
-    process.stderr.write(`rapport: ${message}\n`);
-    if (process.env.DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
+    if (err instanceof RunThroughServer) return runInServer(err, argv.slice(2));
+    fail(err);
+  }
+}
+
+function fail(err: unknown): never {
+  const message = err instanceof DataDirBusyError || err instanceof CliError || err instanceof InvalidArgumentError ? err.message : ((err as Error).message ?? String(err));
+  process.stderr.write(`rapport: ${message}\n`);
+  if (process.env.DEBUG && !(err instanceof CliError)) process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+}
+
+/** The same command line, run by the server that holds the embedded database. */
+async function runInServer(busy: RunThroughServer, args: string[]): Promise<void> {
+  const cfg = config();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nrapport: stopped waiting; the running server finishes the command.\n');
+    process.exit(130);
+  });
+  try {
+    process.exitCode = await runThroughServer(cfg.dataDir, loadInstanceSecret(cfg.secret, cfg.dataDir), args, process.cwd());
+  } catch (err) {
+    // A server without the channel (an older version): say what the lock says.
+    fail(err instanceof ChannelUnavailable ? busy.busy : err);
   }
 }
 

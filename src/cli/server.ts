@@ -5,7 +5,12 @@ import { acquireDataDirLock } from '../db/datadir.ts';
 import { migrate } from '../db/migrate.ts';
 import { buildApp } from '../server/app.ts';
 import { openRuntime } from '../server/runtime.ts';
-import { config, output } from './main.ts';
+import type { Config } from '../config.ts';
+import type { AppContext } from '../server/context.ts';
+import { type CliChannel, startCliChannel } from './channel.ts';
+import { throughServerIfBusy } from './context.ts';
+import { currentInvocation } from './invocation.ts';
+import { buildProgram, config, output } from './main.ts';
 import path from 'node:path';
 
 function onShutdown(close: () => Promise<void>): void {
@@ -26,6 +31,20 @@ function onShutdown(close: () => Promise<void>): void {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
+/**
+ * With the embedded database, this process is the only one that can open it: other `rapport`
+ * commands on this machine run through it (src/cli/channel.ts).
+ */
+async function openChannel(ctx: AppContext, cfg: Config): Promise<CliChannel | undefined> {
+  if (cfg.databaseUrl) return undefined;
+  try {
+    return await startCliChannel(ctx, cfg.dataDir, buildProgram);
+  } catch (err) {
+    process.stderr.write(`Other rapport commands cannot run through this process: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
 export function registerServerCommands(program: Command): void {
   program
     .command('serve')
@@ -40,7 +59,9 @@ export function registerServerCommands(program: Command): void {
       const app = await buildApp(runtime.ctx, {
         logger: { level: cfg.logLevel, ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}) },
       });
+      const channel = await openChannel(runtime.ctx, cfg);
       onShutdown(async () => {
+        await channel?.close();
         await app.close();
         await runtime.close();
       });
@@ -58,8 +79,13 @@ export function registerServerCommands(program: Command): void {
     .command('worker')
     .description('Run a job worker without the web server (several may share one PostgreSQL)')
     .action(async () => {
-      const runtime = await openRuntime(config(), { command: 'worker', work: true });
-      onShutdown(() => runtime.close());
+      const cfg = config();
+      const runtime = await openRuntime(cfg, { command: 'worker', work: true });
+      const channel = await openChannel(runtime.ctx, cfg);
+      onShutdown(async () => {
+        await channel?.close();
+        await runtime.close();
+      });
       process.stdout.write(`Rapport worker started (${runtime.ctx.db.kind}); Ctrl-C stops it.\n`);
     });
 
@@ -69,11 +95,21 @@ export function registerServerCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const cfg = config();
+      const invocation = currentInvocation();
       let db: Database;
       let release = () => {};
-      if (cfg.databaseUrl) db = await openPostgres(cfg.databaseUrl, { max: 1 });
+      let close = () => db.close();
+      if (invocation) {
+        // Inside the running server, whose start applied them already.
+        db = invocation.ctx.db;
+        close = async () => undefined;
+      } else if (cfg.databaseUrl) db = await openPostgres(cfg.databaseUrl, { max: 1 });
       else {
-        release = acquireDataDirLock(cfg.dataDir, 'migrate').release;
+        try {
+          release = acquireDataDirLock(cfg.dataDir, 'migrate').release;
+        } catch (err) {
+          throw throughServerIfBusy(err);
+        }
         db = await openPglite(path.join(cfg.dataDir, 'pgdata'));
       }
       try {
@@ -84,7 +120,7 @@ export function registerServerCommands(program: Command): void {
           result.applied.length ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}` : 'The database is up to date.',
         );
       } finally {
-        await db.close();
+        await close();
         release();
       }
     });
