@@ -21,9 +21,13 @@ function newestMtime(dir) {
 // The web app imports the API contracts from src/, so a change there rebuilds it too.
 const sources = [path.join(root, 'web'), path.join(root, 'src')];
 const builtAt = existsSync(dist) ? statSync(dist).mtimeMs : 0;
+// Builds from before the compressed copies (.br, .gz) were made are rebuilt once.
+const assets = path.join(root, 'web/dist/assets');
+const compressed = existsSync(assets) && readdirSync(assets).some((f) => f.endsWith('.br'));
 const stale =
   force ||
   builtAt === 0 ||
+  !compressed ||
   sources.some((dir) => {
     const files = readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== 'dist' && e.name !== 'node_modules');
     return files.some((e) => {

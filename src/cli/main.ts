@@ -46,8 +46,14 @@ async function runInServer(busy: RunThroughServer, args: string[]): Promise<void
     process.stderr.write('\nrapport: stopped waiting; the running server finishes the command.\n');
     process.exit(130);
   });
+  let secret: string;
   try {
-    process.exitCode = await runThroughServer(cfg.dataDir, loadInstanceSecret(cfg.secret, cfg.dataDir), args, process.cwd());
+    secret = loadInstanceSecret(cfg.secret, cfg.dataDir);
+  } catch (err) {
+    fail(new CliError(`${busy.message}\nIts instance secret could not be read (${(err as Error).message}): running a command through it takes read access to the data directory.`));
+  }
+  try {
+    process.exitCode = await runThroughServer(cfg.dataDir, secret, args, process.cwd());
   } catch (err) {
     // A server without the channel (an older version): say what the lock says.
     fail(err instanceof ChannelUnavailable ? busy.busy : err);
