@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -27,17 +27,47 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('rapport import', { timeout: 180_000 }, () => {
   it('imports a file with mapped columns and lists the rows it skipped', async () => {
     await rapport('user', 'create', '--email', 'me@shop.test', '--password', 'long enough password', '--workspace', 'Shop');
-    const first = await rapport('import', 'contacts', messy('chatwoot/existing_contacts.csv'), '--workspace', 'Shop', '--map', 'gender=gender', '--create-properties', '--json');
+    const first = await rapport(
+      'import', 'contacts', messy('chatwoot/existing_contacts.csv'), '--workspace', 'Shop', '--map', 'gender=gender', '--create-properties', '--consent', 'yes', '--json',
+    );
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'completed', createdCount: 3, skippedCount: 0 });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      status: 'completed',
+      outcome: 'imported',
+      createdCount: 3,
+      skippedCount: 0,
+      consent: { emailConsent: 'subscribed', via: 'cli', statedBy: expect.stringMatching(/^rapport import on the command line/) },
+    });
 
-    const second = await rapport('import', 'contacts', messy('chatwoot/invalid_contacts.csv'), '--workspace', 'Shop', '--map', '5=ignore');
+    const second = await rapport('import', 'contacts', messy('chatwoot/invalid_contacts.csv'), '--workspace', 'Shop', '--map', '5=ignore', '--consent', 'no');
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toContain('Imported 25 rows of invalid_contacts.csv: 0 created, 2 updated, 0 merged duplicates, 23 skipped.');
+    expect(second.stdout).toContain('Imported 25 rows of invalid_contacts.csv: 0 created, 2 updated, 0 merged duplicates, 23 skipped; 0 values left out.');
     const id = /rapport import errors (\S+)/.exec(second.stdout)![1]!;
     const errors = await rapport('import', 'errors', id, '--workspace', 'Shop');
-    expect(errors.stdout.split('\n')[0]).toBe('row,reason,original row');
-    expect(errors.stdout).toContain('4,"""+91848484848"" is not a phone number"');
+    expect(errors.stdout.split('\n')[0]).toBe('row,what happened,column,reason,original row');
+    expect(errors.stdout).toContain('4,row skipped,,"skipped: the email cuzzell0@mozilla.org belongs to another contact');
+    expect(errors.stdout).toContain('""+91848484848"" is not a phone number');
+  });
+
+  it('asks for consent when the file has email addresses, refuses a file it cannot tell people apart in, and fails when nothing is imported', async () => {
+    const file = path.join(dataDir, 'kontakte.csv');
+    writeFileSync(file, 'Vorname;Kontakt\nAnna;anna@beispiel.de\nBen;ben@beispiel.de\n');
+    const noConsent = await rapport('import', 'contacts', file, '--workspace', 'Shop');
+    expect(noConsent.code).toBe(1);
+    expect(noConsent.stderr).toContain('Column 2 ("Kontakt") holds email addresses: say whether these people agreed to receive marketing email.');
+    expect(noConsent.stderr).toContain('--consent yes');
+
+    const names = path.join(dataDir, 'names.csv');
+    writeFileSync(names, 'First name,Last name\nAnna,Schmidt\n');
+    const noIdentity = await rapport('import', 'contacts', names, '--workspace', 'Shop');
+    expect(noIdentity.code).toBe(1);
+    expect(noIdentity.stderr).toContain('The mapping needs a column for the email or the external ID');
+
+    const ragged = path.join(dataDir, 'ragged.csv');
+    writeFileSync(ragged, 'email,first name,last name\nanna@example.com,Anna\nben@example.com,Ben\n');
+    const nothing = await rapport('import', 'contacts', ragged, '--workspace', 'Shop', '--consent', 'no');
+    expect(nothing.code).toBe(1);
+    expect(nothing.stdout).toContain('Nothing was imported from ragged.csv. No contact was imported: all 2 rows were skipped. Most often (2 rows): has 2 fields where the file has 3 columns (row 2, for example).');
   });
 
   it('says which columns exist when a mapping names one that does not', async () => {

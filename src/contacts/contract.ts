@@ -87,7 +87,7 @@ export const FILTER_OPS = [
 export type FilterOp = (typeof FILTER_OPS)[number];
 
 /** The type of a field as filters and sorting see it. */
-export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
+export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'country';
 
 // `as const`, so that the web app's zod-free copy (web/src/contacts/fields.ts) must equal it.
 export const OPS_BY_TYPE = {
@@ -96,6 +96,7 @@ export const OPS_BY_TYPE = {
   boolean: ['eq', 'is_set', 'is_not_set'],
   date: ['eq', 'before', 'after', 'between', 'is_set', 'is_not_set'],
   enum: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
+  country: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
 } as const satisfies Record<FieldType, readonly FilterOp[]>;
 
 export const OP_LABELS = {

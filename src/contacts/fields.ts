@@ -6,7 +6,8 @@ export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export const EMAIL_STATUSES = ['subscribed', 'not_subscribed', 'unsubscribed', 'bounced', 'complained'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
-export const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date', 'enum'] as const;
+/** 'country': an ISO 3166-1 alpha-2 code ("GB"), accepted as a code or a name (src/shared/countries.ts). */
+export const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date', 'enum', 'country'] as const;
 export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 /** Built-in fields a column can be mapped to, with their labels. */

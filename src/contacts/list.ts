@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
 import { badRequest } from '../server/errors.ts';
+import { isCountryCode } from '../shared/country-codes.ts';
 import {
   BUILT_IN_FIELDS,
   type ContactFilter,
@@ -186,9 +187,15 @@ function filterCondition(f: ContactFilter, defs: Map<string, PropertyDefinition>
       const eq = f.field === 'email' ? `${field.sql} = ${p.add(v.trim().toLowerCase())}` : `lower(${field.sql}) = lower(${p.add(v)})`;
       return f.op === 'eq' ? eq : `(${field.sql} is null or not ${eq})`;
     }
+    case 'country':
     case 'enum': {
       const pick = (v: unknown) => {
         const text = asText(v, bad);
+        if (field.type === 'country') {
+          // Stored as the ISO 3166-1 alpha-2 code, compared as one.
+          if (!isCountryCode(text.trim().toUpperCase())) throw bad('must be a country code (two letters, like "GB")');
+          return text.trim().toUpperCase();
+        }
         const match = field.options?.find((o) => o.toLowerCase() === text.trim().toLowerCase());
         if (match === undefined) throw bad(`must be one of ${field.options?.map((o) => `"${o}"`).join(', ')}`);
         return match;

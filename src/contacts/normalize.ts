@@ -29,7 +29,7 @@ export function normalizePhone(raw: string | null | undefined, defaultCountry?: 
     international ? undefined : ((defaultCountry ?? undefined) as CountryCode | undefined),
   );
   if (!parsed || !parsed.isValid()) {
-    const hint = !international && !defaultCountry ? ' (write it with its country code, like +44…, or set the workspace’s default country)' : '';
+    const hint = !international && !defaultCountry ? ' (write it with its country code, like +44…, or set the default country in Settings › Workspace)' : '';
     return { ok: false, reason: `"${raw}" is not a phone number${hint}` };
   }
   return { ok: true, value: parsed.number };

@@ -1,3 +1,4 @@
+import { readCountry } from '../shared/countries.ts';
 import type { PropertyType } from './fields.ts';
 import type { Normalized } from './normalize.ts';
 import type { PropertyValue } from './schema.ts';
@@ -42,6 +43,11 @@ export function coerceValue(def: PropertyDefinition, raw: unknown, options: { da
       const d = raw instanceof Date ? raw : typeof raw === 'number' ? fromSerial(raw) : typeof raw === 'string' ? parseDate(raw, options.dateOrder) : undefined;
       if (!d || Number.isNaN(d.getTime())) return fail(def, raw, 'a date');
       return { ok: true, value: formatDate(d) };
+    }
+    case 'country': {
+      const read = typeof raw === 'string' ? readCountry(raw) : undefined;
+      if (!read?.ok) return fail(def, raw, 'a country (a name like "Germany" or a code like "DE")');
+      return { ok: true, value: read.code };
     }
     case 'enum': {
       const text = String(raw).trim();

@@ -74,7 +74,8 @@ describe('importing the messy address books', () => {
     const { result } = await importFile(owner.client, 'quote.csv', messy('thunderbird/quote.csv'), { acceptNewProperties: true });
     expect(result.createdCount).toBe(1);
     const [acer] = await contactsOf(owner.workspaceId);
-    expect(acer).toMatchObject({ email: null, first_name: 'Acer', last_name: 'America', properties: { work_phone: '(800) 000-0000', organization: 'Acer America' } });
+    // "Organization" is the company, as "Firma" or "Société" would be.
+    expect(acer).toMatchObject({ email: null, first_name: 'Acer', last_name: 'America', properties: { work_phone: '(800) 000-0000', company: 'Acer America' } });
   });
 
   it('rows split by another delimiter than the rest are reported, the others kept', async () => {
@@ -85,7 +86,9 @@ describe('importing the messy address books', () => {
     expect(preview.delimiter).toBe('\t');
     expect(result).toMatchObject({ createdCount: 3, skippedCount: 1 });
     const errors = (await owner.client.get(`/api/v1/imports/${result.id}/errors`)).body;
-    expect(errors).toEqual([{ rowNumber: 1, reason: 'has 1 field where the file has 5 columns', raw: expect.stringContaining('1@host.invalid') }]);
+    expect(errors).toEqual([
+      { rowNumber: 1, kind: 'skipped', column: null, reason: 'has 1 field where the file has 5 columns', raw: expect.stringContaining('1@host.invalid') },
+    ]);
     expect((await contactsOf(owner.workspaceId)).map((r) => r.email)).toEqual(['2@host.invalid', '3@host.invalid', '4@host.invalid']);
   });
 
@@ -105,7 +108,7 @@ describe('importing the messy address books', () => {
 
     const csv = await owner.client.get(`/api/v1/imports/${second.result.id}/errors.csv`);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(String(csv.body).split('\n')[0]).toBe('row,reason,original row');
+    expect(String(csv.body).split('\n')[0]).toBe('row,what happened,column,reason,original row');
     expect(String(csv.body).trim().split('\n')).toHaveLength(24);
 
     const undo = await owner.client.post(`/api/v1/imports/${second.result.id}/undo`);

@@ -1,5 +1,6 @@
 // Request and response shapes of the import API, shared by the server and the web app.
 import { z } from 'zod';
+import { PROPERTY_TYPES } from '../contacts/fields.ts';
 import { dateTime } from '../shared/schemas.ts';
 
 export const IMPORT_KINDS = ['contacts', 'orders'] as const;
@@ -48,7 +49,7 @@ export const filePreview = z.object({
   suggestedMapping: z.array(columnTarget),
   /** For columns suggested as new properties: key, label and inferred type. */
   suggestedProperties: z.array(
-    z.object({ column: z.number().int(), key: z.string(), label: z.string(), type: z.enum(['string', 'number', 'boolean', 'date', 'enum']) }),
+    z.object({ column: z.number().int(), key: z.string(), label: z.string(), type: z.enum(PROPERTY_TYPES) }),
   ),
 });
 export type FilePreview = z.infer<typeof filePreview>;
@@ -58,7 +59,7 @@ export const newProperty = z.object({
   column: z.number().int().min(0),
   key: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores, starting with a letter'),
   label: z.string().trim().min(1).max(100),
-  type: z.enum(['string', 'number', 'boolean', 'date', 'enum']),
+  type: z.enum(PROPERTY_TYPES),
   /** Enum options; when empty, the distinct values found in the file become the options. */
   options: z.array(z.string()).default([]),
 });
@@ -71,8 +72,15 @@ export const startImportBody = z.object({
   hasHeader: z.boolean().optional(),
   delimiter: z.string().max(1).optional(),
   encoding: z.string().max(40).optional(),
-  /** Contacts: email status for contacts the import creates (default: subscribed). */
-  emailStatus: z.enum(['subscribed', 'not_subscribed', 'unsubscribed']).optional(),
+  /**
+   * Did the people in the file agree to receive marketing email? Required when a column is
+   * mapped to the email (contacts) or the customer email (orders): 'subscribed' makes the
+   * contacts it creates with an address subscribed, and subscribes existing contacts of the
+   * file who were not subscribed (never those who unsubscribed, bounced or complained);
+   * 'not_subscribed' leaves consent as it is and creates contacts not subscribed. Contacts
+   * without an email address are never subscribed. Kept with the import, with who said it and when.
+   */
+  emailConsent: z.enum(['subscribed', 'not_subscribed']).optional(),
   /** Contacts: whether rows matching an existing contact update it (default true) or are skipped. */
   updateExisting: z.boolean().default(true),
   /** Orders: currency when the file has no currency column (ISO 4217, e.g. "GBP"). */
@@ -83,21 +91,50 @@ export const startImportBody = z.object({
 });
 export type StartImportBody = z.input<typeof startImportBody>;
 
+export const IMPORT_OUTCOMES = ['imported', 'imported_with_problems', 'nothing_imported', 'failed'] as const;
+
 export const importInfo = z.object({
   id: z.uuid(),
   kind: z.enum(IMPORT_KINDS),
   status: z.enum(IMPORT_STATUSES),
+  /**
+   * What it achieved, once finished: 'imported'; 'imported_with_problems' (rows skipped or
+   * values left out); 'nothing_imported' (no contact or order written: every row skipped, an
+   * empty file…), a failure even though the job ran to its end; 'failed' (the job stopped).
+   * Null while it runs. `outcomeReason` says why, in a sentence.
+   */
+  outcome: z.enum(IMPORT_OUTCOMES).nullable(),
+  outcomeReason: z.string().nullable(),
   fileName: z.string(),
   fileSize: z.number(),
+  /** Progress: bytes of the stored file (compressed, for a .gz) read by the current pass. */
+  bytesRead: z.number(),
+  /** The pass a running import is in: reading the file, checking its dates, writing customers, writing orders. */
+  phase: z.enum(['reading', 'dates', 'customers', 'orders']).nullable(),
   totalRows: z.number().nullable(),
   processedRows: z.number(),
   createdCount: z.number(),
   updatedCount: z.number(),
   /** Rows that named a contact already named by an earlier row of the same file. */
   mergedCount: z.number(),
+  /** Rows not imported at all (see the errors, kind 'skipped'). */
   skippedCount: z.number(),
-  /** Orders: lineItems, purchases, refunds, rowsWithoutCustomer, customers. */
+  /** Values that did not fit their field, left out of rows that were imported (kind 'left_out'). */
+  valuesLeftOut: z.number(),
+  /**
+   * Orders: lineItems, orders (found in the file), customers, purchases, refunds,
+   * rowsWithoutCustomer, ordersAlreadyImported; written as the import runs.
+   */
   stats: z.record(z.string(), z.number()),
+  /** The answer to the consent question, and who gave it when (absent when no email column was mapped). */
+  consent: z
+    .object({
+      emailConsent: z.enum(['subscribed', 'not_subscribed']),
+      statedAt: dateTime,
+      via: z.enum(['web', 'api', 'cli']),
+      statedBy: z.string(),
+    })
+    .nullable(),
   error: z.string().nullable(),
   preview: filePreview.nullable(),
   createdAt: dateTime,
@@ -107,4 +144,12 @@ export const importInfo = z.object({
 });
 export type ImportInfo = z.infer<typeof importInfo>;
 
-export const importError = z.object({ rowNumber: z.number(), reason: z.string(), raw: z.string().nullable() });
+export const importError = z.object({
+  rowNumber: z.number(),
+  /** 'skipped': the row was not imported; 'left_out': the row was, without the value of `column`. */
+  kind: z.enum(['skipped', 'left_out']),
+  /** The column of a value left out, as the file names it. */
+  column: z.string().nullable(),
+  reason: z.string(),
+  raw: z.string().nullable(),
+});

@@ -5,16 +5,33 @@ import type { AppContext } from '../server/context.ts';
 import { AppError, badRequest, conflict, type FieldIssue, notFound } from '../server/errors.ts';
 import { type FilePreview, type ImportInfo, ORDER_TARGETS, type startImportBody } from './contract.ts';
 import type { z } from 'zod';
+import { BIRTHDAY_PARTS } from './mapping.ts';
 import { buildPreview } from './preview.ts';
 import { type ImportKind, imports } from './schema.ts';
 import { deleteFile, saveFile } from './storage.ts';
+
+/** Who answered the consent question: a person in the web app, an API key, or the command line. */
+export interface ConsentStatement {
+  emailConsent: EmailConsent;
+  /** ISO 8601. */
+  statedAt: string;
+  via: 'web' | 'api' | 'cli';
+  /** As a person reads it: an email address, an API key's name, "rapport import (CLI) as <user>". */
+  statedBy: string;
+  userId?: string | null;
+  apiKeyId?: string;
+}
+
+export type EmailConsent = 'subscribed' | 'not_subscribed';
 
 /** What an import remembers between the upload, the start and the job. */
 export interface ImportSettings {
   preview?: FilePreview;
   mapping?: string[];
   newProperties?: z.output<typeof startImportBody>['newProperties'];
-  options?: { emailStatus?: 'subscribed' | 'not_subscribed' | 'unsubscribed'; updateExisting: boolean; currency?: string };
+  options?: { updateExisting: boolean; currency?: string };
+  /** The stated consent: the record a regulator asks for. Absent when no email column was mapped. */
+  consent?: ConsentStatement;
   /** The last file row whose batch committed: a restarted job goes on after it. */
   lastRow?: number;
 }
@@ -25,19 +42,26 @@ export const MAX_IMPORT_BYTES = Number(process.env.RAPPORT_MAX_IMPORT_BYTES ?? 1
 
 export function toInfo(row: ImportRecord): ImportInfo {
   const settings = row.settings as ImportSettings;
+  const consent = settings.consent;
   return {
     id: row.id,
     kind: row.kind,
     status: row.status,
+    outcome: row.outcome,
+    outcomeReason: row.outcomeReason,
     fileName: row.fileName,
     fileSize: row.fileSize,
+    bytesRead: row.bytesRead,
+    phase: row.status === 'running' ? row.phase : null,
     totalRows: row.totalRows,
     processedRows: row.processedRows,
     createdCount: row.createdCount,
     updatedCount: row.updatedCount,
     mergedCount: row.mergedCount,
     skippedCount: row.skippedCount,
+    valuesLeftOut: row.valuesLeftOut,
     stats: row.stats,
+    consent: consent ? { emailConsent: consent.emailConsent, statedAt: new Date(consent.statedAt), via: consent.via, statedBy: consent.statedBy } : null,
     error: row.error,
     preview: settings.preview ?? null,
     createdAt: row.createdAt,
@@ -87,8 +111,20 @@ export async function listImports(ctx: AppContext, workspaceId: string, limit = 
   return ctx.db.orm.select().from(imports).where(eq(imports.workspaceId, workspaceId)).orderBy(desc(imports.createdAt)).limit(limit);
 }
 
-/** Checks the mapping against the file and the workspace's properties, then queues the job. */
-export async function startImport(ctx: AppContext, workspaceId: string, id: string, body: z.output<typeof startImportBody>): Promise<ImportRecord> {
+/**
+ * Checks the mapping against the file and the workspace's properties, and that the import can
+ * tell who each row is and whether they agreed to marketing email; then queues the job.
+ * `statedBy` is who starts it: their answer to the consent question is recorded with it.
+ */
+export async function startImport(
+  ctx: AppContext,
+  workspaceId: string,
+  id: string,
+  body: z.output<typeof startImportBody>,
+  statedBy: Omit<ConsentStatement, 'emailConsent' | 'statedAt'>,
+  /** `enqueue: false`: the caller runs it itself (the CLI), no worker may take it meanwhile. */
+  options: { enqueue?: boolean } = {},
+): Promise<ImportRecord> {
   const row = await getImport(ctx, workspaceId, id);
   if (row.status !== 'uploaded') throw conflict(`This import is ${row.status}; it can be started once.`);
   let settings = row.settings as ImportSettings;
@@ -102,12 +138,20 @@ export async function startImport(ctx: AppContext, workspaceId: string, id: stri
   }
   const preview = settings.preview!;
   const issues = await checkMapping(ctx, workspaceId, row.kind, preview, body);
-  if (issues.length > 0) throw badRequest('The mapping does not fit the file.', issues);
+  if (issues.length > 0) throw badRequest(mappingProblem(issues), issues);
+  const emailMapped = body.mapping.includes(row.kind === 'contacts' ? 'email' : 'customer_email');
+  if (emailMapped && body.emailConsent === undefined) {
+    throw badRequest(
+      'Say whether the people in this file agreed to receive marketing email: send emailConsent "subscribed" (they did) or "not_subscribed" (they did not, or you do not know).',
+      [{ path: 'body.emailConsent', message: 'is required when a column is mapped to the email: "subscribed" or "not_subscribed"' }],
+    );
+  }
   const next: ImportSettings = {
     preview,
     mapping: body.mapping,
     newProperties: body.newProperties,
-    options: { emailStatus: body.emailStatus, updateExisting: body.updateExisting, currency: body.currency },
+    options: { updateExisting: body.updateExisting, currency: body.currency },
+    ...(emailMapped ? { consent: { ...statedBy, emailConsent: body.emailConsent!, statedAt: ctx.clock.now().toISOString() } } : {}),
   };
   const [updated] = await ctx.db.orm
     .update(imports)
@@ -115,8 +159,14 @@ export async function startImport(ctx: AppContext, workspaceId: string, id: stri
     .where(and(eq(imports.id, id), eq(imports.status, 'uploaded')))
     .returning();
   if (!updated) throw conflict('This import has already been started.');
-  await ctx.jobs.send('imports.run', { importId: id });
+  if (options.enqueue !== false) await ctx.jobs.send('imports.run', { importId: id });
   return updated;
+}
+
+/** The headline of a 400: a missing column (the identity above all) is what people must fix first. */
+function mappingProblem(issues: FieldIssue[]): string {
+  const missing = issues.find((i) => i.path === 'body.mapping' && i.message.startsWith('needs a column'));
+  return missing ? `The mapping ${missing.message}.` : 'The mapping does not fit the file.';
 }
 
 async function checkMapping(
@@ -141,7 +191,7 @@ async function checkMapping(
       if (p.column >= preview.columns.length) issues.push({ path: `body.newProperties.${i}.column`, message: 'is not a column of the file' });
     });
     body.mapping.forEach((target, i) => {
-      const builtIn = target in CONTACT_FIELDS || target === 'name';
+      const builtIn = target in CONTACT_FIELDS || target === 'name' || (BIRTHDAY_PARTS as readonly string[]).includes(target);
       const property = target.startsWith('properties.') && (defs.has(target.slice(11)) || created.has(target.slice(11)));
       if (target !== 'ignore' && !builtIn && !property) {
         issues.push({ path: `body.mapping.${i}`, message: `"${target}" is not a field or property; define the property or list it in newProperties` });
@@ -149,6 +199,17 @@ async function checkMapping(
       if (target !== 'ignore' && seen.has(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
       seen.set(target, i);
     });
+    if (!body.mapping.includes('email') && !body.mapping.includes('external_id')) {
+      issues.push({
+        path: 'body.mapping',
+        message:
+          'needs a column for the email or the external ID: without one, every row becomes a new contact, and importing the file again would add everyone a second time',
+      });
+    }
+    const parts = BIRTHDAY_PARTS.filter((p) => body.mapping.includes(p));
+    if (parts.length > 0 && !(parts.includes('birthday.month') && parts.includes('birthday.day'))) {
+      issues.push({ path: 'body.mapping', message: 'a birthday needs a column for its month and one for its day (birthday.month, birthday.day)' });
+    }
   } else {
     body.mapping.forEach((target, i) => {
       if (!(ORDER_TARGETS as readonly string[]).includes(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is not an order field (${ORDER_TARGETS.join(', ')})` });
@@ -157,7 +218,9 @@ async function checkMapping(
     });
     const has = (t: string) => body.mapping.includes(t);
     if (!has('order_id')) issues.push({ path: 'body.mapping', message: 'needs a column for order_id' });
-    if (!has('customer_email') && !has('customer_id')) issues.push({ path: 'body.mapping', message: 'needs a column for customer_email or customer_id' });
+    if (!has('customer_email') && !has('customer_id')) {
+      issues.push({ path: 'body.mapping', message: 'needs a column for customer_email or customer_id: without one, no order can be given to a customer' });
+    }
     if (!has('ordered_at')) issues.push({ path: 'body.mapping', message: 'needs a column for ordered_at (the order date)' });
     if (!has('order_total') && !has('line_total') && !has('unit_price')) {
       issues.push({ path: 'body.mapping', message: 'needs a column for the amount: order_total, line_total, or unit_price (with quantity)' });

@@ -1,11 +1,13 @@
-import { ensureDefinitions } from '../contacts/properties.ts';
+import { definitionsByKey, ensureDefinitions } from '../contacts/properties.ts';
 import { normalizeEmail, normalizeText } from '../contacts/normalize.ts';
 import { upsertContacts } from '../contacts/upsert.ts';
-import { type DateOrder, detectDateOrder, parseDate, parseNumber } from '../contacts/values.ts';
+import type { PropertyValue } from '../contacts/schema.ts';
+import { coerceValue, type DateOrder, detectDateOrder, parseDate, parseNumber } from '../contacts/values.ts';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { insertErrors, type RowError } from './contacts-job.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
+import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
 import { openFile } from './storage.ts';
 
@@ -46,13 +48,14 @@ export function minorFactor(currency: string): number {
  * are counted and listed in the error report, never silently dropped. Event message ids
  * come from the order ids, so importing the same history twice stores each order once.
  */
-export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, onProgress?: (rows: number) => void): Promise<void> {
+export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, listener?: ProgressListener): Promise<void> {
   const settings = imp.settings as ImportSettings;
   const preview = settings.preview!;
   const mapping = settings.mapping!;
   const col = (target: string) => mapping.indexOf(target);
   const read = { format: preview.format, encoding: preview.encoding ?? 'UTF-8', delimiter: preview.delimiter ?? ',', columns: mapping.length };
-  const rows = () => readRows(openFile(ctx, imp.id), read);
+  const progress = new ProgressWriter(ctx, imp.id, 'dates', listener);
+  const rows = () => readRows(openFile(ctx, imp.id, (n) => progress.bytes(n)), read);
   const firstDataRow = preview.hasHeader ? 2 : 1;
   const dateOrder = await detectColumnDateOrder(rows(), col('ordered_at'), firstDataRow);
   const defaultCurrency = settings.options?.currency ?? 'GBP';
@@ -62,28 +65,32 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, onProg
   await ctx.db.transaction(async (tx) => {
     await tx.query('delete from import_order_lines where import_id = $1', [imp.id]);
     await tx.query('delete from import_errors where import_id = $1', [imp.id]);
-    await tx.query('update imports set processed_rows = 0, skipped_count = 0 where id = $1', [imp.id]);
+    await tx.query("update imports set processed_rows = 0, skipped_count = 0, values_left_out = 0, stats = '{}' where id = $1", [imp.id]);
   });
+  progress.phase('reading');
+  // What the page shows while the file is read: lines, orders and customers found so far.
+  const found = { orders: new Set<string>(), customers: new Set<string>() };
+  const stats = () => ({ lineItems, orders: found.orders.size, customers: found.customers.size, rowsWithoutCustomer: withoutCustomer });
   let lines: Line[] = [];
   let errors: RowError[] = [];
   let seen = 0;
+  let lineItems = 0;
   let withoutCustomer = 0;
   const flush = async () => {
     await ctx.db.transaction(async (tx) => {
       await insertLines(tx, imp, lines);
       await insertErrors(tx, imp, errors);
-      await tx.query('update imports set processed_rows = processed_rows + $2, skipped_count = skipped_count + $3 where id = $1', [
+      await tx.query('update imports set processed_rows = processed_rows + $2, skipped_count = skipped_count + $3, stats = $4::jsonb where id = $1', [
         imp.id,
         seen,
         errors.length,
+        JSON.stringify(stats()),
       ]);
     });
-    onProgress?.(seen);
     lines = [];
     errors = [];
     seen = 0;
   };
-  let lineItems = 0;
   for await (const row of rows()) {
     if (row.rowNumber < firstDataRow) continue;
     if (row.cells.every((c) => c.trim() === '')) continue;
@@ -95,14 +102,27 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, onProg
       if (parsed.customerKey === null) {
         withoutCustomer++;
         errors.push({ rowNumber: row.rowNumber, reason: 'no customer id or email: the line is not attributed to anyone', raw: row.raw });
+      } else {
+        found.orders.add(parsed.orderId);
+        found.customers.add(parsed.customerKey);
       }
       lines.push(parsed);
     }
-    if (seen >= BATCH_ROWS) await flush();
+    if (seen >= BATCH_ROWS) {
+      progress.stats(stats());
+      await flush();
+    }
   }
   await flush();
 
-  const customers = await writeCustomers(ctx, imp);
+  progress.phase('customers');
+  const customers = await writeCustomers(ctx, imp, progress, stats());
+  progress.phase('orders');
+  await progress.flush();
+  const [attributed] = await ctx.db.query<{ n: number }>(
+    'select count(distinct order_id)::int as n from import_order_lines where import_id = $1 and contact_id is not null',
+    [imp.id],
+  );
   const events = await writeOrderEvents(ctx, imp);
   await ctx.db.query(
     `update imports set created_count = $2, updated_count = $3, stats = $4::jsonb where id = $1`,
@@ -110,26 +130,52 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, onProg
       imp.id,
       customers.created,
       customers.updated,
-      JSON.stringify({ lineItems, rowsWithoutCustomer: withoutCustomer, customers: customers.total, purchases: events.purchases, refunds: events.refunds }),
+      JSON.stringify({
+        lineItems,
+        orders: found.orders.size,
+        rowsWithoutCustomer: withoutCustomer,
+        customers: customers.total,
+        purchases: events.purchases,
+        refunds: events.refunds,
+        // Orders an earlier import (or the API) had written already: their events are keyed by order id.
+        ordersAlreadyImported: (attributed?.n ?? 0) - events.purchases - events.refunds,
+      }),
     ],
   );
   await ctx.db.query('delete from import_order_lines where import_id = $1', [imp.id]);
 }
 
+/**
+ * The order of slashed dates in the date column ("12/1/2010": month or day first?). The first
+ * rows of an order history are often all ambiguous, so this reads on until a value decides
+ * (a day above 12 on either side), which in a real history comes within days of its start;
+ * only a file whose every date is ambiguous (or not slashed) is read to its end.
+ */
 async function detectColumnDateOrder(rows: AsyncGenerator<FileRow>, column: number, firstDataRow: number): Promise<DateOrder> {
-  // The first rows of an order history are often all ambiguous ("12/1/2010"): look at all of them.
   const values: string[] = [];
   for await (const row of rows) {
     if (row.rowNumber < firstDataRow) continue;
     const v = row.cells[column];
     if (v) values.push(v);
     if (values.length >= 1000) {
-      const order = detectDateOrder(values);
-      if (order === 'mdy') return order;
+      const seen = dateOrderEvidence(values);
+      if (seen.dayFirst || seen.monthFirst) return seen.monthFirst && !seen.dayFirst ? 'mdy' : 'dmy';
       values.length = 0;
     }
   }
   return detectDateOrder(values);
+}
+
+function dateOrderEvidence(values: string[]): { dayFirst: boolean; monthFirst: boolean } {
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const v of values) {
+    const m = /^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}/.exec(v.trim());
+    if (!m) continue;
+    if (+m[1]! > 12 && +m[2]! <= 12) dayFirst = true;
+    if (+m[2]! > 12 && +m[1]! <= 12) monthFirst = true;
+  }
+  return { dayFirst, monthFirst };
 }
 
 function parseLine(row: FileRow, mapping: string[], col: (t: string) => number, dateOrder: DateOrder, defaultCurrency: string): Line | { error: string } {
@@ -215,31 +261,54 @@ async function insertLines(tx: SqlSession, imp: ImportRecord, lines: Line[]): Pr
   );
 }
 
-/** One contact per customer (matched by external id or email, created when new). */
-async function writeCustomers(ctx: AppContext, imp: ImportRecord): Promise<{ total: number; created: number; updated: number }> {
-  const customers = await ctx.db.query<{ customer_key: string; customer_id: string | null; customer_email: string | null; country: string | null }>(
-    `select distinct on (customer_key) customer_key, customer_id, customer_email, customer_country as country
+/**
+ * One contact per customer (matched by external id or email, created when new), with the
+ * consent the person starting the import stated and the country as an ISO code when the
+ * `country` property is of type country (a country that cannot be read is left out and listed).
+ */
+async function writeCustomers(
+  ctx: AppContext,
+  imp: ImportRecord,
+  progress: ProgressWriter,
+  found: Record<string, number>,
+): Promise<{ total: number; created: number; updated: number }> {
+  const customers = await ctx.db.query<{ customer_key: string; customer_id: string | null; customer_email: string | null; country: string | null; row_number: number }>(
+    `select distinct on (customer_key) customer_key, customer_id, customer_email, customer_country as country, row_number
      from import_order_lines where import_id = $1 and customer_key is not null
      order by customer_key, row_number desc`,
     [imp.id],
   );
-  if (customers.some((c) => c.country)) await ensureDefinitions(ctx.db, imp.workspaceId, [{ key: 'country', type: 'string' }], ctx.clock.now());
+  const consent = (imp.settings as ImportSettings).consent?.emailConsent;
+  const countries = await countryReader(ctx, imp, customers.some((c) => c.country));
   let created = 0;
   let updated = 0;
   for (let i = 0; i < customers.length; i += CUSTOMER_BATCH) {
     const batch = customers.slice(i, i + CUSTOMER_BATCH);
+    const leftOut: RowError[] = [];
+    const country = (c: (typeof batch)[number]) => {
+      if (!c.country) return undefined;
+      const read = countries(c.country);
+      if ('problem' in read) leftOut.push({ rowNumber: c.row_number, reason: read.problem, raw: '', kind: 'left_out', column: countryColumn(imp) });
+      return 'value' in read ? read.value : undefined;
+    };
     await ctx.db.transaction(async (tx) => {
-      const results = await upsertContacts(
-        tx,
-        imp.workspaceId,
-        batch.map((c) => ({
+      const inputs = batch.map((c) => {
+        const value = country(c);
+        return {
           externalId: c.customer_id ?? undefined,
           email: c.customer_email ?? undefined,
           lifecycleStage: 'customer' as const,
-          ...(c.country ? { properties: { country: c.country } } : {}),
-        })),
-        { now: ctx.clock.now(), source: 'import', importId: imp.id, conflicts: 'drop-email' },
-      );
+          ...(value ? { properties: { country: value } } : {}),
+        };
+      });
+      const results = await upsertContacts(tx, imp.workspaceId, inputs, {
+        now: ctx.clock.now(),
+        source: 'import',
+        importId: imp.id,
+        conflicts: 'drop-email',
+        defaultEmailStatus: consent ?? 'not_subscribed',
+        grantConsent: consent === 'subscribed',
+      });
       for (const r of results) {
         if (r.created) created++;
         else updated++;
@@ -250,9 +319,32 @@ async function writeCustomers(ctx: AppContext, imp: ImportRecord): Promise<{ tot
          where l.import_id = $1 and l.customer_key = m.customer_key`,
         [imp.id, batch.map((c) => c.customer_key), results.map((r) => r.id)],
       );
+      await insertErrors(tx, imp, leftOut);
+      if (leftOut.length > 0) await tx.query('update imports set values_left_out = values_left_out + $2 where id = $1', [imp.id, leftOut.length]);
     });
+    progress.stats({ ...found, customersWritten: created + updated });
   }
   return { total: customers.length, created, updated };
+}
+
+const countryColumn = (imp: ImportRecord) => {
+  const settings = imp.settings as ImportSettings;
+  return settings.preview!.columns[settings.mapping!.indexOf('customer_country')] ?? 'Country';
+};
+
+/**
+ * How a customer's country is stored: the `country` property is defined as a country (an ISO
+ * code) when the import meets the first one; a workspace that already has `country` as text
+ * keeps getting the text as written.
+ */
+async function countryReader(ctx: AppContext, imp: ImportRecord, needed: boolean): Promise<(text: string) => { value: PropertyValue | null } | { problem: string }> {
+  if (!needed) return () => ({ value: null });
+  await ensureDefinitions(ctx.db, imp.workspaceId, [{ key: 'country', type: 'country' }], ctx.clock.now());
+  const def = (await definitionsByKey(ctx, imp.workspaceId)).get('country')!;
+  return (text) => {
+    const r = coerceValue(def, text);
+    return r.ok ? { value: r.value } : { problem: r.reason };
+  };
 }
 
 /** Every order as one event: a refund when its total is negative (a cancellation), else a purchase. */

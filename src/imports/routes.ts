@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import { stringify } from 'csv-stringify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { workspaceOf } from '../server/auth.ts';
@@ -7,9 +8,24 @@ import type { AppContext } from '../server/context.ts';
 import { AppError, badRequest } from '../server/errors.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { IMPORT_KINDS, importError, importInfo, startImportBody } from './contract.ts';
-import { createImport, discardImport, getImport, listImports, MAX_IMPORT_BYTES, requestUndo, startImport, toInfo } from './imports.ts';
+import { ERROR_CSV_COLUMNS, type ErrorRow, errorCsvRow } from './error-report.ts';
+import { type ConsentStatement, createImport, discardImport, getImport, listImports, MAX_IMPORT_BYTES, requestUndo, startImport, toInfo } from './imports.ts';
 
 const tags = ['Imports'];
+
+/**
+ * Who answers the consent question by starting the import: the signed-in person (their email
+ * address) or the API key (its name), as the record says it.
+ */
+async function statedBy(ctx: AppContext, req: FastifyRequest): Promise<Omit<ConsentStatement, 'emailConsent' | 'statedAt'>> {
+  const auth = req.auth!;
+  if (auth.kind === 'apikey') {
+    const [key] = await ctx.db.query<{ name: string; prefix: string }>('select name, prefix from api_keys where id = $1', [auth.apiKeyId]);
+    return { via: 'api', apiKeyId: auth.apiKeyId, statedBy: `API key "${key?.name ?? '?'}" (${key?.prefix ?? ''}…)` };
+  }
+  const [user] = await ctx.db.query<{ email: string }>('select email from users where id = $1', [auth.userId]);
+  return { via: 'web', userId: auth.userId, statedBy: user?.email ?? auth.userId };
+}
 
 /** Imports of contacts and order history (/api/v1/imports). */
 export function importRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -60,7 +76,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 202: importInfo, 400: errorResponse, 404: errorResponse, 409: errorResponse },
         },
       },
-      async (req, reply) => reply.code(202).send(toInfo(await startImport(ctx, workspaceOf(req).workspaceId, req.params.id, req.body))),
+      async (req, reply) => reply.code(202).send(toInfo(await startImport(ctx, workspaceOf(req).workspaceId, req.params.id, req.body, await statedBy(ctx, req)))),
     );
 
     app.post(
@@ -90,40 +106,50 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
-          summary: 'Rows that were skipped, with the reason (paginated by row number)',
+          summary: 'Rows that were skipped and values that were left out of imported rows, with the reason (paginated by row number)',
           params: uuidParam('id'),
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), after: z.coerce.number().int().min(0).default(0) }),
+          querystring: z.object({
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            after: z.coerce.number().int().min(0).default(0),
+            kind: z.enum(['skipped', 'left_out']).optional().describe('Only rows skipped, or only values left out'),
+          }),
           response: { 200: z.array(importError), 404: errorResponse },
         },
       },
       async (req) => {
         const imp = await getImport(ctx, workspaceOf(req).workspaceId, req.params.id);
-        const rows = await ctx.db.query<{ row_number: number; reason: string; raw: string | null }>(
-          'select row_number, reason, raw from import_errors where import_id = $1 and row_number > $2 order by row_number, reason limit $3',
-          [imp.id, req.query.after, req.query.limit],
+        const rows = await ctx.db.query<ErrorRow>(
+          `select row_number, kind, column_name, reason, raw from import_errors
+           where import_id = $1 and row_number > $2 and ($4::text is null or kind = $4) order by row_number, reason limit $3`,
+          [imp.id, req.query.after, req.query.limit, req.query.kind ?? null],
         );
-        return rows.map((r) => ({ rowNumber: r.row_number, reason: r.reason, raw: r.raw }));
+        return rows.map((r) => ({ rowNumber: r.row_number, kind: r.kind, column: r.column_name, reason: r.reason, raw: r.raw }));
       },
     );
 
     app.get(
       '/imports/:id/errors.csv',
       {
-        schema: { tags, summary: 'The skipped rows as a CSV file (row, reason, original row)', params: uuidParam('id'), produces: ['text/csv'] },
+        schema: {
+          tags,
+          summary: 'The problems as a CSV file: row, what happened (row skipped / value left out), column, reason, original row',
+          params: uuidParam('id'),
+          produces: ['text/csv'],
+        },
       },
       async (req, reply) => {
         const imp = await getImport(ctx, workspaceOf(req).workspaceId, req.params.id);
-        const csv = stringify({ header: true, columns: ['row', 'reason', 'original row'] });
+        const csv = stringify({ header: true, columns: ERROR_CSV_COLUMNS });
         void (async () => {
           try {
             let after = 0;
             for (;;) {
-              const rows = await ctx.db.query<{ row_number: number; reason: string; raw: string | null }>(
-                'select row_number, reason, raw from import_errors where import_id = $1 and row_number > $2 order by row_number, reason limit 5000',
+              const rows = await ctx.db.query<ErrorRow>(
+                'select row_number, kind, column_name, reason, raw from import_errors where import_id = $1 and row_number > $2 order by row_number, reason limit 5000',
                 [imp.id, after],
               );
               for (const r of rows) {
-                if (!csv.write([r.row_number, r.reason, r.raw ?? ''])) await new Promise((res) => csv.once('drain', res));
+                if (!csv.write(errorCsvRow(r))) await new Promise((res) => csv.once('drain', res));
               }
               if (rows.length < 5000) break;
               after = rows[rows.length - 1]!.row_number;

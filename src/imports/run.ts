@@ -6,6 +6,8 @@ import { runContactsImport } from './contacts-job.ts';
 import type { ImportRecord } from './imports.ts';
 import { runOrdersImport } from './orders-job.ts';
 import { imports } from './schema.ts';
+import { decideOutcome } from './outcome.ts';
+import type { ProgressListener } from './progress.ts';
 import { undoImport } from './undo.ts';
 
 async function load(ctx: AppContext, id: string): Promise<ImportRecord | undefined> {
@@ -14,26 +16,40 @@ async function load(ctx: AppContext, id: string): Promise<ImportRecord | undefin
 }
 
 /** Runs a queued import (or resumes a running one after a crash); a failure is recorded on it. */
-export async function runImport(ctx: AppContext, importId: string, onProgress?: (rows: number) => void): Promise<ImportRecord | undefined> {
+export async function runImport(ctx: AppContext, importId: string, listener?: ProgressListener): Promise<ImportRecord | undefined> {
+  // A job retried while its first run is still going (a long import) must not run it twice.
+  if (running.has(importId)) return load(ctx, importId);
+  running.add(importId);
+  try {
+    return await run(ctx, importId, listener);
+  } finally {
+    running.delete(importId);
+  }
+}
+
+const running = new Set<string>();
+
+async function run(ctx: AppContext, importId: string, listener?: ProgressListener): Promise<ImportRecord | undefined> {
   let imp = await load(ctx, importId);
   if (!imp || (imp.status !== 'queued' && imp.status !== 'running')) return imp;
   if (imp.status === 'queued') {
-    await ctx.db.orm.update(imports).set({ status: 'running', startedAt: ctx.clock.now() }).where(eq(imports.id, importId));
+    await ctx.db.orm.update(imports).set({ status: 'running', startedAt: ctx.clock.now(), phase: 'reading' }).where(eq(imports.id, importId));
     imp = (await load(ctx, importId))!;
   }
   try {
-    if (imp.kind === 'contacts') await runContactsImport(ctx, imp, onProgress);
-    else await runOrdersImport(ctx, imp, onProgress);
+    if (imp.kind === 'contacts') await runContactsImport(ctx, imp, listener);
+    else await runOrdersImport(ctx, imp, listener);
+    const outcome = await decideOutcome(ctx, (await load(ctx, importId))!);
     await ctx.db.query(
-      "update imports set status = 'completed', finished_at = $2, total_rows = processed_rows where id = $1",
-      [importId, ctx.clock.now()],
+      "update imports set status = 'completed', finished_at = $2, total_rows = processed_rows, outcome = $3, outcome_reason = $4, phase = null where id = $1",
+      [importId, ctx.clock.now(), outcome.outcome, outcome.reason],
     );
   } catch (err) {
-    await ctx.db.query("update imports set status = 'failed', finished_at = $2, error = $3 where id = $1", [
-      importId,
-      ctx.clock.now(),
-      (err as Error).message.slice(0, 2000),
-    ]);
+    const message = (err as Error).message.slice(0, 2000);
+    await ctx.db.query(
+      "update imports set status = 'failed', finished_at = $2, error = $3, outcome = 'failed', outcome_reason = $3, phase = null where id = $1",
+      [importId, ctx.clock.now(), message],
+    );
   }
   await forgetFile(ctx, importId);
   // A large import changes what the planner should know about contacts and events.

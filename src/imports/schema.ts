@@ -5,6 +5,9 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
 
 export type ImportKind = 'contacts' | 'orders';
 export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'completed' | 'failed' | 'undoing' | 'undone';
+export type ImportOutcome = 'imported' | 'imported_with_problems' | 'nothing_imported' | 'failed';
+/** The pass a running import is in: reading the file, checking its dates, writing customers, writing orders. */
+export type ImportPhase = 'reading' | 'dates' | 'customers' | 'orders';
 
 export const imports = pgTable('imports', {
   id: idColumn(),
@@ -20,8 +23,15 @@ export const imports = pgTable('imports', {
   updatedCount: integer('updated_count').notNull().default(0),
   mergedCount: integer('merged_count').notNull().default(0),
   skippedCount: integer('skipped_count').notNull().default(0),
+  /** Values that did not fit their field, left out of rows that were imported. */
+  valuesLeftOut: integer('values_left_out').notNull().default(0),
   stats: jsonb('stats').$type<Record<string, number>>().notNull().default({}),
   error: text('error'),
+  outcome: text('outcome').$type<ImportOutcome>(),
+  outcomeReason: text('outcome_reason'),
+  /** Progress: bytes of the stored (possibly compressed) file read by the current pass. */
+  bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
+  phase: text('phase').$type<ImportPhase>(),
   createdBy: uuid('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
   startedAt: ts('started_at'),
@@ -48,6 +58,10 @@ export const importErrors = pgTable(
     rowNumber: integer('row_number').notNull(),
     reason: text('reason').notNull(),
     raw: text('raw'),
+    /** 'skipped': the row was not imported; 'left_out': the row was, without this value. */
+    kind: text('kind').$type<'skipped' | 'left_out'>().notNull().default('skipped'),
+    /** The column of a value left out, as the file names it. */
+    columnName: text('column_name'),
   },
   (t) => [primaryKey({ columns: [t.importId, t.rowNumber, t.reason] })],
 );

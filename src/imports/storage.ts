@@ -42,11 +42,23 @@ export async function saveFile(
 
 /**
  * The stored file as a stream, read chunk by chunk (never the whole file in memory). A
- * gzip-compressed upload (order_history.csv.gz) is decompressed on the way.
+ * gzip-compressed upload (order_history.csv.gz) is decompressed on the way. `onBytes` hears
+ * how many bytes of the stored file have been read so far: of the compressed file for a .gz,
+ * whose decompressed size nobody knows until the end, so that progress is a true fraction.
  */
-export function openFile(ctx: AppContext, importId: string): Readable {
+export function openFile(ctx: AppContext, importId: string, onBytes?: (bytesRead: number) => void): Readable {
+  let read = 0;
+  async function* stored(): AsyncGenerator<Buffer> {
+    for await (const chunk of storedChunks(ctx, importId)) {
+      for (const piece of pieces(chunk)) {
+        read += piece.length;
+        onBytes?.(read);
+        yield piece;
+      }
+    }
+  }
   async function* content(): AsyncGenerator<Buffer> {
-    const chunks = storedChunks(ctx, importId);
+    const chunks = stored();
     const first = await chunks.next();
     if (first.done) return;
     const head = first.value;

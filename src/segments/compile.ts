@@ -104,7 +104,7 @@ class Compiler {
   private field(cond: FieldCondition, c: string): string {
     const f = this.ctx.resolveField(cond.field)!;
     const x = this.fieldSql(f, c);
-    return predicate(this.p, x, f.type === 'enum' ? 'string' : f.type, cond.op, cond.value, this.ctx.now);
+    return predicate(this.p, x, f.type === 'enum' || f.type === 'country' ? 'string' : f.type, cond.op, cond.value, this.ctx.now);
   }
 
   private fieldSql(f: ResolvedField, c: string): string {
@@ -114,7 +114,7 @@ class Compiler {
     // Custom properties are validated against their type when written, so text and dates need
     // no type guard (one JSON lookup a row instead of two); numbers and yes/no keep theirs,
     // so that a stray value can never make a cast fail.
-    if (f.type === 'string' || f.type === 'enum') return `(${c}.properties ->> ${k})`;
+    if (f.type === 'string' || f.type === 'enum' || f.type === 'country') return `(${c}.properties ->> ${k})`;
     if (f.type === 'date') return `(${c}.properties ->> ${k})::timestamptz`;
     return typedJson(`${c}.properties`, k, f.type);
   }

@@ -35,7 +35,7 @@ export const FIELD_OPS = [
 ] as const;
 export type FieldOp = (typeof FIELD_OPS)[number];
 
-export type ValueType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
+export type ValueType = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'country';
 
 /**
  * Which operators fit which type of field. Meanings (`now` is the evaluation time, in UTC):
@@ -55,6 +55,8 @@ export type ValueType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
 export const OPS_FOR_TYPE = {
   string: ['eq', 'neq', 'contains', 'not_contains', 'starts_with', 'in', 'not_in', 'is_set', 'is_not_set'],
   enum: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
+  // A country is stored as its ISO 3166-1 alpha-2 code ("GB") and compared like a choice.
+  country: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'not_in', 'is_set', 'is_not_set'],
   boolean: ['eq', 'neq', 'is_set', 'is_not_set'],
   date: ['before', 'after', 'between', 'within_last_days', 'more_than_days_ago', 'anniversary_within_days', 'is_set', 'is_not_set'],

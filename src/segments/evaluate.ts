@@ -57,7 +57,7 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
       case 'field': {
         const f = ctx.resolveField(cond.field)!;
         const raw = f.column ? (c as unknown as Record<string, unknown>)[f.column] : c.properties[f.key!];
-        const type = f.type === 'enum' ? 'string' : f.type;
+        const type = f.type === 'enum' || f.type === 'country' ? 'string' : f.type;
         return test(typed(raw, type), type, cond.op, cond.value, ctx.now);
       }
       case 'event':

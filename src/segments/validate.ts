@@ -5,6 +5,7 @@
 import { BUILT_IN_FIELDS } from '../contacts/contract.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { FieldIssue } from '../server/errors.ts';
+import { isCountryCode } from '../shared/country-codes.ts';
 import {
   type Condition,
   EVENT_FILTER_OPS_FOR_TYPE,
@@ -173,11 +174,18 @@ function findPath(from: string, to: string, ctx: SegmentContext, seen = new Set<
 function checkOp(type: ValueType, allowed: readonly FieldOp[], op: FieldOp, value: unknown, options?: readonly string[]): LocalIssue[] {
   if (!allowed.includes(op)) return [{ path: ['op'], message: `"${op}" does not fit a ${type === 'enum' ? 'choice' : type} field: use one of ${allowed.join(', ')}` }];
   const bad = (message: string): LocalIssue[] => [{ path: ['value'], message }];
-  const scalarType = type === 'enum' ? 'string' : type;
+  const scalarType = type === 'enum' || type === 'country' ? 'string' : type;
   const isScalar = (v: unknown) =>
     scalarType === 'number' ? typeof v === 'number' && Number.isFinite(v) : scalarType === 'boolean' ? typeof v === 'boolean' : typeof v === 'string';
   const what = scalarType === 'number' ? 'a number' : scalarType === 'boolean' ? 'true or false' : 'text';
-  const optionIssue = (v: unknown) => (options && !options.includes(v as string) ? `"${String(v).slice(0, 100)}" is not one of the options (${options.join(', ')})` : undefined);
+  const optionIssue = (v: unknown) =>
+    type === 'country'
+      ? isCountryCode(v as string)
+        ? undefined
+        : `"${String(v).slice(0, 100)}" is not a country code (two capital letters, like "GB")`
+      : options && !options.includes(v as string)
+        ? `"${String(v).slice(0, 100)}" is not one of the options (${options.join(', ')})`
+        : undefined;
   switch (op) {
     case 'is_set':
     case 'is_not_set':

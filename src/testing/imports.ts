@@ -41,17 +41,20 @@ export async function importFile(
     /** Change the suggested new properties (a person picking another type). */
     editProperties?: (suggested: any[]) => any[];
     body?: Record<string, unknown>;
+    /** The answer to "did these people agree to marketing email?", sent when an email column is mapped (default: not_subscribed). */
+    consent?: 'subscribed' | 'not_subscribed';
   } = {},
 ) {
   const uploaded = await upload(client, fileName, content, options.kind);
   if (uploaded.status !== 201) throw new Error(`upload failed: ${JSON.stringify(uploaded.body)}`);
   const preview = uploaded.body.preview;
-  let mapping: string[] = options.mapping ? options.mapping(preview.suggestedMapping) : [...preview.suggestedMapping];
+  const mapping: string[] = options.mapping ? options.mapping(preview.suggestedMapping) : [...preview.suggestedMapping];
   let newProperties = options.acceptNewProperties ? preview.suggestedProperties : [];
   if (options.editProperties) newProperties = options.editProperties(newProperties);
   for (const p of newProperties) mapping[p.column] = `properties.${p.key}`;
-  mapping = mapping.map((m) => m);
-  const started = await client.post(`/api/v1/imports/${uploaded.body.id}/start`, { mapping, newProperties, ...options.body });
+  const emailMapped = mapping.includes('email') || mapping.includes('customer_email');
+  const consent = emailMapped ? { emailConsent: options.consent ?? 'not_subscribed' } : {};
+  const started = await client.post(`/api/v1/imports/${uploaded.body.id}/start`, { mapping, newProperties, ...consent, ...options.body });
   if (started.status !== 202) throw new Error(`start failed: ${JSON.stringify(started.body)}`);
   return { preview, result: await waitForImport(client, uploaded.body.id) };
 }

@@ -1,6 +1,7 @@
 // Request and response shapes of the workspace API, shared by the server and the web app.
 import { z } from 'zod';
 import { emailSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { isCountryCode } from '../shared/country-codes.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { API_KEY_SCOPES, INVITABLE_ROLES, ROLES } from './roles.ts';
 
@@ -10,11 +11,19 @@ export const workspaceInfo = z.object({
   name: z.string(),
   /** The sender's postal address, shown in every marketing email ({{ workspace.postal_address }}). */
   postalAddress: z.string(),
+  /** ISO 3166-1 alpha-2 code: phone numbers written without an international prefix are read in it. */
+  defaultCountry: z.string().nullable(),
   createdAt: dateTime,
 });
 export const workspacePatch = z.strictObject({
   name: workspaceNameSchema.optional(),
   postalAddress: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+  defaultCountry: z
+    .string()
+    .refine(isCountryCode, 'must be a country code of two capital letters, like GB')
+    .nullable()
+    .optional()
+    .describe('For phone numbers without an international prefix (imports, the API); null clears it'),
 });
 
 export const member = z.object({

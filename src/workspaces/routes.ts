@@ -63,7 +63,12 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/workspace',
       {
         config: { role: 'admin' },
-        schema: { tags: ['Workspaces'], summary: 'Rename the current workspace or set its postal address', body: workspacePatch, response: { 200: workspaceInfo } },
+        schema: {
+          tags: ['Workspaces'],
+          summary: 'Rename the current workspace, or set its postal address or default country',
+          body: workspacePatch,
+          response: { 200: workspaceInfo, 400: errorResponse },
+        },
       },
       async (req) => {
         const { workspaceId } = workspaceOf(req);

@@ -40,14 +40,25 @@ export async function findWorkspacesByName(ctx: AppContext, nameOrId: string): P
     .where(isUuid ? eq(workspaces.id, nameOrId) : eq(workspaces.name, nameOrId));
 }
 
-export async function getWorkspace(ctx: AppContext, workspaceId: string): Promise<{ id: string; name: string; postalAddress: string; createdAt: Date }> {
+export async function getWorkspace(
+  ctx: AppContext,
+  workspaceId: string,
+): Promise<{ id: string; name: string; postalAddress: string; defaultCountry: string | null; createdAt: Date }> {
   const [ws] = await ctx.db.orm.select().from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!ws) throw notFound('The workspace');
   return ws;
 }
 
-export async function updateWorkspace(ctx: AppContext, workspaceId: string, patch: { name?: string; postalAddress?: string }): Promise<void> {
-  const set = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.postalAddress !== undefined ? { postalAddress: patch.postalAddress } : {}) };
+export async function updateWorkspace(
+  ctx: AppContext,
+  workspaceId: string,
+  patch: { name?: string; postalAddress?: string; defaultCountry?: string | null },
+): Promise<void> {
+  const set = {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.postalAddress !== undefined ? { postalAddress: patch.postalAddress } : {}),
+    ...(patch.defaultCountry !== undefined ? { defaultCountry: patch.defaultCountry } : {}),
+  };
   if (Object.keys(set).length > 0) await ctx.db.orm.update(workspaces).set(set).where(eq(workspaces.id, workspaceId));
 }
 

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { EMAIL_STATUSES, LIFECYCLE_STAGES } from '../../../src/contacts/fields.ts';
 import { ApiError, api, errorMessage } from '../lib/api.ts';
+import { countryOptions } from '../lib/countries.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
@@ -210,6 +211,20 @@ function PropertyInput({ def, inputProps }: { def: PropertyDefinition; inputProp
           placeholder="Not set"
           clearable
           allowDeselect
+          {...inputProps}
+          value={(inputProps.value as string) || null}
+          onChange={(v) => inputProps.onChange(v ?? '')}
+        />
+      );
+    case 'country':
+      return (
+        <Select
+          label={def.label}
+          description={description}
+          data={countryOptions()}
+          placeholder="Not set"
+          searchable
+          clearable
           {...inputProps}
           value={(inputProps.value as string) || null}
           onChange={(v) => inputProps.onChange(v ?? '')}

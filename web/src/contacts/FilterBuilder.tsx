@@ -3,6 +3,7 @@
 import { Button, CloseButton, Group, MultiSelect, NumberInput, Pill, Popover, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { IconFilter, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
+import { countryOptions } from '../lib/countries.ts';
 import { formatValue } from './format.ts';
 import { type ContactFilter, type FieldInfo, type FilterOp, OP_LABELS, OPS_BY_TYPE } from './model.ts';
 
@@ -146,7 +147,7 @@ function isComplete(op: FilterOp, value: Value): boolean {
 }
 
 function ValueInput({ field, op, value, onChange }: { field: FieldInfo; op: FilterOp; value: Value; onChange: (v: Value) => void }) {
-  const options = (field.options ?? []).map((o) => ({ value: o, label: field.optionLabels?.[o] ?? o }));
+  const options = field.type === 'country' ? countryOptions() : (field.options ?? []).map((o) => ({ value: o, label: field.optionLabels?.[o] ?? o }));
   const pair = Array.isArray(value) ? value : [];
   if (field.type === 'boolean') {
     return (
@@ -161,11 +162,11 @@ function ValueInput({ field, op, value, onChange }: { field: FieldInfo; op: Filt
       />
     );
   }
-  if (field.type === 'enum') {
+  if (field.type === 'enum' || field.type === 'country') {
     return op === 'in' ? (
-      <MultiSelect label="Values" data={options} value={pair.map(String)} onChange={onChange} comboboxProps={{ withinPortal: false }} data-autofocus />
+      <MultiSelect label="Values" data={options} value={pair.map(String)} onChange={onChange} comboboxProps={{ withinPortal: false }} searchable data-autofocus />
     ) : (
-      <Select label="Value" data={options} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ?? undefined)} comboboxProps={{ withinPortal: false }} />
+      <Select label="Value" data={options} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ?? undefined)} comboboxProps={{ withinPortal: false }} searchable />
     );
   }
   if (op === 'in') {

@@ -1,4 +1,5 @@
 // How contact values and events read in the app: "Bought 3 items for £45.20".
+import { countryName } from '../lib/countries.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
 import type { FieldInfo, PropertyValue, TimelineEvent } from './model.ts';
 
@@ -16,6 +17,8 @@ export function formatValue(field: Pick<FieldInfo, 'type' | 'optionLabels'>, val
       return typeof value === 'string' ? formatDay(value) : String(value);
     case 'enum':
       return field.optionLabels?.[String(value)] ?? String(value);
+    case 'country':
+      return countryName(String(value));
     default:
       return String(value);
   }

@@ -41,6 +41,7 @@ export const OPS_BY_TYPE: typeof ServerOps = {
   boolean: ['eq', 'is_set', 'is_not_set'],
   date: ['eq', 'before', 'after', 'between', 'is_set', 'is_not_set'],
   enum: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
+  country: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
 };
 export const OP_LABELS: typeof ServerOpLabels = {
   eq: 'is',
@@ -89,7 +90,7 @@ export const EMAIL_STATUS_COLORS: Record<(typeof EMAIL_STATUSES)[number], string
   bounced: 'red',
   complained: 'red',
 };
-export const TYPE_LABELS: Record<FieldType, string> = { string: 'Text', number: 'Number', boolean: 'Yes/no', date: 'Date', enum: 'Choice' };
+export const TYPE_LABELS: Record<FieldType, string> = { string: 'Text', number: 'Number', boolean: 'Yes/no', date: 'Date', enum: 'Choice', country: 'Country' };
 
 /** A field of a contact as the table, the filters and the sort see it. */
 export interface FieldInfo {

@@ -1,6 +1,7 @@
 // The value of a condition, in an input that fits its type and operator: text, a number,
 // yes/no, a date, choices, a number of days, or a [low, high] pair.
 import { Group, MultiSelect, NumberInput, SegmentedControl, Select, TagsInput, Text, TextInput } from '@mantine/core';
+import { countryOptions } from '../lib/countries.ts';
 import type { DraftValue } from './draft.ts';
 import { DAYS_OPS, type FieldOp, NO_VALUE_OPS, type ValueType } from './model.ts';
 
@@ -37,8 +38,10 @@ interface Props {
 
 const num = (v: string | number): number | null => (v === '' || v === undefined ? null : Number(v));
 
-export function ValueInput({ type, op, value, onChange, options = [], label = 'Value', error }: Props) {
+export function ValueInput({ type, op, value, onChange, options: given = [], label = 'Value', error }: Props) {
   const shape = shapeOf(op);
+  // A country is chosen by name and kept as its code.
+  const options = type === 'country' ? countryOptions() : given;
   const pair = Array.isArray(value) ? value : [];
   if (shape === 'none') return null;
   if (shape === 'days') {
@@ -82,7 +85,7 @@ export function ValueInput({ type, op, value, onChange, options = [], label = 'V
     );
   }
   if (shape === 'list') {
-    if (type === 'enum') {
+    if (type === 'enum' || type === 'country') {
       return <MultiSelect aria-label={label} placeholder="Choose values" data={options} value={pair.map(String)} onChange={onChange} error={error} miw={220} maw={420} />;
     }
     return (
@@ -112,6 +115,7 @@ export function ValueInput({ type, op, value, onChange, options = [], label = 'V
         />
       );
     case 'enum':
+    case 'country':
       return <Select aria-label={label} placeholder="Choose a value" data={options} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ?? undefined)} error={error} w={180} searchable />;
     case 'number':
       return <NumberInput aria-label={label} placeholder="0" value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(num(v))} error={error} w={140} />;

@@ -1,6 +1,7 @@
 // A definition in words: "Performed “purchase” at least 2 times in the last 365 days",
 // "Loyalty tier is Gold", "Is not in “VIP customers”", nested under "All of / Any of / None of".
 import { formatDay } from '../contacts/format.ts';
+import { countryName } from '../lib/countries.ts';
 import { BUILT_IN_FIELDS } from '../contacts/model.ts';
 import {
   type Catalog,
@@ -37,6 +38,7 @@ function scalarText(v: unknown, type: ValueType | undefined, field?: string): st
   if (typeof v !== 'string') return String(v);
   if (type === 'date' || /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v)) return formatDay(v);
   if (type === 'enum' && field) return optionLabel(field, v);
+  if (type === 'country') return countryName(v);
   return quote(v);
 }
 

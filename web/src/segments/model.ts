@@ -77,6 +77,7 @@ export const MAX_CONDITIONS: typeof ServerMaxConditions = 60;
 export const OPS_FOR_TYPE: typeof ServerOpsForType = {
   string: ['eq', 'neq', 'contains', 'not_contains', 'starts_with', 'in', 'not_in', 'is_set', 'is_not_set'],
   enum: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
+  country: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'not_in', 'is_set', 'is_not_set'],
   boolean: ['eq', 'neq', 'is_set', 'is_not_set'],
   date: ['before', 'after', 'between', 'within_last_days', 'more_than_days_ago', 'anniversary_within_days', 'is_set', 'is_not_set'],

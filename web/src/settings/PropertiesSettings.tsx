@@ -14,13 +14,14 @@ import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 
-const TYPE_COLORS: Record<PropertyDefinition['type'], string> = { string: 'gray', number: 'blue', boolean: 'teal', date: 'orange', enum: 'violet' };
+const TYPE_COLORS: Record<PropertyDefinition['type'], string> = { string: 'gray', number: 'blue', boolean: 'teal', date: 'orange', enum: 'violet', country: 'cyan' };
 const TYPE_HINTS: Record<PropertyDefinition['type'], string> = {
   string: 'Any text, like a city or a company name',
   number: 'Numbers, like lifetime spend or a score',
   boolean: 'Yes or no, like “Accepts SMS”',
   date: 'A day, like a birthday or a renewal date',
   enum: 'One of a fixed list of choices, like a loyalty tier',
+  country: 'A country, kept as its code (GB) and shown by name; imports read names in several languages',
 };
 
 export function PropertiesSettings() {

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
@@ -8,6 +8,7 @@ import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { SectionHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { api } from '../lib/api.ts';
+import { countryName, countryOptions } from '../lib/countries.ts';
 import { formatDate } from '../lib/format.ts';
 import { applyFormError, notifyError, notifySuccess } from '../lib/notify.tsx';
 import { ROLE_COLORS, ROLE_LABELS, roleAtLeast } from '../lib/roles.ts';
@@ -69,6 +70,17 @@ export function WorkspaceSettings() {
             minRows={2}
             maw={420}
           />
+        )}
+      </Card>
+      <Card>
+        <SectionHeader
+          title="Default country"
+          description="Phone numbers written without a country code (07700 900123) are read as numbers of this country, in imports and everywhere else; without it such numbers are left out."
+        />
+        {info.isPending ? (
+          <LoadingBlock />
+        ) : info.isError ? null : (
+          <DefaultCountryForm key={`${info.data.id}:${info.data.defaultCountry ?? ''}`} info={info.data} canEdit={canEdit} />
         )}
       </Card>
       <Card>
@@ -207,5 +219,45 @@ function PostalAddressForm({ info }: { info: WorkspaceInfo }) {
         </Button>
       </Group>
     </form>
+  );
+}
+
+function DefaultCountryForm({ info, canEdit }: { info: WorkspaceInfo; canEdit: boolean }) {
+  const queryClient = useQueryClient();
+  const key = useWorkspaceKey('workspace');
+  const [country, setCountry] = useState<string | null>(info.defaultCountry);
+  const save = useMutation({
+    mutationFn: (defaultCountry: string | null) => api.patch<WorkspaceInfo>('/workspace', { defaultCountry } satisfies WorkspacePatch),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(key, updated);
+      notifySuccess(
+        updated.defaultCountry
+          ? `Phone numbers without a country code are now read as numbers of ${countryName(updated.defaultCountry)}.`
+          : 'Phone numbers now need their country code.',
+        'Default country saved',
+      );
+    },
+    onError: (err) => notifyError(err, 'Could not save the default country'),
+  });
+  return (
+    <Group align="flex-start" gap="sm">
+      <Select
+        label="Default country"
+        description={canEdit ? undefined : 'Only admins and owners can change it.'}
+        placeholder="Not set"
+        data={countryOptions()}
+        value={country}
+        onChange={setCountry}
+        searchable
+        clearable
+        disabled={!canEdit}
+        w={420}
+      />
+      {canEdit && (
+        <Button mt={25} loading={save.isPending} disabled={country === info.defaultCountry} onClick={() => save.mutate(country)}>
+          Save
+        </Button>
+      )}
+    </Group>
   );
 }

@@ -6,7 +6,7 @@ import { NotFoundPage } from '../../areas/NotFoundPage.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../../components/QueryState.tsx';
 import { isApiError } from '../../lib/api.ts';
-import { formatBytes, type ImportInfo, STATUS, useImportQuery } from './importModel.ts';
+import { badgeOf, formatBytes, type ImportInfo, useImportQuery } from './importModel.ts';
 import { ImportResult } from './ImportResult.tsx';
 import { MappingStep } from './MappingStep.tsx';
 import { Stat } from './Stat.tsx';
@@ -29,8 +29,8 @@ export function ImportDetailPage() {
         title={
           <Group gap="sm" component="span">
             {info.fileName}
-            <Badge color={STATUS[info.status].color} size="lg">
-              {STATUS[info.status].label}
+            <Badge color={badgeOf(info).color} size="lg">
+              {badgeOf(info).label}
             </Badge>
           </Group>
         }
@@ -47,25 +47,63 @@ export function ImportDetailPage() {
   );
 }
 
+const PHASE_TEXT: Record<NonNullable<ImportInfo['phase']>, string> = {
+  dates: 'Checking how the dates are written…',
+  reading: 'Reading the file…',
+  customers: 'Creating and updating customers…',
+  orders: 'Writing purchases and refunds…',
+};
+
+/**
+ * A running import: the bar is the share of the file read (of the compressed file, for a .gz),
+ * which is known from the start; rows are counted as they go. Orders show what was found so far.
+ */
 function ImportProgress({ info }: { info: ImportInfo }) {
-  const total = info.totalRows ?? 0;
-  const pct = total > 0 ? Math.min(100, (info.processedRows / total) * 100) : 0;
+  const orders = info.kind === 'orders';
+  const stat = (k: string) => info.stats[k] ?? 0;
+  const phase = info.phase ?? 'reading';
+  const writing = phase === 'customers' || phase === 'orders';
+  const pct = writing
+    ? phase === 'customers' && stat('customers') > 0
+      ? (stat('customersWritten') / stat('customers')) * 100
+      : 100
+    : info.fileSize > 0
+      ? Math.min(100, (info.bytesRead / info.fileSize) * 100)
+      : 0;
+  const detail =
+    info.status === 'queued'
+      ? 'Waiting for a worker'
+      : phase === 'customers'
+        ? `${n(stat('customersWritten'))} of ${n(stat('customers'))} customers`
+        : phase === 'orders'
+          ? `${n(stat('orders'))} orders`
+          : `${formatBytes(info.bytesRead)} of ${formatBytes(info.fileSize)} read${phase === 'reading' ? ` · ${n(orders ? stat('lineItems') : info.processedRows)} rows` : ''}`;
   return (
     <Card py="xl">
       <Stack gap="lg">
         <Group justify="space-between">
-          <Text fw={650}>{info.status === 'queued' ? 'Waiting for a worker…' : 'Importing…'}</Text>
+          <Text fw={650}>{info.status === 'queued' ? 'Waiting for a worker…' : PHASE_TEXT[phase]}</Text>
           <Text fz="sm" c="dimmed" data-testid="import-progress">
-            {n(info.processedRows)} of {total > 0 ? n(total) : '…'} rows
+            {detail}
           </Text>
         </Group>
         <Progress value={pct} size="xl" radius="xl" animated striped aria-label="Import progress" />
-        <SimpleGrid cols={4}>
-          <Stat label="Created" value={info.createdCount} />
-          <Stat label="Updated" value={info.updatedCount} />
-          <Stat label="Merged duplicates" value={info.mergedCount} />
-          <Stat label="Skipped" value={info.skippedCount} color={info.skippedCount > 0 ? 'orange.7' : undefined} />
-        </SimpleGrid>
+        {orders ? (
+          <SimpleGrid cols={{ base: 2, sm: 4 }}>
+            <Stat label="Order lines read" value={stat('lineItems')} />
+            <Stat label="Orders found" value={stat('orders')} />
+            <Stat label="Customers found" value={stat('customers')} />
+            <Stat label="Without customer" value={stat('rowsWithoutCustomer')} color={stat('rowsWithoutCustomer') > 0 ? 'orange.7' : undefined} />
+          </SimpleGrid>
+        ) : (
+          <SimpleGrid cols={{ base: 2, sm: 5 }}>
+            <Stat label="Created" value={info.createdCount} />
+            <Stat label="Updated" value={info.updatedCount} />
+            <Stat label="Merged duplicates" value={info.mergedCount} />
+            <Stat label="Skipped" value={info.skippedCount} color={info.skippedCount > 0 ? 'orange.7' : undefined} />
+            <Stat label="Values left out" value={info.valuesLeftOut} color={info.valuesLeftOut > 0 ? 'orange.7' : undefined} />
+          </SimpleGrid>
+        )}
         <Text fz="xs" c="dimmed">
           You can leave this page: the import keeps running and its result waits for you under Import.
         </Text>

@@ -12,7 +12,7 @@ import { formatDateTime, fromNow } from '../../lib/format.ts';
 import { notifyError } from '../../lib/notify.tsx';
 import { useWorkspaceKey } from '../../lib/session.ts';
 import classes from '../contacts.module.css';
-import { formatBytes, type ImportInfo, type ImportKind, STATUS, useImportsQuery } from './importModel.ts';
+import { badgeOf, formatBytes, type ImportInfo, type ImportKind, useImportsQuery } from './importModel.ts';
 
 const ACCEPT = '.csv,.tsv,.txt,.xlsx,.gz,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -167,8 +167,8 @@ function ImportHistory() {
                   <Text fz="sm">{i.kind === 'orders' ? 'Orders' : 'Contacts'}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS[i.status].color} variant={i.status === 'running' ? 'dot' : 'light'}>
-                    {STATUS[i.status].label}
+                  <Badge color={badgeOf(i).color} variant={i.status === 'running' ? 'dot' : 'light'}>
+                    {badgeOf(i).label}
                   </Badge>
                 </Table.Td>
                 <Table.Td ta="right">

@@ -1,60 +1,54 @@
-// Import, the end: what it did, the rows it skipped and why, and undo.
-import { Alert, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { IconAlertCircle, IconArrowBackUp, IconCircleCheck, IconDownload, IconUsers } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// Import, the end: what it achieved (a failure when nothing was imported, whatever the job
+// says), the consent stated for it, the rows skipped and values left out, and undo.
+import { Alert, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { IconAlertCircle, IconAlertTriangle, IconArrowBackUp, IconCircleCheck, IconUsers } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ConfirmModal } from '../../components/ConfirmModal.tsx';
-import { SectionHeader } from '../../components/PageHeader.tsx';
-import { ErrorBlock, LoadingBlock } from '../../components/QueryState.tsx';
-import { api, download } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { notifyError } from '../../lib/notify.tsx';
 import { useWorkspaceKey } from '../../lib/session.ts';
+import type { ImportInfo } from './importModel.ts';
+import { ImportProblems } from './ImportProblems.tsx';
 import { Stat } from './Stat.tsx';
-import type { ImportError, ImportInfo } from './importModel.ts';
 
-const FIRST_ERRORS = 20;
+const n = (x: number) => x.toLocaleString('en');
 
 export function ImportResult({ info }: { info: ImportInfo }) {
   const orders = info.kind === 'orders';
   const stat = (k: string) => info.stats[k] ?? 0;
   return (
     <Stack gap="lg">
-      {info.status === 'failed' ? (
-        <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="The import stopped">
-          {info.error ?? 'Something went wrong while importing.'} The rows imported before it stopped are kept; undo the import to remove them.
-        </Alert>
-      ) : info.status === 'undone' || info.status === 'undoing' ? (
-        <Alert color="gray" variant="light" icon={<IconArrowBackUp size={18} />} title={info.status === 'undoing' ? 'Undoing…' : 'This import was undone'}>
-          {info.status === 'undoing'
-            ? 'The contacts and events it created are being removed and the values it changed restored.'
-            : `Undone ${info.undoneAt ? formatDateTime(info.undoneAt) : ''}: the contacts and events it created were removed and the values it changed restored.`}
-        </Alert>
-      ) : (
-        <Alert color="teal" variant="light" icon={<IconCircleCheck size={18} />} title="Import complete">
-          {(info.totalRows ?? info.processedRows).toLocaleString('en')} rows read{info.finishedAt ? `, finished ${formatDateTime(info.finishedAt)}` : ''}.
-        </Alert>
+      <Outcome info={info} />
+      {info.consent && (
+        <Text fz="sm" c="dimmed" data-testid="import-consent">
+          Consent stated by {info.consent.statedBy} on {formatDateTime(info.consent.statedAt)}:{' '}
+          {info.consent.emailConsent === 'subscribed'
+            ? 'the people in this file agreed to receive marketing email.'
+            : 'the people in this file did not agree to receive marketing email (or it is not known).'}
+        </Text>
       )}
-      <SimpleGrid cols={orders ? 5 : 4}>
-        {orders ? (
-          <>
-            <Stat label="Purchases" value={stat('purchases')} hint="on customers’ timelines" />
-            <Stat label="Refunds" value={stat('refunds')} hint="cancelled orders" />
-            <Stat label="Customers" value={stat('customers')} hint={`${info.createdCount.toLocaleString('en')} new`} />
-            <Stat label="Line items" value={stat('lineItems')} />
-            <Stat label="Without customer" value={stat('rowsWithoutCustomer')} color={stat('rowsWithoutCustomer') > 0 ? 'orange.7' : undefined} hint="rows counted, not imported" />
-          </>
-        ) : (
-          <>
-            <Stat label="Created" value={info.createdCount} hint="new contacts" />
-            <Stat label="Updated" value={info.updatedCount} hint="existing contacts" />
-            <Stat label="Merged duplicates" value={info.mergedCount} hint="rows naming a contact twice" />
-            <Stat label="Skipped" value={info.skippedCount} color={info.skippedCount > 0 ? 'orange.7' : undefined} hint="rows with errors" />
-          </>
-        )}
-      </SimpleGrid>
-      {info.skippedCount > 0 && <SkippedRows info={info} />}
+      {orders ? (
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
+          <Stat label="Purchases" value={stat('purchases')} hint="on customers’ timelines" />
+          <Stat label="Refunds" value={stat('refunds')} hint="cancelled orders" />
+          <Stat label="Customers" value={stat('customers')} hint={`${n(info.createdCount)} new`} />
+          <Stat label="Line items" value={stat('lineItems')} />
+          <Stat label="Without customer" value={stat('rowsWithoutCustomer')} color={stat('rowsWithoutCustomer') > 0 ? 'orange.7' : undefined} hint="lines read, not imported" />
+          <Stat label="Already imported" value={stat('ordersAlreadyImported')} hint="orders not added twice" />
+        </SimpleGrid>
+      ) : (
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
+          <Stat label="Created" value={info.createdCount} hint="new contacts" />
+          <Stat label="Updated" value={info.updatedCount} hint="existing contacts" />
+          <Stat label="Merged duplicates" value={info.mergedCount} hint="rows naming a contact twice" />
+          <Stat label="Skipped" value={info.skippedCount} color={info.skippedCount > 0 ? 'orange.7' : undefined} hint="rows not imported" />
+          <Stat label="Values left out" value={info.valuesLeftOut} color={info.valuesLeftOut > 0 ? 'orange.7' : undefined} hint="rows imported without them" />
+        </SimpleGrid>
+      )}
+      <ImportProblems info={info} />
       <Group justify="space-between">
         <UndoButton info={info} />
         <Button component={Link} to="/contacts" leftSection={<IconUsers size={16} />}>
@@ -65,64 +59,43 @@ export function ImportResult({ info }: { info: ImportInfo }) {
   );
 }
 
-function SkippedRows({ info }: { info: ImportInfo }) {
-  const errors = useQuery({
-    queryKey: useWorkspaceKey('imports', info.id, 'errors'),
-    queryFn: () => api.get<ImportError[]>(`/imports/${info.id}/errors?limit=${FIRST_ERRORS}`),
-  });
+/** Green only when everything was imported; yellow with problems; red when nothing was. */
+function Outcome({ info }: { info: ImportInfo }) {
+  const finished = info.finishedAt ? `Finished ${formatDateTime(info.finishedAt)}.` : '';
+  if (info.status === 'undone' || info.status === 'undoing') {
+    return (
+      <Alert color="gray" variant="light" icon={<IconArrowBackUp size={18} />} title={info.status === 'undoing' ? 'Undoing…' : 'This import was undone'}>
+        {info.status === 'undoing'
+          ? 'The contacts and events it created are being removed and the values it changed restored.'
+          : `Undone ${info.undoneAt ? formatDateTime(info.undoneAt) : ''}: the contacts and events it created were removed and the values it changed restored.`}
+      </Alert>
+    );
+  }
+  if (info.status === 'failed' || info.outcome === 'failed') {
+    return (
+      <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="The import stopped">
+        {info.error ?? 'Something went wrong while importing.'} The rows imported before it stopped are kept; undo the import to remove them.
+      </Alert>
+    );
+  }
+  if (info.outcome === 'nothing_imported') {
+    return (
+      <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="Nothing was imported" data-testid="import-outcome">
+        {info.outcomeReason} {finished}
+      </Alert>
+    );
+  }
+  if (info.outcome === 'imported_with_problems') {
+    return (
+      <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="Imported, with problems" data-testid="import-outcome">
+        {n(info.totalRows ?? info.processedRows)} rows read. {info.outcomeReason} {finished}
+      </Alert>
+    );
+  }
   return (
-    <Card>
-      <SectionHeader
-        title="Skipped rows"
-        description={`${info.skippedCount.toLocaleString('en')} ${info.skippedCount === 1 ? 'row was' : 'rows were'} not imported. Fix them in your file and import it again: rows that did import are matched, not duplicated.`}
-        actions={
-          <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => download(`/imports/${info.id}/errors.csv`)}>
-            Download errors as CSV
-          </Button>
-        }
-      />
-      {errors.isPending ? (
-        <LoadingBlock />
-      ) : errors.isError ? (
-        <ErrorBlock error={errors.error} onRetry={() => void errors.refetch()} />
-      ) : (
-        <Table verticalSpacing="xs" aria-label="Skipped rows">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={80}>Row</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th w="40%">Original row</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {errors.data.map((e) => (
-              <Table.Tr key={`${e.rowNumber}-${e.reason}`}>
-                <Table.Td>
-                  <Text fz="sm" ff="monospace">
-                    {e.rowNumber.toLocaleString('en')}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text fz="sm">{e.reason}</Text>
-                </Table.Td>
-                <Table.Td>
-                  {e.raw ? (
-                    <Code fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-                      {e.raw.slice(0, 200)}
-                    </Code>
-                  ) : null}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {info.skippedCount > FIRST_ERRORS && (
-        <Text fz="xs" c="dimmed" mt="sm">
-          The first {FIRST_ERRORS} are shown; the CSV has all of them.
-        </Text>
-      )}
-    </Card>
+    <Alert color="teal" variant="light" icon={<IconCircleCheck size={18} />} title="Import complete" data-testid="import-outcome">
+      {n(info.totalRows ?? info.processedRows)} rows read. {info.outcomeReason ?? ''} {finished}
+    </Alert>
   );
 }
 
@@ -156,7 +129,7 @@ function UndoButton({ info }: { info: ImportInfo }) {
       >
         {info.kind === 'orders'
           ? 'The purchases and refunds it added are removed, and so are the customers it created.'
-          : `The ${info.createdCount.toLocaleString('en')} contacts it created are removed, and the values it changed on ${info.updatedCount.toLocaleString('en')} existing contacts are put back as they were.`}{' '}
+          : `The ${n(info.createdCount)} contacts it created are removed, and the values it changed on ${n(info.updatedCount)} existing contacts are put back as they were.`}{' '}
         Changes made since, to those contacts, may be lost.
       </ConfirmModal>
     </>

@@ -1,6 +1,6 @@
 // Import, step 2: each column with its sample values and where it goes: a contact field, an
 // existing property, a new property (prefilled from the server's suggestion), or nowhere.
-import { Alert, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Radio, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertCircle, IconArrowRight, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -44,7 +44,9 @@ export function MappingStep({ info }: { info: ImportInfo }) {
   const [delimiter, setDelimiter] = useState(preview.delimiter);
   const [encoding, setEncoding] = useState(preview.encoding);
   const [updateExisting, setUpdateExisting] = useState(true);
-  const [emailStatus, setEmailStatus] = useState<'subscribed' | 'not_subscribed' | 'unsubscribed'>('subscribed');
+  // No answer until the person gives one: consent is never assumed.
+  const [consent, setConsent] = useState<'subscribed' | 'not_subscribed' | null>(null);
+  const [consentMissing, setConsentMissing] = useState(false);
   const [currency, setCurrency] = useState('');
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -56,7 +58,16 @@ export function MappingStep({ info }: { info: ImportInfo }) {
 
   const data = contacts
     ? [
-        { group: 'Contact fields', items: [...Object.entries(CONTACT_FIELDS).map(([value, label]) => ({ value, label })), { value: 'name', label: 'Full name (split in two)' }] },
+        {
+          group: 'Contact fields',
+          items: [
+            ...Object.entries(CONTACT_FIELDS).map(([value, label]) => ({ value, label })),
+            { value: 'name', label: 'Full name (split in two)' },
+            { value: 'birthday.year', label: 'Birthday: year' },
+            { value: 'birthday.month', label: 'Birthday: month' },
+            { value: 'birthday.day', label: 'Birthday: day' },
+          ],
+        },
         ...(defs.length > 0 ? [{ group: 'Properties', items: defs.map((d) => ({ value: `properties.${d.key}`, label: d.label })) }] : []),
         { group: 'Other', items: [{ value: NEW, label: 'New property…' }, { value: 'ignore', label: 'Ignore this column' }] },
       ]
@@ -87,16 +98,25 @@ export function MappingStep({ info }: { info: ImportInfo }) {
     onError: (err) => notifyError(err, 'Could not discard the upload'),
   });
 
+  const emailMapped = choices.some((c) => c.target === (contacts ? 'email' : 'customer_email'));
+  const identityMissing = contacts
+    ? !choices.some((c) => c.target === 'email' || c.target === 'external_id')
+    : !choices.some((c) => c.target === 'customer_email' || c.target === 'customer_id');
   const submit = () => {
     setError(null);
     setIssues({});
+    if (emailMapped && consent === null) {
+      setConsentMissing(true);
+      return;
+    }
     const body: StartImportBody = {
       mapping: choices.map(targetOf),
       newProperties: choices.flatMap((c, column) => (c.target === NEW ? [{ column, key: c.prop.key, label: c.prop.label, type: c.prop.type }] : [])),
       ...(hasHeader !== preview.hasHeader ? { hasHeader } : {}),
       ...(delimiter && delimiter !== preview.delimiter ? { delimiter } : {}),
       ...(encoding && encoding !== preview.encoding ? { encoding } : {}),
-      ...(contacts ? { updateExisting, emailStatus } : { ...(currency ? { currency: currency.toUpperCase() } : {}) }),
+      ...(emailMapped && consent ? { emailConsent: consent } : {}),
+      ...(contacts ? { updateExisting } : { ...(currency ? { currency: currency.toUpperCase() } : {}) }),
     };
     start.mutate(body);
   };
@@ -187,24 +207,39 @@ export function MappingStep({ info }: { info: ImportInfo }) {
         </Table>
       </Card>
 
+      {identityMissing && (
+        <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={contacts ? 'Which column says who each person is?' : 'Which column says who bought?'} data-testid="identity-missing">
+          {contacts
+            ? 'Import one column into Email or External ID. Without one, every row becomes a new contact, and importing the file again would add everyone a second time.'
+            : 'Import one column into Customer ID or Customer email. Without one, no order can be given to a customer.'}
+        </Alert>
+      )}
+
+      {emailMapped && (
+        <Card>
+          <Radio.Group
+            label="Did the people in this file agree to receive marketing email from you?"
+            description="Only people who said yes (a newsletter sign-up, a ticked box at checkout) may be sent marketing email. Your answer is kept with the import, with your name and the time."
+            value={consent}
+            onChange={(v) => {
+              setConsent(v as 'subscribed' | 'not_subscribed');
+              setConsentMissing(false);
+            }}
+            error={consentMissing ? 'Answer this question to start the import' : undefined}
+            withAsterisk
+          >
+            <Stack gap="xs" mt="sm">
+              <Radio value="subscribed" label="Yes, they agreed: subscribe them" description="New contacts with an email address are subscribed, and so are existing ones who were not. Nobody who unsubscribed, bounced or complained is subscribed again." />
+              <Radio value="not_subscribed" label="No, or I don’t know: don’t subscribe them" description="New contacts are not subscribed; existing contacts keep their status." />
+            </Stack>
+          </Radio.Group>
+        </Card>
+      )}
+
       <Card>
         <SectionHeader title="Options" />
         {contacts ? (
-          <Group gap={48} align="flex-start">
-            <Switch mt={4} label="Update contacts that already exist" description="Matched by external ID, then email. Off: those rows are skipped." checked={updateExisting} onChange={(e) => setUpdateExisting(e.currentTarget.checked)} />
-            <Select
-              label="Email status of new contacts"
-              description="Only mark people subscribed if they agreed to hear from you."
-              w={300}
-              value={emailStatus}
-              onChange={(v) => v && setEmailStatus(v as typeof emailStatus)}
-              data={[
-                { value: 'subscribed', label: 'Subscribed' },
-                { value: 'not_subscribed', label: 'Not subscribed' },
-                { value: 'unsubscribed', label: 'Unsubscribed' },
-              ]}
-            />
-          </Group>
+          <Switch label="Update contacts that already exist" description="Matched by external ID, then email. Off: those rows are skipped." checked={updateExisting} onChange={(e) => setUpdateExisting(e.currentTarget.checked)} />
         ) : (
           <TextInput
             label="Currency"
@@ -228,7 +263,7 @@ export function MappingStep({ info }: { info: ImportInfo }) {
         <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => discard.mutate()} loading={discard.isPending}>
           Discard this upload
         </Button>
-        <Button size="md" leftSection={<IconPlayerPlay size={16} />} onClick={submit} loading={start.isPending} disabled={mapped === 0}>
+        <Button size="md" leftSection={<IconPlayerPlay size={16} />} onClick={submit} loading={start.isPending} disabled={mapped === 0 || identityMissing}>
           Start import
         </Button>
       </Group>

@@ -55,6 +55,19 @@ export const STATUS: Record<ImportStatus, { label: string; color: string }> = {
   undone: { label: 'Undone', color: 'gray' },
 };
 
+/** How a finished import reads: what it achieved, not merely that the job ended. */
+export const OUTCOME: Record<NonNullable<ImportInfo['outcome']>, { label: string; color: string }> = {
+  imported: { label: 'Imported', color: 'teal' },
+  imported_with_problems: { label: 'Imported with problems', color: 'yellow' },
+  nothing_imported: { label: 'Nothing imported', color: 'red' },
+  failed: { label: 'Failed', color: 'red' },
+};
+
+/** The badge of an import: its outcome once finished, else where it is. */
+export function badgeOf(info: Pick<ImportInfo, 'status' | 'outcome'>): { label: string; color: string } {
+  return info.status === 'completed' && info.outcome ? OUTCOME[info.outcome] : STATUS[info.status];
+}
+
 export const isBusy = (s: ImportStatus | undefined) => s === 'queued' || s === 'running' || s === 'undoing';
 
 export function useImportsQuery() {
