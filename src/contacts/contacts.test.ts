@@ -66,10 +66,14 @@ describe('creating and changing contacts', () => {
       firstName: 'Ann',
       lastName: 'Lee',
       lifecycleStage: 'customer',
-      emailStatus: 'subscribed',
+      // Consent is never assumed: nobody said Ann agreed to marketing email.
+      emailStatus: 'not_subscribed',
       properties: { orders: 12, vip: true, birthday: '1990-03-05' },
     });
-    expect((await c.get(`/api/v1/contacts/${res.body.id}`)).body).toEqual(res.body);
+    expect((await c.get(`/api/v1/contacts/${res.body.id}`)).body).toEqual({
+      ...res.body,
+      purchases: { orders: 0, refunds: 0, items: 0, firstOrderAt: null, lastOrderAt: null, currencies: [] },
+    });
   });
 
   it('answers 400 naming every failing field, and 409 for a taken email or external id', async () => {

@@ -91,7 +91,7 @@ async function asWriter(tx: SqlSession, source: WriteSource): Promise<void> {
 
 export async function createContact(ctx: AppContext, workspaceId: string, body: ContactBody, source: WriteSource): Promise<Contact> {
   const { fields, properties } = await prepare(ctx, workspaceId, body);
-  const present = Object.values(fields).some((v) => v != null && v !== 'subscribed') || Object.values(properties).some((v) => v !== null);
+  const present = Object.entries(fields).some(([k, v]) => k !== 'emailStatus' && v != null) || Object.values(properties).some((v) => v !== null);
   if (!present) {
     throw badRequest('A contact needs at least an email, an external id, a phone number, a name or a property.', [
       { path: 'body.email', message: 'is required when nothing else identifies the contact' },
@@ -105,7 +105,7 @@ export async function createContact(ctx: AppContext, workspaceId: string, body: 
     const [row] = await tx.query<ContactRow>(
       `insert into contacts as c (workspace_id, email, external_id, phone, first_name, last_name, lifecycle_stage, email_status,
                                   properties, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'subscribed'), $9::jsonb, $10, $10)
+       values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'not_subscribed'), $9::jsonb, $10, $10)
        returning ${CONTACT_COLUMNS}`,
       [
         workspaceId,

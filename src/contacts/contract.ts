@@ -1,6 +1,7 @@
 // Request and response shapes of the contacts API, shared by the server and the web app
 // (only zod and relative imports of files without dependencies).
 import { z } from 'zod';
+import { purchaseSummary } from '../purchases/contract.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { CONTACT_FIELDS, EMAIL_STATUSES, LIFECYCLE_STAGES, PROPERTY_KEY_PATTERN, PROPERTY_TYPES } from './fields.ts';
 
@@ -52,6 +53,9 @@ export const contact = z.object({
   updatedAt: dateTime,
 });
 
+/** One contact as its page shows it: the contact and the summary of their orders. */
+export const contactDetail = contact.extend({ purchases: purchaseSummary });
+
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters long`);
 
 /** Fields to set; `null` clears a field (and removes a property). */
@@ -65,7 +69,17 @@ export const updateContactBody = z.strictObject({
   emailStatus: z.enum(EMAIL_STATUSES).optional(),
   properties: z.record(z.string(), propertyValue.nullable()).optional(),
 });
-export const createContactBody = updateContactBody;
+/**
+ * A new contact. Consent is never assumed: without `emailStatus` the contact is
+ * `not_subscribed`; send `subscribed` only when the person agreed to receive marketing email.
+ * A contact without an email address is never subscribed.
+ */
+export const createContactBody = updateContactBody.extend({
+  emailStatus: z
+    .enum(EMAIL_STATUSES)
+    .optional()
+    .describe('Email consent. Left out: not_subscribed. Send subscribed only when the person agreed to receive marketing email; a contact without an email is never subscribed.'),
+});
 
 // ---- Listing: search, filters, sort, keyset pages -------------------------------------
 

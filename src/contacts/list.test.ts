@@ -7,9 +7,9 @@ let c: ApiClient;
 let workspaceId: string;
 
 const people = [
-  { email: 'ann.lee@example.com', firstName: 'Ann', lastName: 'Lee', lifecycleStage: 'customer', properties: { orders: 12, vip: true, tier: 'Gold', city: 'London', joined: '2023-01-15' } },
-  { email: 'bob@lee.io', firstName: 'Bob', lastName: 'Stone', lifecycleStage: 'lead', properties: { orders: 3, vip: false, tier: 'Silver', city: 'Leeds', joined: '2023-06-30' } },
-  { email: 'cara@example.org', firstName: 'Cara', lastName: 'Frost', properties: { orders: 0, tier: 'Bronze', city: '100% Cotton_Co', joined: '2024-02-29T15:30:00.000Z' } },
+  { email: 'ann.lee@example.com', firstName: 'Ann', lastName: 'Lee', lifecycleStage: 'customer', emailStatus: 'subscribed', properties: { orders: 12, vip: true, tier: 'Gold', city: 'London', joined: '2023-01-15' } },
+  { email: 'bob@lee.io', firstName: 'Bob', lastName: 'Stone', lifecycleStage: 'lead', emailStatus: 'subscribed', properties: { orders: 3, vip: false, tier: 'Silver', city: 'Leeds', joined: '2023-06-30' } },
+  { email: 'cara@example.org', firstName: 'Cara', lastName: 'Frost', emailStatus: 'subscribed', properties: { orders: 0, tier: 'Bronze', city: '100% Cotton_Co', joined: '2024-02-29T15:30:00.000Z' } },
   { email: 'dan@example.net', firstName: 'Dan', lastName: 'Brown', lifecycleStage: 'customer', emailStatus: 'unsubscribed', properties: { orders: 7.5, vip: true } },
   { externalId: 'x-5', firstName: 'Eve', properties: { city: 'london' } },
 ];
@@ -96,7 +96,8 @@ describe('filters, each fitting its type', () => {
     expect(await where('properties.tier', 'in', ['Gold', 'Silver'])).toEqual(['Ann', 'Bob']);
     expect(await where('properties.tier', 'neq', 'Gold')).toEqual(['Bob', 'Cara', 'Dan', 'Eve']);
     expect(await where('lifecycle_stage', 'eq', 'customer')).toEqual(['Ann', 'Dan']);
-    expect(await where('email_status', 'neq', 'subscribed')).toEqual(['Dan']);
+    // Eve has no email address, so she cannot be subscribed.
+    expect(await where('email_status', 'neq', 'subscribed')).toEqual(['Dan', 'Eve']);
     expect(await where('properties.joined', 'before', '2023-06-30')).toEqual(['Ann']);
     expect(await where('properties.joined', 'after', '2023-06-30')).toEqual(['Cara']);
     expect(await where('properties.joined', 'eq', '2024-02-29')).toEqual(['Cara']);

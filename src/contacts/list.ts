@@ -131,7 +131,7 @@ export function resolveField(name: string, defs: Map<string, PropertyDefinition>
 /** The WHERE conditions (joined with AND) of a selection: the search and every filter. */
 export function selectionConditions(selection: Selection, defs: Map<string, PropertyDefinition>, p: Params, path: string): string[] {
   const conditions: string[] = [];
-  // Each word must appear in "first last email" (search_text; a scan, see migration 0006).
+  // Each word must appear in "first last email external-id" (search_text; a scan, see migration 0006).
   for (const word of (selection.q ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
     conditions.push(`c.search_text like ${p.add(`%${escapeLike(word)}%`)}`);
   }

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
+import { purchaseSummary } from '../purchases/summary.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { bulkDelete, createContact, deleteContact, getContact, listChanges, updateContact, type WriteSource } from './contacts.ts';
 import {
@@ -11,6 +12,7 @@ import {
   changesPage,
   changesQuery,
   contact,
+  contactDetail,
   contactExportQuery,
   contactListQuery,
   contactPage,
@@ -162,8 +164,19 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.get(
       '/contacts/:id',
-      { schema: { tags: ['Contacts'], summary: 'One contact', params: idParam, response: { 200: contact, ...errors } } },
-      async (req) => getContact(ctx, workspaceOf(req).workspaceId, req.params.id),
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'One contact, with the summary of their orders (per currency, amounts in minor units)',
+          params: idParam,
+          response: { 200: contactDetail, ...errors },
+        },
+      },
+      async (req) => {
+        const { workspaceId } = workspaceOf(req);
+        const found = await getContact(ctx, workspaceId, req.params.id);
+        return { ...found, purchases: await purchaseSummary(ctx.db, workspaceId, found.id) };
+      },
     );
     app.patch(
       '/contacts/:id',

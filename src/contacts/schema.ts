@@ -27,7 +27,7 @@ export const contacts = pgTable('contacts', {
   firstName: text('first_name'),
   lastName: text('last_name'),
   lifecycleStage: text('lifecycle_stage').$type<LifecycleStage>(),
-  emailStatus: text('email_status').$type<EmailStatus>().notNull().default('subscribed'),
+  emailStatus: text('email_status').$type<EmailStatus>().notNull().default('not_subscribed'),
   properties: jsonb('properties').$type<Record<string, PropertyValue>>().notNull().default({}),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -25,7 +25,7 @@ describe('writing contacts', () => {
     expect(results.map((r) => r.created)).toEqual([true, true, false, true]);
     expect(results[0]!.id).toBe(results[2]!.id);
     const ann = await contact(results[0]!.id);
-    expect(ann).toMatchObject({ first_name: 'Ann', last_name: 'Lee', properties: { plan: 'gold' }, email_status: 'subscribed' });
+    expect(ann).toMatchObject({ first_name: 'Ann', last_name: 'Lee', properties: { plan: 'gold' }, email_status: 'not_subscribed' });
     const [n] = await t.h.db.query<{ n: number }>('select count(*)::int as n from contacts where workspace_id = $1', [ws]);
     expect(n!.n).toBe(3);
   });

@@ -43,8 +43,19 @@ export interface UpsertOptions {
   conflicts?: 'drop-email' | 'skip';
   /** false: inputs that match an existing contact are skipped, not applied. */
   updateExisting?: boolean;
-  /** Email status of contacts created (not of those updated); default 'subscribed'. */
+  /**
+   * Email status of contacts created with an email address (not of those updated); default
+   * 'not_subscribed': nobody is subscribed unless someone said they agreed. Contacts without
+   * an address are never subscribed (the database enforces it, migration 0014).
+   */
   defaultEmailStatus?: EmailStatus;
+  /**
+   * The writer states that these people agreed to marketing email (an import whose person
+   * answered yes): existing contacts that are 'not_subscribed' and have an address become
+   * 'subscribed'. Never touches unsubscribed, bounced or complained contacts: only they
+   * (or a bounce removed by hand) undo that.
+   */
+  grantConsent?: boolean;
 }
 
 const FIELDS = ['email', 'externalId', 'phone', 'firstName', 'lastName', 'lifecycleStage', 'emailStatus'] as const;
@@ -101,7 +112,7 @@ export async function upsertContacts(
       first.conflict ??= g.conflict;
     }
     const inserts = pending.filter((g) => !matched.get(g) && !skip(g));
-    await updateContacts(tx, updates.map((g) => ({ id: matched.get(g)!, input: g.input })), options.now);
+    await updateContacts(tx, updates.map((g) => ({ id: matched.get(g)!, input: g.input })), options.now, options.grantConsent === true);
     for (const g of updates) for (const i of g.members) results[i] = { id: matched.get(g)!, created: false, ...(g.conflict ? { conflict: g.conflict } : {}) };
     const created = await insertContacts(tx, workspaceId, inserts, options);
     pending = [];
@@ -193,7 +204,7 @@ async function matchExisting(tx: SqlSession, workspaceId: string, groups: Group[
 
 const has = (v: unknown) => v !== undefined;
 
-async function updateContacts(tx: SqlSession, rows: { id: string; input: ContactInput }[], now: Date): Promise<void> {
+async function updateContacts(tx: SqlSession, rows: { id: string; input: ContactInput }[], now: Date, grantConsent: boolean): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (i: ContactInput) => T) => rows.map((r) => f(r.input));
   await tx.query(
@@ -209,7 +220,7 @@ async function updateContacts(tx: SqlSession, rows: { id: string; input: Contact
          case when u.has_first_name then u.first_name else c0.first_name end as first_name,
          case when u.has_last_name then u.last_name else c0.last_name end as last_name,
          case when u.has_lifecycle_stage then u.lifecycle_stage else c0.lifecycle_stage end as lifecycle_stage,
-         coalesce(u.email_status, c0.email_status) as email_status,
+         coalesce(u.email_status, case when $17::bool and c0.email_status = 'not_subscribed' then 'subscribed' else c0.email_status end) as email_status,
          jsonb_strip_nulls(c0.properties || u.props) as properties
        from unnest($2::uuid[], $3::bool[], $4::text[], $5::bool[], $6::text[], $7::bool[], $8::text[], $9::bool[], $10::text[],
                    $11::bool[], $12::text[], $13::bool[], $14::text[], $15::text[], $16::jsonb[])
@@ -237,6 +248,7 @@ async function updateContacts(tx: SqlSession, rows: { id: string; input: Contact
       col((i) => i.lifecycleStage ?? null),
       col((i) => i.emailStatus ?? null),
       col((i) => JSON.stringify(i.properties ?? {})),
+      grantConsent,
     ],
   );
 }
@@ -267,7 +279,7 @@ async function insertContacts(tx: SqlSession, workspaceId: string, groups: Group
      from json_to_recordset($4::json)
        as u(id uuid, email text, external_id text, phone text, first_name text, last_name text, lifecycle_stage text, email_status text, props jsonb)
      ${onConflict}`;
-  const params = [workspaceId, options.now, options.importId ?? null, rows, options.defaultEmailStatus ?? 'subscribed'];
+  const params = [workspaceId, options.now, options.importId ?? null, rows, options.defaultEmailStatus ?? 'not_subscribed'];
   // We looked these up a moment ago, so a plain insert almost always succeeds, and costs
   // less than ON CONFLICT's speculative insertion. If a concurrent writer created one of
   // them meanwhile, the insert fails as a whole and is redone with ON CONFLICT, and the

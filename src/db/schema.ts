@@ -4,3 +4,4 @@ export * from '../workspaces/schema.ts';
 export * from '../contacts/schema.ts';
 export * from '../events/schema.ts';
 export * from '../imports/schema.ts';
+export * from '../purchases/schema.ts';

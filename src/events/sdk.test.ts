@@ -31,11 +31,12 @@ async function expectStored(ws: string, library: string) {
   const aliases = await t.h.db.query<{ anonymous_id: string }>('select anonymous_id from contact_aliases where contact_id = $1 order by 1', [ann!.id]);
   expect(aliases.map((a) => a.anonymous_id)).toEqual(['device-1', 'old-id']);
   const events = await t.h.db.query<Record<string, any>>('select * from events where workspace_id = $1 order by name', [ws]);
-  expect(events.map((e) => e.name)).toEqual(['Order Completed', 'Viewed Product', 'alias', 'group', 'identify', 'page', 'screen']);
+  // Order Completed is the one purchase model's `purchase` (see src/purchases/).
+  expect(events.map((e) => e.name)).toEqual(['Viewed Product', 'alias', 'group', 'identify', 'page', 'purchase', 'screen']);
   expect(events.every((e) => e.contact_id === ann!.id && e.source === 'tracking')).toBe(true);
   const byName = Object.fromEntries(events.map((e) => [e.name, e]));
-  expect(byName['Order Completed']!.properties).toMatchObject({ total: 45.2, $context: { library: { name: library } } });
-  expect(Math.abs(new Date(byName['Order Completed']!.occurred_at).getTime() - HISTORY.getTime())).toBeLessThan(5_000);
+  expect(byName.purchase!.properties).toMatchObject({ total: 4520, currency: 'USD', source_event: 'Order Completed', $context: { library: { name: library } } });
+  expect(Math.abs(new Date(byName.purchase!.occurred_at).getTime() - HISTORY.getTime())).toBeLessThan(5_000);
   expect(byName.page!.properties).toMatchObject({ name: 'Pricing', category: 'Docs', url: 'https://shop.test/pricing' });
   expect(byName.group!.properties).toMatchObject({ groupId: 'acme', traits: { name: 'Acme' } });
   expect(byName.alias!.properties).toMatchObject({ previousId: 'old-id' });

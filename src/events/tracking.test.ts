@@ -61,7 +61,7 @@ describe('the tracking API', () => {
     const res = await send('batch', {
       batch: [
         { type: 'identify', messageId: 'm1', userId: 'u-1', traits: { email: 'Ann@Example.com', firstName: 'Ann' }, context },
-        { type: 'track', messageId: 'm2', userId: 'u-1', event: 'Order Completed', properties: { total: 45.2, currency: 'GBP' }, context },
+        { type: 'track', messageId: 'm2', userId: 'u-1', event: 'Order Completed', properties: { order_id: 'o-1', total: 45.2, currency: 'GBP' }, context },
         { type: 'page', messageId: 'm3', userId: 'u-1', name: 'Pricing', properties: { url: 'https://x.test/pricing' } },
         { type: 'screen', messageId: 'm4', userId: 'u-1', name: 'Home', category: 'App' },
         { type: 'group', messageId: 'm5', userId: 'u-1', groupId: 'acme', traits: { plan: 'enterprise' } },
@@ -74,7 +74,8 @@ describe('the tracking API', () => {
     const byId = Object.fromEntries((await events(ws)).map((e) => [e.message_id, e]));
     expect((await events(ws)).every((e) => e.contact_id === ann!.id && e.source === 'tracking')).toBe(true);
     expect(byId.m1).toMatchObject({ name: 'identify', properties: { traits: { email: 'Ann@Example.com', firstName: 'Ann' }, $context: context } });
-    expect(byId.m2).toMatchObject({ name: 'Order Completed', properties: { total: 45.2, currency: 'GBP', $context: context } });
+    // Segment's order event is the one purchase model's purchase, keyed by its order id, in minor units.
+    expect(byId['purchase:o-1']).toMatchObject({ name: 'purchase', properties: { order_id: 'o-1', total: 4520, currency: 'GBP', source_event: 'Order Completed', $context: context } });
     expect(byId.m3).toMatchObject({ name: 'page', properties: { name: 'Pricing', url: 'https://x.test/pricing' } });
     expect(byId.m4).toMatchObject({ name: 'screen', properties: { name: 'Home', category: 'App' } });
     expect(byId.m5).toMatchObject({ name: 'group', properties: { groupId: 'acme', traits: { plan: 'enterprise' } } });

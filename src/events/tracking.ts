@@ -6,6 +6,7 @@ import type { PropertyType } from '../contacts/fields.ts';
 import { ensureDefinitions } from '../contacts/properties.ts';
 import { type ContactInput, upsertContacts } from '../contacts/upsert.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
+import { applyOrderModel, hasOrderEvents } from '../purchases/tracking.ts';
 import type { AppContext } from '../server/context.ts';
 import type { TrackingIssue } from './contract.ts';
 import { find, learnUpserted, type Lookup, lookup, NEW, plan, type Plan, RetryableConflict, upsertInputs } from './identity.ts';
@@ -43,6 +44,18 @@ export async function ingest(ctx: AppContext, workspaceId: string, parsed: Parse
   const seen = new Set<string>();
   messages = messages.filter((m) => !seen.has(m.messageId) && seen.add(m.messageId));
 
+  // Orders and refunds (Segment's e-commerce events) onto the one purchase model.
+  const orderIssues = { errors: [] as TrackingIssue[], warnings: [] as TrackingIssue[], understood: 0 };
+  if (hasOrderEvents(messages)) {
+    const before = messages.length;
+    const applied = await applyOrderModel(ctx.db, workspaceId, messages);
+    messages = applied.messages;
+    orderIssues.errors = applied.errors;
+    orderIssues.warnings = applied.warnings;
+    // Valid messages with nothing left to store (a refund of an order refunded in full).
+    orderIssues.understood = before - messages.length - applied.errors.length;
+  }
+
   let result = { accepted: 0, errors: [] as TrackingIssue[], warnings: [] as TrackingIssue[] };
   if (messages.length > 0) {
     for (let attempt = 1; ; attempt++) {
@@ -58,9 +71,9 @@ export async function ingest(ctx: AppContext, workspaceId: string, parsed: Parse
     }
   }
   return {
-    accepted: result.accepted,
-    errors: [...errors, ...result.errors].sort((a, b) => a.index - b.index),
-    warnings: result.warnings.sort((a, b) => a.index - b.index),
+    accepted: result.accepted + orderIssues.understood,
+    errors: [...errors, ...orderIssues.errors, ...result.errors].sort((a, b) => a.index - b.index),
+    warnings: [...orderIssues.warnings, ...result.warnings].sort((a, b) => a.index - b.index),
   };
 }
 

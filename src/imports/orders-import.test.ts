@@ -6,7 +6,9 @@ import { useHarness } from '../testing/harness.ts';
 import { importFile } from '../testing/imports.ts';
 
 const t = useHarness({ work: true });
-const RETAIL = new URL('../../../shared/data/online-retail/online_retail.csv.gz', import.meta.url);
+// December 2010 of the UCI online-retail history (test/fixtures/online-retail/README.md): the
+// whole file lives in ../shared/data for the benchmarks; a clone of the repository has this.
+const RETAIL = new URL('../../test/fixtures/online-retail/online_retail_2010-12.csv.gz', import.meta.url);
 
 /** The expected numbers, counted straight from the raw file with another CSV parser. */
 function countRaw(gz: Buffer) {
@@ -27,16 +29,16 @@ function countRaw(gz: Buffer) {
 }
 
 describe('importing order history', () => {
-  it('the UCI online-retail file becomes one purchase per invoice, cancellations become refunds, rows without a customer are reported', { timeout: 600_000 }, async () => {
+  it('the UCI online-retail history (its first month) becomes one purchase per invoice, cancellations become refunds, rows without a customer are reported', { timeout: 600_000 }, async () => {
     const gz = readFileSync(RETAIL);
     const expected = countRaw(gz);
-    expect(expected).toEqual({ lines: 541_909, customers: 4372, purchases: 18_536, refunds: 3654, withoutCustomer: 135_080 });
+    expect(expected).toEqual({ lines: 42_481, customers: 948, purchases: 1400, refunds: 308, withoutCustomer: 15_631 });
 
     const owner = await t.h.signUp();
-    const { preview, result } = await importFile(owner.client, 'online_retail.csv.gz', gz, { kind: 'orders', body: { currency: 'GBP' } });
+    const { preview, result } = await importFile(owner.client, 'online_retail_2010-12.csv.gz', gz, { kind: 'orders', body: { currency: 'GBP' } });
     expect(preview.suggestedMapping).toEqual(['order_id', 'sku', 'product_name', 'quantity', 'ordered_at', 'unit_price', 'customer_id', 'customer_country']);
     expect(result).toMatchObject({ status: 'completed', processedRows: expected.lines, skippedCount: expected.withoutCustomer, createdCount: expected.customers });
-    expect(result.stats).toEqual({
+    expect(result.stats).toMatchObject({
       lineItems: expected.lines,
       rowsWithoutCustomer: expected.withoutCustomer,
       customers: expected.customers,
@@ -57,7 +59,8 @@ describe('importing order history', () => {
        from events e join contacts c on c.id = e.contact_id where e.workspace_id = $1 and e.message_id = 'purchase:536365'`,
       [owner.workspaceId],
     );
-    expect(first).toMatchObject({ external_id: '17850', country: 'United Kingdom', occurred_at: new Date('2010-12-01T08:26:00Z') });
+    // "United Kingdom" is stored as its ISO 3166 code.
+    expect(first).toMatchObject({ external_id: '17850', country: 'GB', occurred_at: new Date('2010-12-01T08:26:00Z') });
     expect(first!.properties).toMatchObject({ order_id: '536365', total: 13912, currency: 'GBP', item_count: 40 });
     expect(first!.properties.items).toHaveLength(7);
     expect(first!.properties.items[0]).toEqual({ sku: '85123A', name: 'WHITE HANGING HEART T-LIGHT HOLDER', quantity: 6, unit_price: 255, total: 1530 });

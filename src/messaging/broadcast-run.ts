@@ -6,6 +6,8 @@
 // Message-ID, so that the receiving server sees one message, and every recipient gets theirs.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { purchaseMergeData } from '../purchases/merge.ts';
+import { type SummaryRow, summarize } from '../purchases/summary.ts';
 import type { AppContext } from '../server/context.ts';
 import type { Snapshot } from './broadcasts.ts';
 import { preferencesUrl } from './preferences.ts';
@@ -51,6 +53,8 @@ interface Claimed {
   last_name: string | null;
   lifecycle_stage: string | null;
   properties: Record<string, unknown> | null;
+  /** The contact's purchase summary rows (one per currency, most orders first). */
+  purchases: SummaryRow[] | null;
   suppressed: string | null;
   left_topic: boolean;
 }
@@ -121,6 +125,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
       last_name: m.last_name,
       lifecycle_stage: m.lifecycle_stage,
       properties: m.properties ?? {},
+      purchases: purchaseMergeData(summarize(m.purchases ?? [])),
     },
     workspace,
     links: { unsubscribe: unsubscribeUrl(ctx, ws, m.contact_id), preferences: preferencesUrl(ctx, ws, m.contact_id) },
@@ -223,6 +228,10 @@ async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, 
        returning m.id, m.contact_id, m.to_email, m.attempts)
      select cl.id, cl.contact_id, cl.to_email, cl.attempts, c.email, c.email_status, c.external_id, c.phone, c.first_name, c.last_name,
             c.lifecycle_stage, c.properties, sp.reason as suppressed,
+            (select jsonb_agg(jsonb_build_object('currency', cp.currency, 'orders', cp.orders, 'refunds', cp.refunds, 'items', cp.items,
+                      'spent', cp.spent, 'refunded', cp.refunded, 'first_order_at', cp.first_order_at, 'last_order_at', cp.last_order_at)
+                    order by cp.orders desc, cp.spent desc, cp.currency)
+             from contact_purchases cp where cp.workspace_id = $1 and cp.contact_id = cl.contact_id) as purchases,
             exists (select 1 from email_topic_optouts o join broadcasts b on b.topic_id = o.topic_id where b.id = $2 and o.contact_id = cl.contact_id) as left_topic
      from claimed cl
      left join contacts c on c.id = cl.contact_id and c.workspace_id = $1

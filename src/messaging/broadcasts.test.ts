@@ -81,7 +81,7 @@ async function setUp(api: ApiClient, smtp = true) {
 }
 
 async function contact(api: ApiClient, email: string, fields: Record<string, unknown> = {}) {
-  const res = await api.post('/api/v1/contacts', { email, ...fields });
+  const res = await api.post('/api/v1/contacts', { email, emailStatus: 'subscribed', ...fields });
   expect(res.status).toBe(201);
   return res.body as { id: string };
 }

@@ -26,7 +26,7 @@ describe('the preference page', () => {
     const offers = (await api.post('/api/v1/email/topics', { name: 'Offers', description: 'Discounts <i>only</i> subscribers get' })).body;
     const news = (await api.post('/api/v1/email/topics', { name: 'Product news' })).body;
     expect((await api.post('/api/v1/email/topics', { name: 'offers' })).status).toBe(409);
-    const pia = (await api.post('/api/v1/contacts', { email: 'pia@example.com', firstName: 'Pia' })).body;
+    const pia = (await api.post('/api/v1/contacts', { email: 'pia@example.com', firstName: 'Pia', emailStatus: 'subscribed' })).body;
     const path = new URL(preferencesUrl(t.h.ctx, workspaceId, pia.id)).pathname;
 
     const page = await t.h.app.inject({ method: 'GET', url: path });

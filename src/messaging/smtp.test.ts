@@ -74,7 +74,7 @@ describe('sending over SMTP', () => {
     expect((await api.post('/api/v1/email/settings/test')).body).toEqual({ ok: true, kind: 'smtp' });
 
     const tpl = (await api.post('/api/v1/email/templates', template)).body;
-    const ann = (await api.post('/api/v1/contacts', { email: 'ann@example.com', firstName: 'Ann <b>' })).body;
+    const ann = (await api.post('/api/v1/contacts', { email: 'ann@example.com', firstName: 'Ann <b>', emailStatus: 'subscribed' })).body;
     const sent = await api.post(`/api/v1/email/templates/${tpl.id}/test-send`, { contactId: ann.id });
     expect(sent.status).toBe(202);
     expect(sent.body.to).toBe(email);
@@ -109,7 +109,7 @@ describe('sending over SMTP', () => {
   it('marketing mail carries RFC 8058 one-click unsubscribe; using it unsubscribes and suppresses, and later mail is not sent', async () => {
     const { client: api, workspaceId } = await t.h.signUp();
     await api.put('/api/v1/email/settings', { smtpHost: '127.0.0.1', smtpPort: port, smtpSecurity: 'none', smtpUser: 'rapport', smtpPassword: 's3cret pass', fromEmail: 'news@acme.test' });
-    const bo = (await api.post('/api/v1/contacts', { email: 'bo@example.com', firstName: 'Bo' })).body;
+    const bo = (await api.post('/api/v1/contacts', { email: 'bo@example.com', firstName: 'Bo', emailStatus: 'subscribed' })).body;
     const offer = (n: number) => ({ contactId: bo.id, templateId: null, kind: 'broadcast' as const, idempotencyKey: `offer-${n}:${bo.id}`, to: 'bo@example.com', subject: `Offer ${n}`, html: '<p>Offer</p>', text: 'Offer' });
     const first = await queueMessage(t.h.ctx, workspaceId, offer(1));
     // The same cause queued twice is one message.

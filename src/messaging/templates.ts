@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { getContact } from '../contacts/contacts.ts';
 import type { SqlSession } from '../db/client.ts';
+import type { PurchaseSummary } from '../purchases/contract.ts';
+import { purchaseMergeData } from '../purchases/merge.ts';
+import { purchaseSummary } from '../purchases/summary.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, notFound } from '../server/errors.ts';
 import type { emailTemplate, templateBody } from './contract.ts';
@@ -99,8 +102,8 @@ export async function deleteTemplate(ctx: AppContext, workspaceId: string, id: s
   if (rows.length === 0) throw notFound('The template');
 }
 
-/** What a template sees of a contact: its fields by their API names in snake_case, and properties. */
-export function contactMergeData(c: Awaited<ReturnType<typeof getContact>>): RenderData['contact'] {
+/** What a template sees of a contact: its fields by their API names in snake_case, properties, and orders. */
+export function contactMergeData(c: Awaited<ReturnType<typeof getContact>>, purchases: PurchaseSummary): RenderData['contact'] {
   return {
     id: c.id,
     email: c.email,
@@ -110,6 +113,7 @@ export function contactMergeData(c: Awaited<ReturnType<typeof getContact>>): Ren
     last_name: c.lastName,
     lifecycle_stage: c.lifecycleStage,
     properties: c.properties,
+    purchases: purchaseMergeData(purchases),
   };
 }
 
@@ -121,7 +125,9 @@ export async function workspaceMergeData(ctx: AppContext, workspaceId: string): 
 /** A template rendered as one of the workspace's contacts (or as a contact with no data). */
 export async function previewTemplate(ctx: AppContext, workspaceId: string, id: string, contactId?: string) {
   const t = await getTemplate(ctx, workspaceId, id);
-  const contact = contactId ? contactMergeData(await getContact(ctx, workspaceId, contactId)) : { properties: {} };
+  const contact = contactId
+    ? contactMergeData(await getContact(ctx, workspaceId, contactId), await purchaseSummary(ctx.db, workspaceId, contactId))
+    : { properties: {} };
   try {
     // Links that show what they are for, never a real unsubscribe (a test send goes to the
     // team, who must not unsubscribe the contact it was rendered as).

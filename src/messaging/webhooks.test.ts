@@ -25,7 +25,7 @@ async function workspace() {
 }
 
 async function contact(api: ApiClient, email: string) {
-  const res = await api.post('/api/v1/contacts', { email, firstName: email.split('@')[0] });
+  const res = await api.post('/api/v1/contacts', { email, firstName: email.split('@')[0], emailStatus: 'subscribed' });
   expect(res.status).toBe(201);
   return res.body as { id: string };
 }

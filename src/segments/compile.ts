@@ -3,7 +3,18 @@
 // statement per contact and no correlated subquery per contact. Property keys, event names,
 // event property keys and every value are bound parameters; the SQL text is assembled only
 // from the fixed fragments below (see the hostile-input tests).
-import type { Condition, EventCondition, EventFilter, EventMeasure, FieldCondition, FieldOp, SegmentNode } from './definition.ts';
+import {
+  type Condition,
+  type EventCondition,
+  type EventFilter,
+  type EventMeasure,
+  type FieldCondition,
+  type FieldOp,
+  type PurchaseCondition,
+  type PurchaseMetric,
+  purchaseMetricType,
+  type SegmentNode,
+} from './definition.ts';
 import { dayEnd, parseMoment, type ResolvedField, type SegmentContext } from './validate.ts';
 
 type AggregateMeasure = Extract<EventMeasure, { property: string }>;
@@ -85,6 +96,8 @@ class Compiler {
         return this.field(cond, c);
       case 'event':
         return this.event(cond, c, required);
+      case 'purchases':
+        return this.purchases(cond, c, required);
       case 'segment': {
         // Another segment's or list's stored membership: kept current before this segment's
         // (segments are refreshed in dependency order), and one index range to read. A join,
@@ -167,6 +180,28 @@ class Compiler {
     return `(${name}.contact_id is ${emptyHolds ? '' : 'not '}null)`;
   }
 
+  // ---- Orders: the purchase summary (one row per contact and currency) ---------------------
+
+  private purchases(cond: PurchaseCondition, c: string, required: boolean): string {
+    const p = this.p;
+    const name = `p${this.n++}`;
+    const where = [`cp.workspace_id = ${this.ws}`];
+    if (cond.currency !== undefined) where.push(`cp.currency = ${p.add(cond.currency)}`);
+    if (this.ids) where.push(`cp.contact_id = any(${this.ids})`);
+    const type = purchaseMetricType(cond.metric);
+    const test = predicate(p, PURCHASE_SQL[cond.metric], type, cond.op, cond.value, this.ctx.now);
+    // As for events: a contact without orders has no row; when the test holds for them (0
+    // orders, spent less than £10, no last order), the aggregate keeps the contacts whose
+    // figures make it fail, and the condition is "not among them".
+    const emptyHolds = purchaseHoldsWithoutOrders(cond);
+    const inner = required && !emptyHolds;
+    this.ctes.push(
+      `${name} as ${inner ? '' : 'materialized '}(select cp.contact_id from contact_purchases cp where ${where.join(' and ')} group by cp.contact_id having ${emptyHolds ? `not (${test})` : test})`,
+    );
+    this.joins.push(`${inner ? 'join' : 'left join'} ${name} on ${name}.contact_id = ${c}.id`);
+    return `(${name}.contact_id is ${emptyHolds ? '' : 'not '}null)`;
+  }
+
   private eventFilter(f: EventFilter): string {
     const x = typedJson('ev.properties', this.p.add(f.property), f.type);
     return predicate(this.p, x, f.type, f.op, f.value, this.ctx.now);
@@ -174,6 +209,46 @@ class Compiler {
 }
 
 const SQL_COMPARE = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/** Each metric over a contact's summary rows (of one currency, or all). */
+const PURCHASE_SQL: Record<PurchaseMetric, string> = {
+  orders: 'sum(cp.orders)::numeric',
+  refunds: 'sum(cp.refunds)::numeric',
+  items: 'sum(cp.items)::numeric',
+  spent: 'sum(cp.spent)::numeric',
+  refunded: 'sum(cp.refunded)::numeric',
+  net_spent: 'sum(cp.spent - cp.refunded)::numeric',
+  average_order: '(sum(cp.spent)::numeric / nullif(sum(cp.orders), 0))',
+  first_order: 'min(cp.first_order_at)',
+  last_order: 'max(cp.last_order_at)',
+};
+
+/** Whether a purchase condition holds for a contact who never ordered (counts and sums 0, the rest no value). */
+export function purchaseHoldsWithoutOrders(cond: PurchaseCondition): boolean {
+  const zero = purchaseMetricType(cond.metric) === 'number' && cond.metric !== 'average_order';
+  if (!zero) return cond.op === 'neq' || cond.op === 'is_not_set';
+  const v = cond.value as number;
+  switch (cond.op) {
+    case 'between': {
+      const [low, high] = cond.value as [number, number];
+      return low <= 0 && 0 <= high;
+    }
+    case 'eq':
+      return v === 0;
+    case 'neq':
+      return v !== 0;
+    case 'gt':
+      return 0 > v;
+    case 'gte':
+      return 0 >= v;
+    case 'lt':
+      return 0 < v;
+    case 'lte':
+      return 0 <= v;
+    default:
+      return false;
+  }
+}
 
 /** Whether a measure holds for a contact with no matching events (count 0, sum 0). */
 function holdsWithoutEvents(m: EventMeasure): boolean {

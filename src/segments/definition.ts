@@ -165,6 +165,53 @@ export const eventCondition = z.strictObject({
 });
 export type EventCondition = z.infer<typeof eventCondition>;
 
+// ---- Conditions on the contact's orders (the purchase summary) ----------------------------
+
+export const PURCHASE_METRICS = ['orders', 'refunds', 'items', 'spent', 'refunded', 'net_spent', 'average_order', 'first_order', 'last_order'] as const;
+export type PurchaseMetric = (typeof PURCHASE_METRICS)[number];
+/** Amounts, in minor units of a currency that the condition must name. */
+export const MONEY_METRICS: readonly PurchaseMetric[] = ['spent', 'refunded', 'net_spent', 'average_order'];
+export const DATE_METRICS: readonly PurchaseMetric[] = ['first_order', 'last_order'];
+
+export const PURCHASE_METRIC_LABELS = {
+  orders: 'Number of orders',
+  refunds: 'Number of refunds',
+  items: 'Items bought',
+  spent: 'Total spent',
+  refunded: 'Total refunded',
+  net_spent: 'Total spent after refunds',
+  average_order: 'Average order value',
+  first_order: 'First order',
+  last_order: 'Last order',
+} as const satisfies Record<PurchaseMetric, string>;
+
+export const PURCHASE_OPS = {
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between'],
+  date: ['before', 'after', 'between', 'within_last_days', 'more_than_days_ago', 'is_set', 'is_not_set'],
+} as const satisfies Record<'number' | 'date', readonly FieldOp[]>;
+
+export const purchaseMetricType = (metric: PurchaseMetric): 'number' | 'date' => (DATE_METRICS.includes(metric) ? 'date' : 'number');
+
+/**
+ * A condition on the contact's orders of all time, read from the purchase summary (orders
+ * and refunds from every source, see src/purchases/). Meanings:
+ * - orders, refunds, items: counts (0 for a contact who never ordered), in one currency or
+ *   in all when `currency` is left out;
+ * - spent, refunded, net_spent (spent − refunded): sums in minor units of `currency`
+ *   (required: 1000 with GBP is £10.00), 0 without orders in it;
+ * - average_order: spent ÷ orders in that currency (no value without orders);
+ * - first_order, last_order: when (no value without orders; is_set = has ordered).
+ * Orders in a window of time ("in the last 90 days") are event conditions on `purchase`.
+ */
+export const purchaseCondition = z.strictObject({
+  kind: z.literal('purchases'),
+  metric: z.enum(PURCHASE_METRICS),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a currency code like GBP').optional(),
+  op: z.enum(FIELD_OPS),
+  value: conditionValue,
+});
+export type PurchaseCondition = z.infer<typeof purchaseCondition>;
+
 // ---- Membership of another segment or list --------------------------------------------
 
 export const membershipCondition = z.strictObject({
@@ -177,7 +224,7 @@ export type MembershipCondition = z.infer<typeof membershipCondition>;
 
 // ---- Groups ----------------------------------------------------------------------------------
 
-export type Condition = FieldCondition | EventCondition | MembershipCondition;
+export type Condition = FieldCondition | EventCondition | PurchaseCondition | MembershipCondition;
 
 /** and: all children hold; or: at least one; not: none of them (NOT of their OR). */
 export const GROUP_OPS = ['and', 'or', 'not'] as const;
@@ -191,8 +238,8 @@ export const group = z.strictObject({
   },
 });
 
-export const segmentNode: z.ZodDiscriminatedUnion<[typeof fieldCondition, typeof eventCondition, typeof membershipCondition, typeof group]> =
-  z.discriminatedUnion('kind', [fieldCondition, eventCondition, membershipCondition, group]);
+export const segmentNode: z.ZodDiscriminatedUnion<[typeof fieldCondition, typeof eventCondition, typeof purchaseCondition, typeof membershipCondition, typeof group]> =
+  z.discriminatedUnion('kind', [fieldCondition, eventCondition, purchaseCondition, membershipCondition, group]);
 
 export type Group = z.infer<typeof group>;
 export type SegmentNode = z.infer<typeof segmentNode>;

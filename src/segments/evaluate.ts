@@ -2,7 +2,7 @@
 // It exists to check the SQL compiler: the two are written independently from the rules in
 // definition.ts, and a property test asks both the same questions. It is not used to serve
 // requests (it would load every contact and event).
-import type { Condition, EventCondition, EventMeasure, FieldOp, SegmentNode } from './definition.ts';
+import { type Condition, type EventCondition, type EventMeasure, type FieldOp, type PurchaseCondition, purchaseMetricType, type SegmentNode } from './definition.ts';
 import { dayEnd, parseMoment, type SegmentContext } from './validate.ts';
 
 export interface MemoryContact {
@@ -62,6 +62,8 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
       }
       case 'event':
         return eventHolds(cond, eventsByContact.get(c.id) ?? [], ctx.now);
+      case 'purchases':
+        return purchasesHold(cond, eventsByContact.get(c.id) ?? [], ctx.now);
       case 'segment':
         return members(cond.segmentId).has(c.id) === cond.member;
     }
@@ -179,6 +181,56 @@ function eventHolds(cond: EventCondition, events: MemoryEvent[], now: Date): boo
     return v >= low && v <= high;
   }
   return compare(v, a.op, a.value as number);
+}
+
+/**
+ * The purchase summary, computed here from the events themselves (the database keeps it by
+ * triggers): purchases and refunds with a whole-number total and a currency count.
+ */
+function purchasesHold(cond: PurchaseCondition, events: MemoryEvent[], now: Date): boolean {
+  const counted = events.filter(
+    (e) =>
+      (e.name === 'purchase' || e.name === 'refund') &&
+      typeof e.properties.total === 'number' &&
+      Number.isSafeInteger(e.properties.total) &&
+      typeof e.properties.currency === 'string' &&
+      (cond.currency === undefined || e.properties.currency === cond.currency),
+  );
+  const purchases = counted.filter((e) => e.name === 'purchase');
+  const refunds = counted.filter((e) => e.name === 'refund');
+  const sum = (list: MemoryEvent[], key: string) => list.reduce((s, e) => s + (typeof e.properties[key] === 'number' ? (e.properties[key] as number) : 0), 0);
+  const times = purchases.map((e) => e.occurredAt.getTime());
+  let x: number | Date | null;
+  switch (cond.metric) {
+    case 'orders':
+      x = purchases.length;
+      break;
+    case 'refunds':
+      x = refunds.length;
+      break;
+    case 'items':
+      x = sum(purchases, 'item_count');
+      break;
+    case 'spent':
+      x = sum(purchases, 'total');
+      break;
+    case 'refunded':
+      x = sum(refunds, 'total');
+      break;
+    case 'net_spent':
+      x = sum(purchases, 'total') - sum(refunds, 'total');
+      break;
+    case 'average_order':
+      x = purchases.length === 0 ? null : sum(purchases, 'total') / purchases.length;
+      break;
+    case 'first_order':
+      x = times.length === 0 ? null : new Date(Math.min(...times));
+      break;
+    case 'last_order':
+      x = times.length === 0 ? null : new Date(Math.max(...times));
+      break;
+  }
+  return test(x, purchaseMetricType(cond.metric), cond.op, cond.value, now);
 }
 
 function compare(x: number, op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte', value: number): boolean {

@@ -1,41 +1,50 @@
 // Starting points a retention marketer expects, as ordinary definitions to edit. The RFM
-// groups and "top 10%" use thresholds computed now from the workspace's own purchases
-// (quintiles of recency, frequency and spend), written into the definition as numbers a
-// person can read and change; their descriptions say how they were found.
+// groups and "top 10%" use thresholds computed now from the workspace's own orders
+// (quintiles of recency, frequency and spend in its main currency, from the purchase
+// summary), written into the definition as numbers a person can read and change; their
+// descriptions say them in words ("spent at least £64.50") and how they were found.
+import { formatMoney } from '../purchases/money.ts';
 import type { AppContext } from '../server/context.ts';
-import type { EventCondition, SegmentDefinition } from './definition.ts';
-
-const PURCHASE = 'purchase';
-const AMOUNT = 'total';
+import type { EventCondition, PurchaseCondition, SegmentDefinition } from './definition.ts';
 
 const and = (...children: SegmentDefinition['children']): SegmentDefinition => ({ kind: 'group', op: 'and', children });
-const count = (op: 'gte' | 'lte' | 'eq' | 'lt' | 'gt', value: number, window: EventCondition['window'] = { type: 'ever' }): EventCondition => ({
+const orders = (op: PurchaseCondition['op'], value: number, currency?: string): PurchaseCondition => ({
+  kind: 'purchases',
+  metric: 'orders',
+  ...(currency ? { currency } : {}),
+  op,
+  value,
+});
+const lastOrder = (op: 'within_last_days' | 'more_than_days_ago', days: number, currency?: string): PurchaseCondition => ({
+  kind: 'purchases',
+  metric: 'last_order',
+  ...(currency ? { currency } : {}),
+  op,
+  value: days,
+});
+const spent = (op: 'gte' | 'lt', value: number, currency: string): PurchaseCondition => ({ kind: 'purchases', metric: 'spent', currency, op, value });
+/** Purchases in a window of time are events (the summary is of all time). */
+const recentOrders = (op: 'eq' | 'gte', value: number, days: number): EventCondition => ({
   kind: 'event',
-  event: PURCHASE,
+  event: 'purchase',
   where: [],
-  window,
+  window: { type: 'last_days', days },
   measure: { fn: 'count', op, value },
 });
-const last = (op: 'within_last_days' | 'more_than_days_ago', days: number): EventCondition => ({
+const recentSpend = (value: number, days: number, currency: string): EventCondition => ({
   kind: 'event',
-  event: PURCHASE,
-  where: [],
-  window: { type: 'ever' },
-  measure: { fn: 'last', op, value: days },
-});
-const spend = (op: 'gte' | 'lt', value: number, window: EventCondition['window'] = { type: 'ever' }): EventCondition => ({
-  kind: 'event',
-  event: PURCHASE,
-  where: [],
-  window,
-  measure: { fn: 'sum', property: AMOUNT, op, value },
+  event: 'purchase',
+  where: [{ property: 'currency', type: 'string', op: 'eq', value: currency }],
+  window: { type: 'last_days', days },
+  measure: { fn: 'sum', property: 'total', op: 'gte', value },
 });
 
 interface Quantiles {
+  currency: string;
   buyers: number;
-  /** Days since the last purchase at the 20th, 40th, 60th, 80th percentiles. */
+  /** Days since the last order at the 20th, 40th, 60th, 80th percentiles. */
   recency: number[];
-  /** Purchases per buyer at the same percentiles. */
+  /** Orders per buyer at the same percentiles. */
   frequency: number[];
   /** Spend per buyer (minor units) at the same percentiles. */
   monetary: number[];
@@ -45,25 +54,33 @@ interface Quantiles {
 
 async function quantiles(ctx: AppContext, workspaceId: string): Promise<Quantiles> {
   const now = ctx.clock.now();
+  // The currency most orders are in: RFM compares customers' spend, which only one currency can.
+  const [main] = await ctx.db.query<{ currency: string }>(
+    `select currency from contact_purchases where workspace_id = $1 group by currency order by sum(orders) desc, currency limit 1`,
+    [workspaceId],
+  );
+  const [ws] = await ctx.db.query<{ currency: string | null }>('select default_currency as currency from workspaces where id = $1', [workspaceId]);
+  const currency = main?.currency ?? ws?.currency ?? 'USD';
   const [row] = await ctx.db.query<{ buyers: number; recency: number[] | null; frequency: number[] | null; monetary: number[] | null; top10: number | null }>(
     `with buyers as (
-       select contact_id,
-              extract(epoch from ($2::timestamptz - max(occurred_at))) / 86400 as days_since,
-              count(*) as orders,
-              sum(case when jsonb_typeof(properties -> 'total') = 'number' then (properties ->> 'total')::float8 else 0 end) as spend,
-              sum(case when occurred_at >= $2::timestamptz - interval '365 days' and jsonb_typeof(properties -> 'total') = 'number'
-                       then (properties ->> 'total')::float8 else 0 end) as spend_year
-       from events where workspace_id = $1 and name = 'purchase' and occurred_at <= $2
-       group by contact_id)
-     select count(*)::int as buyers,
-            percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by days_since) as recency,
-            percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by orders) as frequency,
-            percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by spend) as monetary,
-            percentile_disc(0.9) within group (order by spend_year) as top10
-     from buyers`,
-    [workspaceId, now],
+       select contact_id, extract(epoch from ($3::timestamptz - last_order_at)) / 86400 as days_since, orders, spent
+       from contact_purchases where workspace_id = $1 and currency = $2 and orders > 0
+     ), year as (
+       select contact_id, sum((properties ->> 'total')::float8) as spend
+       from events
+       where workspace_id = $1 and name = 'purchase' and occurred_at > $3::timestamptz - interval '365 days' and occurred_at <= $3
+         and properties ->> 'currency' = $2 and jsonb_typeof(properties -> 'total') = 'number'
+       group by contact_id
+     )
+     select (select count(*)::int from buyers) as buyers,
+            (select percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by days_since) from buyers) as recency,
+            (select percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by orders) from buyers) as frequency,
+            (select percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by spent) from buyers) as monetary,
+            (select percentile_disc(0.9) within group (order by spend) from year) as top10`,
+    [workspaceId, currency, now],
   );
   return {
+    currency,
     buyers: row?.buyers ?? 0,
     recency: (row?.recency ?? [30, 90, 180, 365]).map((d) => Math.max(1, Math.ceil(Number(d)))),
     frequency: (row?.frequency ?? [1, 1, 2, 4]).map((n) => Math.max(1, Math.round(Number(n)))),
@@ -72,68 +89,76 @@ async function quantiles(ctx: AppContext, workspaceId: string): Promise<Quantile
   };
 }
 
+const days = (n: number) => (n === 1 ? '1 day' : `${n.toLocaleString('en')} days`);
+const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n.toLocaleString('en')} times`);
+
 export async function segmentTemplates(ctx: AppContext, workspaceId: string) {
   const q = await quantiles(ctx, workspaceId);
-  const [r20, r40, r60] = q.recency as [number, number, number, number];
+  const cur = q.currency;
+  const money = (minor: number) => formatMoney(minor, cur, 'en-GB');
+  const [, r40, r60, r80] = q.recency as [number, number, number, number];
   const [, f40, f60] = q.frequency as [number, number, number, number];
   const m60 = q.monetary[2]!;
-  const basis = q.buyers > 0
-    ? `Thresholds from the purchases of ${q.buyers} customers as of today: last purchase ${r20}/${r40}/${r60} days ago, ${f40}/${f60} orders, spend ${m60} (in minor units, the "${AMOUNT}" of purchase events).`
-    : 'No purchases yet: the thresholds are common defaults; open the template again once orders are imported.';
+  const often = Math.max(f60, 2);
+  const some = Math.max(f40, 2);
+  const basis =
+    q.buyers > 0
+      ? `Thresholds from the orders of your ${q.buyers.toLocaleString('en')} customers in ${cur} as of today; open the template again later to recompute them.`
+      : 'No orders yet: the thresholds are common defaults; open the template again once orders are imported.';
   return [
     {
       key: 'rfm_champions',
       name: 'Champions',
-      description: `Bought recently, buy often and spend the most (RFM scores 4–5 on all three). ${basis}`,
-      definition: and(last('within_last_days', r40), count('gte', f60), spend('gte', m60)),
+      description: `Bought in the last ${days(r40)}, at least ${times(often)}, and spent at least ${money(m60)} in all: your best customers on all three counts (RFM 4–5). ${basis}`,
+      definition: and(lastOrder('within_last_days', r40, cur), orders('gte', often, cur), spent('gte', m60, cur)),
     },
     {
       key: 'rfm_loyal',
       name: 'Loyal customers',
-      description: `Buy often and not too long ago (frequency 4–5, recency 3–5). ${basis}`,
-      definition: and(last('within_last_days', r60), count('gte', f60)),
+      description: `Bought at least ${times(often)}, the last time within ${days(r60)} (RFM frequency 4–5). ${basis}`,
+      definition: and(lastOrder('within_last_days', r60, cur), orders('gte', often, cur)),
     },
     {
       key: 'rfm_potential_loyalists',
       name: 'Potential loyalists',
-      description: `Recent customers with a few orders: one more purchase makes them loyal. ${basis}`,
-      definition: and(last('within_last_days', r40), count('gte', f40 > 1 ? 2 : 1), count('lt', Math.max(f60, 2))),
+      description: `Bought in the last ${days(r40)}, ${f40 > 1 ? 'twice' : 'once'} to ${times(often - 1)}: one more order makes them loyal. ${basis}`,
+      definition: and(lastOrder('within_last_days', r40, cur), orders('gte', f40 > 1 ? 2 : 1, cur), orders('lt', often, cur)),
     },
     {
       key: 'rfm_at_risk',
       name: 'At risk',
-      description: `Used to buy often, but not for a while (frequency 3–5, recency 1–2). ${basis}`,
-      definition: and(last('more_than_days_ago', r60), count('gte', Math.max(f40, 2))),
+      description: `Bought at least ${times(some)}, but not in the last ${days(r60)}: they used to be regulars. ${basis}`,
+      definition: and(lastOrder('more_than_days_ago', r60, cur), orders('gte', some, cur)),
     },
     {
       key: 'rfm_hibernating',
       name: 'Hibernating',
-      description: `Few orders, long ago (frequency 1–2, recency 2). ${basis}`,
-      definition: and(last('more_than_days_ago', r60), count('lt', Math.max(f40, 2)), last('within_last_days', Math.max(q.recency[3]!, r60 + 1))),
+      description: `Bought fewer than ${times(some)}, the last time between ${days(r60)} and ${days(Math.max(r80, r60 + 1))} ago. ${basis}`,
+      definition: and(lastOrder('more_than_days_ago', r60, cur), orders('gte', 1, cur), orders('lt', some, cur), lastOrder('within_last_days', Math.max(r80, r60 + 1), cur)),
     },
     {
       key: 'rfm_lost',
       name: 'Lost',
-      description: `The longest since their last order (recency 1). ${basis}`,
-      definition: and(last('more_than_days_ago', q.recency[3]!)),
+      description: `No order in the last ${days(r80)}: the longest gone fifth of your customers. ${basis}`,
+      definition: and(lastOrder('more_than_days_ago', r80, cur)),
     },
     {
       key: 'lapsed_90',
       name: 'No purchase in 90 days',
-      description: 'Customers who have bought before, but not in the last 90 days: the classic win-back audience.',
-      definition: and(count('gte', 1), count('eq', 0, { type: 'last_days', days: 90 })),
+      description: 'Bought before, but not in the last 90 days: the classic win-back audience.',
+      definition: and(orders('gte', 1), recentOrders('eq', 0, 90)),
     },
     {
       key: 'one_and_done',
       name: 'Bought once, never again',
-      description: 'Exactly one purchase, more than 30 days ago: a second order is the hardest one to win.',
-      definition: and(count('eq', 1), last('more_than_days_ago', 30)),
+      description: 'Exactly one order, more than 30 days ago: a second order is the hardest one to win.',
+      definition: and(orders('eq', 1), lastOrder('more_than_days_ago', 30)),
     },
     {
       key: 'top_10_spend',
       name: 'Top 10% by spend',
-      description: `Spent at least ${q.top10} (minor units) in the last 365 days: the top tenth of customers as of today. Open the template again later to recompute the threshold.`,
-      definition: and(spend('gte', Math.max(q.top10, 1), { type: 'last_days', days: 365 })),
+      description: `Spent at least ${money(Math.max(q.top10, 1))} in the last year: the top tenth of customers as of today. Open the template again later to recompute the threshold.`,
+      definition: and(recentSpend(Math.max(q.top10, 1), 365, cur)),
     },
   ];
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { SqlSession } from '../db/client.ts';
 import { uuidv7 } from '../db/ids.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
-import type { Condition, EventCondition, FieldCondition, SegmentNode } from './definition.ts';
+import type { Condition, EventCondition, FieldCondition, PurchaseCondition, SegmentNode } from './definition.ts';
 import type { MemoryContact, MemoryEvent } from './evaluate.ts';
 
 export const NOW = new Date('2026-06-15T12:00:00Z');
@@ -18,7 +18,8 @@ export const PROPERTIES: PropertyDefinition[] = [
 ];
 
 const WORDS = ['ann', 'Ann', 'anna', 'Bob', 'bo', 'Zoë', 'lee', 'Lee-Ann', 'x'];
-const EVENT_NAMES = ['purchase', 'page', 'email.opened'];
+const EVENT_NAMES = ['purchase', 'refund', 'page', 'email.opened'];
+const CURRENCIES = ['GBP', 'JPY'];
 const SKUS = ['A1', 'a1', 'B2', 'C3'];
 
 const day = (offsetDays: number) => new Date(NOW.getTime() + offsetDays * DAY);
@@ -54,6 +55,8 @@ const eventArb = fc.record({
   total: fc.option(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant('12')), { nil: undefined }),
   sku: fc.option(fc.constantFrom(...SKUS), { nil: undefined }),
   gift: fc.option(fc.boolean(), { nil: undefined }),
+  currency: fc.option(fc.constantFrom(...CURRENCIES), { nil: undefined, freq: 4 }),
+  item_count: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
 });
 
 export interface Dataset {
@@ -92,6 +95,8 @@ export const datasetArb: fc.Arbitrary<Dataset> = fc
       if (e.total !== undefined) properties.total = e.total;
       if (e.sku !== undefined) properties.sku = e.sku;
       if (e.gift !== undefined) properties.gift = e.gift;
+      if (e.currency !== undefined) properties.currency = e.currency;
+      if (e.item_count !== undefined) properties.item_count = e.item_count;
       return { contactId: cs[e.contact % cs.length]!.id, name: e.name, properties, occurredAt: e.occurredAt };
     });
     return { contacts: cs, events: es, listMembers: [...new Set(listMembers.map((i) => i % cs.length))] };
@@ -195,14 +200,58 @@ const eventCondition: fc.Arbitrary<EventCondition> = fc.record({
   measure: eventMeasure,
 }) as fc.Arbitrary<EventCondition>;
 
+const purchaseCondition: fc.Arbitrary<PurchaseCondition> = fc.oneof(
+  fc.record({
+    kind: fc.constant('purchases' as const),
+    metric: fc.constantFrom('orders' as const, 'refunds' as const, 'items' as const),
+    currency: fc.option(fc.constantFrom(...CURRENCIES), { nil: undefined }),
+    op: fc.constantFrom('eq' as const, 'neq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
+    value: fc.integer({ min: 0, max: 4 }),
+  }),
+  fc.record({
+    kind: fc.constant('purchases' as const),
+    metric: fc.constantFrom('spent' as const, 'refunded' as const, 'net_spent' as const, 'average_order' as const),
+    currency: fc.constantFrom(...CURRENCIES),
+    op: fc.constantFrom('eq' as const, 'neq' as const, 'gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
+    value: fc.integer({ min: -50, max: 400 }),
+  }),
+  fc.record({
+    kind: fc.constant('purchases' as const),
+    metric: fc.constantFrom('spent' as const, 'net_spent' as const, 'orders' as const),
+    currency: fc.constantFrom(...CURRENCIES),
+    op: fc.constant('between' as const),
+    value: fc.tuple(fc.integer({ min: -20, max: 200 }), fc.integer({ min: 0, max: 300 })).map(([a, b]) => [a, a + b]),
+  }),
+  fc.record({
+    kind: fc.constant('purchases' as const),
+    metric: fc.constantFrom('first_order' as const, 'last_order' as const),
+    currency: fc.option(fc.constantFrom(...CURRENCIES), { nil: undefined }),
+    op: fc.constantFrom('within_last_days' as const, 'more_than_days_ago' as const),
+    value: days,
+  }),
+  fc.record({
+    kind: fc.constant('purchases' as const),
+    metric: fc.constantFrom('first_order' as const, 'last_order' as const),
+    currency: fc.option(fc.constantFrom(...CURRENCIES), { nil: undefined }),
+    op: fc.constantFrom('before' as const, 'after' as const),
+    value: dateValue,
+  }),
+  fc.record({
+    kind: fc.constant('purchases' as const),
+    metric: fc.constantFrom('first_order' as const, 'last_order' as const),
+    op: fc.constantFrom('is_set' as const, 'is_not_set' as const),
+  }),
+).map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as PurchaseCondition);
+
 export function definitionArb(segmentIds: string[], membershipWeight = 1): fc.Arbitrary<SegmentNode> {
   const condition: fc.Arbitrary<Condition> = segmentIds.length
     ? fc.oneof(
         { arbitrary: fieldCondition, weight: 4 },
         { arbitrary: eventCondition, weight: 4 },
+        { arbitrary: purchaseCondition, weight: 2 },
         { arbitrary: fc.record({ kind: fc.constant('segment' as const), segmentId: fc.constantFrom(...segmentIds), member: fc.boolean() }), weight: membershipWeight },
       )
-    : fc.oneof(fieldCondition, eventCondition);
+    : fc.oneof(fieldCondition, eventCondition, purchaseCondition);
   const { node } = fc.letrec<{ node: SegmentNode; group: SegmentNode }>((tie) => ({
     node: fc.oneof({ depthSize: 'small', maxDepth: 3, depthIdentifier: 'segment', withCrossShrink: true }, condition, tie('group')),
     group: fc.record({ kind: fc.constant('group' as const), op: fc.constantFrom('and' as const, 'or' as const, 'not' as const), children: fc.array(tie('node'), { maxLength: 3 }) }),

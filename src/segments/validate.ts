@@ -5,9 +5,13 @@
 import { BUILT_IN_FIELDS } from '../contacts/contract.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { FieldIssue } from '../server/errors.ts';
+import { isCurrency } from '../purchases/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import {
   type Condition,
+  MONEY_METRICS,
+  PURCHASE_OPS,
+  purchaseMetricType,
   EVENT_FILTER_OPS_FOR_TYPE,
   type FieldOp,
   MAX_CONDITIONS,
@@ -146,6 +150,21 @@ function checkCondition(cond: Condition, ctx: SegmentContext, selfId: string | u
       }
       return issues;
     }
+    case 'purchases': {
+      const type = purchaseMetricType(cond.metric);
+      const issues: LocalIssue[] = [];
+      if (MONEY_METRICS.includes(cond.metric) && cond.currency === undefined) {
+        issues.push({ path: ['currency'], message: 'an amount needs its currency (like GBP): amounts in different currencies are never compared as one' });
+      }
+      if (cond.currency !== undefined && !isCurrency(cond.currency)) issues.push({ path: ['currency'], message: `"${cond.currency}" is not an ISO 4217 currency code` });
+      issues.push(...checkOp(type, PURCHASE_OPS[type], cond.op, cond.value));
+      // Counts and amounts are whole numbers (amounts in minor units: 1000 is 10.00).
+      const values = Array.isArray(cond.value) ? cond.value : [cond.value];
+      if (type === 'number' && values.some((v) => typeof v === 'number' && !Number.isInteger(v))) {
+        issues.push({ path: ['value'], message: MONEY_METRICS.includes(cond.metric) ? 'must be a whole number of minor units (1000 is 10.00)' : 'must be a whole number' });
+      }
+      return issues;
+    }
     case 'segment': {
       const target = ctx.segments.get(cond.segmentId);
       if (!target) return [{ path: ['segmentId'], message: 'no segment or list with this id in this workspace' }];
@@ -258,6 +277,11 @@ export function dependenciesOf(root: SegmentNode): Dependencies {
     } else if (node.kind === 'event') {
       events.add(node.event);
       if (node.window.type === 'last_days' || RELATIVE_OPS.has(node.measure.op)) timeRelative = true;
+    } else if (node.kind === 'purchases') {
+      // The summary changes with every purchase and refund event.
+      events.add('purchase');
+      events.add('refund');
+      if (RELATIVE_OPS.has(node.op)) timeRelative = true;
     } else segments.add(node.segmentId);
   };
   walk(root);

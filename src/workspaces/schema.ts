@@ -13,6 +13,8 @@ export const workspaces = pgTable('workspaces', {
   defaultCountry: text('default_country'),
   /** The sender's postal address, which marketing email must carry. */
   postalAddress: text('postal_address').notNull().default(''),
+  /** ISO 4217 currency assumed for e-commerce events that name none (unset: USD, as Segment's spec says). */
+  defaultCurrency: text('default_currency'),
 });
 
 export const workspaceMembers = pgTable(

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,7 +9,8 @@ import { applyFormError, notifySuccess } from '../lib/notify.tsx';
 import { useWorkspaceKey } from '../lib/session.ts';
 import { type Contact, displayName, LIFECYCLE_LABELS } from './model.ts';
 
-const EMPTY = { email: '', firstName: '', lastName: '', phone: '', externalId: '', lifecycleStage: '' };
+const EMPTY = { email: '', firstName: '', lastName: '', phone: '', externalId: '', lifecycleStage: '', agreed: false };
+type Values = typeof EMPTY;
 
 export function NewContactModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const form = useForm({
@@ -33,8 +34,10 @@ export function NewContactModal({ opened, onClose }: { opened: boolean; onClose:
     onClose();
   };
   const create = useMutation({
-    mutationFn: (values: typeof EMPTY) => {
-      const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+    mutationFn: ({ agreed, ...values }: Values) => {
+      const body: Record<string, string> = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+      // Consent is stated, never assumed: unticked, the contact is not subscribed.
+      if (body.email) body.emailStatus = agreed ? 'subscribed' : 'not_subscribed';
       return api.post<Contact>('/contacts', body);
     },
     onSuccess: (contact) => {
@@ -71,6 +74,16 @@ export function NewContactModal({ opened, onClose }: { opened: boolean; onClose:
             {...form.getInputProps('lifecycleStage')}
             value={form.values.lifecycleStage || null}
             onChange={(v) => form.setFieldValue('lifecycleStage', v ?? '')}
+          />
+          <Checkbox
+            label="This person agreed to receive marketing email"
+            description={
+              form.values.email.trim()
+                ? 'Only tick this if they said yes (a sign-up form, a ticked box at checkout). Otherwise they are added as not subscribed and get no broadcasts.'
+                : 'Needs an email address.'
+            }
+            disabled={!form.values.email.trim()}
+            {...form.getInputProps('agreed', { type: 'checkbox' })}
           />
           <Text fz="xs" c="dimmed">
             Custom properties can be filled in on the contact’s page once it exists.

@@ -1,0 +1,24 @@
+import { bigint, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { ts } from '../db/columns.ts';
+
+/**
+ * Per contact and currency: orders, refunds, items and amounts (minor units), first and last
+ * order. Kept current from the `purchase` and `refund` events by triggers (migration 0015);
+ * never written by application code.
+ */
+export const contactPurchases = pgTable(
+  'contact_purchases',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    currency: text('currency').notNull(),
+    orders: integer('orders').notNull().default(0),
+    refunds: integer('refunds').notNull().default(0),
+    items: bigint('items', { mode: 'number' }).notNull().default(0),
+    spent: bigint('spent', { mode: 'number' }).notNull().default(0),
+    refunded: bigint('refunded', { mode: 'number' }).notNull().default(0),
+    firstOrderAt: ts('first_order_at'),
+    lastOrderAt: ts('last_order_at'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.currency] })],
+);
