@@ -17,7 +17,7 @@ describe('CSV export', () => {
       firstName: `Person ${i}`,
       properties: { plan: i % 3 === 0 ? 'pro' : 'free', spend: i, id: `L${i}` },
     }));
-    await t.h.db.transaction((tx) => upsertContacts(tx, workspaceId, inputs, { now: t.h.clock.now(), source: 'api' }));
+    await t.h.db.transaction((tx) => upsertContacts(tx, workspaceId, inputs, { now: t.h.clock.now(), source: 'api', defaultEmailStatus: 'subscribed' }));
 
     const queries: string[] = [];
     const db = t.h.ctx.db;

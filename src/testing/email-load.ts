@@ -13,8 +13,8 @@ export async function seedBroadcast(ctx: AppContext, options: { contacts: number
     options.workspaceId ??
     (await createUserWithWorkspace(ctx, { email: `load-${Date.now()}@example.com`, password: 'load test password', name: 'Load', workspaceName: 'Load & Co' })).workspaceId;
   await ctx.db.query(
-    `insert into contacts (workspace_id, email, first_name, last_name, properties)
-     select $1, 'load' || i || '@example.com', case when i % 10 = 0 then null else 'Name' || i end, 'Last' || i,
+    `insert into contacts (workspace_id, email, email_status, first_name, last_name, properties)
+     select $1, 'load' || i || '@example.com', 'subscribed', case when i % 10 = 0 then null else 'Name' || i end, 'Last' || i,
             jsonb_build_object('loyalty_points', i % 5000, 'loyalty_tier', (array['bronze', 'silver', 'gold'])[1 + i % 3])
      from generate_series(1, $2::int) i`,
     [workspaceId, options.contacts],
