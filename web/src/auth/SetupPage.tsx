@@ -30,12 +30,18 @@ export function SetupPage() {
     mutationFn: async ({ demo, ...body }: SetupBody & { demo: boolean }) => ({ info: await api.post<SessionInfo>('/setup', body), demo }),
     onSuccess: async ({ info, demo }) => {
       acceptSession(info);
-      if (demo) {
-        // The load runs in the background; the Contacts page shows its progress. The
-        // workspace exists either way, so a refusal here is reported, not fatal.
-        await api.post('/demo', {}).catch((err: unknown) => notifyError(err, 'The demo data could not be loaded'));
-      }
-      navigate('/contacts', { replace: true });
+      // The load runs in the background; the Contacts page follows its steps. The workspace
+      // exists either way, so a refusal here is reported, not fatal.
+      const started = demo
+        ? await api.post('/demo', {}).then(
+            () => true,
+            (err: unknown) => {
+              notifyError(err, 'The demo data could not be loaded');
+              return false;
+            },
+          )
+        : false;
+      navigate('/contacts', { replace: true, state: started ? { demo: true } : null });
     },
     onError: (err) => setFormError(applyFormError(form, err)),
   });

@@ -3,7 +3,7 @@ import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { IconAddressBook, IconDownload, IconFileImport, IconListDetails, IconPlus, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
@@ -73,6 +73,16 @@ export function ContactsPage() {
   const columns = fields.filter((f) => columnIds.includes(f.id));
   const list = useContactsQuery(state);
   const [creating, create] = useDisclosure(false);
+  // A demo load started here or at setup is followed on top of the page until dismissed, even
+  // once contacts arrive (the card in the empty state would vanish with the emptiness). Setup
+  // says so in the navigation's state, which may arrive after the page is already shown.
+  const location = useLocation();
+  const [followDemo, setFollowDemo] = useState(false);
+  const [demoFrom, setDemoFrom] = useState<string | null>(null);
+  if ((location.state as { demo?: boolean } | null)?.demo === true && demoFrom !== location.key) {
+    setDemoFrom(location.key);
+    setFollowDemo(true);
+  }
 
   // Selection: contacts picked by hand, or every contact the list matches.
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -147,13 +157,18 @@ export function ContactsPage() {
   return (
     <>
       <PageHeader title="Contacts" description="Everyone you know: customers, subscribers and leads, with their properties and activity." actions={actions} />
+      {followDemo && (
+        <Box mb="lg">
+          <DemoDataCard showContactsLink={false} onDismiss={() => setFollowDemo(false)} />
+        </Box>
+      )}
       {list.isPending ? (
         <Card>
           <LoadingBlock label="Loading contacts" />
         </Card>
       ) : list.isError && !list.data ? (
         <ErrorBlock error={list.error} onRetry={() => void list.refetch()} />
-      ) : empty ? (
+      ) : empty && followDemo ? null : empty ? (
         <Stack gap="lg">
           <Card py={48}>
             <EmptyState
@@ -174,7 +189,7 @@ export function ContactsPage() {
               </EmptyState.Actions>
             </EmptyState>
           </Card>
-          <DemoDataCard />
+          {!followDemo && <DemoDataCard onStarted={() => setFollowDemo(true)} />}
         </Stack>
       ) : (
         <Card p={0}>

@@ -1,7 +1,7 @@
 // Offers to fill the workspace with the demo retail shop, follows the background load and
 // tells what arrived. Placed where a workspace is still empty (Contacts, first run).
-import { Alert, Button, Card, Group, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconAlertCircle, IconBuildingStore, IconCircleCheck } from '@tabler/icons-react';
+import { Alert, Button, Card, CloseButton, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconAlertCircle, IconBuildingStore, IconCircleCheck, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { DemoLoadBody, DemoStatusBody } from '../../../src/demo/contract.ts';
@@ -10,9 +10,10 @@ import { api } from '../lib/api.ts';
 import { notifyError } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
+import { DemoDone, DemoSteps } from './DemoProgress.tsx';
 
 const n = (x: number) => x.toLocaleString('en');
-const inProgress = (s: DemoStatusBody | undefined) => s?.load?.state === 'queued' || s?.load?.state === 'running';
+export const inProgress = (s: DemoStatusBody | undefined) => s?.load?.state === 'queued' || s?.load?.state === 'running';
 
 /** The status of the workspace's demo data, polled while a load is under way. */
 export function useDemoStatus() {
@@ -23,7 +24,18 @@ export function useDemoStatus() {
   });
 }
 
-export function DemoDataCard({ onLoaded }: { onLoaded?: () => void }) {
+interface DemoDataCardProps {
+  /** Called when a load is asked for here. */
+  onStarted?: () => void;
+  /** Called once when a load followed here finishes. */
+  onLoaded?: () => void;
+  /** Called when someone closes the card once the load is done (where it is shown on top of a page). */
+  onDismiss?: () => void;
+  /** Link to the contacts in the summary (not on the Contacts page itself). */
+  showContactsLink?: boolean;
+}
+
+export function DemoDataCard({ onStarted, onLoaded, onDismiss, showContactsLink = true }: DemoDataCardProps) {
   const workspace = useWorkspace();
   const key = useWorkspaceKey('demo');
   const queryClient = useQueryClient();
@@ -32,7 +44,10 @@ export function DemoDataCard({ onLoaded }: { onLoaded?: () => void }) {
 
   const start = useMutation({
     mutationFn: (body: DemoLoadBody) => api.post<DemoStatusBody>('/demo', body),
-    onSuccess: (next) => queryClient.setQueryData(key, next),
+    onSuccess: (next) => {
+      queryClient.setQueryData(key, next);
+      onStarted?.();
+    },
     onError: (err) => notifyError(err, 'Could not start loading the demo data'),
   });
 
@@ -48,29 +63,43 @@ export function DemoDataCard({ onLoaded }: { onLoaded?: () => void }) {
     }
   }, [state, workspace.id, queryClient, onLoaded]);
 
+  const loading = inProgress(status.data);
+  const done = status.data?.load?.state === 'completed' && status.data.load.progress !== null && status.data.contacts > 0;
+  const title = loading ? 'Loading the demo shop' : done ? 'Your demo shop' : 'Explore Rapport with a demo shop';
   return (
-    <Card>
+    <Card data-testid="demo-card">
       <Group wrap="nowrap" align="flex-start" gap="lg">
-        <ThemeIcon size={44} radius="md" variant="light" color="orange">
+        <ThemeIcon size={44} radius="md" variant="light" color="orange" visibleFrom="xs">
           <IconBuildingStore size={24} stroke={1.6} />
         </ThemeIcon>
-        <Stack gap="sm" style={{ flex: 1 }}>
-          <Stack gap={4}>
-            <Title order={2} fz="lg" lh={1.3}>
-              Explore Rapport with a demo shop
-            </Title>
-            <Text fz="sm" c="dimmed" lh={1.55}>
-              Fill this workspace with Hearth &amp; Bean, a sample coffee and tea shop: 5,000 contacts with up to three years of orders,
-              email campaigns and website visits. Some are loyal, many bought once, some have drifted away, which is what segments,
-              reports and churn predictions need to show what they can do.
-            </Text>
-          </Stack>
+        <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
+            <Stack gap={4}>
+              <Title order={2} fz="lg" lh={1.3}>
+                {title}
+              </Title>
+              {!done && (
+                <Text fz="sm" c="dimmed" lh={1.55}>
+                  Hearth &amp; Bean, a sample coffee and tea shop: 5,000 customers with up to three years of orders, email campaigns
+                  and website visits. Some are loyal, many bought once, some have drifted away, which is what segments, reports and
+                  churn predictions need to show what they can do.
+                </Text>
+              )}
+            </Stack>
+            {done && onDismiss && <CloseButton aria-label="Close the demo shop summary" onClick={onDismiss} />}
+          </Group>
           {status.isPending ? (
             <LoadingBlock label="Checking for demo data" />
           ) : status.isError ? (
             <ErrorBlock error={status.error} onRetry={() => void status.refetch()} />
           ) : (
-            <DemoState status={status.data} canLoad={canLoad} starting={start.isPending} onStart={() => start.mutate({})} />
+            <DemoState
+              status={status.data}
+              canLoad={canLoad}
+              starting={start.isPending}
+              onStart={() => start.mutate({})}
+              showContactsLink={showContactsLink}
+            />
           )}
         </Stack>
       </Group>
@@ -78,24 +107,44 @@ export function DemoDataCard({ onLoaded }: { onLoaded?: () => void }) {
   );
 }
 
-function DemoState({ status, canLoad, starting, onStart }: { status: DemoStatusBody; canLoad: boolean; starting: boolean; onStart: () => void }) {
+interface DemoStateProps {
+  status: DemoStatusBody;
+  canLoad: boolean;
+  starting: boolean;
+  onStart: () => void;
+  showContactsLink: boolean;
+}
+
+function DemoState({ status, canLoad, starting, onStart, showContactsLink }: DemoStateProps) {
   const load = status.load;
   if (load && inProgress(status)) {
-    const done = Math.min(status.contacts, load.contacts);
     return (
-      <Stack gap={6} maw={520}>
-        <Progress value={load.state === 'queued' ? 100 : Math.max(3, (done / load.contacts) * 100)} animated striped={load.state === 'queued'} size="lg" />
-        <Text fz="sm" c="dimmed" aria-live="polite">
-          {load.state === 'queued' ? 'Waiting for a worker to pick up the load…' : `Loading… ${n(done)} of ${n(load.contacts)} contacts`}
-        </Text>
+      <Stack gap="sm">
+        {load.error && (
+          <Alert color="yellow" variant="light" icon={<IconRefresh size={18} />} title="The last attempt stopped; Rapport tries again">
+            {load.error}
+          </Alert>
+        )}
+        <DemoSteps progress={load.state === 'running' ? (load.progress ?? null) : null} contacts={load.contacts} />
+        {load.state === 'queued' && !load.error && (
+          <Text fz="xs" c="dimmed">
+            Waiting for a worker to start the load…
+          </Text>
+        )}
       </Stack>
     );
   }
   if (load?.state === 'failed') {
     return (
-      <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="The demo data could not be loaded">
+      <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title="The demo data could not be loaded" role="alert">
         <Stack gap="sm" align="flex-start">
-          {load.error}
+          <Text fz="sm">{load.error}</Text>
+          {status.contacts > 0 && (
+            <Text fz="sm">
+              {n(status.contacts)} demo {status.contacts === 1 ? 'contact was' : 'contacts were'} written before it stopped. Trying again
+              keeps them and adds the rest.
+            </Text>
+          )}
           {canLoad && (
             <Button size="xs" variant="white" color="red" loading={starting} onClick={onStart}>
               Try again
@@ -104,6 +153,9 @@ function DemoState({ status, canLoad, starting, onStart }: { status: DemoStatusB
         </Stack>
       </Alert>
     );
+  }
+  if (load?.state === 'completed' && load.progress && status.contacts > 0) {
+    return <DemoDone progress={load.progress} showContactsLink={showContactsLink} />;
   }
   if (status.contacts > 0) {
     return (
@@ -128,7 +180,7 @@ function DemoState({ status, canLoad, starting, onStart }: { status: DemoStatusB
         Load demo data
       </Button>
       <Text fz="xs" c="dimmed" maw={360}>
-        Takes a few seconds. The demo’s addresses are at example.com, so no email can reach anyone.
+        Takes about half a minute. The demo’s addresses are at example.com, so no email can reach anyone.
       </Text>
     </Group>
   );
