@@ -222,6 +222,18 @@ export const changesQuery = z.object({
 });
 export const changesPage = z.object({ items: z.array(contactChange), nextCursor: z.number().nullable() });
 
+/** One change of a contact's email consent, newest first (see src/contacts/consent.ts). */
+export const consentChange = z.object({
+  status: z.enum(EMAIL_STATUSES),
+  previous: z.enum(EMAIL_STATUSES).nullable(),
+  at: dateTime,
+  source: z.string(),
+  importId: z.uuid().nullable(),
+  importFile: z.string().nullable(),
+  statedBy: z.string().nullable(),
+});
+export const consentHistory = z.object({ items: z.array(consentChange) });
+
 export const timelineEvent = z.object({
   id: z.uuid(),
   name: z.string(),

@@ -12,6 +12,7 @@ import {
   changesPage,
   changesQuery,
   contact,
+  consentHistory as consentHistorySchema,
   contactDetail,
   contactExportQuery,
   contactListQuery,
@@ -28,6 +29,7 @@ import {
   updateContactBody,
   updatePropertyBody,
 } from './contract.ts';
+import { consentHistory } from './consent.ts';
 import { exportContactsCsv } from './export.ts';
 import { toPropertyKey } from './fields.ts';
 import { exportContactData, eraseContact } from './gdpr.ts';
@@ -177,6 +179,18 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const found = await getContact(ctx, workspaceId, req.params.id);
         return { ...found, purchases: await purchaseSummary(ctx.db, workspaceId, found.id) };
       },
+    );
+    app.get(
+      '/contacts/:id/consent',
+      {
+        schema: {
+          tags: ['Contacts'],
+          summary: 'Every change of the contact’s email consent: when, and through what (form, API, import and who stated it, unsubscribe link…)',
+          params: idParam,
+          response: { 200: consentHistorySchema, ...errors },
+        },
+      },
+      async (req) => ({ items: await consentHistory(ctx, workspaceOf(req).workspaceId, req.params.id) }),
     );
     app.patch(
       '/contacts/:id',
