@@ -94,6 +94,9 @@ export function parseDate(text: string, order: DateOrder = 'dmy'): Date | undefi
     const date = new Date(`${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}${tz ? tz.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'}`);
     return Number.isNaN(date.getTime()) ? undefined : date;
   }
+  // Year first with slashes or dots, as Japanese and Chinese exports write it: "1985/4/1".
+  const ymd = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(s);
+  if (ymd) return utc(+ymd[1]!, +ymd[2]!, +ymd[3]!);
   const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
   if (dmy) {
     let [a, b] = order === 'dmy' ? [+dmy[1]!, +dmy[2]!] : [+dmy[2]!, +dmy[1]!];

@@ -27,7 +27,7 @@ const DATE_VALUE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/;
 export const ZERO_DATE = /^0{1,4}[-/.]0{1,2}[-/.]0{1,4}$/;
 
 function isPhoneLike(v: string): boolean {
-  if (!/^[+(]?[\d\s()./-]+$/.test(v)) return false;
+  if (!/^[+(]?[\d\s()./-]+$/.test(v) || isDateLike(v)) return false;
   const digits = v.replace(/\D/g, '').length;
   if (digits < 7 || digits > 15) return false;
   // A bare run of digits is as likely a customer number: a phone shows a prefix or separators.
@@ -37,7 +37,9 @@ function isPhoneLike(v: string): boolean {
 /** Headers of phones that are not the person's own number (a work line, a fax): a property, not the phone. */
 const OTHER_PHONE = /fax|pager|work|business|office|company|geschaft|dienst|buro|bureau|travail|trabajo|oficina|ufficio|lavoro|werk|kantoor|comercial|trabalho|勤務|会社/;
 
-const isDateLike = (v: string) => ZERO_DATE.test(v) || (DATE_VALUE.test(v) && parseDate(v) !== undefined);
+function isDateLike(v: string): boolean {
+  return ZERO_DATE.test(v) || (DATE_VALUE.test(v) && parseDate(v) !== undefined);
+}
 const isCountryLike = (v: string) => readCountry(v).ok;
 
 const share = (values: string[], test: (v: string) => boolean) => (values.length === 0 ? 0 : values.filter(test).length / values.length);
@@ -73,10 +75,14 @@ export function suggestMapping(kind: ImportKind, columns: string[], sample: stri
     if (target === 'ordered_at') return v.length === 0 || mostly(v, (x) => isDateLike(x) || !Number.isNaN(Date.parse(x)));
     return true;
   };
-  const byName = (target: string, words: string[]) => {
-    for (const word of words) {
-      const col = names.findIndex((n, i) => n !== '' && n === word && free(i) && fits(target, i));
-      if (col >= 0) return col;
+  // The column whose name is the target's most preferred word; with `filled`, one with values
+  // in the sample wins over an empty one ("Ort privat" over an empty "Ort").
+  const byName = (target: string, words: string[], filled = false) => {
+    for (const pass of filled ? [true, false] : [false]) {
+      for (const word of words) {
+        const col = names.findIndex((n, i) => n !== '' && n === word && free(i) && fits(target, i) && (!pass || values(i).length > 0));
+        if (col >= 0) return col;
+      }
     }
     return -1;
   };
@@ -109,12 +115,13 @@ export function suggestMapping(kind: ImportKind, columns: string[], sample: stri
   const byLabel = new Map(defs.map((d) => [headerKey(d.label), d]));
   // Columns every language names alike (company, country, birthday…) fill one property each.
   for (const p of PROPERTY_WORDS) {
-    const col = byName(p.key, p.words);
+    const col = byName(p.key, p.words, true);
     if (col < 0) continue;
     const existing = byKey.get(p.key);
     if (existing) mapping[col] = `properties.${existing.key}`;
     else if (values(col).length > 0) {
-      const type = p.type === 'date' ? (values(col).every(isDateLike) ? 'date' : 'string') : p.type === 'country' ? (mostly(values(col), isCountryLike) ? 'country' : 'string') : p.type;
+      // The header says what the column is: a few values that do not fit are left out, not the type.
+      const type = p.type === 'date' ? (share(values(col), isDateLike) >= 0.5 ? 'date' : 'string') : p.type === 'country' ? (share(values(col), isCountryLike) >= 0.5 ? 'country' : 'string') : p.type;
       properties.push({ column: col, key: p.key, label: p.label, type });
       mapping[col] = `properties.${p.key}`;
     }
@@ -161,8 +168,10 @@ const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no', 'y', 'n']);
 export function inferType(values: string[]): PropertyType {
   if (values.length === 0) return 'string';
   if (values.every((v) => BOOLEAN_WORDS.has(v.toLowerCase()))) return 'boolean';
-  if (values.every((v) => /^[-+]?[\d\s.,]+%?$/.test(v) && Number.isFinite(parseNumber(v)))) return 'number';
   if (values.every((v) => /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/.test(v) && parseDate(v) !== undefined)) return 'date';
+  // Postcodes ("01067") and phone numbers are written with digits, but they are not amounts.
+  if (values.some((v) => /^0\d/.test(v)) || mostly(values, isPhoneLike)) return 'string';
+  if (values.every((v) => /^[-+]?[\d\s.,]+%?$/.test(v) && Number.isFinite(parseNumber(v)))) return 'number';
   // Countries by name ("Germany", "Royaume-Uni"): two-letter codes alone could be anything (states, languages).
   if (values.every(isCountryLike) && values.some((v) => v.trim().length > 3)) return 'country';
   return 'string';

@@ -14,6 +14,11 @@ export async function upload(client: ApiClient, fileName: string, content: Buffe
   return client.request('POST', `/api/v1/imports?kind=${kind}`, body, { 'content-type': contentType });
 }
 
+/** A file of test/fixtures/ (e.g. "exports/outlook-de.csv"). */
+export function fixture(path: string): Buffer {
+  return readFileSync(new URL(`../../test/fixtures/${path}`, import.meta.url));
+}
+
 export function messy(path: string): Buffer {
   return readFileSync(new URL(`../../test/fixtures/contacts-messy/${path}`, import.meta.url));
 }
