@@ -45,5 +45,12 @@ export async function segmentCatalog(ctx: AppContext, workspaceId: string) {
     'select id, name, kind from segments where workspace_id = $1 order by lower(name)',
     [workspaceId],
   );
-  return { fields, events: [...events].map(([name, properties]) => ({ name, properties })), segments };
+  const currencies = await ctx.db.query<{ currency: string }>(
+    `select currency from (
+       select currency, sum(orders) as n from contact_purchases where workspace_id = $1 group by currency
+       union all select coalesce(default_currency, 'USD'), -1 from workspaces where id = $1
+     ) c group by currency order by max(n) desc, currency`,
+    [workspaceId],
+  );
+  return { fields, events: [...events].map(([name, properties]) => ({ name, properties })), segments, currencies: currencies.map((c) => c.currency) };
 }

@@ -80,6 +80,8 @@ export const segmentCatalog = z.object({
     }),
   ),
   segments: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.enum(SEGMENT_KINDS) })),
+  /** Currencies the workspace's orders are in (most orders first), then its default currency. */
+  currencies: z.array(z.string()),
 });
 
 export const segmentTemplate = z.object({

@@ -23,13 +23,14 @@ async function shop() {
   return { ...member, api, track };
 }
 
-const purchase = (userId: string, daysAgo: number, total: number, id: string) => ({
+/** A tracked order of `minor` pence (the tracking API takes Segment's major units: 20.00 is £20.00). */
+const purchase = (userId: string, daysAgo: number, minor: number, id: string) => ({
   type: 'track',
   userId,
   event: 'purchase',
   messageId: id,
   timestamp: new Date(t.h.clock.now().getTime() - daysAgo * DAY).toISOString(),
-  properties: { total, currency: 'GBP' },
+  properties: { order_id: id, total: minor / 100, currency: 'GBP' },
 });
 
 /** Waits for the background computation of a saved segment. */
@@ -264,7 +265,7 @@ describe('segments', () => {
     });
     expect(upload.statusCode).toBe(201);
     const importId = upload.json().id;
-    await api.post(`/api/v1/imports/${importId}/start`, { mapping: ['email', 'first_name'] });
+    expect((await api.post(`/api/v1/imports/${importId}/start`, { mapping: ['email', 'first_name'], emailConsent: 'not_subscribed' })).status).toBe(202);
     for (let i = 0; i < 200 && (await api.get(`/api/v1/imports/${importId}`)).body.status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await api.post(`/api/v1/segments/${snapshot.id}/members`, { importId })).body).toEqual({ added: 2 });
     expect(await memberEmails(api, snapshot.id)).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com']);

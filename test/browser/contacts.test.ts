@@ -132,9 +132,9 @@ describe('contacts in a browser', () => {
     const batch = [
       { type: 'identify', userId: 'grace-1', traits: { email: 'grace@example.com' }, timestamp: at(0) },
       { type: 'page', userId: 'grace-1', name: 'Pricing', properties: { title: 'Pricing', url: 'https://shop.test/pricing' }, timestamp: at(1) },
-      { type: 'track', userId: 'grace-1', event: 'purchase', properties: { total: 4520, currency: 'GBP', item_count: 3 }, timestamp: at(2) },
+      { type: 'track', userId: 'grace-1', event: 'purchase', properties: { total: 45.2, currency: 'GBP', item_count: 3 }, timestamp: at(2) },
       { type: 'track', userId: 'grace-1', event: 'email.opened', properties: { subject: 'Spring sale' }, timestamp: at(3) },
-      { type: 'track', userId: 'grace-1', event: 'refund', properties: { total: 1200, currency: 'GBP' }, timestamp: at(4) },
+      { type: 'track', userId: 'grace-1', event: 'refund', properties: { total: 12, currency: 'GBP' }, timestamp: at(4) },
       { type: 'track', userId: 'grace-1', event: 'order_shipped', properties: { carrier: 'UPS' }, timestamp: at(5) },
     ];
     const res = await fetch(`${server.base}/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });

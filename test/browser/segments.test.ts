@@ -60,9 +60,9 @@ beforeAll(async () => {
     const userId = `cust-${i}`;
     batch.push({ type: 'identify', userId, traits: { email: `${first.toLowerCase()}@shop.test`, firstName: first, lastName: 'Shopper', loyalty_tier: TIERS[i % 3] }, timestamp: daysAgo(500) });
     for (let k = 0; k < i % 4; k++) {
-      batch.push({ type: 'track', userId, event: 'purchase', properties: { total: 1000 * (i + 1), currency: 'GBP' }, timestamp: daysAgo(20 + i + 60 * k) });
+      batch.push({ type: 'track', userId, event: 'purchase', properties: { total: 10 * (i + 1), currency: 'GBP' }, timestamp: daysAgo(20 + i + 60 * k) });
     }
-    if (i > 0 && i % 4 <= 1) batch.push({ type: 'track', userId, event: 'purchase', properties: { total: 500, currency: 'GBP' }, timestamp: daysAgo(400) });
+    if (i > 0 && i % 4 <= 1) batch.push({ type: 'track', userId, event: 'purchase', properties: { total: 5, currency: 'GBP' }, timestamp: daysAgo(400) });
   });
   for (let f = 0; f < FILLERS; f++) {
     batch.push({ type: 'identify', userId: `fan-${f}`, traits: { email: `fan${String(f).padStart(2, '0')}@list.test` }, timestamp: daysAgo(300 - f) });
@@ -129,7 +129,7 @@ describe('segments in a browser', () => {
     await page.getByRole('button', { name: 'Add condition' }).click();
     await page.getByRole('menuitem', { name: 'Event (what they did)' }).click();
     const event = page.getByTestId('condition').nth(0);
-    await choose(page, event, 'Event', 'purchase');
+    await choose(page, event, 'Event', 'Purchase');
     await count(page, 11);
     await choose(page, event, 'Measure', 'at least … times');
     await event.getByLabel('Times').fill('2');
@@ -154,7 +154,7 @@ describe('segments in a browser', () => {
     await page.getByRole('button', { name: 'Add condition' }).click();
     await page.getByRole('menuitem', { name: 'Event (what they did)' }).click();
     const spend = page.getByTestId('condition').nth(2);
-    await choose(page, spend, 'Event', 'purchase');
+    await choose(page, spend, 'Event', 'Purchase');
     await choose(page, spend, 'Measure', 'total of a property');
     await expect.poll(() => spend.getByRole('combobox', { name: 'Property', exact: true }).inputValue()).toBe('total');
     await choose(page, spend, 'Comparison', 'is between');
@@ -187,7 +187,7 @@ describe('segments in a browser', () => {
     await page.getByRole('heading', { name: 'Repeat buyers, gold' }).waitFor();
     await page.getByTestId('segment-size').filter({ hasText: /^2$/ }).waitFor({ timeout: 30_000 });
     const summary = page.getByTestId('definition-summary');
-    await summary.getByText('Performed “purchase” at least 2 times in the last 365 days').waitFor();
+    await summary.getByText('Bought at least twice in the last year').waitFor();
     await summary.getByText('Loyalty tier is gold').waitFor();
     const members = page.getByRole('table', { name: 'Members' });
     await members.getByRole('row').filter({ hasText: 'Dan Shopper' }).filter({ hasText: 'dan@shop.test' }).waitFor();
@@ -253,7 +253,7 @@ describe('segments in a browser', () => {
     await page.getByRole('button', { name: 'Save segment' }).click();
     await page.waitForURL((url) => url.pathname === `/segments/${repeatGoldId}`);
     await page.getByTestId('segment-size').filter({ hasText: /^1$/ }).waitFor({ timeout: 30_000 });
-    await page.getByTestId('definition-summary').getByText('Performed “purchase” at least 3 times in the last 365 days').waitFor();
+    await page.getByTestId('definition-summary').getByText('Bought at least 3 times in the last year').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Members' }).getByRole('row').count()).toBe(2);
   });
 

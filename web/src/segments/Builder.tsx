@@ -9,11 +9,13 @@ import {
   IconFilter,
   IconFolderPlus,
   IconPlus,
+  IconShoppingCart,
   IconTrash,
   IconUser,
   IconX,
 } from '@tabler/icons-react';
 import { createContext, useContext } from 'react';
+import { eventLabel } from '../../../src/events/labels.ts';
 import { fieldLabel, optionLabel } from './describe.ts';
 import {
   type DraftCondition,
@@ -45,6 +47,7 @@ import {
   type TimeOp,
   type ValueType,
 } from './model.ts';
+import { PurchaseConditionEditor } from './PurchaseConditionEditor.tsx';
 import { ValueInput, valueFor } from './ValueInput.tsx';
 import classes from './segments.module.css';
 
@@ -70,6 +73,7 @@ export function BuilderProvider({ value, children }: { value: BuilderState; chil
 
 const KIND_OPTIONS = [
   { value: 'field', label: 'Contact field' },
+  { value: 'purchases', label: 'Orders' },
   { value: 'event', label: 'Event' },
   { value: 'segment', label: 'Segment or list' },
 ];
@@ -142,6 +146,9 @@ export function GroupEditor({ group, depth, onChange, onRemove }: { group: Draft
             <Menu.Item leftSection={<IconUser size={16} />} onClick={() => add(newCondition('field'))}>
               Contact field or property
             </Menu.Item>
+            <Menu.Item leftSection={<IconShoppingCart size={16} />} onClick={() => add(newCondition('purchases'))}>
+              Orders (how many, how much, when)
+            </Menu.Item>
             <Menu.Item leftSection={<IconActivity size={16} />} onClick={() => add(newCondition('event'))}>
               Event (what they did)
             </Menu.Item>
@@ -175,7 +182,7 @@ function Messages({ messages }: { messages: string[] }) {
 // ---- Conditions -------------------------------------------------------------------------------
 
 function ConditionEditor({ condition, onChange, onRemove }: { condition: DraftCondition; onChange: (c: DraftCondition) => void; onRemove: () => void }) {
-  const { errors, unfinished, flagUnfinished } = useContext(BuilderContext);
+  const { errors, unfinished, flagUnfinished, catalog } = useContext(BuilderContext);
   const messages = errors.get(condition.uid) ?? (flagUnfinished && unfinished.has(condition.uid) ? ['Finish this condition or remove it.'] : undefined);
   return (
     <Box className={classes.condition} data-error={messages ? true : undefined} data-testid="condition" role="group" aria-label="Condition">
@@ -194,6 +201,8 @@ function ConditionEditor({ condition, onChange, onRemove }: { condition: DraftCo
             <FieldConditionEditor condition={condition} onChange={onChange} />
           ) : condition.kind === 'event' ? (
             <EventConditionEditor condition={condition} onChange={onChange} />
+          ) : condition.kind === 'purchases' ? (
+            <PurchaseConditionEditor condition={condition} onChange={onChange} currencies={catalog?.currencies ?? []} />
           ) : (
             <MembershipEditor condition={condition} onChange={onChange} />
           )}
@@ -326,8 +335,8 @@ function EventConditionEditor({ condition: c, onChange }: { condition: DraftEven
   const { catalog } = useContext(BuilderContext);
   const events = catalog?.events ?? [];
   const event = events.find((e) => e.name === c.event);
-  const eventOptions = events.map((e) => ({ value: e.name, label: e.name }));
-  if (c.event && !event) eventOptions.push({ value: c.event, label: c.event });
+  const eventOptions = events.map((e) => ({ value: e.name, label: eventLabel(e.name) }));
+  if (c.event && !event) eventOptions.push({ value: c.event, label: eventLabel(c.event) });
   const numeric = (event?.properties ?? []).filter((p) => p.type === 'number').map((p) => p.key);
   if (c.property && !numeric.includes(c.property)) numeric.push(c.property);
   const isCount = c.mode.startsWith('count_');

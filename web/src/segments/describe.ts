@@ -1,5 +1,7 @@
 // A definition in words: "Performed “purchase” at least 2 times in the last 365 days",
 // "Loyalty tier is Gold", "Is not in “VIP customers”", nested under "All of / Any of / None of".
+import { EVENT_LABELS, eventLabel } from '../../../src/events/labels.ts';
+import { formatMoney } from '../../../src/purchases/money.ts';
 import { formatDay } from '../contacts/format.ts';
 import { countryName } from '../lib/countries.ts';
 import { BUILT_IN_FIELDS } from '../contacts/model.ts';
@@ -9,6 +11,8 @@ import {
   type EventMeasure,
   FIELD_OP_LABELS,
   type FieldOp,
+  MONEY_METRICS,
+  type PurchaseCondition,
   type SegmentNodeInput,
   type ValueType,
 } from './model.ts';
@@ -55,7 +59,7 @@ export function opText(op: FieldOp, value: unknown, type?: ValueType, field?: st
 }
 
 const COUNT_WORDS: Record<string, string> = { gte: 'at least', lte: 'at most', eq: 'exactly', gt: 'more than', lt: 'fewer than' };
-const times = (n: number) => `${numberFormat.format(n)} ${n === 1 ? 'time' : 'times'}`;
+const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${numberFormat.format(n)} times`);
 export const AGGREGATE_WORDS: Record<'sum' | 'avg' | 'min' | 'max', string> = { sum: 'Total', avg: 'Average', min: 'Lowest', max: 'Highest' };
 const TIME_WORDS: Record<string, string> = {
   before: 'was before',
@@ -64,30 +68,44 @@ const TIME_WORDS: Record<string, string> = {
   more_than_days_ago: 'was more than … days ago',
 };
 
-function measureText(event: string, m: EventMeasure): string {
-  const name = quote(event);
+function measureText(event: string, m: EventMeasure, currency: string | undefined): string {
+  const known = EVENT_LABELS[event];
+  const name = quote(eventLabel(event));
+  const did = known?.did ?? `Performed ${name}`;
+  const didNot = known?.didNot ?? `Did not perform ${name}`;
   if (m.fn === 'count') {
-    if (m.op === 'eq' && m.value === 0) return `Did not perform ${name}`;
-    if (m.op === 'lt' && m.value === 1) return `Did not perform ${name}`;
-    if (m.op === 'gte' && m.value === 1) return `Performed ${name}`;
-    return `Performed ${name} ${COUNT_WORDS[m.op]} ${times(m.value)}`;
+    if ((m.op === 'eq' && m.value === 0) || (m.op === 'lt' && m.value === 1)) return didNot;
+    if (m.op === 'gte' && m.value === 1) return did;
+    return `${did} ${COUNT_WORDS[m.op]} ${times(m.value)}`;
   }
   if (m.fn === 'first' || m.fn === 'last') {
     const words = TIME_WORDS[m.op]!;
     const when = words.includes('…') ? words.replace('…', numberFormat.format(Number(m.value))) : `${words} ${scalarText(m.value, 'date')}`;
-    return `${m.fn === 'first' ? 'First' : 'Last'} ${name} ${when}`;
+    return `${m.fn === 'first' ? 'First' : 'Last'} ${known ? known.label.toLowerCase() : name} ${when}`;
   }
   if (!('property' in m)) return name;
+  // Purchases in one currency: their total is money ("Spent at least £64.50").
+  if (event === 'purchase' && m.property === 'total' && currency) {
+    const amount = (v: number) => formatMoney(v, currency, 'en-GB');
+    const range = Array.isArray(m.value) ? `between ${amount(m.value[0])} and ${amount(m.value[1])}` : `${MONEY_WORDS[m.op]} ${amount(m.value)}`;
+    if (m.fn === 'sum') return `Spent ${range}`;
+    return `${AGGREGATE_WORDS[m.fn]} order was ${range}`;
+  }
   return `${AGGREGATE_WORDS[m.fn]} ${quote(m.property)} of ${name} ${opText(m.op, m.value, 'number')}`;
 }
 
+const MONEY_WORDS: Record<string, string> = { gt: 'more than', gte: 'at least', lt: 'less than', lte: 'at most', eq: 'exactly', neq: 'other than' };
+
 export function eventText(c: Pick<EventCondition, 'event'> & Partial<Pick<EventCondition, 'where' | 'window' | 'measure'>>): string {
-  let text = measureText(c.event, c.measure ?? { fn: 'count', op: 'gte', value: 1 });
-  const w = c.window ?? { type: 'ever' };
   const where = c.where ?? [];
-  if (w.type === 'last_days') text += ` in the last ${numberFormat.format(w.days)} ${w.days === 1 ? 'day' : 'days'}`;
+  // "where currency is GBP" is said by the amount itself.
+  const currencyFilter = c.event === 'purchase' ? where.find((f) => f.property === 'currency' && f.op === 'eq' && typeof f.value === 'string') : undefined;
+  const rest = currencyFilter && (c.measure?.fn === 'sum' || c.measure?.fn === 'avg' || c.measure?.fn === 'min' || c.measure?.fn === 'max') ? where.filter((f) => f !== currencyFilter) : where;
+  let text = measureText(c.event, c.measure ?? { fn: 'count', op: 'gte', value: 1 }, rest === where ? undefined : (currencyFilter!.value as string));
+  const w = c.window ?? { type: 'ever' };
+  if (w.type === 'last_days') text += w.days === 365 ? ' in the last year' : ` in the last ${numberFormat.format(w.days)} ${w.days === 1 ? 'day' : 'days'}`;
   if (w.type === 'between') text += ` between ${formatDay(w.from)} and ${formatDay(w.to)}`;
-  if (where.length > 0) text += ` where ${where.map((f) => `${f.property} ${opText(f.op, f.value, f.type)}`).join(' and ')}`;
+  if (rest.length > 0) text += ` where ${rest.map((f) => `${f.property} ${opText(f.op, f.value, f.type)}`).join(' and ')}`;
   return text;
 }
 
@@ -104,6 +122,8 @@ export function describe(node: SegmentNodeInput, catalog: Catalog | undefined): 
     }
     case 'event':
       return { text: eventText(node) };
+    case 'purchases':
+      return { text: purchaseText(node) };
     case 'segment': {
       const target = catalog?.segments.find((s) => s.id === node.segmentId);
       const name = target ? `${quote(target.name)} (${target.kind})` : 'a deleted segment';
@@ -111,3 +131,44 @@ export function describe(node: SegmentNodeInput, catalog: Catalog | undefined): 
     }
   }
 }
+
+const COMPARE_WORDS: Record<string, string> = { eq: 'exactly', neq: 'not', gt: 'more than', gte: 'at least', lt: 'fewer than', lte: 'at most' };
+
+/** "Spent at least £64.50 in all", "Bought 3 to 5 times", "Last order more than 90 days ago". */
+export function purchaseText(c: Pick<PurchaseCondition, 'metric' | 'op' | 'value'> & { currency?: string }): string {
+  const cur = c.currency;
+  const inCurrency = cur && !MONEY_METRICS.has(c.metric) ? ` in ${cur}` : '';
+  if (c.metric === 'first_order' || c.metric === 'last_order') {
+    const which = c.metric === 'first_order' ? 'First order' : 'Last order';
+    if (c.op === 'is_set') return `Has ordered${inCurrency}`;
+    if (c.op === 'is_not_set') return `Has never ordered${inCurrency}`;
+    return `${which}${inCurrency} ${opText(c.op, c.value, 'date').replace(/^is /, 'was ')}`;
+  }
+  const value = c.value;
+  if (MONEY_METRICS.has(c.metric)) {
+    const amount = (v: unknown) => (typeof v === 'number' && cur ? formatMoney(v, cur, 'en-GB') : '?');
+    const range = Array.isArray(value) ? `between ${amount(value[0])} and ${amount(value[1])}` : `${COMPARE_WORDS[c.op] === 'fewer than' ? 'less than' : (COMPARE_WORDS[c.op] ?? c.op)} ${amount(value)}`;
+    switch (c.metric) {
+      case 'spent':
+        return `Spent ${range} in all`;
+      case 'net_spent':
+        return `Spent ${range} in all, after refunds`;
+      case 'refunded':
+        return `Was refunded ${range} in all`;
+      default:
+        return `Average order ${range}`;
+    }
+  }
+  const noun = c.metric === 'items' ? 'items' : c.metric === 'refunds' ? 'refunds' : 'orders';
+  if (c.metric === 'orders' && ((c.op === 'eq' && value === 0) || (c.op === 'lt' && value === 1))) return `Has never ordered${inCurrency}`;
+  if (Array.isArray(value)) {
+    if (c.metric === 'orders') return `Bought ${numberFormat.format(Number(value[0]))} to ${numberFormat.format(Number(value[1]))} times${inCurrency}`;
+    return `${sentence(noun)} between ${numberFormat.format(Number(value[0]))} and ${numberFormat.format(Number(value[1]))}${inCurrency}`;
+  }
+  const n = Number(value);
+  if (c.metric === 'orders') return `Bought ${COMPARE_WORDS[c.op]} ${times(n)}${inCurrency}`;
+  if (c.metric === 'refunds') return `Was refunded ${COMPARE_WORDS[c.op]} ${times(n)}${inCurrency}`;
+  return `Bought ${COMPARE_WORDS[c.op]} ${numberFormat.format(n)} ${n === 1 ? 'item' : 'items'}${inCurrency}`;
+}
+
+const sentence = (s: string) => s[0]!.toUpperCase() + s.slice(1);

@@ -11,7 +11,9 @@ import {
   type EventPropertyType,
   type FieldOp,
   type GroupOp,
+  MONEY_METRICS,
   NO_VALUE_OPS,
+  type PurchaseMetric,
   type DefinitionInput,
   type SegmentDefinition,
   type SegmentNode,
@@ -79,7 +81,18 @@ export interface DraftSegment {
   member: boolean;
 }
 
-export type DraftCondition = DraftField | DraftEvent | DraftSegment;
+/** A condition on the contact's orders of all time; money values are minor units, as stored. */
+export interface DraftPurchases {
+  uid: string;
+  kind: 'purchases';
+  metric: PurchaseMetric;
+  /** '' for "in any currency" (counts and dates only). */
+  currency: string;
+  op: FieldOp | null;
+  value: DraftValue;
+}
+
+export type DraftCondition = DraftField | DraftEvent | DraftPurchases | DraftSegment;
 export type DraftNode = DraftGroup | DraftCondition;
 
 let seq = 0;
@@ -98,11 +111,12 @@ export const newEventCondition = (event = ''): DraftEvent => ({
   measureValue: 1,
   property: '',
 });
+export const newPurchaseCondition = (currency = ''): DraftPurchases => ({ uid: newUid(), kind: 'purchases', metric: 'orders', currency, op: 'gte', value: 1 });
 export const newMembership = (): DraftSegment => ({ uid: newUid(), kind: 'segment', segmentId: '', member: true });
 export const newFilter = (): DraftFilter => ({ uid: newUid(), property: '', type: 'string', op: null, value: undefined });
 
 export function newCondition(kind: DraftCondition['kind']): DraftCondition {
-  return kind === 'field' ? newFieldCondition() : kind === 'event' ? newEventCondition() : newMembership();
+  return kind === 'field' ? newFieldCondition() : kind === 'event' ? newEventCondition() : kind === 'purchases' ? newPurchaseCondition() : newMembership();
 }
 
 // ---- From a stored definition ------------------------------------------------------------
@@ -124,6 +138,8 @@ export function toDraft(node: SegmentNodeInput): DraftNode {
       return { uid: newUid(), kind: 'field', field: node.field, op: node.op, value: node.value };
     case 'segment':
       return { uid: newUid(), kind: 'segment', segmentId: node.segmentId, member: node.member ?? true };
+    case 'purchases':
+      return { uid: newUid(), kind: 'purchases', metric: node.metric, currency: node.currency ?? '', op: node.op, value: node.value };
     case 'event': {
       const m: EventMeasure = node.measure ?? { fn: 'count', op: 'gte', value: 1 };
       const w = node.window ?? { type: 'ever' };
@@ -164,6 +180,8 @@ export function isComplete(c: DraftCondition): boolean {
       return c.field !== '' && valueComplete(c.op, c.value);
     case 'segment':
       return c.segmentId !== '';
+    case 'purchases':
+      return (!MONEY_METRICS.has(c.metric) || c.currency !== '') && valueComplete(c.op, c.value);
     case 'event': {
       if (!c.event) return false;
       if (!c.where.every((f) => f.property !== '' && valueComplete(f.op, f.value))) return false;
@@ -205,6 +223,14 @@ function conditionOf(c: DraftCondition): SegmentNode {
       return { kind: 'field', field: c.field, op: c.op!, ...(NO_VALUE_OPS.has(c.op!) ? {} : { value: c.value as FieldValue }) };
     case 'segment':
       return { kind: 'segment', segmentId: c.segmentId, member: c.member };
+    case 'purchases':
+      return {
+        kind: 'purchases',
+        metric: c.metric,
+        ...(c.currency ? { currency: c.currency } : {}),
+        op: c.op!,
+        ...(NO_VALUE_OPS.has(c.op!) ? {} : { value: c.value as FieldValue }),
+      };
     case 'event': {
       const window: EventCondition['window'] = c.window.type === 'last_days' ? { type: 'last_days', days: c.window.days! } : c.window;
       return {
@@ -268,6 +294,8 @@ const PART_LABELS: Record<string, string> = {
   window: 'Time window',
   measure: 'Measure',
   where: 'Filter',
+  metric: 'Figure',
+  currency: 'Currency',
 };
 
 /**

@@ -28,6 +28,11 @@ import type {
   MAX_DEPTH as ServerMaxDepth,
   MembershipCondition,
   OPS_FOR_TYPE as ServerOpsForType,
+  PURCHASE_METRIC_LABELS as ServerPurchaseMetricLabels,
+  PURCHASE_METRICS as ServerPurchaseMetrics,
+  PURCHASE_OPS as ServerPurchaseOps,
+  PurchaseCondition,
+  PurchaseMetric,
   SegmentDefinition,
   SegmentNode,
   segmentDefinition,
@@ -58,6 +63,8 @@ export type {
   Group,
   GroupOp,
   MembershipCondition,
+  PurchaseCondition,
+  PurchaseMetric,
   SegmentDefinition,
   SegmentNode,
   ValueType,
@@ -111,6 +118,26 @@ export const EVENT_FILTER_OPS_FOR_TYPE: typeof ServerEventFilterOps = {
 export const COUNT_OPS: typeof ServerCountOps = ['gte', 'lte', 'eq', 'gt', 'lt'];
 export const AGGREGATE_OPS: typeof ServerAggregateOps = ['gt', 'gte', 'lt', 'lte', 'eq', 'between'];
 export const TIME_OPS: typeof ServerTimeOps = ['before', 'after', 'within_last_days', 'more_than_days_ago'];
+
+export const PURCHASE_METRICS: typeof ServerPurchaseMetrics = ['orders', 'refunds', 'items', 'spent', 'refunded', 'net_spent', 'average_order', 'first_order', 'last_order'];
+export const PURCHASE_METRIC_LABELS: typeof ServerPurchaseMetricLabels = {
+  orders: 'Number of orders',
+  refunds: 'Number of refunds',
+  items: 'Items bought',
+  spent: 'Total spent',
+  refunded: 'Total refunded',
+  net_spent: 'Total spent after refunds',
+  average_order: 'Average order value',
+  first_order: 'First order',
+  last_order: 'Last order',
+};
+export const PURCHASE_OPS: typeof ServerPurchaseOps = {
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between'],
+  date: ['before', 'after', 'between', 'within_last_days', 'more_than_days_ago', 'is_set', 'is_not_set'],
+};
+/** Amounts, in minor units of the currency the condition names. */
+export const MONEY_METRICS = new Set<PurchaseMetric>(['spent', 'refunded', 'net_spent', 'average_order']);
+export const purchaseMetricType = (m: PurchaseMetric): 'number' | 'date' => (m === 'first_order' || m === 'last_order' ? 'date' : 'number');
 
 export const GROUP_OP_LABELS: Record<GroupOp, string> = { and: 'all of', or: 'any of', not: 'none of' };
 
