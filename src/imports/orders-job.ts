@@ -4,6 +4,7 @@ import { upsertContacts } from '../contacts/upsert.ts';
 import type { PropertyValue } from '../contacts/schema.ts';
 import { coerceValue, type DateOrder, detectDateOrder, parseDate, parseNumber } from '../contacts/values.ts';
 import type { SqlSession } from '../db/client.ts';
+import { isCurrency, toMinorUnits } from '../purchases/money.ts';
 import type { AppContext } from '../server/context.ts';
 import { insertErrors, type RowError } from './contacts-job.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
@@ -31,16 +32,6 @@ interface Line {
   productName: string | null;
 }
 
-/** Minor units per major unit of a currency (100 for GBP, 1 for JPY). */
-export function minorFactor(currency: string): number {
-  try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    return 10 ** digits;
-  } catch {
-    return 100;
-  }
-}
-
 /**
  * Order history as `purchase` and `refund` events, one per order with its line items and
  * total. Lines are staged as they stream in; orders are then built by set-based SQL, so
@@ -58,7 +49,9 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, listen
   const rows = () => readRows(openFile(ctx, imp.id, (n) => progress.bytes(n)), read);
   const firstDataRow = preview.hasHeader ? 2 : 1;
   const dateOrder = await detectColumnDateOrder(rows(), col('ordered_at'), firstDataRow);
-  const defaultCurrency = settings.options?.currency ?? 'GBP';
+  // The currency named when the import started, else the workspace's default currency.
+  const [ws] = await ctx.db.query<{ currency: string | null }>('select default_currency as currency from workspaces where id = $1', [imp.workspaceId]);
+  const defaultCurrency = settings.options?.currency ?? ws?.currency ?? 'GBP';
 
   // Orders are built at the end from the whole file, so a restarted job starts over
   // (events are keyed by order id: nothing is written twice).
@@ -189,13 +182,15 @@ function parseLine(row: FileRow, mapping: string[], col: (t: string) => number, 
   const date = parseDate(cell('ordered_at'), dateOrder);
   if (!date) return { error: `"${cell('ordered_at')}" is not a date` };
   const currency = (cell('currency') || defaultCurrency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) return { error: `"${currency}" is not a currency code` };
-  const factor = minorFactor(currency);
+  if (!isCurrency(currency)) return { error: `"${currency.slice(0, 20)}" is not an ISO 4217 currency code (like GBP, EUR, USD)` };
   const money = (target: string): number | null | { error: string } => {
     const text = cell(target);
     if (!text) return null;
     const n = parseNumber(text);
-    return Number.isFinite(n) ? n * factor : { error: `${target.replace('_', ' ')} "${text}" is not an amount` };
+    // Exact decimal conversion by the currency's own exponent (JPY 0, BHD 3): money never
+    // passes through a binary multiplication.
+    const minor = Number.isFinite(n) ? toMinorUnits(n, currency) : undefined;
+    return minor?.ok ? minor.value : { error: `${target.replace('_', ' ')} "${text}" is not an amount` };
   };
   const quantityText = cell('quantity');
   const quantity = quantityText ? parseNumber(quantityText) : null;

@@ -133,6 +133,18 @@ describe('the purchase model', () => {
     expect(formatMoney(1250, 'BHD', 'en-GB')).toMatch(/1\.250/);
   });
 
+  it('orders without a currency are in the workspace’s default currency (US dollars until one is set)', async () => {
+    const { api, track, workspaceId } = await shop();
+    await track([{ type: 'track', userId: 'lu', event: 'Order Completed', properties: { order_id: 'U-1', total: 10 } }]);
+    const bad = await api.patch('/api/v1/workspace', { defaultCurrency: 'EURO' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/ISO 4217/);
+    expect((await api.patch('/api/v1/workspace', { defaultCurrency: 'EUR' })).body).toMatchObject({ defaultCurrency: 'EUR' });
+    await track([{ type: 'track', userId: 'lu', event: 'Order Completed', properties: { order_id: 'E-1', total: 10 } }]);
+    const rows = await t.h.db.query("select properties ->> 'currency' as c from events where workspace_id = $1 and name = 'purchase' order by message_id", [workspaceId]);
+    expect(rows).toEqual([{ c: 'EUR' }, { c: 'USD' }]);
+  });
+
   it('partial refunds add up, a later full refund gives back only what is left, and a retry changes nothing', async () => {
     const { api, track, workspaceId } = await shop();
     const order = { type: 'track', userId: 'bo', event: 'Order Completed', properties: { order_id: 'P-1', total: 50, currency: 'EUR' } };

@@ -1,6 +1,7 @@
 // Request and response shapes of the workspace API, shared by the server and the web app.
 import { z } from 'zod';
 import { emailSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { isCurrency } from '../purchases/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { API_KEY_SCOPES, INVITABLE_ROLES, ROLES } from './roles.ts';
@@ -13,6 +14,8 @@ export const workspaceInfo = z.object({
   postalAddress: z.string(),
   /** ISO 3166-1 alpha-2 code: phone numbers written without an international prefix are read in it. */
   defaultCountry: z.string().nullable(),
+  /** ISO 4217 code assumed for orders sent without a currency (unset: USD, as Segment's spec says). */
+  defaultCurrency: z.string().nullable(),
   createdAt: dateTime,
 });
 export const workspacePatch = z.strictObject({
@@ -24,6 +27,12 @@ export const workspacePatch = z.strictObject({
     .nullable()
     .optional()
     .describe('For phone numbers without an international prefix (imports, the API); null clears it'),
+  defaultCurrency: z
+    .string()
+    .refine(isCurrency, 'must be an ISO 4217 currency code of three capital letters, like GBP')
+    .nullable()
+    .optional()
+    .describe('For orders sent without a currency (the tracking API, order imports); null: USD, as Segment’s spec says'),
 });
 
 export const member = z.object({

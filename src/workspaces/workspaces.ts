@@ -43,7 +43,7 @@ export async function findWorkspacesByName(ctx: AppContext, nameOrId: string): P
 export async function getWorkspace(
   ctx: AppContext,
   workspaceId: string,
-): Promise<{ id: string; name: string; postalAddress: string; defaultCountry: string | null; createdAt: Date }> {
+): Promise<{ id: string; name: string; postalAddress: string; defaultCountry: string | null; defaultCurrency: string | null; createdAt: Date }> {
   const [ws] = await ctx.db.orm.select().from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!ws) throw notFound('The workspace');
   return ws;
@@ -52,12 +52,13 @@ export async function getWorkspace(
 export async function updateWorkspace(
   ctx: AppContext,
   workspaceId: string,
-  patch: { name?: string; postalAddress?: string; defaultCountry?: string | null },
+  patch: { name?: string; postalAddress?: string; defaultCountry?: string | null; defaultCurrency?: string | null },
 ): Promise<void> {
   const set = {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.postalAddress !== undefined ? { postalAddress: patch.postalAddress } : {}),
     ...(patch.defaultCountry !== undefined ? { defaultCountry: patch.defaultCountry } : {}),
+    ...(patch.defaultCurrency !== undefined ? { defaultCurrency: patch.defaultCurrency } : {}),
   };
   if (Object.keys(set).length > 0) await ctx.db.orm.update(workspaces).set(set).where(eq(workspaces.id, workspaceId));
 }

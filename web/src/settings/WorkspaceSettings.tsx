@@ -1,3 +1,4 @@
+import { DefaultCurrencyCard } from './DefaultCurrencyCard.tsx';
 import { Badge, Button, Card, Code, Group, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -83,6 +84,7 @@ export function WorkspaceSettings() {
           <DefaultCountryForm key={`${info.data.id}:${info.data.defaultCountry ?? ''}`} info={info.data} canEdit={canEdit} />
         )}
       </Card>
+      <DefaultCurrencyCard canEdit={canEdit} />
       <Card>
         <SectionHeader title="Details" description="Useful when you talk to the API or to support." />
         <SimpleGrid cols={3} spacing="xl">
@@ -254,7 +256,7 @@ function DefaultCountryForm({ info, canEdit }: { info: WorkspaceInfo; canEdit: b
         w={420}
       />
       {canEdit && (
-        <Button mt={25} loading={save.isPending} disabled={country === info.defaultCountry} onClick={() => save.mutate(country)}>
+        <Button mt={25} loading={save.isPending} disabled={country === info.defaultCountry} onClick={() => save.mutate(country)} aria-label="Save the default country">
           Save
         </Button>
       )}
