@@ -94,7 +94,8 @@ async function main() {
     const start = performance.now();
     const child = spawn(
       process.execPath,
-      ['bin/rapport.js', 'import', 'contacts', file, '--workspace', 'Bench', '--json'],
+      // "They agreed": the heavier case, as every new contact's consent is recorded (migration 0014).
+      ['bin/rapport.js', 'import', 'contacts', file, '--workspace', 'Bench', '--consent', process.env.CONSENT ?? 'yes', '--json'],
       {
         env: { ...process.env, ...(bench.url ? { DATABASE_URL: bench.url } : { RAPPORT_DATA_DIR: dataDir }), RAPPORT_SECRET: bench.ctx.secret },
         stdio: ['ignore', 'pipe', 'inherit'],
