@@ -30,7 +30,8 @@ export function toMinorUnits(amount: unknown, currency: string): Converted {
   if (typeof amount === 'number') {
     if (!Number.isFinite(amount)) return { ok: false, reason: 'is not a finite number' };
     // The shortest decimal that reads back as the same double: 19.99 → "19.99".
-    text = Math.abs(amount) < 1e-6 ? '0' : Math.abs(amount) >= 1e21 ? 'x' : plainDecimal(amount);
+    if (Math.abs(amount) >= 1e16) return { ok: false, reason: 'is too large' };
+    text = Math.abs(amount) < 1e-6 ? '0' : plainDecimal(amount);
   } else if (typeof amount === 'string') {
     text = amount.trim();
   } else {
