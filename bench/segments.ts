@@ -142,6 +142,40 @@ const CASES: Case[] = [
                             <= ($2::timestamptz at time zone 'UTC')::date + 7))`,
   },
   {
+    // The same question, with "at least 5 purchases ever" read from the purchase summary (the
+    // Orders condition) instead of aggregating every purchase event.
+    name: 'nested_or_of_ands_summary',
+    definition: () =>
+      group(
+        'or',
+        group('and', { kind: 'field', field: 'properties.tier', op: 'eq', value: 'gold' }, { kind: 'purchases', metric: 'orders', op: 'gte', value: 5 }),
+        group('and', { kind: 'field', field: 'properties.country', op: 'eq', value: 'US' }, {
+          kind: 'event',
+          event: 'email.clicked',
+          where: [],
+          window: { type: 'last_days', days: 30 },
+          measure: { fn: 'count', op: 'gte', value: 1 },
+        }),
+        group('and', { kind: 'field', field: 'lifecycle_stage', op: 'eq', value: 'churned' }, { kind: 'field', field: 'properties.birthday', op: 'anniversary_within_days', value: 7 }),
+      ),
+    handwritten: `with p as (select contact_id from contact_purchases where workspace_id = $1 group by contact_id having sum(orders) >= 5),
+                       k as (select distinct contact_id from events where workspace_id = $1 and name = 'email.clicked'
+                             and occurred_at >= $2::timestamptz - interval '30 days' and occurred_at <= $2)
+                  select c.id from contacts c where c.workspace_id = $1 and (
+                    (c.properties ->> 'tier' = 'gold' and c.id in (select contact_id from p))
+                    or (c.properties ->> 'country' = 'US' and c.id in (select contact_id from k))
+                    or (c.lifecycle_stage = 'churned'
+                        and rapport_next_anniversary((c.properties ->> 'birthday')::timestamptz, ($2::timestamptz at time zone 'UTC')::date)
+                            <= ($2::timestamptz at time zone 'UTC')::date + 7))`,
+  },
+  {
+    name: 'orders_and_spend_summary',
+    definition: () =>
+      group('and', { kind: 'purchases', metric: 'orders', op: 'gte', value: 5 }, { kind: 'purchases', metric: 'spent', currency: 'GBP', op: 'gte', value: 60_000 }),
+    handwritten: `select contact_id from contact_purchases where workspace_id = $1 and currency = 'GBP' and $2::timestamptz is not null
+                  group by contact_id having sum(orders) >= 5 and sum(spent) >= 60000`,
+  },
+  {
     name: 'segment_of_segment',
     definition: (ids) => group('and', { kind: 'segment', segmentId: ids.purchase_count_in_window!, member: true }, { kind: 'field', field: 'properties.tier', op: 'in', value: ['silver', 'gold'] }),
     // Membership of a segment is its stored membership (kept current as events arrive).

@@ -51,6 +51,8 @@ describe('search', () => {
     expect(await names({ q: 'lee ann' })).toEqual(['Ann']);
     expect(await names({ q: 'example' })).toEqual(['Ann', 'Cara', 'Dan']);
     expect(await names({ q: 'nobody' })).toEqual([]);
+    // A customer known only by the shop's customer number (an order import) is found by it.
+    expect(await names({ q: 'x-5' })).toEqual(['Eve']);
     // Wildcards are letters like any other.
     expect(await names({ q: '%' })).toEqual([]);
     expect(await names({ q: '_' })).toEqual([]);
