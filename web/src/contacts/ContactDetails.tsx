@@ -14,7 +14,7 @@ import { notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { formatValue } from './format.ts';
-import { type Contact, EMAIL_STATUS_LABELS, LIFECYCLE_LABELS, type PropertyDefinition, type PropertyValue } from './model.ts';
+import { type Contact, type ContactDetail, EMAIL_STATUS_LABELS, LIFECYCLE_LABELS, type PropertyDefinition, type PropertyValue } from './model.ts';
 
 const BUILT_INS = [
   { key: 'email', label: 'Email' },
@@ -129,7 +129,8 @@ function EditForm({ contact, defs, onDone }: { contact: Contact; defs: PropertyD
       return Object.keys(body).length === 0 ? Promise.resolve(contact) : api.patch<Contact>(`/contacts/${contact.id}`, body);
     },
     onSuccess: (updated) => {
-      queryClient.setQueryData([...key, 'one', contact.id], updated);
+      // The edit answers with the contact alone: the page's copy keeps its order summary.
+      queryClient.setQueryData<ContactDetail>([...key, 'one', contact.id], (old) => (old ? { ...old, ...updated } : old));
       void queryClient.invalidateQueries({ queryKey: key });
       if (updated !== contact) notifySuccess('The changes are saved and recorded in the history.', 'Contact updated');
       onDone();
@@ -167,6 +168,7 @@ function EditForm({ contact, defs, onDone }: { contact: Contact; defs: PropertyD
         />
         <Select
           label="Email status"
+          description="Subscribed only when they agreed to receive marketing email; the change is kept in their consent record."
           data={EMAIL_STATUSES.map((s) => ({ value: s, label: EMAIL_STATUS_LABELS[s] }))}
           value={form.values.fields.emailStatus}
           onChange={(v) => v && form.setFieldValue('fields.emailStatus', v)}

@@ -11,10 +11,12 @@ import { initials } from '../lib/format.ts';
 import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
+import { ConsentCard } from './ConsentCard.tsx';
 import { ContactDetails } from './ContactDetails.tsx';
 import { DataTab } from './DataTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
 import { MembershipsCard } from './MembershipsCard.tsx';
+import { PurchaseSummaryCard } from './PurchaseSummaryCard.tsx';
 import {
   type Contact,
   displayName,
@@ -46,8 +48,12 @@ export function ContactPage() {
         <IconChevronLeft size={16} /> Contacts
       </Anchor>
       <ContactHeader contact={c} />
+      <Box mt="lg">
+        <PurchaseSummaryCard summary={c.purchases} />
+      </Box>
       <Grid gap="lg" mt="lg">
         <Grid.Col span={{ base: 12, md: 4 }}>
+          <ConsentCard contact={c} />
           <ContactDetails key={c.updatedAt} contact={c} defs={defs} />
           <MembershipsCard contactId={c.id} />
         </Grid.Col>

@@ -1,17 +1,12 @@
-// What changed on a contact: field, from, to, when and who (the web app, an API key, an import).
+// What changed on a contact: field, from, to, when and who (the web app, an API key, an import,
+// an unsubscribe link, the email provider…).
 import { Badge, Button, Center, EmptyState, Group, Table, Text, Tooltip } from '@mantine/core';
 import { IconArrowRight, IconHistory } from '@tabler/icons-react';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { formatDateTime, fromNow } from '../lib/format.ts';
+import { SOURCE_LABELS } from './consent.ts';
 import { formatValue } from './format.ts';
 import { BUILT_IN_FIELDS, type FieldInfo, type PropertyDefinition, useChangesQuery } from './model.ts';
-
-const SOURCES: Record<string, { label: string; color: string }> = {
-  web: { label: 'Web app', color: 'brand' },
-  api: { label: 'API', color: 'cyan' },
-  import: { label: 'Import', color: 'orange' },
-  tracking: { label: 'Tracking', color: 'teal' },
-};
 
 export function HistoryTab({ contactId, defs }: { contactId: string; defs: PropertyDefinition[] }) {
   const changes = useChangesQuery(contactId);
@@ -64,7 +59,7 @@ export function HistoryTab({ contactId, defs }: { contactId: string; defs: Prope
         <Table.Tbody>
           {items.map((c) => {
             const field = fieldOf(c.field);
-            const source = SOURCES[c.source] ?? { label: c.source, color: 'gray' };
+            const source = SOURCE_LABELS[c.source] ?? { label: c.source, color: 'gray' };
             return (
               <Table.Tr key={c.id}>
                 <Table.Td>

@@ -1,9 +1,10 @@
 // A contact's activity, newest first: one readable sentence per event, endless scroll, and a
 // filter by kind of event.
-import { Box, Button, Center, Code, Collapse, EmptyState, Group, Loader, Select, Stack, Text, ThemeIcon, Tooltip, UnstyledButton } from '@mantine/core';
+import { Box, Button, Center, Collapse, EmptyState, Group, Loader, Select, Stack, Text, ThemeIcon, Tooltip, UnstyledButton } from '@mantine/core';
 import {
   IconActivity,
   IconChartPie,
+  IconChevronDown,
   IconDeviceDesktop,
   IconGift,
   IconMail,
@@ -14,9 +15,11 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
+import { eventLabel } from '../../../src/events/labels.ts';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { formatDateTime, fromNow } from '../lib/format.ts';
-import { eventKind, eventSentence, humanize } from './format.ts';
+import { EventDetails } from './EventDetails.tsx';
+import { eventKind, eventSentence } from './format.ts';
 import { type TimelineEvent, useEventNamesQuery, useEventsQuery } from './model.ts';
 import classes from './contacts.module.css';
 
@@ -30,6 +33,17 @@ const KINDS: Record<ReturnType<typeof eventKind>, { icon: Icon; color: string }>
   loyalty: { icon: IconGift, color: 'grape' },
   identity: { icon: IconUserCheck, color: 'cyan' },
   other: { icon: IconActivity, color: 'gray' },
+};
+
+/** Who wrote an event, in words ("Purchase · via the tracking API"). */
+const SOURCES: Record<string, string> = {
+  tracking: 'the tracking API',
+  import: 'an import',
+  demo: 'the demo data',
+  email: 'Rapport email',
+  segments: 'Rapport segments',
+  web: 'the web app',
+  api: 'the API',
 };
 
 const eventCount = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'event' : 'events'}`;
@@ -62,7 +76,7 @@ export function Timeline({ contactId }: { contactId: string }) {
           clearable
           allowDeselect
           w={240}
-          data={kinds.map((k) => ({ value: k.name, label: `${humanize(k.name)} (${k.count.toLocaleString('en')})` }))}
+          data={kinds.map((k) => ({ value: k.name, label: `${eventLabel(k.name)} (${k.count.toLocaleString('en')})` }))}
           value={name}
           onChange={setName}
           disabled={kinds.length === 0}
@@ -118,6 +132,13 @@ function EventRow({ event }: { event: TimelineEvent }) {
           <UnstyledButton onClick={() => hasDetails && setOpen((o) => !o)} style={{ cursor: hasDetails ? 'pointer' : 'default' }} aria-expanded={hasDetails ? open : undefined}>
             <Text fz="sm" fw={500} lh={1.4} style={{ overflowWrap: 'anywhere' }}>
               {eventSentence(event)}
+              {hasDetails && (
+                <IconChevronDown
+                  size={14}
+                  aria-hidden
+                  style={{ marginLeft: 4, verticalAlign: 'middle', color: 'var(--mantine-color-dimmed)', transform: open ? 'rotate(180deg)' : undefined, transition: 'transform 120ms ease' }}
+                />
+              )}
             </Text>
           </UnstyledButton>
           <Tooltip label={formatDateTime(event.occurredAt)}>
@@ -127,13 +148,9 @@ function EventRow({ event }: { event: TimelineEvent }) {
           </Tooltip>
         </Group>
         <Text fz="xs" c="dimmed">
-          {humanize(event.name)} · via {event.source}
+          {eventLabel(event.name)} · via {SOURCES[event.source] ?? event.source}
         </Text>
-        <Collapse expanded={open}>
-          <Code block mt={6} fz="xs">
-            {JSON.stringify(event.properties, null, 2)}
-          </Code>
-        </Collapse>
+        <Collapse expanded={open}>{open && <EventDetails event={event} />}</Collapse>
       </Stack>
     </Group>
   );

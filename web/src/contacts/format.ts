@@ -1,4 +1,6 @@
 // How contact values and events read in the app: "Bought 3 items for £45.20".
+import { EVENT_LABELS } from '../../../src/events/labels.ts';
+import { formatMoney as sharedFormatMoney, isCurrency, toMinorUnits } from '../../../src/purchases/money.ts';
 import { countryName } from '../lib/countries.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
 import type { FieldInfo, PropertyValue, TimelineEvent } from './model.ts';
@@ -34,18 +36,53 @@ export function formatDay(value: string): string {
   return value.length > 10 && !value.endsWith('T00:00:00.000Z') ? formatDateTime(value) : formatDate(value);
 }
 
-/** Integer minor units of an ISO currency: (4520, 'GBP') → "£45.20"; (500, 'JPY') → "¥500". */
+/**
+ * Integer minor units of an ISO currency: (4520, 'GBP') → "£45.20"; (500, 'JPY') → "¥500";
+ * (150000, 'HUF') → "HUF 1,500.00". The decimals are the currency's ISO 4217 exponent (the
+ * server's own rule, src/purchases/money.ts), not Intl's display digits, which differ for HUF,
+ * COP and IDR and would show those amounts a hundred times too large. Null when there is no amount.
+ */
 export function formatMoney(minor: unknown, currency: unknown): string | null {
   if (typeof minor !== 'number' || !Number.isFinite(minor)) return null;
-  const code = typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency) ? currency.toUpperCase() : undefined;
-  if (!code) return numberFormat.format(minor / 100);
-  try {
-    const f = new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-    return f.format(minor / 10 ** digits);
-  } catch {
-    return `${numberFormat.format(minor / 100)} ${code}`;
-  }
+  const code = typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency.trim()) ? currency.trim().toUpperCase() : undefined;
+  // Without a known currency the amount cannot be placed: shown as a plain number of hundredths.
+  if (!code || !isCurrency(code)) return `${numberFormat.format(minor / 100)}${code ? ` ${code}` : ''}`;
+  return sharedFormatMoney(minor, code, 'en');
+}
+
+/** Property names that hold an amount of money (Segment's e-commerce names and the purchase model's). */
+export const MONEY_KEYS = new Set(['total', 'revenue', 'value', 'amount', 'price', 'subtotal', 'shipping', 'tax', 'discount', 'unit_price']);
+
+export const isOrderEvent = (name: string) => name === 'purchase' || name === 'refund';
+
+/**
+ * Whether an event's amounts are integer minor units: the purchase model's events and
+ * Rapport's own are; an event a shop tracks under its own name ("Product Viewed") keeps its
+ * amounts as sent, which Segment's spec puts in major units (price: 24.5 is £24.50).
+ */
+export function amountsInMinorUnits(name: string): boolean {
+  return isOrderEvent(name) || Object.hasOwn(EVENT_LABELS, name);
+}
+
+/** An amount of an event as money in the event's currency; null when it is not one. */
+export function eventMoney(eventName: string, amount: unknown, currency: unknown): string | null {
+  if (typeof currency !== 'string') return null;
+  if (amountsInMinorUnits(eventName)) return formatMoney(amount, currency);
+  if (typeof amount !== 'number' && typeof amount !== 'string') return null;
+  const minor = toMinorUnits(amount, currency.trim().toUpperCase());
+  return minor.ok ? formatMoney(minor.value, currency) : null;
+}
+
+/** A property's name as a label: "order_id" → "Order ID", "groupId" → "Group ID", "utm_source" → "UTM source". */
+export function keyLabel(key: string): string {
+  const words = key
+    .replace(/^\$/, '')
+    .replace(/[._-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase()
+    .replace(/\b(id|url|sku|ip|utm|uri)\b/g, (w) => w.toUpperCase());
+  return words ? words[0]!.toUpperCase() + words.slice(1) : key;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
@@ -65,12 +102,18 @@ export function humanize(name: string): string {
   return words ? words[0]!.toUpperCase() + words.slice(1) : name;
 }
 
-/** Up to three scalar properties, for events without a sentence of their own. */
-function keyProperties(props: Record<string, unknown>): string {
+/** Up to three scalar properties, for events without a sentence of their own ("product ID: ESP-250, price: £24.50"). */
+function keyProperties(name: string, props: Record<string, unknown>): string {
   return Object.entries(props)
-    .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    // The currency shows in the amounts it belongs to.
+    .filter(([k, v]) => k !== 'currency' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'))
     .slice(0, 3)
-    .map(([k, v]) => `${humanize(k).toLowerCase()}: ${String(v).slice(0, 60)}`)
+    .map(([k, v]) => {
+      const label = keyLabel(k);
+      const lead = /^[A-Z]{2,}\b/.test(label) ? label : label[0]!.toLowerCase() + label.slice(1);
+      const money = MONEY_KEYS.has(k) ? eventMoney(name, v, props.currency) : null;
+      return `${lead}: ${money ?? (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v).slice(0, 60))}`;
+    })
     .join(', ');
 }
 
@@ -149,7 +192,7 @@ export function eventSentence(event: Pick<TimelineEvent, 'name' | 'properties'>)
     case 'social.mentioned':
       return `Mentioned you${str(p.network) ? ` on ${str(p.network)}` : ''}`;
   }
-  const details = keyProperties(p);
+  const details = keyProperties(event.name, p);
   return details ? `${humanize(event.name)} · ${details}` : humanize(event.name);
 }
 

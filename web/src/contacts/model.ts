@@ -6,7 +6,9 @@ import type {
   OP_LABELS as ServerOpLabels,
   OPS_BY_TYPE as ServerOps,
   changesPage,
+  consentHistory,
   contact,
+  contactDetail,
   contactFilter,
   contactPage,
   eventNameCount,
@@ -20,6 +22,10 @@ import { api } from '../lib/api.ts';
 import { useWorkspaceKey } from '../lib/session.ts';
 
 export type Contact = z.input<typeof contact>;
+/** One contact as its page gets it: with the summary of their orders. */
+export type ContactDetail = z.input<typeof contactDetail>;
+export type PurchaseSummary = ContactDetail['purchases'];
+export type ConsentChange = z.input<typeof consentHistory>['items'][number];
 export type ContactPage = z.input<typeof contactPage>;
 export type PropertyDefinition = z.input<typeof propertyDefinition>;
 export type ContactFilter = z.input<typeof contactFilter>;
@@ -193,11 +199,19 @@ export function useContactsQuery(state: ListState) {
 }
 
 export function contactQuery(key: string[], id: string) {
-  return queryOptions({ queryKey: [...key, id], queryFn: () => api.get<Contact>(`/contacts/${id}`) });
+  return queryOptions({ queryKey: [...key, id], queryFn: () => api.get<ContactDetail>(`/contacts/${id}`) });
 }
 
 export function useContactQuery(id: string) {
   return useQuery(contactQuery(useWorkspaceKey('contacts', 'one'), id));
+}
+
+/** Every change of the contact's email consent, newest first. */
+export function useConsentQuery(id: string) {
+  return useQuery({
+    queryKey: useWorkspaceKey('contacts', 'one', id, 'consent'),
+    queryFn: async () => (await api.get<z.input<typeof consentHistory>>(`/contacts/${id}/consent`)).items,
+  });
 }
 
 export function useEventsQuery(id: string, name: string | null) {
