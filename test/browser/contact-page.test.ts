@@ -267,6 +267,25 @@ describe('the contact page', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('lists what templates get of a contact’s orders in the merge field help', async () => {
+    const body = '<mjml><mj-body><mj-section><mj-column><mj-text>You have spent {{ contact.purchases.total_spent }} with us. <a href="{{ links.unsubscribe }}">Unsubscribe</a></mj-text></mj-column></mj-section></mj-body></mjml>';
+    const template = await api<{ id: string }>('POST', '/api/v1/email/templates', { name: 'Thank you', subject: 'Thank you', body });
+    const page = await newPage(1440, 900);
+    await page.goto(`/email/templates/${template.id}`);
+    await page.getByRole('button', { name: 'Merge fields' }).click();
+    const help = page.getByRole('dialog');
+    for (const field of ['orders', 'items', 'refunds', 'total_spent', 'net_spent', 'average_order', 'first_order_date', 'last_order_date', 'currency']) {
+      await help.getByText(`{{ contact.purchases.${field} }}`, { exact: true }).waitFor();
+    }
+    expect(await help.getByRole('row').filter({ hasText: 'contact.purchases.net_spent' }).innerText()).toContain('Total spent after refunds');
+    // Within the window, the rest a scroll away inside it.
+    const box = (await help.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    await help.getByText('Their orders').scrollIntoViewIfNeeded();
+    await shot(page, '05-merge-fields-1440', false);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('reads on a phone: the summary two by two, the order and consent without sideways scrolling', async () => {
     const page = await newPage(390, 844);
     await page.goto(`/contacts/${graceId}`);
@@ -276,13 +295,13 @@ describe('the contact page', () => {
     expect(items!.y).toBeCloseTo(orders!.y, 0);
     expect(spent!.y).toBeGreaterThan(orders!.y + orders!.height);
     await page.getByTestId('consent-line').waitFor();
-    await shot(page, '05-summary-390', false);
+    await shot(page, '06-summary-390', false);
 
     const first = page.getByTestId('timeline-event').filter({ hasText: 'Bought 3 items for £32.95' });
     await first.getByRole('button', { name: /Bought 3 items/ }).click();
     await first.getByTestId('order-details').scrollIntoViewIfNeeded();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await shot(page, '06-order-390');
+    await shot(page, '07-order-390');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -19,13 +19,14 @@ const PURCHASE_FIELDS: [string, string][] = Object.entries(PURCHASE_MERGE_FIELDS
 
 export function MergeFieldHelp() {
   return (
-    <Popover width={520} position="bottom-end" shadow="md" withArrow>
+    // As tall as the window allows, scrolling inside: the list is longer than a laptop screen is high.
+    <Popover width={520} position="bottom-end" shadow="md" withArrow middlewares={{ flip: true, shift: true, size: { padding: 12 } }}>
       <Popover.Target>
         <Button variant="subtle" size="compact-sm" leftSection={<IconBraces size={15} />}>
           Merge fields
         </Button>
       </Popover.Target>
-      <Popover.Dropdown mah="75vh" style={{ overflowY: 'auto' }}>
+      <Popover.Dropdown style={{ overflowY: 'auto' }}>
         <Stack gap="xs">
           <Text fz="sm">
             Write <Code>{'{{ … }}'}</Code> where a contact’s data goes. Values are HTML-escaped. A field a contact does not have shows its fallback (below the editor) or
