@@ -18,6 +18,7 @@ export class ProgressWriter {
   #stats: Record<string, number> | undefined;
   #last = 0;
   #writing: Promise<void> | undefined;
+  #trailing: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -51,13 +52,23 @@ export class ProgressWriter {
 
   /** Writes what is known now and waits for it. */
   async flush(): Promise<void> {
+    clearTimeout(this.#trailing);
+    this.#trailing = undefined;
     await this.#writing;
     await this.#write();
   }
 
   #maybeWrite(): void {
     const now = Date.now();
-    if (this.#writing || now - this.#last < INTERVAL_MS) return;
+    if (this.#writing || now - this.#last < INTERVAL_MS) {
+      // The last value of a burst is written too, a little later: a small file is read in one
+      // go, and its progress must not stay at what the first write saw.
+      this.#trailing ??= setTimeout(() => {
+        this.#trailing = undefined;
+        this.#maybeWrite();
+      }, INTERVAL_MS).unref();
+      return;
+    }
     this.#last = now;
     this.#writing = this.#write().finally(() => (this.#writing = undefined));
   }

@@ -66,7 +66,9 @@ export function openFile(ctx: AppContext, importId: string, onBytes?: (bytesRead
       yield head;
       yield* chunks;
     }
-    const bytes = head[0] === 0x1f && head[1] === 0x8b ? Readable.from(all()).pipe(createGunzip()) : all();
+    // One piece read ahead of the decompressor (Readable.from would take 16): the bytes counted
+    // as read are the bytes being decompressed, so progress moves with the rows.
+    const bytes = head[0] === 0x1f && head[1] === 0x8b ? Readable.from(all(), { highWaterMark: 1 }).pipe(createGunzip()) : all();
     for await (const piece of bytes) yield* pieces(piece as Buffer);
   }
   return Readable.from(content(), { objectMode: false });

@@ -37,7 +37,7 @@ export function ImportResult({ info }: { info: ImportInfo }) {
           <Stat label="Customers" value={stat('customers')} hint={`${n(info.createdCount)} new`} />
           <Stat label="Line items" value={stat('lineItems')} />
           <Stat label="Without customer" value={stat('rowsWithoutCustomer')} color={stat('rowsWithoutCustomer') > 0 ? 'orange.7' : undefined} hint="lines read, not imported" />
-          <Stat label="Already imported" value={stat('ordersAlreadyImported')} hint="orders not added twice" />
+          {stat('ordersAlreadyImported') > 0 && <Stat label="Already imported" value={stat('ordersAlreadyImported')} hint="orders not added twice" />}
         </SimpleGrid>
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>

@@ -138,6 +138,7 @@ export function MappingStep({ info }: { info: ImportInfo }) {
         <Group justify="space-between" px="lg" pt="lg">
           <SectionHeader title="Columns" description={`${preview.columns.length} columns, ${mapped} imported. Samples are the first rows of the file.`} />
         </Group>
+        <Table.ScrollContainer minWidth={640} type="native">
         <Table verticalSpacing="sm" horizontalSpacing="lg" aria-label="Column mapping">
           <Table.Thead>
             <Table.Tr>
@@ -205,6 +206,7 @@ export function MappingStep({ info }: { info: ImportInfo }) {
             })}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       </Card>
 
       {identityMissing && (
@@ -219,7 +221,7 @@ export function MappingStep({ info }: { info: ImportInfo }) {
         <Card>
           <Radio.Group
             label="Did the people in this file agree to receive marketing email from you?"
-            description="Only people who said yes (a newsletter sign-up, a ticked box at checkout) may be sent marketing email. Your answer is kept with the import, with your name and the time."
+            description="Only people who said yes (a newsletter sign-up, a ticked box at checkout) may be sent marketing email. Your answer is kept with the import, with who gave it and when."
             value={consent}
             onChange={(v) => {
               setConsent(v as 'subscribed' | 'not_subscribed');
