@@ -1,6 +1,8 @@
 // The areas of the product (see DESIGN.md, "What the user gets"): one navigation entry and
-// one page each. Areas not built yet show what they will hold.
+// one page each. Areas not built yet are marked "Soon" in the navigation, and their page says
+// plainly that they are planned and what they will hold.
 import {
+  IconActivityHeartbeat,
   IconAddressBook,
   IconChartBar,
   IconChartPie,
@@ -139,6 +141,26 @@ export const AREA_GROUPS: AreaGroup[] = [
           'Revenue retention and customer lifetime value',
           'NPS over time, and an at-risk list with health scores',
         ],
+      },
+      {
+        path: 'retention',
+        label: 'Retention',
+        icon: IconActivityHeartbeat,
+        color: 'red',
+        summary:
+          'Who is likely to buy again and who is slipping away: RFM groups, the chance each customer is still active, expected purchases and lifetime value, and an at-risk list to win back.',
+        features: [
+          'RFM groups: champions, loyal, at risk, hibernating',
+          'The chance each customer is still active, and how many orders to expect from them',
+          'Expected lifetime value per customer',
+          'An at-risk list, and win-back workflows that act on it',
+        ],
+        meanwhile: {
+          label: 'Open Segments',
+          to: '/segments',
+          text: 'Meanwhile, the segment templates include RFM groups and “no purchase in 90 days”, computed from your purchases.',
+          minRole: 'viewer',
+        },
       },
     ],
   },

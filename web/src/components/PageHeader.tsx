@@ -4,8 +4,9 @@ import type { ReactNode } from 'react';
 /** The title row of every page: what this is, one line about it, and its main actions. */
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
-    <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xl" mb="xl">
-      <Stack gap={6} maw={760}>
+    // On a narrow screen the actions go under the title instead of squeezing it.
+    <Group justify="space-between" align="flex-start" gap="md" mb="xl" style={{ rowGap: 'var(--mantine-spacing-sm)' }}>
+      <Stack gap={6} maw={760} style={{ flex: '1 1 320px', minWidth: 0 }}>
         <Title order={1} fz={26} lts={-0.4} lh={1.2}>
           {title}
         </Title>
@@ -16,7 +17,7 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
         )}
       </Stack>
       {actions && (
-        <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+        <Group gap="sm" style={{ maxWidth: '100%' }}>
           {actions}
         </Group>
       )}
@@ -39,7 +40,7 @@ export function SectionHeader({ title, description, actions }: { title: ReactNod
         )}
       </Stack>
       {actions && (
-        <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+        <Group gap="sm" style={{ maxWidth: '100%' }}>
           {actions}
         </Group>
       )}

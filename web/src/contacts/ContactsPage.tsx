@@ -194,8 +194,9 @@ export function ContactsPage() {
       ) : (
         <Card p={0}>
           <Box className={classes.toolbar}>
-            <Group justify="space-between" wrap="nowrap" gap="sm">
-              <Group gap="sm" wrap="nowrap" flex={1}>
+            {/* On a narrow screen the search takes the line, the buttons and the count wrap under it. */}
+            <Group justify="space-between" gap="sm">
+              <Group gap="sm" flex="1 1 400px" miw={0}>
                 <TextInput
                   aria-label="Search contacts"
                   placeholder="Search by name or email"
@@ -218,7 +219,7 @@ export function ContactsPage() {
                       />
                     ) : undefined
                   }
-                  w={320}
+                  w={{ base: '100%', sm: 320 }}
                 />
                 <AddFilterButton fields={filterFields} count={state.filters.length} onAdd={(f) => setState({ filters: [...state.filters, f] })} />
                 <ColumnChooser fields={fields} columns={columnIds} onChange={setColumnIds} />

@@ -87,7 +87,7 @@ function Report({ id, r }: { id: string; r: BroadcastReport }) {
           description="Unique opens and clicks count each contact once. Opens by mail-privacy proxies and link scanners are left out."
           actions={r.delivered > 0 ? <FollowUpMenu broadcastId={id} /> : undefined}
         />
-        <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }} spacing="sm" data-testid="report-kpis">
+        <SimpleGrid type="container" cols={{ base: 2, '520px': 3, '820px': 5 }} spacing="sm" data-testid="report-kpis">
           <Kpi testId="recipients" label="Recipients" value={n(r.recipients)} hint="Contacts in the audience when the send started." />
           <Kpi testId="delivered" label="Delivered" value={n(r.delivered)} hint="Sent and not bounced since." />
           <Kpi testId="bounced" label="Bounced" value={n(r.bounced)} />
@@ -140,41 +140,43 @@ function Report({ id, r }: { id: string; r: BroadcastReport }) {
             No clicks yet.
           </Text>
         ) : (
-          <Table verticalSpacing={10} horizontalSpacing="lg" aria-label="Links">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Link</Table.Th>
-                <Table.Th w={130} ta="right">
-                  Clicks
-                </Table.Th>
-                <Table.Th w={150} ta="right">
-                  Unique clicks
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {[...r.links]
-                .sort((a, b) => b.clicks - a.clicks)
-                .map((l) => (
-                  <Table.Tr key={l.url}>
-                    <Table.Td maw={560}>
-                      {/^https?:\/\//i.test(l.url) ? (
-                        <Anchor href={l.url} target="_blank" rel="noopener noreferrer nofollow" fz="sm" style={{ wordBreak: 'break-all' }} lineClamp={1}>
-                          {l.url}
-                        </Anchor>
-                      ) : (
-                        // Only web addresses become links (never javascript: and the like).
-                        <Text fz="sm" lineClamp={1} style={{ wordBreak: 'break-all' }}>
-                          {l.url}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">{n(l.clicks)}</Table.Td>
-                    <Table.Td ta="right">{n(l.uniqueClicks)}</Table.Td>
-                  </Table.Tr>
-                ))}
-            </Table.Tbody>
-          </Table>
+          <Table.ScrollContainer minWidth={520} type="native">
+            <Table verticalSpacing={10} horizontalSpacing="lg" aria-label="Links">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Link</Table.Th>
+                  <Table.Th w={130} ta="right">
+                    Clicks
+                  </Table.Th>
+                  <Table.Th w={150} ta="right">
+                    Unique clicks
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {[...r.links]
+                  .sort((a, b) => b.clicks - a.clicks)
+                  .map((l) => (
+                    <Table.Tr key={l.url}>
+                      <Table.Td maw={560}>
+                        {/^https?:\/\//i.test(l.url) ? (
+                          <Anchor href={l.url} target="_blank" rel="noopener noreferrer nofollow" fz="sm" style={{ wordBreak: 'break-all' }} lineClamp={1}>
+                            {l.url}
+                          </Anchor>
+                        ) : (
+                          // Only web addresses become links (never javascript: and the like).
+                          <Text fz="sm" lineClamp={1} style={{ wordBreak: 'break-all' }}>
+                            {l.url}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td ta="right">{n(l.clicks)}</Table.Td>
+                      <Table.Td ta="right">{n(l.uniqueClicks)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         )}
       </Card>
     </>

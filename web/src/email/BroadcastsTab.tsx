@@ -89,15 +89,15 @@ export function BroadcastsTab() {
         </Card>
       ) : (
         <Card p={0}>
-          <Table.ScrollContainer minWidth={860} type="native">
+          <Table.ScrollContainer minWidth={740} type="native">
             <Table verticalSpacing={12} horizontalSpacing="lg" highlightOnHover aria-label="Broadcasts">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
                   <Table.Th>Audience</Table.Th>
-                  <Table.Th w={120}>State</Table.Th>
-                  <Table.Th w={170}>When</Table.Th>
-                  <Table.Th w={190}>Progress</Table.Th>
+                  <Table.Th w={110}>State</Table.Th>
+                  <Table.Th w={150}>When</Table.Th>
+                  <Table.Th w={170}>Progress</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

@@ -66,48 +66,50 @@ export function TopicsCard() {
           />
         </Card>
       ) : (
-        <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Topics">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Topic</Table.Th>
-              <Table.Th w={140} ta="right">
-                Opted out
-              </Table.Th>
-              {canWrite && <Table.Th w={130} aria-label="Actions" />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {topics.data.map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td>
-                  <Text fz="sm" fw={600}>
-                    {t.name}
-                  </Text>
-                  {t.description && (
-                    <Text fz="xs" c="dimmed" lineClamp={1}>
-                      {t.description}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Text fz="sm">{n(t.optedOut)}</Text>
-                </Table.Td>
-                {canWrite && (
-                  <Table.Td ta="right">
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setEditing(t)} aria-label={`Rename ${t.name}`}>
-                        Rename
-                      </Button>
-                      <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
-                        <IconTrash size={14} />
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                )}
+        <Table.ScrollContainer minWidth={420} type="native">
+          <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Topics">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Topic</Table.Th>
+                <Table.Th w={140} ta="right">
+                  Opted out
+                </Table.Th>
+                {canWrite && <Table.Th w={130} aria-label="Actions" />}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {topics.data.map((t) => (
+                <Table.Tr key={t.id}>
+                  <Table.Td>
+                    <Text fz="sm" fw={600}>
+                      {t.name}
+                    </Text>
+                    {t.description && (
+                      <Text fz="xs" c="dimmed" lineClamp={1}>
+                        {t.description}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Text fz="sm">{n(t.optedOut)}</Text>
+                  </Table.Td>
+                  {canWrite && (
+                    <Table.Td ta="right">
+                      <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setEditing(t)} aria-label={`Rename ${t.name}`}>
+                          Rename
+                        </Button>
+                        <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
+                          <IconTrash size={14} />
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={<Text fw={650}>{editing === 'new' ? 'New topic' : 'Rename topic'}</Text>}>
         {editing !== null && <TopicForm key={editing === 'new' ? 'new' : editing.id} existing={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}

@@ -82,77 +82,79 @@ function ApiKeysTable({ onCreate }: { onCreate: () => void }) {
 
   return (
     <>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th w={100}>Scope</Table.Th>
-            <Table.Th w={140}>Key</Table.Th>
-            <Table.Th w={130}>Created</Table.Th>
-            <Table.Th w={130}>Last used</Table.Th>
-            <Table.Th w={110}>Status</Table.Th>
-            <Table.Th w={90} aria-label="Actions" />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {keys.data.map((k) => {
-            const revoked = k.revokedAt !== null;
-            return (
-              <Table.Tr key={k.id} c={revoked ? 'dimmed' : undefined}>
-                <Table.Td>
-                  <Text fz="sm" fw={600} td={revoked ? 'line-through' : undefined}>
-                    {k.name}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={SCOPES[k.scope].color}>{SCOPES[k.scope].short}</Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Code fz="xs">{k.prefix}…</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Text fz="sm" c="dimmed">
-                    {formatDate(k.createdAt)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  {k.lastUsedAt ? (
-                    <Tooltip label={formatDateTime(k.lastUsedAt)}>
-                      <Text fz="sm" c="dimmed" span>
-                        {fromNow(k.lastUsedAt)}
-                      </Text>
-                    </Tooltip>
-                  ) : (
-                    <Text fz="sm" c="dimmed">
-                      Never
+      <Table.ScrollContainer minWidth={720} type="native">
+        <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th w={100}>Scope</Table.Th>
+              <Table.Th w={130}>Key</Table.Th>
+              <Table.Th w={115}>Created</Table.Th>
+              <Table.Th w={115}>Last used</Table.Th>
+              <Table.Th w={100}>Status</Table.Th>
+              <Table.Th w={80} aria-label="Actions" />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {keys.data.map((k) => {
+              const revoked = k.revokedAt !== null;
+              return (
+                <Table.Tr key={k.id} c={revoked ? 'dimmed' : undefined}>
+                  <Table.Td>
+                    <Text fz="sm" fw={600} td={revoked ? 'line-through' : undefined}>
+                      {k.name}
                     </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {revoked ? (
-                    <Tooltip label={`Revoked ${formatDateTime(k.revokedAt!)}`}>
-                      <Badge color="gray" variant="outline">
-                        Revoked
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={SCOPES[k.scope].color}>{SCOPES[k.scope].short}</Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Code fz="xs">{k.prefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text fz="sm" c="dimmed">
+                      {formatDate(k.createdAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {k.lastUsedAt ? (
+                      <Tooltip label={formatDateTime(k.lastUsedAt)}>
+                        <Text fz="sm" c="dimmed" span>
+                          {fromNow(k.lastUsedAt)}
+                        </Text>
+                      </Tooltip>
+                    ) : (
+                      <Text fz="sm" c="dimmed">
+                        Never
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {revoked ? (
+                      <Tooltip label={`Revoked ${formatDateTime(k.revokedAt!)}`}>
+                        <Badge color="gray" variant="outline">
+                          Revoked
+                        </Badge>
+                      </Tooltip>
+                    ) : (
+                      <Badge color="green" variant="dot">
+                        Active
                       </Badge>
-                    </Tooltip>
-                  ) : (
-                    <Badge color="green" variant="dot">
-                      Active
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">
-                  {!revoked && (
-                    <Button variant="subtle" color="red" size="xs" onClick={() => setRevoking(k)}>
-                      Revoke
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    {!revoked && (
+                      <Button variant="subtle" color="red" size="xs" onClick={() => setRevoking(k)}>
+                        Revoke
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       <ConfirmModal
         opened={revoking !== null}
         title="Revoke API key?"

@@ -44,46 +44,48 @@ export function InvitationsCard({ onInvite }: { onInvite: () => void }) {
           </Text>
         </Card>
       ) : (
-        <Table verticalSpacing="sm" horizontalSpacing="md">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Email</Table.Th>
-              <Table.Th w={140}>Role</Table.Th>
-              <Table.Th w={150}>Invited</Table.Th>
-              <Table.Th w={150}>Expires</Table.Th>
-              <Table.Th w={100} />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {invitations.data.map((inv) => (
-              <Table.Tr key={inv.id}>
-                <Table.Td>
-                  <Text fz="sm" fw={500}>
-                    {inv.email}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={ROLE_COLORS[inv.role]}>{ROLE_LABELS[inv.role]}</Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Text fz="sm" c="dimmed">
-                    {formatDate(inv.createdAt)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text fz="sm" c="dimmed" title={formatDate(inv.expiresAt)}>
-                    {fromNow(inv.expiresAt)}
-                  </Text>
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Button variant="subtle" color="red" size="xs" onClick={() => setRevoking(inv)}>
-                    Revoke
-                  </Button>
-                </Table.Td>
+        <Table.ScrollContainer minWidth={600} type="native">
+          <Table verticalSpacing="sm" horizontalSpacing="md">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Email</Table.Th>
+                <Table.Th w={140}>Role</Table.Th>
+                <Table.Th w={150}>Invited</Table.Th>
+                <Table.Th w={150}>Expires</Table.Th>
+                <Table.Th w={100} aria-label="Actions" />
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {invitations.data.map((inv) => (
+                <Table.Tr key={inv.id}>
+                  <Table.Td>
+                    <Text fz="sm" fw={500}>
+                      {inv.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={ROLE_COLORS[inv.role]}>{ROLE_LABELS[inv.role]}</Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text fz="sm" c="dimmed">
+                      {formatDate(inv.createdAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text fz="sm" c="dimmed" title={formatDate(inv.expiresAt)}>
+                      {fromNow(inv.expiresAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Button variant="subtle" color="red" size="xs" onClick={() => setRevoking(inv)}>
+                      Revoke
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       <ConfirmModal
         opened={revoking !== null}

@@ -90,96 +90,98 @@ function MembersTable({ members, canManage }: { members: Member[]; canManage: bo
 
   return (
     <>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Member</Table.Th>
-            <Table.Th w={200}>Role</Table.Th>
-            <Table.Th w={160}>Joined</Table.Th>
-            {canManage && <Table.Th w={56} aria-label="Actions" />}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {members.map((m) => {
-            const isSelf = m.userId === user.id;
-            const lastOwner = m.role === 'owner' && soleOwner;
-            const locked = !canManage || (m.role === 'owner' && !isOwner) || lastOwner;
-            return (
-              <Table.Tr key={m.userId}>
-                <Table.Td>
-                  <Group gap="sm" wrap="nowrap">
-                    <Avatar size={36} radius="xl" color={ROLE_COLORS[m.role]} fz="xs" fw={700}>
-                      {initials(m.name, m.email)}
-                    </Avatar>
-                    <Stack gap={0} miw={0}>
-                      <Group gap={6}>
-                        <Text fz="sm" fw={600} truncate="end">
-                          {m.name || m.email}
-                        </Text>
-                        {isSelf && (
-                          <Badge size="xs" color="gray">
-                            You
-                          </Badge>
-                        )}
-                      </Group>
-                      <Text fz="xs" c="dimmed" truncate="end">
-                        {m.email}
-                      </Text>
-                    </Stack>
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  {locked ? (
-                    <Tooltip
-                      label="A workspace needs at least one owner. Make someone else an owner first."
-                      disabled={!canManage || !lastOwner}
-                      multiline
-                      w={240}
-                    >
-                      <Badge color={ROLE_COLORS[m.role]} size="lg">
-                        {ROLE_LABELS[m.role]}
-                      </Badge>
-                    </Tooltip>
-                  ) : (
-                    <Select
-                      aria-label={`Role of ${m.name || m.email}`}
-                      data={roleOptions}
-                      value={m.role}
-                      size="xs"
-                      w={150}
-                      disabled={changeRole.isPending && changeRole.variables?.member.userId === m.userId}
-                      onChange={(value) => value && value !== m.role && changeRole.mutate({ member: m, role: value as Role })}
-                    />
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Text fz="sm" c="dimmed">
-                    {formatDate(m.joinedAt)}
-                  </Text>
-                </Table.Td>
-                {canManage && (
+      <Table.ScrollContainer minWidth={560} type="native">
+        <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Member</Table.Th>
+              <Table.Th w={200}>Role</Table.Th>
+              <Table.Th w={160}>Joined</Table.Th>
+              {canManage && <Table.Th w={56} aria-label="Actions" />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {members.map((m) => {
+              const isSelf = m.userId === user.id;
+              const lastOwner = m.role === 'owner' && soleOwner;
+              const locked = !canManage || (m.role === 'owner' && !isOwner) || lastOwner;
+              return (
+                <Table.Tr key={m.userId}>
                   <Table.Td>
-                    {!isSelf && !locked && (
-                      <Menu position="bottom-end" shadow="md" width={200}>
-                        <Menu.Target>
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.name || m.email}`}>
-                            <IconDots size={18} />
-                          </ActionIcon>
-                        </Menu.Target>
-                        <Menu.Dropdown>
-                          <Menu.Item color="red" leftSection={<IconUserMinus size={16} />} onClick={() => setRemoving(m)}>
-                            Remove from workspace
-                          </Menu.Item>
-                        </Menu.Dropdown>
-                      </Menu>
+                    <Group gap="sm" wrap="nowrap">
+                      <Avatar size={36} radius="xl" color={ROLE_COLORS[m.role]} fz="xs" fw={700}>
+                        {initials(m.name, m.email)}
+                      </Avatar>
+                      <Stack gap={0} miw={0}>
+                        <Group gap={6}>
+                          <Text fz="sm" fw={600} truncate="end">
+                            {m.name || m.email}
+                          </Text>
+                          {isSelf && (
+                            <Badge size="xs" color="gray">
+                              You
+                            </Badge>
+                          )}
+                        </Group>
+                        <Text fz="xs" c="dimmed" truncate="end">
+                          {m.email}
+                        </Text>
+                      </Stack>
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    {locked ? (
+                      <Tooltip
+                        label="A workspace needs at least one owner. Make someone else an owner first."
+                        disabled={!canManage || !lastOwner}
+                        multiline
+                        w={240}
+                      >
+                        <Badge color={ROLE_COLORS[m.role]} size="lg">
+                          {ROLE_LABELS[m.role]}
+                        </Badge>
+                      </Tooltip>
+                    ) : (
+                      <Select
+                        aria-label={`Role of ${m.name || m.email}`}
+                        data={roleOptions}
+                        value={m.role}
+                        size="xs"
+                        w={150}
+                        disabled={changeRole.isPending && changeRole.variables?.member.userId === m.userId}
+                        onChange={(value) => value && value !== m.role && changeRole.mutate({ member: m, role: value as Role })}
+                      />
                     )}
                   </Table.Td>
-                )}
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+                  <Table.Td>
+                    <Text fz="sm" c="dimmed">
+                      {formatDate(m.joinedAt)}
+                    </Text>
+                  </Table.Td>
+                  {canManage && (
+                    <Table.Td>
+                      {!isSelf && !locked && (
+                        <Menu position="bottom-end" shadow="md" width={200}>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.name || m.email}`}>
+                              <IconDots size={18} />
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item color="red" leftSection={<IconUserMinus size={16} />} onClick={() => setRemoving(m)}>
+                              Remove from workspace
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      )}
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       <ConfirmModal
         opened={removing !== null}
         title="Remove member?"

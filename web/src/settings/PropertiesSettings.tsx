@@ -78,56 +78,58 @@ export function PropertiesSettings() {
           </EmptyState>
         </Card>
       ) : (
-        <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Property</Table.Th>
-              <Table.Th w={200}>Key</Table.Th>
-              <Table.Th w={110}>Type</Table.Th>
-              <Table.Th>Choices</Table.Th>
-              {isAdmin && <Table.Th w={110} aria-label="Actions" />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {properties.data.map((d) => (
-              <Table.Tr key={d.key}>
-                <Table.Td>
-                  <Text fz="sm" fw={600}>
-                    {d.label}
-                  </Text>
-                  {d.description && (
-                    <Text fz="xs" c="dimmed" lineClamp={1}>
-                      {d.description}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Code fz="xs">{d.key}</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={TYPE_COLORS[d.type]}>{TYPE_LABELS[d.type]}</Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Text fz="sm" c="dimmed" lineClamp={1}>
-                    {d.type === 'enum' ? d.options.join(', ') : ''}
-                  </Text>
-                </Table.Td>
-                {isAdmin && (
-                  <Table.Td ta="right">
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setEditing(d)} aria-label={`Edit ${d.label}`}>
-                        Edit
-                      </Button>
-                      <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(d)} aria-label={`Delete ${d.label}`}>
-                        <IconTrash size={14} />
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                )}
+        <Table.ScrollContainer minWidth={720} type="native">
+          <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Property</Table.Th>
+                <Table.Th w={200}>Key</Table.Th>
+                <Table.Th w={110}>Type</Table.Th>
+                <Table.Th>Choices</Table.Th>
+                {isAdmin && <Table.Th w={110} aria-label="Actions" />}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {properties.data.map((d) => (
+                <Table.Tr key={d.key}>
+                  <Table.Td>
+                    <Text fz="sm" fw={600}>
+                      {d.label}
+                    </Text>
+                    {d.description && (
+                      <Text fz="xs" c="dimmed" lineClamp={1}>
+                        {d.description}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Code fz="xs">{d.key}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={TYPE_COLORS[d.type]}>{TYPE_LABELS[d.type]}</Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text fz="sm" c="dimmed" lineClamp={1}>
+                      {d.type === 'enum' ? d.options.join(', ') : ''}
+                    </Text>
+                  </Table.Td>
+                  {isAdmin && (
+                    <Table.Td ta="right">
+                      <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} />} onClick={() => setEditing(d)} aria-label={`Edit ${d.label}`}>
+                          Edit
+                        </Button>
+                        <Button variant="subtle" color="red" size="xs" onClick={() => setDeleting(d)} aria-label={`Delete ${d.label}`}>
+                          <IconTrash size={14} />
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       <PropertyModal editing={editing} onClose={() => setEditing(null)} />
       <ConfirmModal

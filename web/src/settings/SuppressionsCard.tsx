@@ -96,50 +96,52 @@ export function SuppressionsCard() {
         </Card>
       ) : (
         <>
-          <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Suppressed addresses">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Address</Table.Th>
-                <Table.Th w={140}>Reason</Table.Th>
-                <Table.Th w={200}>Since</Table.Th>
-                {isAdmin && <Table.Th w={110} aria-label="Actions" />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((s, i) => (
-                <Table.Tr key={s.email ?? `hidden-${i}`} data-testid="suppression-row">
-                  <Table.Td>
-                    {s.email ? (
-                      <Text fz="sm">{s.email}</Text>
-                    ) : (
-                      <Text fz="sm" c="dimmed" fs="italic">
-                        (address not in contacts)
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={REASONS[s.reason].color}>
-                      {REASONS[s.reason].label}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text fz="sm" c="dimmed">
-                      {formatDateTime(s.createdAt)}
-                    </Text>
-                  </Table.Td>
-                  {isAdmin && (
-                    <Table.Td ta="right">
-                      {s.email && (
-                        <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} />} onClick={() => setRemoving(s)} aria-label={`Remove ${s.email}`}>
-                          Remove
-                        </Button>
+          <Table.ScrollContainer minWidth={560} type="native">
+            <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Suppressed addresses">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Address</Table.Th>
+                  <Table.Th w={140}>Reason</Table.Th>
+                  <Table.Th w={200}>Since</Table.Th>
+                  {isAdmin && <Table.Th w={110} aria-label="Actions" />}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((s, i) => (
+                  <Table.Tr key={s.email ?? `hidden-${i}`} data-testid="suppression-row">
+                    <Table.Td>
+                      {s.email ? (
+                        <Text fz="sm">{s.email}</Text>
+                      ) : (
+                        <Text fz="sm" c="dimmed" fs="italic">
+                          (address not in contacts)
+                        </Text>
                       )}
                     </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+                    <Table.Td>
+                      <Badge variant="light" color={REASONS[s.reason].color}>
+                        {REASONS[s.reason].label}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text fz="sm" c="dimmed">
+                        {formatDateTime(s.createdAt)}
+                      </Text>
+                    </Table.Td>
+                    {isAdmin && (
+                      <Table.Td ta="right">
+                        {s.email && (
+                          <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} />} onClick={() => setRemoving(s)} aria-label={`Remove ${s.email}`}>
+                            Remove
+                          </Button>
+                        )}
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
           <LoadMore query={list} />
         </>
       )}

@@ -1,11 +1,16 @@
-import { AppShell, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { AppShell, Badge, NavLink, ScrollArea, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { Fragment } from 'react';
 import { IconSettings } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, useLocation } from 'react-router-dom';
 import { AREA_GROUPS } from '../areas/areas.ts';
 import classes from './Navigation.module.css';
 
-/** The left navigation: every area of the product, grouped, and Settings at the bottom. */
-export function Navigation() {
+/**
+ * The left navigation: every area of the product, grouped, and Settings at the bottom. Areas
+ * not built yet carry a "Soon" badge, which screen readers hear as the link's description.
+ * `onNavigate` is told when a link is chosen (the phone layout closes the menu).
+ */
+export function Navigation({ onNavigate }: { onNavigate?: () => void }) {
   const { pathname } = useLocation();
   const isActive = (path: string) => pathname === `/${path}` || pathname.startsWith(`/${path}/`);
   return (
@@ -16,15 +21,28 @@ export function Navigation() {
             <Stack key={group.label} gap={2}>
               <Text className={classes.groupLabel}>{group.label}</Text>
               {group.areas.map((area) => (
-                <NavLink
-                  key={area.path}
-                  component={RouterNavLink}
-                  to={`/${area.path}`}
-                  label={area.label}
-                  leftSection={<area.icon size={18} stroke={1.7} />}
-                  active={isActive(area.path)}
-                  className={classes.link}
-                />
+                <Fragment key={area.path}>
+                  <NavLink
+                    component={RouterNavLink}
+                    to={`/${area.path}`}
+                    onClick={onNavigate}
+                    label={area.label}
+                    leftSection={<area.icon size={18} stroke={1.7} />}
+                    rightSection={
+                      area.built ? undefined : (
+                        <Badge size="xs" variant="light" color="gray" className={classes.soon} aria-hidden>
+                          Soon
+                        </Badge>
+                      )
+                    }
+                    aria-describedby={area.built ? undefined : `nav-${area.path}-soon`}
+                    active={isActive(area.path)}
+                    className={classes.link}
+                    data-soon={area.built ? undefined : true}
+                  />
+                  {/* Outside the link, so that its name stays the area's own. */}
+                  {!area.built && <VisuallyHidden id={`nav-${area.path}-soon`}>Not built yet</VisuallyHidden>}
+                </Fragment>
               ))}
             </Stack>
           ))}
@@ -34,6 +52,7 @@ export function Navigation() {
         <NavLink
           component={RouterNavLink}
           to="/settings"
+          onClick={onNavigate}
           label="Settings"
           leftSection={<IconSettings size={18} stroke={1.7} />}
           active={isActive('settings')}

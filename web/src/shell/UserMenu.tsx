@@ -1,4 +1,4 @@
-import { Avatar, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Box, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
 import { initials } from '../lib/format.ts';
@@ -18,10 +18,12 @@ export function UserMenu() {
             <Avatar size={30} radius="xl" color="brand" variant="light" fz="xs" fw={700}>
               {initials(user.name, user.email)}
             </Avatar>
-            <Text fz="sm" fw={500} truncate="end" maw={160}>
+            <Text fz="sm" fw={500} truncate="end" maw={160} visibleFrom="md">
               {displayName}
             </Text>
-            <IconChevronDown size={14} className={classes.chevron} />
+            <Box visibleFrom="sm" display="flex">
+              <IconChevronDown size={14} className={classes.chevron} />
+            </Box>
           </Group>
         </UnstyledButton>
       </Menu.Target>

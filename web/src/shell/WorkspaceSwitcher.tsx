@@ -36,7 +36,7 @@ export function WorkspaceSwitcher() {
                 <WorkspaceAvatar id="none" name="?" />
               )}
               <Stack gap={0} miw={0}>
-                <Text fz="sm" fw={600} lh={1.25} truncate="end" maw={240}>
+                <Text fz="sm" fw={600} lh={1.25} truncate="end" maw={{ base: 170, sm: 240 }}>
                   {current?.name ?? 'No workspace'}
                 </Text>
                 <Text fz="xs" c="dimmed" lh={1.25}>

@@ -132,6 +132,7 @@ function ImportHistory() {
           No imports yet.
         </Text>
       ) : (
+        <Table.ScrollContainer minWidth={720} type="native">
         <Table verticalSpacing="sm" highlightOnHover aria-label="Earlier imports">
           <Table.Thead>
             <Table.Tr>
@@ -188,6 +189,7 @@ function ImportHistory() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
     </Card>
   );
