@@ -199,10 +199,18 @@ async function layoutProblems(page: Page, actionsOnScreen: boolean): Promise<str
   }, actionsOnScreen);
 }
 
+/**
+ * The whole page (up to 3,000 px of it) in a window that tall, rather than Playwright's full
+ * page picture, which stretches the fixed navigation into nonsense.
+ */
 async function shot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 3_000)) });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  await page.setViewportSize(viewport);
 }
 
 describe('the layout from a phone to a wide screen', () => {

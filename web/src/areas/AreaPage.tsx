@@ -34,7 +34,7 @@ export function AreaPage({ area }: { area: Area }) {
           color={area.color}
           icon={<Icon size={30} stroke={1.6} />}
           title={`${area.label} is not built yet`}
-          description={`Rapport cannot do this yet: ${area.label.toLowerCase()} is planned, and this page is where it will be. What is planned:`}
+          description="Rapport cannot do this yet. It is planned, and this page is where it will be. What is planned:"
           maw={720}
           mx="auto"
         >

@@ -28,8 +28,8 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
 /** The heading of a section inside a page (a card or a settings panel). */
 export function SectionHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
-    <Group justify="space-between" align="flex-start" wrap="nowrap" gap="lg" mb="md">
-      <Stack gap={4}>
+    <Group justify="space-between" align="flex-start" gap="md" mb="md" style={{ rowGap: 'var(--mantine-spacing-xs)' }}>
+      <Stack gap={4} style={{ flex: '1 1 280px', minWidth: 0 }}>
         <Title order={2} fz="lg" lh={1.3}>
           {title}
         </Title>
