@@ -195,8 +195,11 @@ class Compiler {
     // figures make it fail, and the condition is "not among them".
     const emptyHolds = purchaseHoldsWithoutOrders(cond);
     const inner = required && !emptyHolds;
+    // Always computed once: left inline, two such aggregates were planned as a nested loop
+    // that recomputed one of them for every row of the other whenever the summary's statistics
+    // were missing or stale (102 s instead of 0.2 s at 100,000 contacts on PGlite).
     this.ctes.push(
-      `${name} as ${inner ? '' : 'materialized '}(select cp.contact_id from contact_purchases cp where ${where.join(' and ')} group by cp.contact_id having ${emptyHolds ? `not (${test})` : test})`,
+      `${name} as materialized (select cp.contact_id from contact_purchases cp where ${where.join(' and ')} group by cp.contact_id having ${emptyHolds ? `not (${test})` : test})`,
     );
     this.joins.push(`${inner ? 'join' : 'left join'} ${name} on ${name}.contact_id = ${c}.id`);
     return `(${name}.contact_id is ${emptyHolds ? '' : 'not '}null)`;

@@ -266,7 +266,7 @@ describe('segments', () => {
     expect(upload.statusCode).toBe(201);
     const importId = upload.json().id;
     expect((await api.post(`/api/v1/imports/${importId}/start`, { mapping: ['email', 'first_name'], emailConsent: 'not_subscribed' })).status).toBe(202);
-    for (let i = 0; i < 200 && (await api.get(`/api/v1/imports/${importId}`)).body.status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && (await api.get(`/api/v1/imports/${importId}`)).body.status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await api.post(`/api/v1/segments/${snapshot.id}/members`, { importId })).body).toEqual({ added: 2 });
     expect(await memberEmails(api, snapshot.id)).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com']);
     const csvOut = await api.get(`/api/v1/segments/${snapshot.id}/members.csv`);

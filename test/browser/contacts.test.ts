@@ -101,7 +101,7 @@ describe('contacts in a browser', () => {
     await page.getByText('Your contact list is empty').waitFor();
     await shot(page, '03-contacts-empty');
     await page.getByRole('button', { name: 'New contact' }).click();
-    await dialog.getByLabel('Email').fill('grace@example.com');
+    await dialog.getByLabel('Email', { exact: true }).fill('grace@example.com');
     await dialog.getByLabel('First name').fill('Grace');
     await dialog.getByLabel('Last name').fill('Hopper');
     await dialog.getByRole('button', { name: 'Create contact' }).click();

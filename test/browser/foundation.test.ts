@@ -180,7 +180,7 @@ describe('the foundation in a browser', () => {
     await owner.getByRole('row').filter({ hasText: OWNER.email }).waitFor();
     await owner.getByRole('button', { name: 'Invite member' }).click();
     const dialog = owner.getByRole('dialog');
-    await dialog.getByLabel('Email').fill('grace@example.com');
+    await dialog.getByLabel('Email', { exact: true }).fill('grace@example.com');
     await dialog.getByRole('button', { name: 'Create invitation' }).click();
     const link = await dialog.getByLabel('Invitation link').inputValue();
     expect(link).toMatch(/\/invite\/[\w-]+$/);
@@ -217,7 +217,7 @@ describe('the foundation in a browser', () => {
     await owner.getByRole('menuitem', { name: /Acme Europe/ }).click();
     await workspaceButton(owner).filter({ hasText: 'Acme Europe' }).waitFor();
     await owner.getByRole('button', { name: 'Invite member' }).click();
-    await dialog.getByLabel('Email').fill('grace@example.com');
+    await dialog.getByLabel('Email', { exact: true }).fill('grace@example.com');
     await dialog.getByRole('button', { name: 'Create invitation' }).click();
     const second = new URL(await dialog.getByLabel('Invitation link').inputValue()).pathname;
     await dialog.getByRole('button', { name: 'Done' }).click();
