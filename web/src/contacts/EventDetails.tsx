@@ -67,8 +67,8 @@ function Fields({ fields }: { fields: Field[] }) {
 }
 
 function OrderDetails({ event }: { event: TimelineEvent }) {
-  const o = orderView(event.properties);
   const refund = event.name === 'refund';
+  const o = orderView(event.properties, refund);
   return (
     <Box p="sm" bd="1px solid var(--mantine-color-gray-2)" bdrs="md" bg="gray.0" data-testid="order-details">
       <Group justify="space-between" gap="xs" mb={o.lines.length > 0 ? 6 : 0}>

@@ -37,6 +37,15 @@ function valueText(eventName: string, key: string, v: unknown, currency: unknown
   return scalarText(v);
 }
 
+/** An object two levels down, in one line: "city: Leeds, postcode: LS1 4AP", the rest in the raw data. */
+function summary(v: Record<string, unknown>): string {
+  const entries = Object.entries(v);
+  const shown = entries.filter(([, x]) => !isRecord(x) && !Array.isArray(x)).slice(0, 3);
+  const line = shown.map(([k, x]) => `${keyLabel(k).toLowerCase()}: ${scalarText(x)}`).join(', ');
+  if (shown.length === entries.length) return line || '—';
+  return line ? `${line}, … (in the raw data)` : 'in the raw data';
+}
+
 const MAX_FIELDS = 40;
 
 /**
@@ -54,7 +63,7 @@ export function readableFields(eventName: string, properties: Record<string, unk
       const entries = Object.entries(value);
       if (entries.length === 0) continue;
       for (const [inner, v] of entries) {
-        out.push({ label: `${keyLabel(key)} › ${keyLabel(inner)}`, value: isRecord(v) ? `${Object.keys(v).length} more fields (in the raw data)` : valueText(eventName, inner, v, value.currency ?? currency) });
+        out.push({ label: `${keyLabel(key)} › ${keyLabel(inner)}`, value: isRecord(v) ? summary(v) : valueText(eventName, inner, v, value.currency ?? currency) });
       }
       continue;
     }
@@ -111,17 +120,22 @@ export interface OrderView {
   itemCount: number | null;
 }
 
-/** A purchase or refund as an order: its lines and amounts as money in its currency. */
-export function orderView(properties: Record<string, unknown>): OrderView {
+/**
+ * A purchase or refund as an order: its lines and amounts as money in its currency. A refund's
+ * lines read as what was given back (an imported cancellation stores them as negative quantities).
+ */
+export function orderView(properties: Record<string, unknown>, refund = false): OrderView {
   const p = properties;
   const money = (v: unknown) => formatMoney(v, p.currency);
   const lines: OrderLine[] = (Array.isArray(p.items) ? p.items : []).filter(isRecord).map((it) => {
     const name = text(it.name);
     const sku = text(it.sku);
     const title = name ?? sku ?? text(it.product_id) ?? 'Item';
-    const quantity = typeof it.quantity === 'number' ? it.quantity : 1;
+    const given = typeof it.quantity === 'number' ? it.quantity : 1;
+    const quantity = refund ? Math.abs(given) : given;
     const unit = typeof it.unit_price === 'number' ? it.unit_price : undefined;
-    const total = typeof it.total === 'number' ? it.total : unit !== undefined ? unit * quantity : undefined;
+    const lineTotal = typeof it.total === 'number' ? it.total : unit !== undefined ? unit * given : undefined;
+    const total = refund && lineTotal !== undefined ? Math.abs(lineTotal) : lineTotal;
     const detail = [name && sku ? `SKU ${sku}` : undefined, text(it.variant), text(it.category)].filter(Boolean).join(' · ');
     return { title, detail, quantity, unitPrice: money(unit), total: money(total) };
   });
