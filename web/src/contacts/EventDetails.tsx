@@ -71,7 +71,7 @@ function OrderDetails({ event }: { event: TimelineEvent }) {
   const o = orderView(event.properties, refund);
   return (
     <Box p="sm" bd="1px solid var(--mantine-color-gray-2)" bdrs="md" bg="gray.0" data-testid="order-details">
-      <Group justify="space-between" gap="xs" mb={o.lines.length > 0 ? 6 : 0}>
+      <Group justify="space-between" gap="xs" mb={6}>
         <Text fz="sm" fw={600}>
           {refund ? (o.orderId ? `Refund for order ${o.orderId}` : 'Refund') : o.orderId ? `Order ${o.orderId}` : 'Order'}
         </Text>
