@@ -135,7 +135,7 @@ export const DEMO_PROPERTIES = [
   { key: 'favourite_category', label: 'Favourite category', type: 'enum', options: [...CATEGORIES], description: 'What they buy or browse most.' },
   { key: 'accepts_sms', label: 'Accepts SMS', type: 'boolean', options: [], description: 'Agreed to text messages about orders and offers.' },
   { key: 'signup_source', label: 'Signup source', type: 'enum', options: [...SIGNUP_SOURCES], description: 'Where they first gave us their email.' },
-  { key: 'country', label: 'Country', type: 'string', options: [], description: 'ISO 3166 country code of the shipping address.' },
+  { key: 'country', label: 'Country', type: 'country', options: [], description: 'Country of the shipping address.' },
   { key: 'city', label: 'City', type: 'string', options: [], description: 'City of the shipping address.' },
 ] as const;
 

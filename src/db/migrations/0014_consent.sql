@@ -29,8 +29,9 @@ create trigger contacts_subscription_needs_email
 
 alter table contacts add constraint contacts_subscribed_has_email check (email is not null or email_status <> 'subscribed');
 
--- A contact created with a consent status (subscribed, or an explicit refusal) leaves a
--- record of it, with its writer: the regulator's "when and how did they agree".
+-- A contact created with a status other than the default (subscribed, or already
+-- unsubscribed, bounced…) leaves a record of it, with its writer: the regulator's "when and
+-- how did they agree". Not subscribed is where everyone starts and needs no record.
 create function rapport_record_contact_consent() returns trigger
 language plpgsql as $$
 begin
