@@ -186,9 +186,10 @@ function ConditionEditor({ condition, onChange, onRemove }: { condition: DraftCo
   const messages = errors.get(condition.uid) ?? (flagUnfinished && unfinished.has(condition.uid) ? ['Finish this condition or remove it.'] : undefined);
   return (
     <Box className={classes.condition} data-error={messages ? true : undefined} data-testid="condition" role="group" aria-label="Condition">
-      <Group gap="xs" align="flex-start" wrap="nowrap">
+      <Group gap="xs" align="flex-start" wrap="nowrap" className={classes.conditionRow}>
         <Select
           aria-label="Condition type"
+          className={classes.conditionKind}
           size="sm"
           w={150}
           data={KIND_OPTIONS}
@@ -196,7 +197,7 @@ function ConditionEditor({ condition, onChange, onRemove }: { condition: DraftCo
           onChange={(kind) => kind && kind !== condition.kind && onChange({ ...newCondition(kind as DraftCondition['kind']), uid: condition.uid })}
           style={{ flexShrink: 0 }}
         />
-        <Box style={{ flex: 1, minWidth: 0 }}>
+        <Box style={{ flex: 1, minWidth: 0 }} className={classes.conditionBody}>
           {condition.kind === 'field' ? (
             <FieldConditionEditor condition={condition} onChange={onChange} />
           ) : condition.kind === 'event' ? (
