@@ -10,29 +10,20 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type FrameLocator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningServer, startServer } from './server.ts';
+import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
 
 const SHOTS = path.resolve('test-results/email');
 const HUMAN_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 let server: RunningServer;
 let browser: Browser;
-let session: { cookie: string; csrf: string };
+let session: Session;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 const contactIds: string[] = [];
 
-async function api<T = any>(method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.base}${url}`, {
-    method,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = sessionApi(() => server.base, () => session);
 
 /** A port nothing listens on: a connection to it is refused at once. */
 async function closedPort(): Promise<number> {
@@ -50,17 +41,8 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const res = await fetch(`${server.base}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Acme Coffee' }),
-  });
-  expect(res.status).toBe(201);
-  session = { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+  browser = await launchChromium();
+  session = await setUp(server.base, { email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Acme Coffee' });
 
   await api('POST', '/api/v1/properties', { label: 'Winback offer', key: 'winback_offer', type: 'string' });
   const people: [string, string, string, Record<string, string>][] = [

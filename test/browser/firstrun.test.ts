@@ -3,9 +3,9 @@
 // the summary and the contacts once it is done; and how a failed load reads.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningServer, startServer } from './server.ts';
+import { launchChromium, type RunningServer, startServer } from './server.ts';
 
 const SHOTS = path.resolve('test-results/firstrun');
 const OWNER = { name: 'Ada Lovelace', email: 'ada@hearth.test', password: 'correct horse battery' };
@@ -19,10 +19,7 @@ let pages = 0;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -4,32 +4,23 @@
 // questions (who is who, consent) and a result that imported nothing; the default country.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningServer, startServer } from './server.ts';
+import { launchChromium, type RunningServer, type Session, setUp, startServer } from './server.ts';
 
 const SHOTS = path.resolve('test-results/imports');
 const RETAIL = path.resolve('test/fixtures/online-retail/online_retail_2010-12.csv.gz');
 let server: RunningServer;
 let browser: Browser;
-let session: { cookie: string; csrf: string };
+let session: Session;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const res = await fetch(`${server.base}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Acme Gifts' }),
-  });
-  expect(res.status).toBe(201);
-  session = { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+  browser = await launchChromium();
+  session = await setUp(server.base, { email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Acme Gifts' });
 });
 
 afterAll(async () => {

@@ -5,29 +5,20 @@
 // live) can be reached: on screen, or inside a container of the table that scrolls sideways.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningServer, startServer } from './server.ts';
+import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
 
 const SHOTS = path.resolve('test-results/layout');
 const WIDTHS = [390, 1024, 1440] as const;
 
 let server: RunningServer;
 let browser: Browser;
-let session: { cookie: string; csrf: string };
+let session: Session;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
-async function api<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(`${server.base}${url}`, {
-    method,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = sessionApi(() => server.base, () => session);
 
 async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -49,17 +40,8 @@ beforeAll(async () => {
   server = await startServer();
   const app = await fetch(`${server.base}/contacts`);
   expect(app.headers.get('content-type'), 'the server serves the web app (run `npm run build` first)').toMatch(/text\/html/);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const res = await fetch(`${server.base}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'ada@hearth.test', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Hearth & Bean' }),
-  });
-  expect(res.status).toBe(201);
-  session = { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+  browser = await launchChromium();
+  session = await setUp(server.base, { email: 'ada@hearth.test', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Hearth & Bean' });
 
   // The demo shop: 5,000 customers, their orders, four segments, three templates.
   await api('POST', '/api/v1/demo', {});

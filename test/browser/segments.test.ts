@@ -7,27 +7,18 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type RunningServer, startServer } from './server.ts';
+import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
 
 const SHOTS = path.resolve('test-results/segments');
 let server: RunningServer;
 let browser: Browser;
-let session: { cookie: string; csrf: string };
+let session: Session;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
-async function api<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(`${server.base}${url}`, {
-    method,
-    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = sessionApi(() => server.base, () => session);
 
 // Twelve customers. Customer i bought (i % 4) times in the last year, and once more 400 days
 // ago when i % 4 is 0 or 1 (but not customer 0, who never bought). Loyalty tier: gold, silver,
@@ -40,17 +31,8 @@ const FILLERS = 55;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const res = await fetch(`${server.base}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Acme Coffee' }),
-  });
-  expect(res.status).toBe(201);
-  session = { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+  browser = await launchChromium();
+  session = await setUp(server.base, { email: 'ada@example.com', name: 'Ada Lovelace', password: 'correct horse battery', workspaceName: 'Acme Coffee' });
 
   await api('POST', '/api/v1/properties', { label: 'Loyalty tier', type: 'enum', options: ['bronze', 'silver', 'gold'] });
   const { key } = await api<{ key: string }>('POST', '/api/v1/api-keys', { name: 'Shop', scope: 'ingest' });

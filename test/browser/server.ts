@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -69,4 +70,40 @@ export async function startServer(): Promise<RunningServer> {
     throw err;
   }
   return { base, stop };
+}
+
+/** Debian's Chromium (or CHROMIUM_PATH), headless, with nothing reaching out to the network. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+/** The first-run setup through the API: the owner, signed in, and their workspace. */
+export async function setUp(base: string, owner: { email: string; name: string; password: string; workspaceName: string }): Promise<Session> {
+  const res = await fetch(`${base}/api/v1/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
+  const body = (await res.json()) as { csrfToken?: string };
+  if (res.status !== 201) throw new Error(`setup answered ${res.status}: ${JSON.stringify(body)}`);
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: body.csrfToken! };
+}
+
+/** JSON calls to the API as a signed-in person (the server and session are read at call time). */
+export function sessionApi(base: () => string, session: () => Session) {
+  return async function api<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const s = session();
+    const res = await fetch(`${base()}${url}`, {
+      method,
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
 }
