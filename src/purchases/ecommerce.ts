@@ -92,6 +92,14 @@ export function orderEvent(
     }
     out.items = items;
     out.item_count = items.reduce((s, it) => s + it.quantity, 0);
+  } else if (properties.price !== undefined && properties.price !== null && properties.price !== '') {
+    // One product described at the top level (price, quantity, sku), as some shops send it.
+    const item = orderItem(properties, currency, 'properties');
+    if ('error' in item) return item;
+    items = [item];
+    out.items = items;
+    out.item_count = item.quantity;
+    for (const key of ['price', 'quantity', 'sku', 'product_id', 'productId', 'name', 'category', 'brand', 'variant']) delete out[key];
   }
   // What was paid (or given back): the total, else the revenue, else the products' sum.
   const itemsTotal = items && items.length > 0 && items.every((it) => it.total !== undefined) ? items.reduce((s, it) => s + it.total!, 0) : undefined;

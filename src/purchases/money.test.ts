@@ -55,6 +55,11 @@ describe('Segment’s e-commerce events', () => {
     expect(orderEvent('Order Completed', { order_id: 'x', revenue: 12, total: 15 }, 'm', 'EUR')).toMatchObject({ properties: { total: 1500, revenue: 1200, currency: 'EUR' } });
     expect(orderEvent('Order Completed', { order_id: 'x', revenue: 12 }, 'm', 'EUR')).toMatchObject({ properties: { total: 1200 } });
     expect(orderEvent('Product Viewed', { sku: 'A' }, 'm', 'EUR')).toBeUndefined();
+    // One product at the top level, as some shops send it.
+    expect(orderEvent('Order Completed', { sku: 'S-1', price: 12.5, quantity: 3, currency: 'EUR' }, 'm9', 'USD')).toMatchObject({
+      messageId: 'purchase:message:m9',
+      properties: { total: 3750, item_count: 3, items: [{ sku: 'S-1', quantity: 3, unit_price: 1250, total: 3750 }] },
+    });
   });
 
   it('says what is wrong with an order it cannot read', () => {

@@ -5,7 +5,7 @@ import { useHarness } from '../testing/harness.ts';
 import { compileSegment } from './compile.ts';
 import { type SegmentNode, segmentNode } from './definition.ts';
 import { evaluateSegment } from './evaluate.ts';
-import { datasetArb, definitionArb, NOW, PROPERTIES, writeDataset } from './testing.ts';
+import { datasetArb, definitionArb, NOW, PROPERTIES, purchaseConditionArb, writeDataset } from './testing.ts';
 import { fieldResolver, type SegmentContext, validateDefinition } from './validate.ts';
 
 const t = useHarness();
@@ -56,5 +56,23 @@ describe('the SQL compiler', () => {
       { numRuns: 150 },
     );
     expect(definitions).toBeGreaterThanOrEqual(500);
+  }, 240_000);
+
+  it('reads several order conditions of one AND group together, as the evaluator reads them one by one', async () => {
+    const ws = (await t.h.signUp()).workspaceId;
+    const ctx: SegmentContext = { workspaceId: ws, now: NOW, resolveField: fieldResolver(new Map(PROPERTIES.map((d) => [d.key, d]))), segments: new Map() };
+    await fc.assert(
+      fc.asyncProperty(datasetArb, fc.array(fc.array(purchaseConditionArb, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 }), async (data, groups) => {
+        await t.h.db.transaction((tx) => writeDataset(tx, ws, data, uuidv7()));
+        for (const children of groups) {
+          const def = segmentNode.parse({ kind: 'group', op: 'and', children }) as SegmentNode;
+          const compiled = compileSegment(def, ctx);
+          const fromSql = (await t.h.db.query<{ id: string }>(compiled.sql, compiled.params)).map((r) => r.id).sort();
+          const fromMemory = [...evaluateSegment(def, ctx, { contacts: data.contacts, events: data.events, members: new Map() })].sort();
+          expect(fromSql, `${JSON.stringify(def)}\n${compiled.sql}`).toEqual(fromMemory);
+        }
+      }),
+      { numRuns: 80 },
+    );
   }, 240_000);
 });

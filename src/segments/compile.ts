@@ -82,7 +82,12 @@ class Compiler {
   /** `required`: the node must hold for a contact to match (the root, and the children of required AND groups). */
   private node(node: SegmentNode, c: string, required: boolean): string {
     if (node.kind === 'group') {
-      const parts = node.children.map((child) => this.node(child, c, required && node.op === 'and'));
+      // Order conditions every match must meet ("5 orders and £600 spent") read the summary
+      // together, in one pass: one aggregate instead of one per condition joined to the others.
+      const together = required && node.op === 'and' ? node.children.filter(isRequiredPurchase) : [];
+      const children = together.length > 1 ? node.children.filter((child) => !together.includes(child)) : node.children;
+      const parts = children.map((child) => this.node(child, c, required && node.op === 'and'));
+      if (together.length > 1) parts.push(this.purchasesTogether(together as PurchaseCondition[], c));
       if (node.op === 'and') return parts.length === 0 ? 'true' : `(${parts.join(' and ')})`;
       const any = parts.length === 0 ? 'false' : `(${parts.join(' or ')})`;
       return node.op === 'or' ? any : `not ${any}`;
@@ -199,7 +204,7 @@ class Compiler {
       const test = predicate(p, PURCHASE_ROW_SQL[cond.metric], type, cond.op, cond.value, this.ctx.now);
       select = `select cp.contact_id from contact_purchases cp where ${where.join(' and ')} and ${emptyHolds ? `not (${test})` : test}`;
     } else {
-      const test = predicate(p, PURCHASE_SQL[cond.metric], type, cond.op, cond.value, this.ctx.now);
+      const test = predicate(p, purchaseAggregate(cond.metric), type, cond.op, cond.value, this.ctx.now);
       select = `select cp.contact_id from contact_purchases cp where ${where.join(' and ')} group by cp.contact_id having ${emptyHolds ? `not (${test})` : test}`;
     }
     // Always computed once: left inline, two such selections were planned as a nested loop
@@ -210,6 +215,21 @@ class Compiler {
     return `(${name}.contact_id is ${emptyHolds ? '' : 'not '}null)`;
   }
 
+  /** Several order conditions that every match must meet, none of them true without orders. */
+  private purchasesTogether(conds: PurchaseCondition[], c: string): string {
+    const p = this.p;
+    const name = `p${this.n++}`;
+    const where = [`cp.workspace_id = ${this.ws}`];
+    if (this.ids) where.push(`cp.contact_id = any(${this.ids})`);
+    const tests = conds.map((cond) => {
+      const filter = cond.currency === undefined ? '' : ` filter (where cp.currency = ${p.add(cond.currency)})`;
+      return predicate(p, purchaseAggregate(cond.metric, filter), purchaseMetricType(cond.metric), cond.op, cond.value, this.ctx.now);
+    });
+    this.ctes.push(`${name} as materialized (select cp.contact_id from contact_purchases cp where ${where.join(' and ')} group by cp.contact_id having ${tests.join(' and ')})`);
+    this.joins.push(`join ${name} on ${name}.contact_id = ${c}.id`);
+    return `(${name}.contact_id is not null)`;
+  }
+
   private eventFilter(f: EventFilter): string {
     const x = typedJson('ev.properties', this.p.add(f.property), f.type);
     return predicate(this.p, x, f.type, f.op, f.value, this.ctx.now);
@@ -218,18 +238,33 @@ class Compiler {
 
 const SQL_COMPARE = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
-/** Each metric over a contact's summary rows (of one currency, or all). */
-const PURCHASE_SQL: Record<PurchaseMetric, string> = {
-  orders: 'sum(cp.orders)::numeric',
-  refunds: 'sum(cp.refunds)::numeric',
-  items: 'sum(cp.items)::numeric',
-  spent: 'sum(cp.spent)::numeric',
-  refunded: 'sum(cp.refunded)::numeric',
-  net_spent: 'sum(cp.spent - cp.refunded)::numeric',
-  average_order: '(sum(cp.spent)::numeric / nullif(sum(cp.orders), 0))',
-  first_order: 'min(cp.first_order_at)',
-  last_order: 'max(cp.last_order_at)',
-};
+/** Each metric over a contact's summary rows (all, or those a FILTER clause keeps); sums of nothing are 0. */
+function purchaseAggregate(metric: PurchaseMetric, filter = ''): string {
+  const sum = (x: string) => `coalesce(sum(${x})${filter}, 0)::numeric`;
+  switch (metric) {
+    case 'orders':
+      return sum('cp.orders');
+    case 'refunds':
+      return sum('cp.refunds');
+    case 'items':
+      return sum('cp.items');
+    case 'spent':
+      return sum('cp.spent');
+    case 'refunded':
+      return sum('cp.refunded');
+    case 'net_spent':
+      return sum('cp.spent - cp.refunded');
+    case 'average_order':
+      return `(sum(cp.spent)${filter}::numeric / nullif(sum(cp.orders)${filter}, 0))`;
+    case 'first_order':
+      return `min(cp.first_order_at)${filter}`;
+    case 'last_order':
+      return `max(cp.last_order_at)${filter}`;
+  }
+}
+
+/** An order condition that holds for no contact without orders, in an AND every match must meet. */
+const isRequiredPurchase = (n: SegmentNode): boolean => n.kind === 'purchases' && !purchaseHoldsWithoutOrders(n);
 
 /** The same, on the one row of a contact in one currency. */
 const PURCHASE_ROW_SQL: Record<PurchaseMetric, string> = {

@@ -200,7 +200,7 @@ const eventCondition: fc.Arbitrary<EventCondition> = fc.record({
   measure: eventMeasure,
 }) as fc.Arbitrary<EventCondition>;
 
-const purchaseCondition: fc.Arbitrary<PurchaseCondition> = fc.oneof(
+export const purchaseConditionArb: fc.Arbitrary<PurchaseCondition> = fc.oneof(
   fc.record({
     kind: fc.constant('purchases' as const),
     metric: fc.constantFrom('orders' as const, 'refunds' as const, 'items' as const),
@@ -248,10 +248,10 @@ export function definitionArb(segmentIds: string[], membershipWeight = 1): fc.Ar
     ? fc.oneof(
         { arbitrary: fieldCondition, weight: 4 },
         { arbitrary: eventCondition, weight: 4 },
-        { arbitrary: purchaseCondition, weight: 2 },
+        { arbitrary: purchaseConditionArb, weight: 2 },
         { arbitrary: fc.record({ kind: fc.constant('segment' as const), segmentId: fc.constantFrom(...segmentIds), member: fc.boolean() }), weight: membershipWeight },
       )
-    : fc.oneof(fieldCondition, eventCondition, purchaseCondition);
+    : fc.oneof(fieldCondition, eventCondition, purchaseConditionArb);
   const { node } = fc.letrec<{ node: SegmentNode; group: SegmentNode }>((tie) => ({
     node: fc.oneof({ depthSize: 'small', maxDepth: 3, depthIdentifier: 'segment', withCrossShrink: true }, condition, tie('group')),
     group: fc.record({ kind: fc.constant('group' as const), op: fc.constantFrom('and' as const, 'or' as const, 'not' as const), children: fc.array(tie('node'), { maxLength: 3 }) }),
