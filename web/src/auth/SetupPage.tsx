@@ -1,9 +1,11 @@
 import { Alert, Button, Checkbox, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle } from '@tabler/icons-react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import type { DemoStatusBody } from '../../../src/demo/contract.ts';
+import { startFollowingDemo, stopFollowingDemo } from '../demo/follow.ts';
 import { api } from '../lib/api.ts';
 import { applyFormError, notifyError } from '../lib/notify.tsx';
 import { useAcceptSession } from '../lib/session.ts';
@@ -14,6 +16,7 @@ import { required, validEmail, validNewPassword } from './validation.ts';
 export function SetupPage() {
   const navigate = useNavigate();
   const acceptSession = useAcceptSession();
+  const queryClient = useQueryClient();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'uncontrolled',
@@ -30,18 +33,24 @@ export function SetupPage() {
     mutationFn: async ({ demo, ...body }: SetupBody & { demo: boolean }) => ({ info: await api.post<SessionInfo>('/setup', body), demo }),
     onSuccess: async ({ info, demo }) => {
       acceptSession(info);
-      // The load runs in the background; the Contacts page follows its steps. The workspace
-      // exists either way, so a refusal here is reported, not fatal.
-      const started = demo
-        ? await api.post('/demo', {}).then(
-            () => true,
-            (err: unknown) => {
-              notifyError(err, 'The demo data could not be loaded');
-              return false;
-            },
-          )
-        : false;
-      navigate('/contacts', { replace: true, state: started ? { demo: true } : null });
+      // The load runs in the background; the Contacts page follows its steps. Accepting the
+      // session already shows the app (setup is no longer needed), so the flag is set in the
+      // same tick, before the page reads it. The workspace exists either way, so a refusal
+      // of the load is reported, not fatal.
+      const workspaceId = info.workspace?.id;
+      if (demo && workspaceId) {
+        startFollowingDemo(workspaceId);
+        await api.post<DemoStatusBody>('/demo', {}).then(
+          // A Contacts page already shown may have asked for the status before the load
+          // existed; the answer to the start is the status to follow.
+          (status) => queryClient.setQueryData(['ws', workspaceId, 'demo'], status),
+          (err: unknown) => {
+            stopFollowingDemo(workspaceId);
+            notifyError(err, 'The demo data could not be loaded');
+          },
+        );
+      }
+      navigate('/contacts', { replace: true });
     },
     onError: (err) => setFormError(applyFormError(form, err)),
   });

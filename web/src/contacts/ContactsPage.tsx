@@ -3,11 +3,12 @@ import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { IconAddressBook, IconDownload, IconFileImport, IconListDetails, IconPlus, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link, useLocation, useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { DemoDataCard } from '../demo/DemoDataCard.tsx';
+import { useFollowDemo } from '../demo/follow.ts';
 import { api, download } from '../lib/api.ts';
 import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
@@ -74,15 +75,8 @@ export function ContactsPage() {
   const list = useContactsQuery(state);
   const [creating, create] = useDisclosure(false);
   // A demo load started here or at setup is followed on top of the page until dismissed, even
-  // once contacts arrive (the card in the empty state would vanish with the emptiness). Setup
-  // says so in the navigation's state, which may arrive after the page is already shown.
-  const location = useLocation();
-  const [followDemo, setFollowDemo] = useState(false);
-  const [demoFrom, setDemoFrom] = useState<string | null>(null);
-  if ((location.state as { demo?: boolean } | null)?.demo === true && demoFrom !== location.key) {
-    setDemoFrom(location.key);
-    setFollowDemo(true);
-  }
+  // once contacts arrive (the card in the empty state would vanish with the emptiness).
+  const [followDemo, setFollowDemo] = useFollowDemo(workspace.id);
 
   // Selection: contacts picked by hand, or every contact the list matches.
   const [selected, setSelected] = useState<Set<string>>(new Set());
