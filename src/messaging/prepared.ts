@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { convert } from 'html-to-text';
 import { Liquid, type Template } from 'liquidjs';
-import mjml2html from 'mjml';
+import { mjml2html } from './mjml.ts';
 import { LIMITS, renderTemplate, tidyText, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
 
 export interface PreparedTemplate {

@@ -4,7 +4,7 @@
 // template asks for `| raw`), then MJML to responsive HTML, then a plain-text part from it.
 import { convert } from 'html-to-text';
 import { Liquid, LiquidError } from 'liquidjs';
-import mjml2html from 'mjml';
+import { mjml2html } from './mjml.ts';
 
 /** What a template may say, as the person who wrote it wrote it. */
 export interface TemplateSource {

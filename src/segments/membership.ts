@@ -152,10 +152,19 @@ export async function recordSize(tx: SqlSession, segmentId: string, now: Date): 
   );
 }
 
-/** Serializes membership work per workspace, across processes, for one transaction. */
+/**
+ * Serializes membership work per workspace, across processes, for one transaction. Deleting
+ * contacts takes it too (their trigger, migration 0013, updates members and counts): a
+ * transaction that deletes contacts takes it BEFORE it locks them (`lockSegmentsOf`), or the
+ * queue, holding it, may wait for those rows while the deletion waits for it (a deadlock
+ * that PostgreSQL breaks after a second).
+ */
 async function lockWorkspace(tx: SqlSession, workspaceId: string): Promise<void> {
   await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.segments:' || $1::text, 0))", [workspaceId]);
 }
+
+/** For a transaction about to lock contacts it will delete: the segment lock first (see above). */
+export const lockSegmentsOf = lockWorkspace;
 
 /** Segments in an order where every segment comes after the segments it uses. */
 function dependencyOrder(segments: StoredSegment[]): StoredSegment[] {
