@@ -1,9 +1,11 @@
 import { and, count, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, conflict, rateLimited, unauthorized } from '../server/errors.ts';
+import { badRequest, conflict, unauthorized } from '../server/errors.ts';
 import { workspaceMembers, workspaces } from '../workspaces/schema.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
+import { knownDevice } from './devices.ts';
 import { authAttempts, passwordResets, sessions, users } from './schema.ts';
+import { addressAttempts, attemptSucceeded, takeAttempt, THROTTLE_WINDOW_MS } from './throttle.ts';
 
 export interface UserRecord {
   id: string;
@@ -69,51 +71,35 @@ export async function findUserByEmail(ctx: AppContext, email: string): Promise<U
   return user;
 }
 
-// Sign-in throttling, shared by every process through the database.
-const WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES_PER_EMAIL = 10;
+// Sign-in throttle (see throttle.ts), per 15 minutes. The address and the source together
+// get a person's typos and no more; a source gets a few tries at many addresses; the address
+// as a whole gets more, against guesses spread over many sources, which a known device (see
+// devices.ts) is spared: there, only the device's own tries count.
+const MAX_FAILURES_PER_EMAIL_AND_IP = 10;
 const MAX_FAILURES_PER_IP = 50;
+const MAX_FAILURES_PER_EMAIL = 50;
+const MAX_FAILURES_PER_DEVICE = 10;
 
-/** Refuses (429) when any key has `max` attempts recorded in the last 15 minutes. */
-export async function assertNotThrottled(
-  ctx: AppContext,
-  keys: { key: string; max: number }[],
-  what = 'failed sign-in attempts',
-): Promise<void> {
-  const since = new Date(ctx.clock.now().getTime() - WINDOW_MS);
-  for (const { key, max } of keys) {
-    const [row] = await ctx.db.orm
-      .select({ n: count(), oldest: sql<Date | string | null>`min(${authAttempts.attemptedAt})` })
-      .from(authAttempts)
-      .where(and(eq(authAttempts.key, key), gt(authAttempts.attemptedAt, since)));
-    if ((row?.n ?? 0) >= max) {
-      const oldest = row?.oldest ? new Date(row.oldest).getTime() : ctx.clock.now().getTime();
-      const retryAfter = Math.max(1, Math.ceil((oldest + WINDOW_MS - ctx.clock.now().getTime()) / 1000));
-      throw rateLimited(`Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, retryAfter);
-    }
-  }
-}
-
-export async function recordAttempts(ctx: AppContext, keys: { key: string }[]): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.db.orm.insert(authAttempts).values(keys.map(({ key }) => ({ key, attemptedAt: now })));
-}
-
-/** Checks email and password; throttles repeated failures per email and per client address. */
-export async function authenticate(ctx: AppContext, email: string, password: string, ip: string): Promise<UserRecord> {
-  const keys = [
-    { key: `email:${email}`, max: MAX_FAILURES_PER_EMAIL },
-    { key: `ip:${ip}`, max: MAX_FAILURES_PER_IP },
-  ];
-  await assertNotThrottled(ctx, keys);
+/**
+ * Checks email and password. `deviceCookie` is the known-device cookie the request carried,
+ * if any: when it names a device of this user, only that device is throttled.
+ */
+export async function authenticate(ctx: AppContext, email: string, password: string, ip: string, deviceCookie?: string): Promise<UserRecord> {
   const [user] = await ctx.db.orm.select().from(users).where(eq(users.email, email));
+  const device = user ? knownDevice(ctx, user.id, deviceCookie) : undefined;
+  const source = `email-ip:${email}|${ip}`;
+  const keys = device
+    ? [{ key: `device:${device}`, max: MAX_FAILURES_PER_DEVICE }]
+    : [
+        { key: source, max: MAX_FAILURES_PER_EMAIL_AND_IP },
+        { key: `ip:${ip}`, max: MAX_FAILURES_PER_IP },
+        { key: `email:${email}`, max: MAX_FAILURES_PER_EMAIL },
+      ];
+  const attempt = await takeAttempt(ctx, keys);
   // Hash even when there is no such user, so the response time does not tell.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !ok) {
-    await recordAttempts(ctx, keys);
-    throw unauthorized('The email or password is not right.');
-  }
-  await ctx.db.orm.delete(authAttempts).where(eq(authAttempts.key, `email:${email}`));
+  if (!user || !ok) throw unauthorized('The email or password is not right.');
+  await attemptSucceeded(ctx, attempt, [device ? `device:${device}` : source]);
   return { id: user.id, email: user.email, name: user.name };
 }
 
@@ -137,7 +123,7 @@ export async function resetPassword(ctx: AppContext, email: string, password: st
   if (rows.length === 0) return false;
   await ctx.db.orm.delete(sessions).where(eq(sessions.userId, rows[0]!.id));
   await ctx.db.orm.delete(passwordResets).where(eq(passwordResets.userId, rows[0]!.id));
-  await ctx.db.orm.delete(authAttempts).where(eq(authAttempts.key, `email:${email}`));
+  await ctx.db.orm.delete(authAttempts).where(addressAttempts(email));
   return true;
 }
 
@@ -232,7 +218,7 @@ export async function deleteExpiredAuthData(ctx: AppContext): Promise<{ sessions
   const s = await ctx.db.orm.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
   const a = await ctx.db.orm
     .delete(authAttempts)
-    .where(lt(authAttempts.attemptedAt, new Date(now.getTime() - WINDOW_MS)))
+    .where(lt(authAttempts.attemptedAt, new Date(now.getTime() - THROTTLE_WINDOW_MS)))
     .returning({ key: authAttempts.key });
   const r = await ctx.db.orm.delete(passwordResets).where(lt(passwordResets.expiresAt, now)).returning({ id: passwordResets.id });
   return { sessions: s.length, attempts: a.length, resets: r.length };

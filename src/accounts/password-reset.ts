@@ -7,10 +7,11 @@
 import { and, eq, gt } from 'drizzle-orm';
 import type { AppContext } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
-import { assertNotThrottled, findUserByEmail, recordAttempts, type UserRecord } from './accounts.ts';
+import { findUserByEmail, type UserRecord } from './accounts.ts';
 import { hashPassword, randomToken, sha256 } from './crypto.ts';
 import { resetMailSender, resetMessage } from './reset-mail.ts';
 import { authAttempts, passwordResets, sessions, users } from './schema.ts';
+import { addressAttempts, takeAttempt } from './throttle.ts';
 
 export const RESET_LINK_MINUTES = 60;
 // Per 15 minutes (the sign-in throttle's window): enough for a typo and a retry, not for
@@ -34,8 +35,7 @@ export async function requestPasswordReset(ctx: AppContext, email: string, ip: s
     { key: `reset:email:${email}`, max: MAX_REQUESTS_PER_EMAIL },
     { key: `reset:ip:${ip}`, max: MAX_REQUESTS_PER_IP },
   ];
-  await assertNotThrottled(ctx, keys, 'requests for a reset link');
-  await recordAttempts(ctx, keys);
+  await takeAttempt(ctx, keys, 'requests for a reset link');
   const work = mailResetLink(ctx, email).catch((err: unknown) => {
     // Nobody waits for this; the person asks again if nothing arrives.
     process.stderr.write(`password reset mail not sent: ${(err as Error).message}\n`);
@@ -104,7 +104,7 @@ export async function checkResetLink(ctx: AppContext, token: string): Promise<{ 
 
 /**
  * Sets the new password, uses the link up (and any other of the user's), ends every session
- * of the user and clears their sign-in throttle. Two clicks racing: one wins, the other 404s.
+ * of the user and clears the sign-in failures on their address. Two clicks racing: one wins, the other 404s.
  */
 export async function completePasswordReset(ctx: AppContext, token: string, password: string): Promise<UserRecord> {
   const found = await liveReset(ctx, token);
@@ -121,7 +121,7 @@ export async function completePasswordReset(ctx: AppContext, token: string, pass
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
     await tx.delete(passwordResets).where(eq(passwordResets.userId, userId));
     await tx.delete(sessions).where(eq(sessions.userId, userId));
-    await tx.delete(authAttempts).where(eq(authAttempts.key, `email:${found.user.email}`));
+    await tx.delete(authAttempts).where(addressAttempts(found.user.email));
     return found.user;
   });
 }

@@ -19,6 +19,7 @@ import {
 import { changePasswordBody, profileBody, userInfo, sessionInfo, type SessionInfo, setupBody, setupStatus, signInBody } from './contract.ts';
 import { notFound } from '../server/errors.ts';
 import { passwordResetRoutes } from './reset-routes.ts';
+import { DEVICE_COOKIE, rememberDevice } from './devices.ts';
 
 const SESSION_MAX_AGE_S = 30 * 86_400;
 
@@ -44,6 +45,7 @@ export async function startSession(
   const current = workspaces.find((w) => w.id === workspaceId) ?? workspaces[0] ?? null;
   const token = await createSession(ctx, user.id, current?.id ?? null, { userAgent: req.headers['user-agent'], ip: req.ip });
   setSessionCookie(ctx, reply, token);
+  rememberDevice(ctx, req, reply, user.id);
   return { user, workspace: current, workspaces, csrfToken: csrfTokenFor(ctx, token) };
 }
 
@@ -91,7 +93,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const user = await authenticate(ctx, req.body.email, req.body.password, req.ip);
+        const user = await authenticate(ctx, req.body.email, req.body.password, req.ip, req.cookies[DEVICE_COOKIE]);
         return startSession(ctx, req, reply, user, null);
       },
     );

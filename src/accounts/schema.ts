@@ -25,6 +25,7 @@ export const sessions = pgTable('sessions', {
 export const authAttempts = pgTable('auth_attempts', {
   key: text('key').notNull(),
   attemptedAt: ts('attempted_at').notNull(),
+  attemptId: uuid('attempt_id'),
 });
 
 export const passwordResets = pgTable('password_resets', {
