@@ -39,7 +39,11 @@ pg.types.setTypeParser(20, (v) => Number(v));
  */
 export async function createPgliteClient(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
   const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
-  return PGlite.create({ ...options, extensions: { pg_trgm } });
+  // PostgreSQL's shared buffers live in PGlite's WebAssembly memory, all of it touched at start:
+  // 128 MB by default, most of an idle server's memory. The operating system caches the data
+  // files anyway; RAPPORT_PGLITE_SHARED_BUFFERS sets another size.
+  const sharedBuffers = process.env.RAPPORT_PGLITE_SHARED_BUFFERS ?? '32MB';
+  return PGlite.create({ ...options, extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
 }
 
 export async function openPglite(dataDir?: string): Promise<Database> {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Database, SqlSession } from './client.ts';
+import { projectPath } from '../paths.ts';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS_DIR = projectPath('src/db/migrations/');
 // Any constant works; it only has to be the same in every Rapport process.
 const MIGRATION_LOCK_KEY = 7_301_845_220;
 

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SendMailOptions } from 'nodemailer';
+import { projectPath } from '../paths.ts';
 
 interface Pending {
   resolve(buf: Buffer): void;
@@ -18,7 +19,7 @@ let nextId = 0;
 function start(): Worker[] {
   const count = Math.min(2, Math.max(1, availableParallelism() - 1));
   threads = Array.from({ length: count }, () => {
-    const w = new Worker(new URL('./mime-thread.mjs', import.meta.url));
+    const w = new Worker(projectPath('src/messaging/mime-thread.mjs'));
     // Idle threads never keep the process alive.
     w.unref();
     w.on('message', (m: { id: number; buf?: Uint8Array; error?: string }) => {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -24,8 +23,9 @@ import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import type { Role } from '../workspaces/roles.ts';
 import { errorBody, registerErrorHandler } from './error-handler.ts';
+import { projectPath } from '../paths.ts';
 
-export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const WEB_DIST = projectPath('web/dist/');
 
 /**
  * Vite names the files under assets/ by a hash of their content, so a changed file has a new
