@@ -4,6 +4,7 @@ import { badRequest, conflict, unauthorized } from '../server/errors.ts';
 import { workspaceMembers, workspaces } from '../workspaces/schema.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
 import { knownDevice } from './devices.ts';
+import { assertStrongPassword } from './password-policy.ts';
 import { authAttempts, passwordResets, sessions, users } from './schema.ts';
 import { addressAttempts, attemptSucceeded, takeAttempt, THROTTLE_WINDOW_MS } from './throttle.ts';
 
@@ -15,6 +16,8 @@ export interface UserRecord {
 
 const SESSION_DAYS = 30;
 const DAY_MS = 86_400_000;
+
+const alreadySetUp = () => conflict('Rapport is already set up. Sign in instead.');
 
 export async function isSetupNeeded(ctx: AppContext): Promise<boolean> {
   const [row] = await ctx.db.orm.select({ n: count() }).from(users);
@@ -31,13 +34,16 @@ export async function createUserWithWorkspace(
   input: { email: string; name: string; password: string; workspaceName: string },
   options: { onlyIfFirst?: boolean } = {},
 ): Promise<{ user: UserRecord; workspaceId: string }> {
+  // Checked again under the lock below; this spares hashing for an install that is set up.
+  if (options.onlyIfFirst && !(await isSetupNeeded(ctx))) throw alreadySetUp();
+  await assertStrongPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock.now();
   return ctx.db.orm.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(7301845221)`);
     if (options.onlyIfFirst) {
       const [row] = await tx.select({ n: count() }).from(users);
-      if ((row?.n ?? 0) > 0) throw conflict('Rapport is already set up. Sign in instead.');
+      if ((row?.n ?? 0) > 0) throw alreadySetUp();
     }
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
     if (existing) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'body.email', message: 'is already taken' }]);
@@ -52,6 +58,7 @@ export async function createUserWithWorkspace(
 }
 
 export async function createUser(ctx: AppContext, input: { email: string; name: string; password: string }): Promise<UserRecord> {
+  await assertStrongPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock.now();
   const [user] = await ctx.db.orm
@@ -115,6 +122,7 @@ export async function updateProfile(ctx: AppContext, userId: string, input: { na
 
 /** Sets a new password without the old one (the operator's `rapport user password`); ends every session. */
 export async function resetPassword(ctx: AppContext, email: string, password: string): Promise<boolean> {
+  await assertStrongPassword(password, { email });
   const rows = await ctx.db.orm
     .update(users)
     .set({ passwordHash: await hashPassword(password), updatedAt: ctx.clock.now() })
@@ -133,6 +141,7 @@ export async function changePassword(ctx: AppContext, userId: string, current: s
   if (!user || !(await verifyPassword(current, user.passwordHash))) {
     throw badRequest('The current password is not right.', [{ path: 'body.currentPassword', message: 'is not right' }]);
   }
+  await assertStrongPassword(next, user, 'body.newPassword');
   await ctx.db.orm
     .update(users)
     .set({ passwordHash: await hashPassword(next), updatedAt: ctx.clock.now() })

@@ -12,6 +12,7 @@ import { hashPassword, randomToken, sha256 } from './crypto.ts';
 import { resetMailSender, resetMessage } from './reset-mail.ts';
 import { authAttempts, passwordResets, sessions, users } from './schema.ts';
 import { addressAttempts, takeAttempt } from './throttle.ts';
+import { assertStrongPassword } from './password-policy.ts';
 
 export const RESET_LINK_MINUTES = 60;
 // Per 15 minutes (the sign-in throttle's window): enough for a typo and a retry, not for
@@ -109,6 +110,7 @@ export async function checkResetLink(ctx: AppContext, token: string): Promise<{ 
 export async function completePasswordReset(ctx: AppContext, token: string, password: string): Promise<UserRecord> {
   const found = await liveReset(ctx, token);
   if (!found) throw invalidLink();
+  await assertStrongPassword(password, found.user);
   const passwordHash = await hashPassword(password);
   const now = ctx.clock.now();
   return ctx.db.orm.transaction(async (tx) => {

@@ -2,11 +2,19 @@ import { type Command, Option } from 'commander';
 import type { z } from 'zod';
 import { createUser, createUserWithWorkspace, findUserByEmail, resetPassword } from '../accounts/accounts.ts';
 import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { type PasswordOwner, passwordWeakness } from '../accounts/password-policy.ts';
 import { createApiKey } from '../workspaces/apikeys.ts';
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../workspaces/roles.ts';
 import { addMember, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
 import { oneWorkspace, withContext } from './context.ts';
 import { CliError, output } from './main.ts';
+
+/** The password policy, before anything is opened: the server would say the same. */
+async function strongPassword(password: string, owner: PasswordOwner): Promise<string> {
+  const weakness = await passwordWeakness(password, owner);
+  if (weakness) throw new CliError(`--password: ${weakness}`);
+  return password;
+}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const result = schema.safeParse(value);
@@ -20,15 +28,15 @@ export function registerAccountCommands(program: Command): void {
     .command('create')
     .description('Create a user; with a new workspace name they own it, with an existing one they join it')
     .requiredOption('--email <email>', 'the email address they sign in with')
-    .requiredOption('--password <password>', 'at least 10 characters')
+    .requiredOption('--password <password>', 'at least 10 characters, not a common or easily guessed one')
     .requiredOption('--workspace <name>', 'workspace name (created if it does not exist) or id')
     .option('--name <name>', 'their name', '')
     .addOption(new Option('--role <role>', 'role when joining an existing workspace').choices(ROLES).default('admin'))
     .option('--json', 'print the result as JSON')
     .action(async (opts: { email: string; password: string; workspace: string; name: string; role: Role; json?: boolean }) => {
       const email = parse(emailSchema, opts.email, '--email');
-      const password = parse(passwordSchema, opts.password, '--password');
       const workspaceName = parse(workspaceNameSchema, opts.workspace, '--workspace');
+      const password = await strongPassword(parse(passwordSchema, opts.password, '--password'), { email, name: opts.name, workspaceName });
       await withContext('cli', async (ctx) => {
         const existing = await findWorkspacesByName(ctx, workspaceName);
         if (existing.length === 0) {
@@ -48,11 +56,11 @@ export function registerAccountCommands(program: Command): void {
     .command('password')
     .description('Set a new password for a user (when they have forgotten theirs); signs them out everywhere')
     .requiredOption('--email <email>', 'the user’s email address')
-    .requiredOption('--password <password>', 'the new password, at least 10 characters')
+    .requiredOption('--password <password>', 'the new password, at least 10 characters, not a common or easily guessed one')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { email: string; password: string; json?: boolean }) => {
       const email = parse(emailSchema, opts.email, '--email');
-      const password = parse(passwordSchema, opts.password, '--password');
+      const password = await strongPassword(parse(passwordSchema, opts.password, '--password'), { email });
       await withContext('cli', async (ctx) => {
         if (!(await resetPassword(ctx, email, password))) throw new CliError(`No user has the email ${email}.`);
         output(Boolean(opts.json), { email, passwordChanged: true }, `New password set for ${email}; their sessions were ended.`);
