@@ -151,6 +151,33 @@ async function openLoop(seconds: number, send: (due: number) => Promise<Result>)
   return { latencies: results.map((r) => r.ms), failed: results.filter((r) => r.status !== 200).length, rate: total / elapsed };
 }
 
+/** Samples what the server's PostgreSQL sessions wait on (type:event → sessions × samples). */
+function waitSampler(admin: pg.Client): { stop(): Promise<Record<string, number>> } {
+  const counts: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await admin.query(
+        `select coalesce(wait_event_type || ':' || wait_event, 'cpu') as w, count(*)::int as n from pg_stat_activity
+         where application_name = 'rapport' and datname = current_database() and state = 'active' group by 1`,
+      );
+      for (const r of rows) counts[r.w as string] = (counts[r.w as string] ?? 0) + (r.n as number);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+    },
+  };
+}
+
+async function deadlockCount(admin: pg.Client): Promise<number> {
+  return Number((await admin.query('select deadlocks from pg_stat_database where datname = current_database()')).rows[0].deadlocks);
+}
+
 let server: ChildProcess | undefined;
 try {
   const tag = `${Date.now()}`;
@@ -194,8 +221,16 @@ try {
   log(`batches: ${BATCH_SIZE} events each, ${CONCURRENCY} in flight, ${BATCH_SECONDS} s…`);
   const load = loadavg()[0]!;
   const cpu0 = { server: cpuMs([server.pid!]), postgres: cpuMs(pgPids) };
+  // Where the time goes (PostgreSQL): what the server's sessions wait on, sampled, and the
+  // deadlocks PostgreSQL broke (each costs deadlock_timeout, 1 s by default).
+  const waits = admin ? waitSampler(admin) : undefined;
+  const deadlocks0 = admin ? await deadlockCount(admin) : 0;
   const batches = await closedLoop(BATCH_SECONDS, sendBatch);
+  const waited = waits ? await waits.stop() : null;
+  const deadlocks = admin ? (await deadlockCount(admin)) - deadlocks0 : null;
   const cpu = { server: cpuMs([server.pid!]) - cpu0.server, postgres: cpuMs(pgPids) - cpu0.postgres };
+  const slowBatches = batches.latencies.filter((ms) => ms > 2 * percentile(batches.latencies, 50)).length;
+  if (waited) log(`  waits sampled every 20 ms (sessions × samples): ${JSON.stringify(waited)}; deadlocks broken: ${deadlocks}; batches over 2× p50: ${slowBatches}`);
   const eventsPerSecond = (batches.ok * BATCH_SIZE) / batches.seconds;
   const perThousand = (ms: number) => round((ms / (batches.ok * BATCH_SIZE)) * 1000, 1);
   log(`  ${Math.round(eventsPerSecond)} events/s (${batches.ok} batches, ${batches.failed} failed), p99 ${round(percentile(batches.latencies, 99))} ms`);
@@ -248,6 +283,10 @@ try {
       batch_p50_ms: round(percentile(batches.latencies, 50)),
       batch_p99_ms: round(percentile(batches.latencies, 99)),
       batch_failed: batches.failed,
+      batch_p99_over_p50: round(percentile(batches.latencies, 99) / percentile(batches.latencies, 50)),
+      batches_over_2x_p50: slowBatches,
+      postgres_waits: waited,
+      postgres_deadlocks: deadlocks,
       server_cpu_ms_per_1k_events: perThousand(cpu.server),
       postgres_cpu_ms_per_1k_events: databaseUrl ? perThousand(cpu.postgres) : null,
       load_average_before: round(load),
@@ -265,6 +304,8 @@ try {
       reference_what: `p99 ms of GET /health (select 1) at ${RATE} requests/s on the same server`,
       ratio: round(trackP99 / healthP99),
       ratio_what: 'p99 of single /v1/track calls over the reference',
+      ratio_targets: { batch_p99_over_p50_max: 2, track_p99_over_health_p99_max: 20 },
+      meets_ratio_targets: percentile(batches.latencies, 99) <= 2 * percentile(batches.latencies, 50) && trackP99 <= 20 * healthP99,
     }),
   );
 } finally {
