@@ -29,6 +29,8 @@ const stats = () =>
   });
 
 const bench = await benchDatabase('email');
+// The sink listens on 127.0.0.1: private addresses allowed, here and in the worker (env below).
+bench.ctx.config.smtpAllowPrivate = true;
 log(`seeding ${MESSAGES} contacts, a list and a broadcast…`);
 const { workspaceId, broadcastId } = await seedBroadcast(bench.ctx, { contacts: MESSAGES, smtpPort: port, workspaceId: bench.workspaceId });
 await bench.db.query('analyze');
@@ -69,6 +71,7 @@ const afterRef = await stats();
 const env = {
   ...process.env,
   RAPPORT_SECRET: bench.ctx.secret,
+  RAPPORT_SMTP_ALLOW_PRIVATE: '1',
   LOG_LEVEL: 'warn',
   ...(bench.url ? { DATABASE_URL: bench.url } : { DATABASE_URL: '', RAPPORT_DATA_DIR: path.dirname(bench.pglitePath!) }),
 };

@@ -29,6 +29,29 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of the instance's own mail, e.g. `Rapport <no-reply@example.com>`. */
   smtpFrom: string | undefined;
+  /**
+   * Whether workspaces' SMTP settings may point at loopback and private network addresses
+   * (RAPPORT_SMTP_ALLOW_PRIVATE): off by default, so that "Test connection" cannot probe the
+   * network the server runs in; on for an instance whose mail relay is on the LAN or localhost.
+   * Link-local, metadata and unspecified addresses are refused whatever this says.
+   */
+  smtpAllowPrivate: boolean;
+  /**
+   * Who may create a workspace from the app or the API (RAPPORT_WORKSPACE_CREATION): `anyone`
+   * signed in, `admins` (owners and admins of a workspace, the default) or `operators` (only
+   * first-run setup and the `rapport` command).
+   */
+  workspaceCreation: WorkspaceCreation;
+}
+
+export const WORKSPACE_CREATION = ['anyone', 'admins', 'operators'] as const;
+export type WorkspaceCreation = (typeof WORKSPACE_CREATION)[number];
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = (env[name] ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  throw new Error(`${name} must be 1 or 0 (true or false), got "${env[name]}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
     throw new Error('RAPPORT_SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
   }
+  const workspaceCreation = (env.RAPPORT_WORKSPACE_CREATION || 'admins') as WorkspaceCreation;
+  if (!WORKSPACE_CREATION.includes(workspaceCreation)) {
+    throw new Error(`RAPPORT_WORKSPACE_CREATION must be one of ${WORKSPACE_CREATION.join(', ')}, got "${env.RAPPORT_WORKSPACE_CREATION}"`);
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -64,5 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailLeaseSeconds,
     smtpUrl,
     smtpFrom: env.RAPPORT_SMTP_FROM || undefined,
+    smtpAllowPrivate: flag(env, 'RAPPORT_SMTP_ALLOW_PRIVATE'),
+    workspaceCreation,
   };
 }

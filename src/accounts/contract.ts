@@ -45,6 +45,8 @@ export const sessionInfo = z.object({
   user: userInfo,
   workspace: workspaceSummary.nullable(),
   workspaces: z.array(workspaceSummary),
+  /** Whether this person may create a workspace (RAPPORT_WORKSPACE_CREATION); the app hides "New workspace" when not. */
+  canCreateWorkspaces: z.boolean(),
   /** Send back as the X-CSRF-Token header on every write made with the session cookie. */
   csrfToken: z.string(),
 });

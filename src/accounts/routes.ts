@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { csrfTokenFor, SESSION_COOKIE, sessionOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse } from '../shared/schemas.ts';
+import { mayCreateWorkspaces } from '../workspaces/creation.ts';
 import { listUserWorkspaces, memberRole } from '../workspaces/workspaces.ts';
 import {
   authenticate,
@@ -46,7 +47,7 @@ export async function startSession(
   const token = await createSession(ctx, user.id, current?.id ?? null, { userAgent: req.headers['user-agent'], ip: req.ip });
   setSessionCookie(ctx, reply, token);
   rememberDevice(ctx, req, reply, user.id);
-  return { user, workspace: current, workspaces, csrfToken: csrfTokenFor(ctx, token) };
+  return { user, workspace: current, workspaces, canCreateWorkspaces: mayCreateWorkspaces(ctx.config.workspaceCreation, workspaces), csrfToken: csrfTokenFor(ctx, token) };
 }
 
 const tags = ['Session'];
@@ -108,6 +109,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           user: session.user,
           workspace: workspaces.find((w) => w.id === session.workspaceId) ?? null,
           workspaces,
+          canCreateWorkspaces: mayCreateWorkspaces(ctx.config.workspaceCreation, workspaces),
           csrfToken: csrfTokenFor(ctx, req.cookies[SESSION_COOKIE] ?? ''),
         };
       },

@@ -33,6 +33,8 @@ const env = (url: string | undefined) => ({
   RAPPORT_DATA_DIR: dataDir,
   RAPPORT_SECRET: 'crash test secret, the same for every process',
   RAPPORT_EMAIL_LEASE_SECONDS: '3',
+  // The sink listens on 127.0.0.1.
+  RAPPORT_SMTP_ALLOW_PRIVATE: '1',
   LOG_LEVEL: 'warn',
   ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '' }),
 });

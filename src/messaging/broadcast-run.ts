@@ -14,7 +14,9 @@ import { preferencesUrl } from './preferences.ts';
 import { prepareTemplate, type PreparedTemplate } from './prepared.ts';
 import type { RenderData } from './render.ts';
 import { buildMime } from './mime-pool.ts';
+import { DestinationError } from './destination.ts';
 import { isPermanent, mailOf, MAX_ATTEMPTS } from './send.ts';
+import { smtpErrorLine } from './smtp-errors.ts';
 import { addTracking, trackingLinks } from './tracking.ts';
 import { POOL, senderFor, type Sender } from './transport.ts';
 import { baseUrl, unsubscribeUrl } from './unsubscribe.ts';
@@ -112,7 +114,18 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   // a time, and a run writes every outcome before it ends): send it again.
   await ctx.db.query("update email_messages set state = 'queued' where broadcast_id = $1 and state = 'sending'", [broadcastId]);
 
-  const sender = await senderFor(ctx, ws);
+  let sender: Sender;
+  try {
+    sender = await senderFor(ctx, ws);
+  } catch (err) {
+    // The SMTP server may not (or, DNS, cannot) be reached now: wait, as for a server that is
+    // down, until the settings are changed.
+    if (err instanceof DestinationError) {
+      console.warn(`broadcast ${broadcastId} waits: ${err.message}`);
+      return 'paused';
+    }
+    throw err;
+  }
   const workspace = await workspaceMergeData(ctx, ws);
   const base = baseUrl(ctx);
   const dataOf = (m: Claimed): RenderData => ({
@@ -269,8 +282,9 @@ async function deliver(ctx: AppContext, sender: Sender, prepared: PreparedTempla
     const info = await sender.transport!.sendMail({ envelope: { from: sender.from.address, to: [m.to_email] }, raw });
     return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, transport: 'smtp', server: String(info.response ?? '').slice(0, 500) };
   } catch (err) {
-    const e = err as { code?: string; message: string };
-    const error = e.message.slice(0, 1000);
+    const e = err as { code?: string };
+    // In Rapport's words: the far end may be anything listening on that port (not its banner).
+    const error = smtpErrorLine(err);
     if (isPermanent(err)) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, transport: 'smtp', error };
     if (e.code && CONNECTION_CODES.has(e.code)) return { id: m.id, contact_id: m.contact_id, state: 'queued', error, uncount: true };
     if (m.attempts >= MAX_ATTEMPTS) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, error };

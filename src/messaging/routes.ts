@@ -86,13 +86,20 @@ export function messagingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.put(
       '/email/settings',
-      { config: { role: 'admin' }, schema: { tags, summary: 'Set the SMTP server and sender (the password is stored encrypted)', body: emailSettingsBody, response: { 200: emailSettings, 400: errorResponse } } },
+      { config: { role: 'admin' }, schema: { tags, summary: 'Set the SMTP server and sender (the password is stored encrypted; 400 for a server this instance may not connect to)', body: emailSettingsBody, response: { 200: emailSettings, 400: errorResponse } } },
       async (req) => saveEmailSettings(ctx, workspaceOf(req).workspaceId, req.body),
     );
     app.post(
       '/email/settings/test',
-      { config: { role: 'admin' }, schema: { tags, summary: 'Connect and sign in to the SMTP server', response: { 200: z.object({ ok: z.boolean(), kind: z.enum(['smtp', 'outbox']) }), 400: errorResponse } } },
-      async (req) => testConnection(ctx, workspaceOf(req).workspaceId),
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags,
+          summary: 'Connect and sign in to the SMTP server (400 with what went wrong in plain words; refused for addresses this instance may not connect to)',
+          response: { 200: z.object({ ok: z.boolean(), kind: z.enum(['smtp', 'outbox']) }), 400: errorResponse },
+        },
+      },
+      async (req) => testConnection(ctx, workspaceOf(req).workspaceId, req.log),
     );
     app.get(
       '/email/messages',

@@ -5,6 +5,8 @@ import type { SqlSession } from '../db/client.ts';
 import { emailHash } from '../contacts/gdpr.ts';
 import type { AppContext } from '../server/context.ts';
 import type { SendMailOptions } from 'nodemailer';
+import { DestinationError } from './destination.ts';
+import { smtpErrorLine } from './smtp-errors.ts';
 import { type Sender, senderFor } from './transport.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
 
@@ -127,16 +129,26 @@ export async function deliverMessage(ctx: AppContext, messageId: string): Promis
     const why = await isSuppressed(ctx, m);
     if (why) return void (await finish('suppressed', { error: why }));
   }
-  const sender = await senderFor(ctx, m.workspace_id);
+  let sender: Sender;
+  try {
+    sender = await senderFor(ctx, m.workspace_id);
+  } catch (err) {
+    if (!(err instanceof DestinationError)) throw err;
+    // A server this instance may not connect to: nothing to retry until the settings change.
+    if (err.kind === 'refused' || m.attempts >= MAX_ATTEMPTS) return void (await finish('failed', { transport: 'smtp', error: err.message }));
+    await ctx.db.query('update email_messages set last_error = $2 where id = $1', [m.id, err.message]);
+    throw err;
+  }
   if (sender.kind === 'outbox') return void (await finish('sent', { transport: 'outbox' }));
   try {
     const info = await sender.transport!.sendMail(mailOf(ctx, sender, { id: m.id, workspaceId: m.workspace_id, contactId: m.contact_id, kind: m.kind, to: m.to_email, subject: m.subject, html: m.html, text: m.text }));
     await finish('sent', { transport: 'smtp', serverId: String(info.response ?? info.messageId).slice(0, 500) });
   } catch (err) {
-    const e = err as { message: string };
-    if (isPermanent(err) || m.attempts >= MAX_ATTEMPTS) return void (await finish('failed', { transport: 'smtp', error: e.message.slice(0, 1000) }));
+    // In Rapport's words: the far end may be anything listening on that port (not its banner).
+    const error = smtpErrorLine(err);
+    if (isPermanent(err) || m.attempts >= MAX_ATTEMPTS) return void (await finish('failed', { transport: 'smtp', error }));
     // Still queued: the runner's next attempt takes it again.
-    await ctx.db.query('update email_messages set last_error = $2 where id = $1', [m.id, e.message.slice(0, 1000)]);
+    await ctx.db.query('update email_messages set last_error = $2 where id = $1', [m.id, error]);
     throw err;
   }
 }

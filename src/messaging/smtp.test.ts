@@ -20,7 +20,7 @@ beforeAll(async () => {
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, callback) {
       if (auth.username === 'rapport' && auth.password === 's3cret pass') callback(null, { user: 'rapport' });
-      else callback(new Error('Invalid username or password'));
+      else callback(new Error('SECRET-AUTH-REPLY Invalid username or password'));
     },
     onData(stream, _session, callback) {
       simpleParser(stream)
@@ -65,6 +65,8 @@ describe('sending over SMTP', () => {
     const failed = await api.post('/api/v1/email/settings/test');
     expect(failed.status).toBe(400);
     expect(failed.body.error.message).toContain('refused the user name or password');
+    // In Rapport's words, not the server's.
+    expect(JSON.stringify(failed.body)).not.toContain('SECRET');
     const saved = await api.put('/api/v1/email/settings', { smtpPassword: 's3cret pass' });
     expect(saved.body).toMatchObject({ smtpHost: '127.0.0.1', passwordSet: true });
     expect(JSON.stringify(saved.body)).not.toContain('s3cret');

@@ -22,6 +22,7 @@ import {
   workspaceInfo,
   workspacePatch,
 } from './contract.ts';
+import { assertMayCreateWorkspaces } from './creation.ts';
 import { acceptInvitation, createInvitation, invitationUrl, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.ts';
 import { workspaceSummary } from '../accounts/contract.ts';
 import {
@@ -48,9 +49,18 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/workspaces',
       {
         config: { access: 'user' },
-        schema: { tags: ['Workspaces'], summary: 'Create a workspace you own', body: workspaceBody, response: { 201: workspaceSummary } },
+        schema: {
+          tags: ['Workspaces'],
+          summary: 'Create a workspace you own (who may: RAPPORT_WORKSPACE_CREATION; by default owners and admins of a workspace)',
+          body: workspaceBody,
+          response: { 201: workspaceSummary, 403: errorResponse },
+        },
       },
-      async (req, reply) => reply.code(201).send(await createWorkspace(ctx, sessionOf(req).userId, req.body.name)),
+      async (req, reply) => {
+        const { userId } = sessionOf(req);
+        assertMayCreateWorkspaces(ctx, await listUserWorkspaces(ctx, userId));
+        return reply.code(201).send(await createWorkspace(ctx, userId, req.body.name));
+      },
     );
 
     // The current workspace.
