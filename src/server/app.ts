@@ -21,6 +21,7 @@ import { preferencesRoutes } from '../messaging/preferences-routes.ts';
 import { trackingPixelRoutes } from '../messaging/tracking-routes.ts';
 import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import type { Role } from '../workspaces/roles.ts';
 import { errorBody, registerErrorHandler } from './error-handler.ts';
 import { projectPath } from '../paths.ts';
@@ -87,6 +88,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, ctx);
   registerAuth(app, ctx);
 
   await app.register(fastifySwagger, {

@@ -161,7 +161,7 @@ function CreateAccountAndJoin({ token, invite }: { token: string; invite: Invita
         <TextInput label="Your name" autoComplete="name" placeholder="Ada Lovelace" {...form.getInputProps('name')} key={form.key('name')} />
         <PasswordInput
           label="Password"
-          description="At least 10 characters"
+          description="At least 10 characters and not a common password: a few unusual words work well"
           autoComplete="new-password"
           {...form.getInputProps('password')}
           key={form.key('password')}

@@ -83,7 +83,7 @@ export function ResetPasswordPage() {
           <TextInput label="Email" value={check.data?.email ?? ''} readOnly variant="filled" autoComplete="username" />
           <PasswordInput
             label="New password"
-            description="At least 10 characters"
+            description="At least 10 characters and not a common password: a few unusual words work well"
             autoComplete="new-password"
             data-autofocus
             {...form.getInputProps('password')}

@@ -84,7 +84,7 @@ export function SetupPage() {
           />
           <PasswordInput
             label="Password"
-            description="At least 10 characters"
+            description="At least 10 characters and not a common password: a few unusual words work well"
             autoComplete="new-password"
             {...form.getInputProps('password')}
             key={form.key('password')}

@@ -1,0 +1,54 @@
+// Security headers on every response (web app, API, public pages), through @fastify/helmet.
+//
+// The Content-Security-Policy lets scripts come only from Rapport itself (the built app has
+// no inline script; the API reference at /api/docs loads its scripts as files too), so a
+// markup injection that slipped past React's escaping could not run anything. Styles may be
+// inline: Mantine and CodeMirror inject <style> elements. Images may come from anywhere: the
+// email preview renders a message's HTML in a sandboxed srcdoc frame, which inherits this
+// policy, and a message's images are hosted wherever its author put them (images run no
+// code; the frame sends no referrer). Nothing may frame Rapport (clickjacking), and forms
+// post only to it. The pages reached from an email (unsubscribe, preferences) send their own,
+// stricter policy (see src/messaging/public-page.ts), which replaces this one.
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+
+export function servedOverHttps(ctx: AppContext): boolean {
+  return (ctx.config.publicUrl ?? '').startsWith('https:');
+}
+
+/** Registered before the routes, so that a route may adjust a header (`helmet` route option). */
+export async function registerSecurityHeaders(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const https = servedOverHttps(ctx);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // Only where Rapport is reached over https: on a laptop or a LAN address over plain
+        // http, upgrading its own requests would break every page.
+        upgradeInsecureRequests: https ? [] : null,
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS over http is ignored by browsers; over https it pins this host only (the operator
+    // decides about subdomains at their proxy).
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+/** For the open pixel: loaded as an image by webmail pages on other sites. */
+export const crossOriginImage = { crossOriginResourcePolicy: { policy: 'cross-origin' as const } };
