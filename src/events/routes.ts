@@ -82,7 +82,7 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       app.post(
         `/${type}`,
         {
-          config: { access: 'ingest' },
+          config: { access: 'ingest', text: 'cleaned' },
           bodyLimit: MAX_MESSAGE_BYTES,
           validatorCompiler: noValidation,
           schema: {
@@ -105,7 +105,7 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/batch',
       {
-        config: { access: 'ingest' },
+        config: { access: 'ingest', text: 'cleaned' },
         bodyLimit: MAX_BATCH_BYTES,
         // Each message is validated on its own in the handler, so that one bad message is
         // reported without refusing the rest; the schema is here for the API reference.

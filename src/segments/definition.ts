@@ -244,6 +244,10 @@ export const segmentNode: z.ZodDiscriminatedUnion<[typeof fieldCondition, typeof
 export type Group = z.infer<typeof group>;
 export type SegmentNode = z.infer<typeof segmentNode>;
 
+// A group holds groups: the OpenAPI document describes it once, as a named component that
+// every route's schema refers to (without a name the references pointed nowhere).
+z.globalRegistry.add(group, { id: 'SegmentGroup', description: 'A group of conditions and groups (and, or, not)' });
+
 /** A definition is its root group. An empty AND group matches every contact. */
 export const segmentDefinition = group;
 export type SegmentDefinition = Group;

@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accountRoutes } from '../accounts/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
@@ -23,7 +23,9 @@ import { type Access, registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { Role } from '../workspaces/roles.ts';
-import { errorBody, registerErrorHandler } from './error-handler.ts';
+import { errorBody, frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.ts';
+import { registerJsonBodyParser } from './json-body.ts';
+import { registerTextHygiene } from './text-hygiene.ts';
 import { projectPath } from '../paths.ts';
 
 export const WEB_DIST = projectPath('web/dist/');
@@ -46,6 +48,8 @@ export interface RouteInfo {
   access: Access;
   /** The least role, when the route sets one (else: viewer reads, marketer writes). */
   role?: Role;
+  /** 'cleaned' when the route removes NUL characters and lone surrogates itself (src/server/text-hygiene.ts). */
+  text?: 'checked' | 'cleaned';
 }
 
 declare module 'fastify' {
@@ -65,6 +69,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
     trustProxy: process.env.RAPPORT_TRUST_PROXY === 'true',
     // Ids come from the database; request ids only correlate log lines.
     genReqId: () => Math.random().toString(36).slice(2, 10),
@@ -73,6 +79,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerJsonBodyParser(app);
+  registerTextHygiene(app);
 
   app.decorate('routeTable', [] as RouteInfo[]);
   app.addHook('onRoute', (route) => {
@@ -83,7 +91,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' && route.prefixTrailingSlash === undefined && methods.length === 1) continue;
-      app.routeTable.push({ method, url: route.url, access: route.config?.access ?? 'workspace', role: route.config?.role });
+      app.routeTable.push({ method, url: route.url, access: route.config?.access ?? 'workspace', role: route.config?.role, text: route.config?.text });
     }
   });
 
@@ -111,6 +119,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // Recursive schemas (a segment definition's groups) are components the paths refer to.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
@@ -178,7 +188,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       // The web app routes on the client: any other page is index.html.
       return reply.sendFile('index.html');
     }
-    return reply.code(404).send(errorBody('not_found', `No route ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`));
+    const path = req.url.split('?')[0]!;
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    return reply.code(404).send(errorBody('not_found', `No route ${req.method} ${shown}. See /api/docs for the API.`));
   });
 
   return app;

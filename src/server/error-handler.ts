@@ -14,8 +14,29 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const { status, body, headers } = toResponse(err);
     if (status >= 500) req.log.error({ err }, 'unhandled error');
     if (headers) void reply.headers(headers);
-    return reply.code(status).send(body);
+    // A route that began a file (a CSV export) has set its type; the error is JSON all the same.
+    reply.removeHeader('content-disposition');
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
+}
+
+/**
+ * Path parameters are at most this long (Fastify's default is 100: an email address in a path
+ * is up to 254 characters, percent-encoded up to three times that). Longer is a 400.
+ */
+export const MAX_PARAM_LENGTH = 1_000;
+
+/** Errors the router raises before any route is chosen, in the API's error shape. */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(400).send(errorBody('invalid_url', `A part of the address is longer than ${MAX_PARAM_LENGTH} characters.`));
+    return;
+  }
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply.code(400).send(errorBody('invalid_url', 'The address has a %-escape that is not valid UTF-8 (e.g. a broken %xx sequence).'));
+    return;
+  }
+  void reply.code(400).send(errorBody('invalid_request', 'The request could not be routed.'));
 }
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
@@ -53,6 +74,12 @@ function toResponse(err: FastifyError): { status: number; body: ErrorBody; heade
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') {
     return { status: 400, body: errorBody('invalid_request', 'A value in the request has the wrong format.') };
   }
+  // NUL characters are refused on the way in (text-hygiene.ts); this covers text that reaches
+  // the database another way.
+  if (pgCode === '22021' || pgCode === '22P05') {
+    return { status: 400, body: errorBody('invalid_text', 'A value in the request contains a character the database cannot store (a NUL character or broken UTF-8).') };
+  }
+  if (pgCode === '22001') return { status: 400, body: errorBody('invalid_request', 'A value in the request is too long.') };
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return { status: err.statusCode, body: errorBody(err.code?.toLowerCase() ?? 'invalid_request', err.message) };
   }

@@ -1,5 +1,8 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
+import { registerErrorHandler } from './error-handler.ts';
+import { badRequest } from './errors.ts';
 
 const t = useHarness();
 
@@ -46,6 +49,55 @@ describe('errors a client can act on', () => {
     const res = await t.h.anonymous().get('/api/v1/nothing-here');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('a body nested deeper than 64 levels is a 400 before it is parsed; a segment definition says its own limit', async () => {
+    const owner = await t.h.signUp();
+    const send = (body: string) => owner.client.request('POST', '/api/v1/segments/preview', body, { 'content-type': 'application/json' });
+    for (const body of ['['.repeat(100_000), '{"definition":' + '{"a":'.repeat(65) + '1' + '}'.repeat(66)]) {
+      const res = await send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('too_deeply_nested');
+    }
+    // Brackets inside strings do not count.
+    expect((await send(JSON.stringify({ definition: { kind: 'group', op: 'and', children: [], note: '['.repeat(1_000) } }))).body.error.code).toBe('validation_failed');
+    let node: unknown = { kind: 'field', field: 'email', op: 'is_set' };
+    for (let i = 0; i < 20; i++) node = { kind: 'group', op: 'and', children: [node] };
+    const deep = await owner.client.post('/api/v1/segments/preview', { definition: node });
+    expect(deep.status).toBe(400);
+    expect(JSON.stringify(deep.body.error.details)).toContain('groups nest at most 6 deep');
+  });
+
+  it('a path parameter that is too long or not UTF-8 is a 400 in the error format; an email address fits', async () => {
+    const owner = await t.h.signUp();
+    for (const id of ['x'.repeat(5_000), 'a%ED%A0%80', 'a%zz', 'a%F0%9F']) {
+      const res = await owner.client.get(`/api/v1/contacts/${id}`);
+      expect(res.status, id.slice(0, 20)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_url');
+    }
+    // 198 characters: Fastify's default limit of 100 made it "No route".
+    const long = `${'a'.repeat(64)}@${'c'.repeat(60)}.${'d'.repeat(60)}.example.com`;
+    const res = await owner.client.delete(`/api/v1/email/suppressions/${encodeURIComponent(long)}`);
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).not.toMatch(/No route/);
+    const unknown = await owner.client.get(`/api/v1/${'y'.repeat(10_000)}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message.length).toBeLessThan(300);
+  });
+
+  it('an error after a route began a file (a CSV export) is still JSON', async () => {
+    const app = Fastify();
+    registerErrorHandler(app);
+    app.get('/export.csv', async (_req, reply) => {
+      void reply.header('content-type', 'text/csv').header('content-disposition', 'attachment; filename="x.csv"');
+      throw badRequest('No such column.');
+    });
+    const res = await app.inject({ method: 'GET', url: '/export.csv' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'No such column.' } });
+    await app.close();
   });
 
   it('the health check reports the database', async () => {

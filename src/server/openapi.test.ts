@@ -13,6 +13,10 @@ describe('the OpenAPI document', () => {
       const path = route.url.replace(/:([a-zA-Z]+)/g, '{$1}');
       expect(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
     }
+    // Every reference resolves (a segment definition is recursive: its groups are a component).
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(ref.split('/').reduce((at, key) => at?.[key], doc), ref).toBeDefined();
     const createKey = doc.paths['/api/v1/api-keys'].post;
     const body = createKey.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['name', 'scope']));
