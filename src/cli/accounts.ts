@@ -5,7 +5,7 @@ import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/co
 import { type PasswordOwner, passwordWeakness } from '../accounts/password-policy.ts';
 import { createApiKey } from '../workspaces/apikeys.ts';
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../workspaces/roles.ts';
-import { addMember, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
+import { addMember, createWorkspace, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
 import { oneWorkspace, withContext } from './context.ts';
 import { CliError, output } from './main.ts';
 
@@ -84,6 +84,26 @@ export function registerAccountCommands(program: Command): void {
           rows = await ctx.db.query<{ id: string; name: string }>('select id, name from workspaces order by name, id');
         }
         output(Boolean(opts.json), rows, rows.length ? rows.map((w) => `${w.id}  ${w.name}${w.role ? `  (${w.role})` : ''}`).join('\n') : 'No workspaces yet.');
+      });
+    });
+
+  // The operator's way, whatever RAPPORT_WORKSPACE_CREATION lets people do in the app.
+  workspace
+    .command('create')
+    .description('Create a workspace owned by an existing user')
+    .requiredOption('--name <name>', 'name of the new workspace')
+    .requiredOption('--owner <email>', 'the user who owns it (`rapport user create` makes a new user with a workspace)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { name: string; owner: string; json?: boolean }) => {
+      const name = parse(workspaceNameSchema, opts.name, '--name');
+      const email = parse(emailSchema, opts.owner, '--owner');
+      await withContext('cli', async (ctx) => {
+        const owner = await findUserByEmail(ctx, email);
+        if (!owner) throw new CliError(`No user has the email ${email}. \`rapport user create --workspace NAME\` creates a user with a new workspace.`);
+        // Other commands find a workspace by its name: one name, one workspace.
+        if ((await findWorkspacesByName(ctx, name)).length > 0) throw new CliError(`A workspace is already named "${name}". Choose another name.`);
+        const ws = await createWorkspace(ctx, owner.id, name);
+        output(Boolean(opts.json), { ...ws, owner: email }, `Created the workspace "${ws.name}" (${ws.id}), owned by ${email}.`);
       });
     });
 

@@ -125,6 +125,18 @@ describe('the rapport command', { timeout: 300_000 }, () => {
     expect(unknown.stderr).toContain('No user has the email ghost@shop.test');
   });
 
+  it('creates a workspace for an existing user, as an operator (whatever RAPPORT_WORKSPACE_CREATION allows in the app)', async () => {
+    const created = await rapport('workspace', 'create', '--name', 'Shop Europe', '--owner', 'Owner@Shop.test', '--json');
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Shop Europe', role: 'owner', owner: 'owner@shop.test' });
+    const again = await rapport('workspace', 'create', '--name', 'Shop Europe', '--owner', 'owner@shop.test');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('A workspace is already named "Shop Europe"');
+    const nobody = await rapport('workspace', 'create', '--name', 'Elsewhere', '--owner', 'ghost@shop.test');
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('No user has the email ghost@shop.test');
+  });
+
   it('says what to fix when given bad input', async () => {
     const scope = await rapport('apikey', 'create', '--workspace', 'Shop', '--scope', 'everything');
     expect(scope.code).not.toBe(0);

@@ -82,11 +82,11 @@ describe('SMTP destinations', () => {
 
   it('refuses names that resolve to refused addresses, any of them, without saying which address', async () => {
     const metadata = await refusal('metadata.google.internal', 80, lenient);
-    expect(metadata).toMatchObject({ kind: 'refused', field: 'smtpHost', issue: 'resolves to a cloud metadata service address' });
+    expect(metadata).toMatchObject({ kind: 'refused', field: 'smtpHost', issue: 'resolves to a cloud metadata service address; mail cannot be sent there; use the address of your mail server' });
     expect(metadata.message).not.toContain('169.254');
     const mixed = await refusal('mixed.example.com', 587);
     expect(mixed.message).toBe('The SMTP server mixed.example.com resolves to a private network address; an operator can allow private addresses with RAPPORT_SMTP_ALLOW_PRIVATE=1.');
-    expect((await refusal('relay.lan', 25)).issue).toBe('resolves to a private network address');
+    expect((await refusal('relay.lan', 25)).issue).toBe('resolves to a private network address; an operator can allow private addresses with RAPPORT_SMTP_ALLOW_PRIVATE=1');
   });
 
   it('refuses ports that are not for mail, after the address (a refused address gets the same answer whatever the port)', async () => {

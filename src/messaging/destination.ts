@@ -149,12 +149,13 @@ export async function checkDestination(host: string, port: number, rules: Destin
   const refused = SEVERITY.find((c) => classes.includes(c) && !((c === 'private' || c === 'loopback') && rules.allowPrivate));
   if (refused) {
     const what = WHAT[refused as Exclude<AddressClass, 'public'>];
-    const issue = literal ? `is ${what}` : `resolves to ${what}`;
     const fix =
       refused === 'private' || refused === 'loopback'
         ? 'an operator can allow private addresses with RAPPORT_SMTP_ALLOW_PRIVATE=1'
         : 'mail cannot be sent there; use the address of your mail server';
-    throw new DestinationError('refused', 'smtpHost', issue, `The SMTP server ${bare} ${issue}; ${fix}.`);
+    // Which address is never said: a name's internal addresses are none of the asker's business.
+    const issue = `${literal ? 'is' : 'resolves to'} ${what}; ${fix}`;
+    throw new DestinationError('refused', 'smtpHost', issue, `The SMTP server ${bare} ${issue}.`);
   }
   if (port < 1024 && !MAIL_PORTS.includes(port)) {
     const issue = `${port} is not a mail port`;

@@ -354,7 +354,7 @@ describe('email in a browser', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     const result = page.getByTestId('smtp-test-result');
     await result.getByText('The connection failed').waitFor({ timeout: 30_000 });
-    await result.getByText(/could not be reached/).waitFor();
+    await result.getByText(/could not connect: nothing accepted the connection/).waitFor();
     await shot(page, '13-settings-smtp');
   });
 

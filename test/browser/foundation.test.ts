@@ -195,6 +195,12 @@ describe('the foundation in a browser', () => {
     await invitee.getByRole('tab', { name: 'API keys' }).click();
     await invitee.getByText('Only admins and owners can manage API keys').waitFor();
 
+    // Nor may they create a workspace (RAPPORT_WORKSPACE_CREATION=admins, the default): the switcher does not offer it.
+    await workspaceButton(invitee).click();
+    await invitee.getByRole('menuitem', { name: /Acme Coffee/ }).waitFor();
+    expect(await invitee.getByRole('menuitem', { name: /New workspace/ }).count()).toBe(0);
+    await invitee.keyboard.press('Escape');
+
     // The link works once.
     await invitee.goto(new URL(link).pathname);
     await invitee.getByRole('heading', { name: 'This invitation was already used' }).waitFor();

@@ -13,6 +13,8 @@ export function NoWorkspace() {
   const [creating, { open, close }] = useDisclosure(false);
   const switchWorkspace = useSwitchWorkspace();
   const has = session.workspaces.length > 0;
+  // Who may create one is the instance's choice (RAPPORT_WORKSPACE_CREATION).
+  const canCreate = session.canCreateWorkspaces;
   return (
     <Card py={56} maw={640} mx="auto" mt="xl">
       <EmptyState
@@ -23,7 +25,9 @@ export function NoWorkspace() {
         description={
           has
             ? 'Pick the workspace to work in. You can switch at any time from the top bar.'
-            : 'Create your own workspace, or ask a colleague to invite you to theirs.'
+            : canCreate
+              ? 'Create your own workspace, or ask a colleague to invite you to theirs.'
+              : 'Ask a colleague to invite you to their workspace, or your administrator to create one for you.'
         }
       >
         {has && (
@@ -44,13 +48,15 @@ export function NoWorkspace() {
             ))}
           </Stack>
         )}
-        <Group justify="center" mt="lg">
-          <Button leftSection={<IconPlus size={16} />} variant={has ? 'subtle' : 'filled'} onClick={open}>
-            New workspace
-          </Button>
-        </Group>
+        {canCreate && (
+          <Group justify="center" mt="lg">
+            <Button leftSection={<IconPlus size={16} />} variant={has ? 'subtle' : 'filled'} onClick={open}>
+              New workspace
+            </Button>
+          </Group>
+        )}
       </EmptyState>
-      <NewWorkspaceModal opened={creating} onClose={close} />
+      {canCreate && <NewWorkspaceModal opened={creating} onClose={close} />}
     </Card>
   );
 }

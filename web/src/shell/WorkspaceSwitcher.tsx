@@ -40,7 +40,7 @@ export function WorkspaceSwitcher() {
                   {current?.name ?? 'No workspace'}
                 </Text>
                 <Text fz="xs" c="dimmed" lh={1.25}>
-                  {current ? ROLE_LABELS[current.role] : 'Choose or create one'}
+                  {current ? ROLE_LABELS[current.role] : session.canCreateWorkspaces ? 'Choose or create one' : 'Choose one'}
                 </Text>
               </Stack>
               <IconSelector size={16} className={classes.chevron} />
@@ -64,13 +64,18 @@ export function WorkspaceSwitcher() {
               </Text>
             </Menu.Item>
           ))}
-          <Menu.Divider />
-          <Menu.Item leftSection={<IconPlus size={16} />} onClick={openCreate}>
-            New workspace…
-          </Menu.Item>
+          {/* Who may create one is the instance's choice (RAPPORT_WORKSPACE_CREATION). */}
+          {session.canCreateWorkspaces && (
+            <>
+              <Menu.Divider />
+              <Menu.Item leftSection={<IconPlus size={16} />} onClick={openCreate}>
+                New workspace…
+              </Menu.Item>
+            </>
+          )}
         </Menu.Dropdown>
       </Menu>
-      <NewWorkspaceModal opened={creating} onClose={closeCreate} />
+      {session.canCreateWorkspaces && <NewWorkspaceModal opened={creating} onClose={closeCreate} />}
     </>
   );
 }
