@@ -3,10 +3,10 @@ import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, type FieldIssue, notFound } from '../server/errors.ts';
-import type { bulkDeleteBody, changesPage, updateContactBody } from './contract.ts';
+import type { changesPage, updateContactBody } from './contract.ts';
 import { normalizeEmail, normalizePhone, normalizeText } from './normalize.ts';
 import { definitionsByKey, validateProperties } from './properties.ts';
-import { CONTACT_COLUMNS, type Contact, type ContactRow, Params, selectionConditions, toContact } from './list.ts';
+import { CONTACT_COLUMNS, type Contact, type ContactRow, Params, toContact } from './list.ts';
 import type { PropertyValue } from './schema.ts';
 
 export type ContactBody = z.output<typeof updateContactBody>;
@@ -151,9 +151,10 @@ export async function updateContact(ctx: AppContext, workspaceId: string, id: st
 
 /**
  * Deletes contacts with their events and change history in one statement. Events have no
- * foreign key to contacts (see migration 0002), so they are deleted explicitly.
+ * foreign key to contacts (see migration 0002), so they are deleted explicitly. Deletions
+ * that people ask for go through deletions.ts, which records them.
  */
-async function deleteWhere(session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
+export async function deleteWhere(session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
   const [row] = await session.query<{ n: number }>(
     `with gone as (delete from contacts c where ${conditions.join(' and ')} returning c.id),
           ev as (delete from events e using gone where e.workspace_id = $1 and e.contact_id = gone.id),
@@ -162,21 +163,6 @@ async function deleteWhere(session: SqlSession, conditions: string[], params: un
     params,
   );
   return row?.n ?? 0;
-}
-
-export async function deleteContact(ctx: AppContext, workspaceId: string, id: string): Promise<void> {
-  const n = await ctx.db.transaction((tx) => deleteWhere(tx, ['c.workspace_id = $1', 'c.id = $2'], [workspaceId, id]));
-  if (n === 0) throw notFound('The contact');
-}
-
-/** Deletes the listed contacts (ids of other workspaces are skipped) or every contact a selection matches. */
-export async function bulkDelete(ctx: AppContext, workspaceId: string, body: z.output<typeof bulkDeleteBody>): Promise<{ deleted: number }> {
-  if ('ids' in body) {
-    return { deleted: await ctx.db.transaction((tx) => deleteWhere(tx, ['c.workspace_id = $1', 'c.id = any($2::uuid[])'], [workspaceId, body.ids])) };
-  }
-  const p = new Params([workspaceId]);
-  const conditions = ['c.workspace_id = $1', ...selectionConditions(body.filter, await definitionsByKey(ctx, workspaceId), p, 'body.filter.filters')];
-  return { deleted: await ctx.db.transaction((tx) => deleteWhere(tx, conditions, p.values)) };
 }
 
 type ChangesPage = z.output<typeof changesPage>;

@@ -198,10 +198,40 @@ export const contactPage = z.object({
   totalExact: z.boolean().optional(),
 });
 
+/** A bulk delete of more than this many contacts must say how many it deletes (`confirmCount`). */
+export const BULK_DELETE_CONFIRM_ABOVE = 10;
+
+const deletionIds = z.array(z.uuid()).min(1).max(10_000);
+const confirmCount = z
+  .number()
+  .int()
+  .min(0)
+  .optional()
+  .describe(`How many contacts this deletes (POST /contacts/bulk-delete/count says): required above ${BULK_DELETE_CONFIRM_ABOVE}, and checked whenever sent.`);
+
+/** The contacts a bulk delete is about: listed, or every contact a search and filters select. */
+export const bulkDeleteSelection = z.union([z.strictObject({ ids: deletionIds }), z.strictObject({ filter: contactSelection })]);
 export const bulkDeleteBody = z.union([
-  z.strictObject({ ids: z.array(z.uuid()).min(1).max(10_000) }),
-  z.strictObject({ filter: contactSelection }),
+  z.strictObject({ ids: deletionIds, confirmCount }),
+  z.strictObject({ filter: contactSelection, confirmCount }),
 ]);
+export const bulkDeleteCount = z.object({ count: z.number() });
+
+/** One deletion of contacts, as recorded: who, when, how many, what selection. */
+export const contactDeletion = z.object({
+  id: z.uuid(),
+  /** one: DELETE /contacts/:id; many: a bulk delete; erase: a GDPR erasure. */
+  kind: z.enum(['one', 'many', 'erase']),
+  deleted: z.number(),
+  /** The ids or the filter sent; null for an erasure (nothing that names the person is kept). */
+  selection: z.unknown(),
+  /** The person, when a person did it (null for an API key, or a person since removed). */
+  userId: z.uuid().nullable(),
+  userEmail: z.string().nullable(),
+  apiKeyId: z.uuid().nullable(),
+  deletedAt: dateTime,
+});
+export const contactDeletionsPage = z.object({ items: z.array(contactDeletion) });
 
 // ---- History, timeline, GDPR ---------------------------------------------------------
 

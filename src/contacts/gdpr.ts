@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
 import { notFound } from '../server/errors.ts';
 import { getContact, listChanges } from './contacts.ts';
+import { type Actor, recordDeletion } from './deletions.ts';
 import type { eraseResult, gdprExport } from './contract.ts';
 import { normalizeEmail } from './normalize.ts';
 import { definitionsByKey } from './properties.ts';
@@ -53,7 +54,7 @@ export async function exportContactData(ctx: AppContext, workspaceId: string, co
  * so that a later import or signup of the same address is never emailed by accident. Rows
  * of import error reports that quote the address lose their raw text.
  */
-export async function eraseContact(ctx: AppContext, workspaceId: string, contactId: string): Promise<z.output<typeof eraseResult>> {
+export async function eraseContact(ctx: AppContext, workspaceId: string, contactId: string, actor: Actor): Promise<z.output<typeof eraseResult>> {
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx.query<{ email: string | null }>('select email from contacts where workspace_id = $1 and id = $2 for update', [
       workspaceId,
@@ -73,6 +74,8 @@ export async function eraseContact(ctx: AppContext, workspaceId: string, contact
       );
       await tx.query('update import_errors set raw = null where workspace_id = $1 and strpos(lower(raw), $2) > 0', [workspaceId, c.email]);
     }
+    // Recorded as an erasure by whom and when, with nothing that names the person.
+    await recordDeletion(tx, ctx, { workspaceId, kind: 'erase', deleted: 1, selection: null, actor });
     return { erased: true as const, eventsDeleted, changesDeleted, suppressed: Boolean(c.email) };
   });
 }

@@ -6,9 +6,13 @@ import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { purchaseSummary } from '../purchases/summary.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
-import { bulkDelete, createContact, deleteContact, getContact, listChanges, updateContact, type WriteSource } from './contacts.ts';
+import { createContact, getContact, listChanges, updateContact, type WriteSource } from './contacts.ts';
+import { type Actor, bulkDelete, countForDeletion, deleteContact, listDeletions } from './deletions.ts';
 import {
   bulkDeleteBody,
+  bulkDeleteCount,
+  bulkDeleteSelection,
+  contactDeletionsPage,
   changesPage,
   changesQuery,
   contact,
@@ -42,6 +46,18 @@ const errors = { 400: errorResponse, 404: errorResponse };
 // The change history says who wrote: a person in the web app or a system with an API key.
 const sourceOf = (req: FastifyRequest): WriteSource => (req.auth?.kind === 'session' ? 'web' : 'api');
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const actorOf = (req: FastifyRequest): Actor => ({
+  userId: req.auth?.kind === 'session' ? req.auth.userId : null,
+  apiKeyId: req.auth?.kind === 'apikey' ? req.auth.apiKeyId : null,
+});
+/**
+ * The rule for destroying contacts: deleting one, deleting many and erasing one (GDPR) all
+ * take an admin or owner (or a full API key, which acts as an admin). Marketers create and
+ * change contacts; taking them away, which cannot be undone, is an admin's call. A bulk
+ * delete of more than 10 must also say how many it deletes, and every deletion is recorded
+ * (see deletions.ts).
+ */
+const DESTROYS_CONTACTS = { role: 'admin' } as const;
 
 /** Contacts API (/api/v1/contacts, properties, timeline, export, GDPR). */
 export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -155,14 +171,41 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/contacts/bulk-delete',
       {
+        config: DESTROYS_CONTACTS,
         schema: {
           tags: ['Contacts'],
           summary: 'Delete the listed contacts, or every contact a search and filters select',
+          description: 'Above 10 contacts, `confirmCount` must be the number deleted (POST /contacts/bulk-delete/count tells it). Every deletion is recorded.',
           body: bulkDeleteBody,
           response: { 200: z.object({ deleted: z.number() }), 400: errorResponse },
         },
       },
-      async (req) => bulkDelete(ctx, workspaceOf(req).workspaceId, req.body),
+      async (req) => bulkDelete(ctx, workspaceOf(req).workspaceId, req.body, actorOf(req)),
+    );
+    app.post(
+      '/contacts/bulk-delete/count',
+      {
+        config: DESTROYS_CONTACTS,
+        schema: {
+          tags: ['Contacts'],
+          summary: 'How many contacts a bulk delete of this selection would delete (its confirmCount)',
+          body: bulkDeleteSelection,
+          response: { 200: bulkDeleteCount, 400: errorResponse },
+        },
+      },
+      async (req) => ({ count: await countForDeletion(ctx, workspaceOf(req).workspaceId, req.body) }),
+    );
+    app.get(
+      '/contacts/deletions',
+      {
+        config: DESTROYS_CONTACTS,
+        schema: {
+          tags: ['Contacts'],
+          summary: 'The latest 200 deletions of contacts (one, many, erasures): who, when, how many, what selection',
+          response: { 200: contactDeletionsPage },
+        },
+      },
+      async (req) => listDeletions(ctx, workspaceOf(req).workspaceId),
     );
     app.get(
       '/contacts/:id',
@@ -208,6 +251,7 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.delete(
       '/contacts/:id',
       {
+        config: DESTROYS_CONTACTS,
         schema: {
           tags: ['Contacts'],
           summary: 'Delete a contact with its events and history',
@@ -216,7 +260,7 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        await deleteContact(ctx, workspaceOf(req).workspaceId, req.params.id);
+        await deleteContact(ctx, workspaceOf(req).workspaceId, req.params.id, actorOf(req));
         return reply.code(204).send();
       },
     );
@@ -278,7 +322,7 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/contacts/:id/erase',
       {
-        config: { role: 'admin' },
+        config: DESTROYS_CONTACTS,
         schema: {
           tags: ['Contacts'],
           summary: 'Erase a contact’s personal data and events (GDPR); the address stays suppressed, as a hash',
@@ -286,7 +330,7 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: eraseResult, ...errors },
         },
       },
-      async (req) => eraseContact(ctx, workspaceOf(req).workspaceId, req.params.id),
+      async (req) => eraseContact(ctx, workspaceOf(req).workspaceId, req.params.id, actorOf(req)),
     );
   };
 }

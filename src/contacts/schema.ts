@@ -1,4 +1,4 @@
-import { bigint, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, ts } from '../db/columns.ts';
 import type { EmailStatus, LifecycleStage, PropertyType } from './fields.ts';
 
@@ -69,3 +69,15 @@ export const suppressions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.emailHash] })],
 );
+
+/** Who deleted contacts, when, how many and what selection (see src/contacts/deletions.ts). */
+export const contactDeletions = pgTable('contact_deletions', {
+  id: idColumn(),
+  workspaceId: uuid('workspace_id').notNull(),
+  kind: text('kind').$type<'one' | 'many' | 'erase'>().notNull(),
+  deleted: integer('deleted').notNull(),
+  selection: jsonb('selection'),
+  userId: uuid('user_id'),
+  apiKeyId: uuid('api_key_id'),
+  deletedAt: ts('deleted_at').notNull(),
+});

@@ -91,7 +91,8 @@ export function ContactPage() {
 }
 
 function ContactHeader({ contact }: { contact: Contact }) {
-  const canWrite = roleAtLeast(useWorkspace().role, 'marketer');
+  // Deleting a contact takes an admin, as on the server (src/contacts/routes.ts).
+  const canDelete = roleAtLeast(useWorkspace().role, 'admin');
   const [confirm, setConfirm] = useState(false);
   const queryClient = useQueryClient();
   const key = useWorkspaceKey('contacts');
@@ -134,7 +135,7 @@ function ContactHeader({ contact }: { contact: Contact }) {
           </Group>
         </Stack>
       </Group>
-      {canWrite && (
+      {canDelete && (
         <Menu position="bottom-end" shadow="md">
           <Menu.Target>
             <ActionIcon variant="default" size="lg" aria-label="More actions">

@@ -1,10 +1,9 @@
 import { ActionBar, Box, Button, Card, EmptyState, Group, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { IconAddressBook, IconDownload, IconFileImport, IconListDetails, IconPlus, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { ConfirmModal } from '../components/ConfirmModal.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { DemoDataCard } from '../demo/DemoDataCard.tsx';
@@ -15,6 +14,7 @@ import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { AddToListModal, MAX_LIST_ADD } from '../segments/AddToListModal.tsx';
 import { useSegmentsQuery } from '../segments/model.ts';
+import { BulkDeleteModal, type DeleteSelection } from './BulkDeleteModal.tsx';
 import { ColumnChooser, useColumns } from './ColumnChooser.tsx';
 import { ContactsTable } from './ContactsTable.tsx';
 import { AddFilterButton, FilterPills } from './FilterBuilder.tsx';
@@ -56,6 +56,8 @@ function useListState(): [ListState, (patch: Partial<ListState>) => void] {
 export function ContactsPage() {
   const workspace = useWorkspace();
   const canWrite = roleAtLeast(workspace.role, 'marketer');
+  // Deleting contacts takes an admin, as on the server (src/contacts/routes.ts).
+  const canDelete = roleAtLeast(workspace.role, 'admin');
   const [state, setState] = useListState();
   const [search, setSearch] = useState(state.q);
   // The address changed the search (back button, the Contacts link): the box follows.
@@ -116,20 +118,14 @@ export function ContactsPage() {
     } while (after && ids.length <= MAX_LIST_ADD);
     return ids;
   };
-  const remove = useMutation({
-    mutationFn: () =>
-      api.post<{ deleted: number }>(
-        '/contacts/bulk-delete',
-        allMatching ? { filter: { q: state.q || undefined, filters: state.filters } } : { ids: [...selected] },
-      ),
-    onSuccess: ({ deleted }) => {
-      notifySuccess(`${n(deleted)} ${deleted === 1 ? 'contact was' : 'contacts were'} deleted with their activity.`, 'Contacts deleted');
-      setConfirmDelete(false);
-      clearSelection();
-      void queryClient.invalidateQueries({ queryKey: listKey });
-    },
-    onError: (err) => notifyError(err, 'Could not delete the contacts'),
-  });
+  const deleteSelection = (): DeleteSelection =>
+    allMatching ? { filter: { q: state.q || undefined, filters: state.filters } } : { ids: [...selected] };
+  const deleted = (count: number) => {
+    notifySuccess(`${n(count)} ${count === 1 ? 'contact was' : 'contacts were'} deleted with their activity.`, 'Contacts deleted');
+    setConfirmDelete(false);
+    clearSelection();
+    void queryClient.invalidateQueries({ queryKey: listKey });
+  };
 
   const exportCsv = (picked?: string[]) => {
     const filters: ContactFilter[] = picked ? [...state.filters, { field: 'id', op: 'in', value: picked }] : state.filters;
@@ -305,7 +301,7 @@ export function ContactsPage() {
             Add to list
           </Button>
         )}
-        {canWrite && (
+        {canDelete && (
           <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} />} onClick={() => setConfirmDelete(true)}>
             Delete
           </Button>
@@ -313,17 +309,15 @@ export function ContactsPage() {
         <ActionBar.CloseButton aria-label="Clear selection" />
       </ActionBar>
 
-      <ConfirmModal
+      <BulkDeleteModal
         opened={confirmDelete}
-        title={`Delete ${n(selectedCount)} ${selectedCount === 1 ? 'contact' : 'contacts'}?`}
-        confirmLabel={`Delete ${n(selectedCount)} ${selectedCount === 1 ? 'contact' : 'contacts'}`}
-        loading={remove.isPending}
-        onConfirm={() => remove.mutate()}
+        shownCount={selectedCount}
+        shownExact={!allMatching || first?.totalExact !== false}
+        selection={deleteSelection}
+        note={allMatching && filtered ? 'Every contact that matches the current search and filters is included, not only those on screen.' : undefined}
+        onDeleted={deleted}
         onClose={() => setConfirmDelete(false)}
-      >
-        Their properties, activity and change history are deleted with them. This cannot be undone.
-        {allMatching && filtered && ' Every contact that matches the current search and filters is included, not only those on screen.'}
-      </ConfirmModal>
+      />
       <NewContactModal opened={creating} onClose={create.close} />
       <AddToListModal opened={addingToList} onClose={() => setAddingToList(false)} count={selectedCount} contactIds={selectedIds} onDone={clearSelection} />
     </>
