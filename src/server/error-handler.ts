@@ -68,8 +68,8 @@ function toResponse(err: FastifyError): { status: number; body: ErrorBody; heade
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, body: errorBody('invalid_request', 'The Content-Length header does not match the body.') };
   }
-  // PostgreSQL errors that a request can cause without a bug on our side.
-  const pgCode = (err as { code?: string }).code;
+  // PostgreSQL errors that a request can cause without a bug on our side (Drizzle wraps them).
+  const pgCode = sqlState(err) ?? sqlState((err as { cause?: unknown }).cause);
   if (pgCode === '23505') return { status: 409, body: errorBody('conflict', 'That already exists.') };
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') {
     return { status: 400, body: errorBody('invalid_request', 'A value in the request has the wrong format.') };
@@ -84,4 +84,10 @@ function toResponse(err: FastifyError): { status: number; body: ErrorBody; heade
     return { status: err.statusCode, body: errorBody(err.code?.toLowerCase() ?? 'invalid_request', err.message) };
   }
   return { status: 500, body: errorBody('internal_error', 'Something went wrong on our side. It has been logged.') };
+}
+
+/** The SQLSTATE of a database error (five digits or capitals), else undefined. */
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
+import { upload } from '../testing/imports.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { badRequest } from './errors.ts';
 
@@ -98,6 +99,14 @@ describe('errors a client can act on', () => {
     expect(res.headers['content-disposition']).toBeUndefined();
     expect(res.json()).toEqual({ error: { code: 'invalid_request', message: 'No such column.' } });
     await app.close();
+  });
+
+  it('a database error the request caused is a 400 also when the query builder wraps it', async () => {
+    // A file name is not checked on the way in (the multipart stream is the route's); PostgreSQL refuses its NUL.
+    const owner = await t.h.signUp();
+    const res = await upload(owner.client, 'contacts\u0000.csv', 'email\nada@example.com\n');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_text');
   });
 
   it('the health check reports the database', async () => {

@@ -48,8 +48,9 @@ interface Case {
   what: string;
   method: InjectOptions['method'];
   url: string;
-  /** Raw JSON text. */
-  payload?: string;
+  /** Raw JSON text, or a multipart body with its content type. */
+  payload?: string | Buffer;
+  contentType?: string;
   /** Carries a NUL or a lone surrogate: refused with invalid_text unless the route cleans its input. */
   badText?: boolean;
 }
@@ -186,8 +187,8 @@ function casesFor(route: RouteInfo, light: boolean): Case[] {
     .map((p) => `${p.name}=${encodeURIComponent(String(plausible(p.schema ?? {}, resolve, hints(), p.name)))}`);
   const url = (path: string, query: string[] = baseQuery) => (query.length ? `${path}?${query.join('&')}` : path);
   const cases: Case[] = [];
-  const add = (what: string, u: string, payload = baseBody) =>
-    cases.push({ route: key, what, method: route.method as InjectOptions['method'], url: u, payload, badText: route.text !== 'cleaned' && BAD_TEXT_LABEL.test(what) });
+  const add = (what: string, u: string, payload: string | Buffer | undefined = baseBody, contentType?: string) =>
+    cases.push({ route: key, what, method: route.method as InjectOptions['method'], url: u, payload, contentType, badText: route.text !== 'cleaned' && BAD_TEXT_LABEL.test(what) });
 
   for (const name of paramNames(route.url)) {
     for (const [label, raw] of pick(HOSTILE_URL, ['nul', 'lone surrogate bytes', '5,000 characters'])) add(`path ${name}: ${label}`, fillPath(route, { name, raw }));
@@ -208,8 +209,15 @@ function casesFor(route: RouteInfo, light: boolean): Case[] {
   if (!sendsBody) return cases;
   const target = url(path);
   if (!bodySchema) {
-    // No JSON body is documented: whatever is sent must still not get through unchecked.
+    // No JSON body is documented: whatever is sent must still not get through unchecked. The
+    // route may take a file instead (an import): one with a hostile name.
     for (const [label, value] of pick(HOSTILE_TEXT, ['nul', 'lone high surrogate'])) add(`undocumented body field: ${label}`, target, json({ x: value }));
+    const boundary = 'walker-boundary';
+    for (const [label, name] of pick(HOSTILE_TEXT, ['nul'])) {
+      if (label.includes('surrogate')) continue; // a file name is bytes: no lone surrogate survives encoding
+      const part = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name.replaceAll('"', '%22')}.csv"\r\nContent-Type: text/csv\r\n\r\nemail\r\nwalker@example.com\r\n--${boundary}--\r\n`;
+      add(`multipart file name: ${label}`, target, Buffer.from(part), `multipart/form-data; boundary=${boundary}`);
+    }
   }
   bodies.forEach((body, n) => {
     const where = bodies.length > 1 ? `body (option ${n + 1}) ` : 'body ';
@@ -249,7 +257,7 @@ async function send(client: ApiClient, c: Case): Promise<{ status: number; body:
   if (client.auth.cookie) headers.cookie = client.auth.cookie;
   if (client.auth.csrfToken && c.method !== 'GET') headers['x-csrf-token'] = client.auth.csrfToken;
   if (client.auth.bearer) headers.authorization = `Bearer ${client.auth.bearer}`;
-  if (c.payload !== undefined) headers['content-type'] = 'application/json';
+  if (c.payload !== undefined) headers['content-type'] = c.contentType ?? 'application/json';
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -20,10 +20,10 @@ describe('NUL characters and lone surrogates', () => {
     const lone = await owner.client.post('/api/v1/email/topics', { name: 'News \ud83d', description: '\udc00 and \ud83d\ude00 (a pair is fine)' });
     expect(lone.status).toBe(400);
     expect(lone.body.error.details).toEqual([
-      { path: 'body.name', message: expect.stringMatching(/^contains an unpaired surrogate \(\\ud83d\)/) },
-      { path: 'body.description', message: expect.stringMatching(/^contains an unpaired surrogate \(\\udc00\)/) },
+      { path: 'body.name', message: expect.stringMatching(/^contains half of a character \(an unpaired surrogate, \\ud83d\)/) },
+      { path: 'body.description', message: expect.stringMatching(/^contains half of a character \(an unpaired surrogate, \\udc00\)/) },
     ]);
-    expect(lone.body.error.message).toMatch(/^body\.name contains an unpaired surrogate .* \(and 1 more place\)\.$/);
+    expect(lone.body.error.message).toMatch(/^body\.name contains half of a character .* \(and 1 more place\)\.$/);
     expect((await owner.client.post('/api/v1/email/topics', { name: 'Emoji 😀 news' })).status).toBe(201);
   });
 

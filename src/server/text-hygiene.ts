@@ -26,7 +26,7 @@ function describe(s: string): string {
   const found = BAD_TEXT.exec(s)?.[0] ?? '';
   if (found === '\u0000') return 'contains a NUL character (\\u0000); remove it';
   const code = found.charCodeAt(0).toString(16);
-  return `contains an unpaired surrogate (\\u${code}), which is not a character: the text was cut or encoded wrongly; send valid UTF-8`;
+  return `contains half of a character (an unpaired surrogate, \\u${code}): the text was cut inside an emoji or similar, or encoded wrongly; retype it or send valid UTF-8`;
 }
 
 /** A key as it may appear in a path: the bad characters spelled as escapes. */
