@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
-import { closeTransports } from './transport.ts';
+import { closeTransports, senderFor } from './transport.ts';
 
 const t = useHarness({ work: true });
 const allowPrivate = (on: boolean) => {
@@ -143,6 +143,19 @@ describe('where SMTP may connect', () => {
     const refused = await api.post('/api/v1/email/settings/test');
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('could not connect');
+  });
+
+  it('connects to the address it checked, not to what the name resolves to later, and verifies TLS against the name', async () => {
+    allowPrivate(true);
+    const { client: api, workspaceId } = await t.h.signUp();
+    expect((await api.put('/api/v1/email/settings', { ...from, smtpHost: 'localhost', smtpPort: banner.port })).status).toBe(200);
+    const sender = await senderFor(t.h.ctx, workspaceId);
+    const options = (sender.transport as unknown as { options: Record<string, unknown> }).options;
+    expect(options).toMatchObject({ host: '127.0.0.1', port: banner.port, servername: 'localhost', tls: { servername: 'localhost' } });
+    const before = banner.connections;
+    const res = await api.post('/api/v1/email/settings/test');
+    expect(res.body.error.message).toContain('not an SMTP server');
+    expect(banner.connections).toBe(before + 1);
   });
 
   it('sending checks the destination too: refused without connecting, and a failure kept on the message is in plain words', async () => {
