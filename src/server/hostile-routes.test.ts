@@ -7,10 +7,8 @@
 import { appendFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember } from '../workspaces/workspaces.ts';
-import { createUser } from '../accounts/accounts.ts';
 import type { ApiClient } from '../testing/client.ts';
-import { type Harness, type Member, useHarness } from '../testing/harness.ts';
+import { useHarness } from '../testing/harness.ts';
 import {
   DEEP_JSON_TEXT,
   HOSTILE_BODIES,
@@ -30,13 +28,12 @@ import {
   withValue,
   WRONG_TYPES,
 } from '../testing/hostile.ts';
+import { type Fixtures, pathValue, plausibleHints, setUpWalk } from '../testing/walk-fixtures.ts';
 import type { RouteInfo } from './app.ts';
 
 const t = useHarness();
 
 const REQUEST_TIMEOUT_MS = 10_000;
-const MISSING_ID = '01a206a7-2d0a-790a-b933-c4c4833a7dfd';
-const MJML = '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ contact.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>';
 
 /** Routes not walked, and why. Keep this short: every route left out is a route nobody checks. */
 const EXCEPTIONS: Record<string, string> = {
@@ -55,118 +52,16 @@ interface Case {
   badText?: boolean;
 }
 
-interface Fixtures {
-  owner: Member;
-  session: ApiClient;
-  fullKey: ApiClient;
-  ingestKey: ApiClient;
-  memberId: string;
-  contactId: string;
-  sentinelId: string;
-  segmentId: string;
-  sentinelSegmentId: string;
-  listId: string;
-  templateId: string;
-  topicId: string;
-  broadcastId: string;
-  webhookSecret: string;
-}
-
 let fx: Fixtures;
 let doc: JsonSchema;
-
-async function created(res: Promise<{ status: number; body: any }>): Promise<any> {
-  const r = await res;
-  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  return r.body;
-}
-
-async function setUp(h: Harness): Promise<Fixtures> {
-  const owner = await h.signUp();
-  const c = owner.client;
-  const member = await createUser(h.ctx, { email: `member-${process.pid}@example.com`, name: 'Member', password: 'member password 123' });
-  await addMember(h.ctx, owner.workspaceId, member.id, 'marketer');
-  await created(c.post('/api/v1/properties', { key: 'note', label: 'Note', type: 'string' }));
-  const contact = await created(c.post('/api/v1/contacts', { email: 'target@example.com', firstName: 'Target', properties: { note: 'walked' } }));
-  const sentinel = await created(c.post('/api/v1/contacts', { email: 'sentinel@example.com', firstName: 'Sentinel', lastName: 'Kept', properties: { note: 'keep me' } }));
-  const byEmail = { kind: 'group', op: 'and', children: [{ kind: 'field', field: 'email', op: 'contains', value: 'example.com' }] };
-  const segment = await created(c.post('/api/v1/segments', { name: 'Walked', definition: byEmail }));
-  const sentinelSegment = await created(c.post('/api/v1/segments', { name: 'Sentinel segment', description: 'keep me', definition: byEmail }));
-  const list = await created(c.post('/api/v1/segments', { name: 'Walked list', kind: 'list' }));
-  const template = await created(c.post('/api/v1/email/templates', { name: 'Walked', subject: 'Hello {{ contact.first_name }}', body: MJML }));
-  const topic = await created(c.post('/api/v1/email/topics', { name: 'News' }));
-  const broadcast = await created(c.post('/api/v1/email/broadcasts', { name: 'Walked', templateId: template.id, segmentId: segment.id }));
-  await created(c.put('/api/v1/email/snippets/footer', { body: 'Bye' }));
-  const hooks = await created(c.get('/api/v1/email/webhooks'));
-  const webhookSecret = /\/hooks\/email\/([^/]+)\//.exec(JSON.stringify(hooks))?.[1] ?? 'unknown';
-  return {
-    owner,
-    session: c,
-    fullKey: (await h.apiKey(owner.workspaceId, 'full')).client,
-    ingestKey: (await h.apiKey(owner.workspaceId, 'ingest')).client,
-    memberId: member.id,
-    contactId: contact.id,
-    sentinelId: sentinel.id,
-    segmentId: segment.id,
-    sentinelSegmentId: sentinelSegment.id,
-    listId: list.id,
-    templateId: template.id,
-    topicId: topic.id,
-    broadcastId: broadcast.id,
-    webhookSecret,
-  };
-}
-
-/** A value for a path parameter that names something that exists (DELETE: something that does not). */
-function pathValue(route: RouteInfo, name: string): string {
-  if (name === '*') return 'index.html';
-  if (name === 'secret') return fx.webhookSecret;
-  if (name === 'token') return route.url.startsWith('/api/') ? 'x'.repeat(24) : 'preview';
-  if (name === 'key') return route.method === 'DELETE' ? 'missing_key' : 'note';
-  if (name === 'name') return route.method === 'DELETE' ? 'missing' : 'footer';
-  if (name === 'email') return 'missing@example.com';
-  if (name === 'userId') return fx.memberId;
-  if (route.method === 'DELETE') return MISSING_ID;
-  const url = route.url;
-  if (url.startsWith('/api/v1/contacts/')) return fx.contactId;
-  if (url.startsWith('/api/v1/segments/:id/members') && route.method === 'POST') return fx.listId;
-  if (url.startsWith('/api/v1/segments/')) return fx.segmentId;
-  if (url.startsWith('/api/v1/email/templates/')) return fx.templateId;
-  if (url.startsWith('/api/v1/email/broadcasts/')) return fx.broadcastId;
-  if (url.startsWith('/api/v1/email/topics/')) return fx.topicId;
-  return MISSING_ID;
-}
 
 const paramNames = (url: string) => [...url.matchAll(/:(\w+)|\*/g)].map((m) => m[1] ?? '*');
 
 function fillPath(route: RouteInfo, override?: { name: string; raw: string }): string {
   return route.url.replace(/:(\w+)|\*/g, (_m, name: string | undefined) => {
     const n = name ?? '*';
-    return override?.name === n ? override.raw : encodeURIComponent(pathValue(route, n));
+    return override?.name === n ? override.raw : encodeURIComponent(pathValue(fx, route, n));
   });
-}
-
-function hints(): { byName: Record<string, unknown> } {
-  return {
-    byName: {
-      templateId: fx.templateId,
-      segmentId: fx.segmentId,
-      topicId: fx.topicId,
-      contactId: fx.contactId,
-      contactIds: [fx.contactId],
-      ids: [MISSING_ID],
-      workspaceId: fx.owner.workspaceId,
-      field: 'email',
-      property: 'note',
-      event: 'purchase',
-      email: 'walker@example.com',
-      currentPassword: 'not the password',
-      currency: 'GBP',
-      body: MJML,
-      // Mail goes to the outbox: a walked SMTP host would be looked up and connected to.
-      smtpHost: null,
-    },
-  };
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -178,13 +73,13 @@ function casesFor(route: RouteInfo, light: boolean): Case[] {
   const resolve = resolver(doc);
   const pick = <T>(all: Record<string, T>, few: string[]) => Object.entries(all).filter(([name]) => !light || few.includes(name));
   const bodySchema = op?.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined;
-  const bodies = bodySchema ? options(resolve(bodySchema)).map((o) => plausible(o, resolve, hints())) : [];
+  const bodies = bodySchema ? options(resolve(bodySchema)).map((o) => plausible(o, resolve, plausibleHints(fx))) : [];
   const sendsBody = route.method !== 'GET' && route.method !== 'HEAD';
   const baseBody = sendsBody ? json(bodies[0] ?? {}) : undefined;
   const queryParams = ((op?.parameters ?? []) as JsonSchema[]).filter((p) => p.in === 'query');
   const baseQuery = queryParams
     .filter((p) => p.required)
-    .map((p) => `${p.name}=${encodeURIComponent(String(plausible(p.schema ?? {}, resolve, hints(), p.name)))}`);
+    .map((p) => `${p.name}=${encodeURIComponent(String(plausible(p.schema ?? {}, resolve, plausibleHints(fx), p.name)))}`);
   const url = (path: string, query: string[] = baseQuery) => (query.length ? `${path}?${query.join('&')}` : path);
   const cases: Case[] = [];
   const add = (what: string, u: string, payload: string | Buffer | undefined = baseBody, contentType?: string) =>
@@ -339,7 +234,7 @@ describe('every route, walked with hostile input', () => {
   };
 
   beforeAll(async () => {
-    fx = await setUp(t.h);
+    fx = await setUpWalk(t.h);
     session = fx.session;
     doc = (await t.h.anonymous().get('/api/openapi.json')).body;
     before = {
