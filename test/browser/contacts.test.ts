@@ -191,6 +191,31 @@ describe('contacts in a browser', () => {
     await bar.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete 2 contacts' }).click();
     await page.getByTestId('contacts-total').filter({ hasText: '19 contacts' }).waitFor();
+
+    // More than 10 at once: the dialog counts them on the server and takes their number typed.
+    await page.getByLabel('Search contacts').fill('shop.test');
+    await page.getByTestId('contacts-total').filter({ hasText: '18 contacts' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Select all loaded contacts' }).check();
+    await bar.getByText('18 selected').waitFor();
+    await bar.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('dialog');
+    const typed = confirm.getByLabel('Type 18 to confirm');
+    const go = confirm.getByRole('button', { name: 'Delete 18 contacts' });
+    await typed.waitFor();
+    expect(await go.isDisabled()).toBe(true);
+    await typed.fill('17');
+    expect(await go.isDisabled()).toBe(true);
+    await typed.fill('18');
+    await shot(page, '12b-confirm-count');
+    await go.click();
+    await confirm.waitFor({ state: 'hidden' });
+    await page.getByLabel('Search contacts').fill('');
+    await page.getByTestId('contacts-total').filter({ hasText: /^1 contact$/ }).waitFor();
+    const log = await api<{ items: { kind: string; deleted: number }[] }>('GET', '/api/v1/contacts/deletions');
+    expect(log.items.map((d) => [d.kind, d.deleted])).toEqual([
+      ['many', 18],
+      ['many', 2],
+    ]);
   });
 
   it('imports a spreadsheet through the wizard, reports the bad rows and undoes it', async () => {
