@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../server/json-body.ts';
 import {
   batchRequest,
   MAX_BATCH_BYTES,
@@ -51,6 +52,8 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const text = body as string;
       if (text.trim() === '') return done(new AppError(400, 'invalid_json', 'The request body is empty; send a JSON object.'), undefined);
       if (!needsCleaning(text)) return jsonParser(req, text, (err, value) => done(err ? invalidJson(err) : null, value));
+      // The cleaning reviver recurses (JSON.parse alone does not): a deep body would overflow the stack.
+      if (jsonDepth(text) > MAX_JSON_DEPTH) return done(tooDeep(), undefined);
       try {
         done(null, JSON.parse(text, clean));
       } catch (err) {

@@ -49,6 +49,10 @@ describe('NUL characters and lone surrogates', () => {
       'content-type': 'application/json',
     });
     expect(res.status).toBe(200);
+    const deep = `{"userId":"u1","event":"E","properties":{"n":"\\u0000","d":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    const refused = await client.request('POST', '/v1/track', deep, { 'content-type': 'application/json' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('too_deeply_nested');
   });
 
   it('are found anywhere in a value, however deep, keys included', () => {

@@ -68,6 +68,8 @@ export const HOSTILE_BODIES: Record<string, string> = {
   'arrays nested 10,000 deep': '['.repeat(10_000) + ']'.repeat(10_000),
   'objects nested 10,000 deep': '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
   'NUL escape in a key': '{"k\\u0000":1}',
+  // The tracking API cleans such text with a reviver, which recurses.
+  'nested 10,000 deep with a NUL escape': '{"n":"\\u0000","d":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}',
 };
 
 /** JSON nested far deeper than any request needs, as text (for query values that hold JSON). */
