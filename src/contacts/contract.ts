@@ -152,8 +152,11 @@ export const contactFilter = z.object({
 });
 export type ContactFilter = z.infer<typeof contactFilter>;
 
-/** Which contacts: a search over name and email plus filters (all must hold). */
-export const contactSelection = z.object({
+/**
+ * Which contacts: a search over name and email plus filters (all must hold). Strict: a key
+ * misspelt (`{"filtr": …}`) is refused rather than dropped, which would select everyone.
+ */
+export const contactSelection = z.strictObject({
   q: z.string().max(200).optional(),
   filters: z.array(contactFilter).max(50).default([]),
 });

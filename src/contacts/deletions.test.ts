@@ -125,3 +125,14 @@ describe('deleting contacts', () => {
     expect(await deletionsOf(b.workspaceId)).toEqual([]);
   });
 });
+
+describe('a selection with a misspelt key', () => {
+  it('is refused, not read as "every contact"', async () => {
+    const owner = await t.h.signUp();
+    await contacts(owner.client, 3, 'York');
+    const res = await owner.client.post('/api/v1/contacts/bulk-delete', { filter: { filtr: [{ field: 'city', op: 'eq', value: 'York' }] } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.error)).toMatch(/filtr/);
+    expect(await left(owner.workspaceId)).toBe(3);
+  });
+});
