@@ -1,4 +1,5 @@
 // Contacts one at a time (create, read, change, delete), bulk delete, and the change history.
+import { lockSegmentsOf } from '../segments/membership.ts';
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
@@ -155,6 +156,8 @@ export async function updateContact(ctx: AppContext, workspaceId: string, id: st
  * that people ask for go through deletions.ts, which records them.
  */
 export async function deleteWhere(session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
+  // The segment lock before the contacts' rows (their trigger takes it; see lockSegmentsOf). $1 is the workspace.
+  await lockSegmentsOf(session, params[0] as string);
   const [row] = await session.query<{ n: number }>(
     `with gone as (delete from contacts c where ${conditions.join(' and ')} returning c.id),
           ev as (delete from events e using gone where e.workspace_id = $1 and e.contact_id = gone.id),

@@ -1,5 +1,6 @@
 // GDPR: a contact's data as one JSON document (right of access), and erasure (right to be
 // forgotten) that leaves only a hashed-email suppression entry behind.
+import { lockSegmentsOf } from '../segments/membership.ts';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
@@ -56,6 +57,8 @@ export async function exportContactData(ctx: AppContext, workspaceId: string, co
  */
 export async function eraseContact(ctx: AppContext, workspaceId: string, contactId: string, actor: Actor): Promise<z.output<typeof eraseResult>> {
   return ctx.db.transaction(async (tx) => {
+    // The segment lock before the contact's row: its deletion's trigger takes it (see lockSegmentsOf).
+    await lockSegmentsOf(tx, workspaceId);
     const [c] = await tx.query<{ email: string | null }>('select email from contacts where workspace_id = $1 and id = $2 for update', [
       workspaceId,
       contactId,
