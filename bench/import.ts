@@ -1,7 +1,9 @@
 // `npm run bench -- import`: a generated contact CSV (email, two names, five custom
 // properties) imported through the real import path (upload, background job code,
 // set-based upserts) by `rapport import contacts` in its own process, against PostgreSQL's own COPY of the same file into a bare table.
-// ROWS defaults to 1,000,000 on PostgreSQL (DATABASE_URL) and 200,000 on PGlite.
+// ROWS defaults to 1,000,000 on PostgreSQL (DATABASE_URL) and 200,000 on PGlite. Then the same file
+// imported through a running server while /health is probed ("health": its p50/p99/max in ms, idle
+// and during the import; HEALTH=0 skips it).
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createDefinition } from '../src/contacts/properties.ts';
+import { importThroughServer, prepareHealthWorkspace } from './_import-health.ts';
 import { benchDatabase, log } from './_setup.ts';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -77,29 +80,29 @@ async function main() {
     await bench.db.exec('drop table floor_contacts');
     log(`reference INSERT … SELECT into contacts' twin: ${floorSeconds.toFixed(2)} s (${Math.round(ROWS / floorSeconds).toLocaleString()} rows/s)`);
 
-    for (const [key, type, options] of [
+    const properties = [
       ['lifetime_spend', 'number', []],
       ['signup_date', 'date', []],
       ['vip', 'boolean', []],
       ['loyalty_tier', 'enum', ['bronze', 'silver', 'gold']],
       ['city', 'string', []],
-    ] as const) {
+    ] as const;
+    for (const [key, type, options] of properties) {
       await createDefinition(bench.ctx, bench.workspaceId, { key, label: key, description: '', type, options: [...options] });
     }
+    const healthWorkspace = await prepareHealthWorkspace(bench.ctx, properties);
     // The import runs as a user runs it, in its own process: `rapport import contacts FILE`
     // (upload, then the same job code a worker runs). Its peak RSS is the kernel's high-water
     // mark of that process, so the bench's own memory (writing the file) is not counted.
     const dataDir = bench.kind === 'pglite' ? path.dirname(bench.pglitePath!) : undefined;
     if (bench.kind === 'pglite') await bench.release();
     const start = performance.now();
+    const env = { ...process.env, ...(bench.url ? { DATABASE_URL: bench.url } : { RAPPORT_DATA_DIR: dataDir }), RAPPORT_SECRET: bench.ctx.secret };
     const child = spawn(
       process.execPath,
       // "They agreed": the heavier case, as every new contact's consent is recorded (migration 0014).
       ['bin/rapport.js', 'import', 'contacts', file, '--workspace', 'Bench', '--consent', process.env.CONSENT ?? 'yes', '--json'],
-      {
-        env: { ...process.env, ...(bench.url ? { DATABASE_URL: bench.url } : { RAPPORT_DATA_DIR: dataDir }), RAPPORT_SECRET: bench.ctx.secret },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let peakKb = 0;
     const sample = () => {
@@ -127,6 +130,8 @@ async function main() {
     const rowsPerS = Math.round(ROWS / seconds);
     const copyRowsPerS = Math.round(ROWS / copySeconds);
     log(`import: ${seconds.toFixed(2)} s (job ${jobSeconds.toFixed(2)} s, process ${wallSeconds.toFixed(2)} s), ${rowsPerS.toLocaleString()} rows/s, peak RSS ${peak} MB`);
+    // HEALTH=0 skips the second import (through a running server, /health probed meanwhile).
+    const health = process.env.HEALTH === '0' ? undefined : await importThroughServer(file, healthWorkspace.key, env, ROWS);
     console.log(
       JSON.stringify({
         bench: 'import',
@@ -146,6 +151,7 @@ async function main() {
           rows_per_s: Math.round(ROWS / floorSeconds),
         },
         ratio_to_floor: Number((rowsPerS / (ROWS / floorSeconds)).toFixed(2)),
+        ...(health ? { health } : {}),
       }),
     );
   } finally {

@@ -9,6 +9,7 @@ import { ContactRowMapper, type ValueProblem } from './contact-rows.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
 import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
+import { BatchPacer } from './pacing.ts';
 import { openFile } from './storage.ts';
 
 const BATCH_ROWS = 5000;
@@ -19,6 +20,7 @@ const BATCH_ROWS = 5000;
 // keeps the process near its live size. `gc` is exposed at run time, for this one purpose.
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage: () => void = runInNewContext('gc');
+const GC_EVERY_ROWS = 20_000;
 const MAX_ENUM_OPTIONS = 200;
 
 export interface RowError {
@@ -69,29 +71,45 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, list
   let errors: RowError[] = [];
   let seen = 0;
   let lastRow = resumeAfter;
-  // One batch is written while the next is read and mapped: the database and Node work at
-  // the same time (one core each). Batches still commit in order, one after the other.
+  // On PostgreSQL one batch is written while the next is read and mapped: the database and
+  // Node work at the same time (one core each). Batches still commit in order, one after the
+  // other. The embedded database runs on this thread: there, reading during a batch's
+  // transaction would only hold it open longer (and every other query waits for it).
+  const pacer = new BatchPacer(ctx.db, BATCH_ROWS);
+  const overlap = ctx.db.kind !== 'pglite';
   let writing: Promise<void> | undefined;
-  let batches = 0;
+  let rowsSinceGc = 0;
   const flush = async () => {
     const [b, e, r, n] = [batch, errors, lastRow, seen];
     batch = [];
     errors = [];
     seen = 0;
     await writing;
-    writing = writeBatch(ctx, writer, b, e, r, n);
-    if (++batches % 4 === 0) collectGarbage();
+    const started = pacer.start();
+    writing = writeBatch(ctx, writer, b, e, r, n).then(() => pacer.written(n, started));
+    rowsSinceGc += n;
+    if (rowsSinceGc >= GC_EVERY_ROWS) {
+      rowsSinceGc = 0;
+      collectGarbage();
+    }
     writing.catch(() => {}); // awaited (and thrown) at the next flush or at the end
+    if (!overlap) await writing;
   };
   for await (const row of rows((n) => progress.bytes(n))) {
     if (row.rowNumber < firstDataRow || row.rowNumber <= resumeAfter) continue;
     lastRow = row.rowNumber;
+    if (row.problem) {
+      seen++;
+      errors.push({ rowNumber: row.rowNumber, reason: row.problem, raw: row.raw });
+      if (seen >= pacer.size) await flush();
+      continue;
+    }
     const mapped = mapper.map(row);
     if (mapped.empty) continue;
     seen++;
     if (mapped.input) batch.push({ row, input: mapped.input, leftOut: mapped.leftOut });
     else errors.push({ rowNumber: row.rowNumber, reason: mapped.skip.join('; '), raw: row.raw });
-    if (seen >= BATCH_ROWS) await flush();
+    if (seen >= pacer.size) await flush();
   }
   await flush();
   await writing;
@@ -233,7 +251,7 @@ async function planProperties(
   if (needOptions.length === 0) return planned;
   const options = new Map(needOptions.map((p) => [p.column, new Set<string>()]));
   for await (const row of rows()) {
-    if (row.rowNumber < firstDataRow) continue;
+    if (row.rowNumber < firstDataRow || row.problem) continue;
     for (const [column, set] of options) {
       const v = (row.cells[column] ?? '').trim();
       if (v && set.size <= MAX_ENUM_OPTIONS) set.add(v);

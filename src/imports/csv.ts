@@ -13,7 +13,24 @@ export interface CsvRecord {
   cells: string[];
   /** The record's text as it was in the file (for error reports), at most 2,000 characters. */
   raw: string;
+  /** Why the record cannot be read (too long, too many columns); its cells are then empty. */
+  problem?: string;
 }
+
+/**
+ * Limits on what one record may hold. A real contact or order row is a few hundred
+ * characters; a longer one is a file that is not a CSV, or a quote that never closes. Past
+ * these, the record is reported as a problem instead of being read (see docs/decisions.md).
+ */
+export const CSV_LIMITS = { recordChars: 1_000_000, fieldChars: 100_000, columns: 1_000 };
+
+const n = (x: number) => x.toLocaleString('en');
+export const tooLongRecord = (limit: number) =>
+  `is longer than ${n(limit)} characters (the most a row may hold): check that the file is a CSV file and that every opening quote is closed, or shorten the row`;
+export const tooLongValue = (column: number, length: number, limit: number) =>
+  `column ${column} holds ${n(length)} characters, more than the ${n(limit)} a value may hold: shorten it or leave it out of the file`;
+export const tooManyColumns = (count: number, limit: number) =>
+  `has ${n(count)} columns, more than the ${n(limit)} a file may have: check the delimiter, or remove the empty columns at the end`;
 
 export interface CsvOptions {
   delimiter: string;
@@ -24,6 +41,10 @@ export interface CsvOptions {
    * quote, and then does not have that many fields, is a stray quote, not a multi-line value.
    */
   expectedFields?: number;
+  /** See CSV_LIMITS. */
+  maxRecordChars?: number;
+  maxFieldChars?: number;
+  maxColumns?: number;
 }
 
 const INCOMPLETE = Symbol('incomplete');
@@ -34,6 +55,13 @@ export class CsvTokenizer {
   readonly #maxLines: number;
   readonly #maxChars: number;
   readonly #expected: number | undefined;
+  readonly #maxRecord: number;
+  readonly #maxField: number;
+  readonly #maxColumns: number;
+  /** The pending text holds no line break: no record can end before the next one comes. */
+  #waitingForBreak = false;
+  /** Dropping the rest of a record that was too long, up to its line break. */
+  #skipping = false;
 
   constructor(options: CsvOptions) {
     if (options.delimiter.length !== 1) throw new Error('The delimiter must be one character.');
@@ -41,32 +69,86 @@ export class CsvTokenizer {
     this.#maxLines = options.maxQuotedLines ?? 100;
     this.#maxChars = options.maxQuotedChars ?? 1_000_000;
     this.#expected = options.expectedFields;
+    this.#maxRecord = options.maxRecordChars ?? CSV_LIMITS.recordChars;
+    this.#maxField = options.maxFieldChars ?? CSV_LIMITS.fieldChars;
+    this.#maxColumns = options.maxColumns ?? CSV_LIMITS.columns;
   }
 
-  /** Adds text; returns the records it completed. */
+  /**
+   * Adds text; returns the records it completed. Linear in the text: a record ends only at
+   * a line break, so text without one is appended without reading the pending record
+   * again (reading it again on every piece made a 20 MB line take minutes).
+   */
   push(text: string): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    if (this.#skipping) {
+      const k = lineBreakIndex(text);
+      if (k === -1) return out;
+      this.#skipping = false;
+      text = text.slice(k + 1);
+    }
     this.#buffer += text;
-    return this.#drain(false);
+    if (this.#waitingForBreak && lineBreakIndex(text) === -1) {
+      if (this.#buffer.length > this.#maxRecord) this.#dropLongRecord(out);
+      return out;
+    }
+    this.#drain(false, out);
+    if (this.#buffer.length > this.#maxRecord) {
+      this.#dropLongRecord(out);
+      this.#drain(false, out);
+    }
+    return out;
   }
 
   /** No more text: returns the last records. */
   end(): CsvRecord[] {
-    return this.#drain(true);
+    const out: CsvRecord[] = [];
+    this.#drain(true, out);
+    return out;
   }
 
-  #drain(final: boolean): CsvRecord[] {
-    const out: CsvRecord[] = [];
+  #drain(final: boolean, out: CsvRecord[]): void {
     const buf = this.#buffer;
     let pos = 0;
     while (pos < buf.length) {
       const result = this.#record(buf, pos, final);
       if (result === INCOMPLETE) break;
       const [record, next] = result;
-      if (record.cells.length > 1 || record.cells[0] !== '') out.push(record);
+      if (record.problem || record.cells.length > 1 || record.cells[0] !== '') out.push(record);
       pos = next;
     }
     this.#buffer = buf.slice(pos);
-    return out;
+    this.#waitingForBreak = lineBreakIndex(this.#buffer) === -1;
+  }
+
+  /**
+   * The pending record is longer than a record may be: it is reported, and reading goes on
+   * after its first line break (as if its quotes were plain characters), or, when none has
+   * come yet, after the next one.
+   */
+  #dropLongRecord(out: CsvRecord[]): void {
+    const buf = this.#buffer;
+    out.push({ cells: [], raw: buf.slice(0, 2000), problem: tooLongRecord(this.#maxRecord) });
+    const k = lineBreakIndex(buf);
+    if (k === -1) {
+      this.#skipping = true;
+      this.#buffer = '';
+    } else {
+      this.#buffer = buf.slice(k + 1);
+    }
+    this.#waitingForBreak = lineBreakIndex(this.#buffer) === -1;
+  }
+
+  /** A finished record as the caller gets it, or the problem that keeps it from being read. */
+  #checked(cells: string[], buf: string, start: number, end: number): CsvRecord {
+    const raw = buf.slice(start, Math.min(end, start + 2000));
+    if (end - start > this.#maxRecord) return { cells: [], raw, problem: tooLongRecord(this.#maxRecord) };
+    const width = lastFilled(cells);
+    if (width > this.#maxColumns) return { cells: [], raw, problem: tooManyColumns(width, this.#maxColumns) };
+    for (let c = 0; c < cells.length; c++) {
+      if (cells[c]!.length > this.#maxField) return { cells: [], raw, problem: tooLongValue(c + 1, cells[c]!.length, this.#maxField) };
+    }
+    return { cells, raw };
   }
 
   /** One record from `start`: the record and where the next begins, or INCOMPLETE. */
@@ -96,7 +178,7 @@ export class CsvTokenizer {
       const next = skipLineBreak(buf, i);
       if (next === INCOMPLETE_CR && !final) return INCOMPLETE;
       if (spansLines && this.#expected !== undefined && !fits(cells, this.#expected)) return this.#literalLine(buf, start, final);
-      return [{ cells, raw: buf.slice(start, Math.min(i, start + 2000)) }, next === INCOMPLETE_CR ? i + 1 : next];
+      return [this.#checked(cells, buf, start, i), next === INCOMPLETE_CR ? i + 1 : next];
     }
   }
 
@@ -134,7 +216,7 @@ export class CsvTokenizer {
     if (end === buf.length && !final) return INCOMPLETE;
     const line = buf.slice(start, end);
     const next = skipLineBreak(buf, end);
-    return [{ cells: line.split(this.#d), raw: line.slice(0, 2000) }, next === INCOMPLETE_CR ? end + 1 : next];
+    return [this.#checked(line.split(this.#d), buf, start, end), next === INCOMPLETE_CR ? end + 1 : next];
   }
 
   #fieldEnd(buf: string, i: number): number {
@@ -148,6 +230,17 @@ export class CsvTokenizer {
 }
 
 const INCOMPLETE_CR = -1;
+
+function lineBreakIndex(text: string): number {
+  const lf = text.indexOf('\n');
+  const cr = text.indexOf('\r');
+  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+}
+
+function lastFilled(cells: string[]): number {
+  for (let i = cells.length - 1; i >= 0; i--) if (cells[i] !== '') return i + 1;
+  return 0;
+}
 
 /** As many fields as the file's columns (extra empty fields at the end are tolerated). */
 function fits(cells: string[], expected: number): boolean {

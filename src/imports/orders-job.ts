@@ -86,10 +86,10 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, listen
   };
   for await (const row of rows()) {
     if (row.rowNumber < firstDataRow) continue;
-    if (row.cells.every((c) => c.trim() === '')) continue;
+    if (!row.problem && row.cells.every((c) => c.trim() === '')) continue;
     seen++;
     lineItems++;
-    const parsed = parseLine(row, mapping, col, dateOrder, defaultCurrency);
+    const parsed = row.problem ? { error: row.problem } : parseLine(row, mapping, col, dateOrder, defaultCurrency);
     if ('error' in parsed) errors.push({ rowNumber: row.rowNumber, reason: parsed.error, raw: row.raw });
     else {
       if (parsed.customerKey === null) {

@@ -1,6 +1,8 @@
+import { setImmediate } from 'node:timers/promises';
 import iconv from 'iconv-lite';
 import { listDefinitions } from '../contacts/properties.ts';
 import type { AppContext } from '../server/context.ts';
+import { badRequest } from '../server/errors.ts';
 import type { FilePreview } from './contract.ts';
 import { decoderName, detectDelimiter, detectEncoding, detectFormat, detectHeader, isSupportedEncoding, lastNonEmpty } from './detect.ts';
 import { suggestMapping } from './mapping.ts';
@@ -10,6 +12,12 @@ import { openFile, readHead } from './storage.ts';
 
 const HEAD_BYTES = 256 * 1024;
 const SAMPLE_ROWS = 200;
+/**
+ * Column names and sample values are kept with the import and sent with it (the list of
+ * imports, the mapping screen): a value may be 100,000 characters long, what is shown is
+ * its beginning.
+ */
+const MAX_SHOWN_CHARS = 500;
 
 export interface ReadOverrides {
   encoding?: string;
@@ -35,29 +43,34 @@ export async function buildPreview(
   let delimiter: string | null = null;
   if (format === 'csv') {
     encoding = overrides.encoding && isSupportedEncoding(overrides.encoding) ? overrides.encoding : detectEncoding(head);
+    // The server's other requests are answered between the steps (each a few ms).
+    await setImmediate();
     // Detect on whole lines only: the head may end in the middle of one.
     const text = iconv.decode(head, decoderName(encoding));
     const nl = text.lastIndexOf('\n');
     const cut = head.length < HEAD_BYTES || nl <= 0 ? text : text.slice(0, nl);
     delimiter = overrides.delimiter ?? detectDelimiter(cut);
+    await setImmediate();
   }
   const rows = await sampleRows(ctx, importId, { format, encoding: encoding ?? 'UTF-8', delimiter: delimiter ?? ',' });
+  await setImmediate();
   const hasHeader = overrides.hasHeader ?? detectHeader(rows.slice(0, 50).map((r) => r.cells));
   const dataRows = (hasHeader ? rows.slice(1) : rows).map((r) => r.cells);
   const width = Math.max(hasHeader && rows[0] ? lastNonEmpty(rows[0].cells) : 0, ...dataRows.slice(0, 50).map(lastNonEmpty), 1);
   const columns = Array.from({ length: width }, (_, i) => {
-    const name = hasHeader ? (rows[0]?.cells[i] ?? '').trim() : '';
+    const name = hasHeader ? (rows[0]?.cells[i] ?? '').trim().slice(0, MAX_SHOWN_CHARS) : '';
     return name || `Column ${i + 1}`;
   });
   const defs = kind === 'contacts' ? await listDefinitions(ctx, workspaceId) : [];
   const suggestion = suggestMapping(kind, columns, dataRows, hasHeader, defs);
+  await setImmediate();
   return {
     format,
     encoding,
     delimiter,
     hasHeader,
     columns,
-    sampleRows: dataRows.slice(0, 10).map((r) => columns.map((_, i) => r[i] ?? '')),
+    sampleRows: dataRows.slice(0, 10).map((r) => columns.map((_, i) => (r[i] ?? '').slice(0, MAX_SHOWN_CHARS))),
     suggestedMapping: suggestion.mapping,
     suggestedProperties: suggestion.properties,
   };
@@ -66,6 +79,9 @@ export async function buildPreview(
 async function sampleRows(ctx: AppContext, importId: string, settings: { format: 'csv' | 'xlsx'; encoding: string; delimiter: string }): Promise<FileRow[]> {
   const rows: FileRow[] = [];
   for await (const row of readRows(openFile(ctx, importId), settings)) {
+    // The person is there to fix the file: a row that cannot be read is named now, not
+    // discovered as a skipped row after the import.
+    if (row.problem) throw badRequest(`Row ${row.rowNumber.toLocaleString('en')}${row.problem.startsWith('column') ? ': ' : ' '}${row.problem}.`, [{ path: 'body.file', message: `row ${row.rowNumber}: ${row.problem}` }]);
     rows.push(row);
     if (rows.length >= SAMPLE_ROWS) break;
   }

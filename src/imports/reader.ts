@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { CsvTokenizer } from './csv.ts';
+import { type CsvRecord, CsvTokenizer } from './csv.ts';
 import { decoderName, type FileFormat } from './detect.ts';
 
 export interface FileRow {
@@ -15,6 +15,8 @@ export interface FileRow {
    * cells at its end; in a CSV a short row means values may sit in the wrong columns.
    */
   fromSheet?: boolean;
+  /** Why the row cannot be read (longer than a row may be…); its cells are then empty. */
+  problem?: string;
 }
 
 export interface ReadSettings {
@@ -35,10 +37,11 @@ export async function* readRows(input: Readable, settings: ReadSettings): AsyncG
   // iconv-lite strips a byte-order mark and handles characters split across chunks.
   const decoded = input.pipe(iconv.decodeStream(decoderName(settings.encoding)));
   let rowNumber = 0;
+  const row = (record: CsvRecord): FileRow => ({ rowNumber: ++rowNumber, cells: record.cells, raw: record.raw, ...(record.problem ? { problem: record.problem } : {}) });
   for await (const text of decoded) {
-    for (const record of tokenizer.push(text as string)) yield { rowNumber: ++rowNumber, cells: record.cells, raw: record.raw };
+    for (const record of tokenizer.push(text as string)) yield row(record);
   }
-  for (const record of tokenizer.end()) yield { rowNumber: ++rowNumber, cells: record.cells, raw: record.raw };
+  for (const record of tokenizer.end()) yield row(record);
 }
 
 /** The first worksheet of an XLSX workbook, read with ExcelJS's streaming reader. */
