@@ -3,10 +3,9 @@ import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { stringify } from 'csv-stringify/sync';
 import { CONTACT_FIELDS, type PropertyType } from '../contacts/fields.ts';
 import { type ImportInfo, ORDER_TARGETS, startImportBody } from '../imports/contract.ts';
-import { ERROR_CSV_COLUMNS, type ErrorRow, errorCsvRow } from '../imports/error-report.ts';
+import { errorReportCsv } from '../imports/error-report.ts';
 import { createImport, getImport, startImport, toInfo } from '../imports/imports.ts';
 import { BIRTHDAY_PARTS } from '../imports/mapping.ts';
 import type { ProgressListener } from '../imports/progress.ts';
@@ -77,11 +76,7 @@ export function registerImportCommands(program: Command): void {
         const imp = await getImport(ctx, ws.id, importId).catch(() => {
           throw new CliError(`No import ${importId} in "${ws.name}".`);
         });
-        const rows = await ctx.db.query<ErrorRow>(
-          'select row_number, kind, column_name, reason, raw from import_errors where import_id = $1 order by row_number, reason',
-          [imp.id],
-        );
-        process.stdout.write(stringify([ERROR_CSV_COLUMNS, ...rows.map(errorCsvRow)]));
+        process.stdout.write(await errorReportCsv(ctx, imp.id));
       });
     });
 }

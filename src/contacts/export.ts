@@ -1,7 +1,7 @@
 // Contacts as CSV, streamed: rows come from the database in keyset batches and leave as CSV
 // while the next batch is read, so a million contacts never sit in memory at once.
 import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { csvWriter } from '../shared/csv-writer.ts';
 import type { AppContext } from '../server/context.ts';
 import { type Contact, prepareList, type Selection } from './list.ts';
 import { listDefinitions } from './properties.ts';
@@ -20,17 +20,6 @@ const BUILT_IN: { header: string; value: (c: Contact) => string | null }[] = [
   { header: 'created_at', value: (c) => c.createdAt.toISOString() },
   { header: 'updated_at', value: (c) => c.updatedAt.toISOString() },
 ];
-
-/**
- * A cell a spreadsheet would run as a formula ("=HYPERLINK(…)", "@SUM(…)", "+cmd|…") gets a
- * leading apostrophe (OWASP's advice against CSV injection). Numbers and phone numbers that
- * start with + or - are left alone, so "+447700900123" and "-12.5" stay what they are.
- */
-export function safeCell(value: string): string {
-  if (/^[=@\t\r]/.test(value)) return `'${value}`;
-  if (/^[+-]/.test(value) && !/^[+-][\d\s().,-]*$/.test(value)) return `'${value}`;
-  return value;
-}
 
 export async function exportContactsCsv(
   ctx: AppContext,
@@ -52,10 +41,10 @@ export async function exportContactsCsv(
       const page = await list.page(BATCH, after);
       for (const c of page.items) {
         yield [
-          ...BUILT_IN.map((b) => safeCell(b.value(c) ?? '')),
+          ...BUILT_IN.map((b) => b.value(c) ?? ''),
           ...defs.map((d) => {
             const v = c.properties[d.key];
-            return v === undefined ? '' : safeCell(String(v));
+            return v === undefined ? '' : String(v);
           }),
         ];
       }
@@ -64,7 +53,8 @@ export async function exportContactsCsv(
   }
 
   // The byte-order mark makes Excel read the file as UTF-8.
-  return pipeline(Readable.from(rows()), stringify({ header: true, columns, bom: true }), () => {
+  // Cells a spreadsheet would run as formulas are neutralized by the writer.
+  return pipeline(Readable.from(rows()), csvWriter({ columns, bom: true }), () => {
     // A failure mid-stream (the client went away, the database failed) ends the response;
     // the headers are long gone by then, so there is no status left to change.
   });

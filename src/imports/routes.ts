@@ -1,5 +1,4 @@
 import fastifyMultipart from '@fastify/multipart';
-import { stringify } from 'csv-stringify';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,7 +7,7 @@ import type { AppContext } from '../server/context.ts';
 import { AppError, badRequest } from '../server/errors.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { IMPORT_KINDS, importError, importInfo, startImportBody } from './contract.ts';
-import { ERROR_CSV_COLUMNS, type ErrorRow, errorCsvRow } from './error-report.ts';
+import { type ErrorRow, errorReportStream } from './error-report.ts';
 import { type ConsentStatement, createImport, discardImport, getImport, listImports, MAX_IMPORT_BYTES, requestUndo, startImport, toInfo } from './imports.ts';
 
 const tags = ['Imports'];
@@ -139,26 +138,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const imp = await getImport(ctx, workspaceOf(req).workspaceId, req.params.id);
-        const csv = stringify({ header: true, columns: ERROR_CSV_COLUMNS });
-        void (async () => {
-          try {
-            let after = 0;
-            for (;;) {
-              const rows = await ctx.db.query<ErrorRow>(
-                'select row_number, kind, column_name, reason, raw from import_errors where import_id = $1 and row_number > $2 order by row_number, reason limit 5000',
-                [imp.id, after],
-              );
-              for (const r of rows) {
-                if (!csv.write(errorCsvRow(r))) await new Promise((res) => csv.once('drain', res));
-              }
-              if (rows.length < 5000) break;
-              after = rows[rows.length - 1]!.row_number;
-            }
-            csv.end();
-          } catch (err) {
-            csv.destroy(err as Error);
-          }
-        })();
+        const csv = errorReportStream(ctx, imp.id);
         const name = imp.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_') || 'import';
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
