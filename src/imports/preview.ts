@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { listDefinitions } from '../contacts/properties.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest } from '../server/errors.ts';
+import { checkWorkbook, WorkbookProblem } from './workbook-check.ts';
 import type { FilePreview } from './contract.ts';
 import { decoderName, detectDelimiter, detectEncoding, detectFormat, detectHeader, isSupportedEncoding, lastNonEmpty } from './detect.ts';
 import { suggestMapping } from './mapping.ts';
@@ -39,6 +40,8 @@ export async function buildPreview(
 ): Promise<FilePreview> {
   const head = await readHead(ctx, importId, HEAD_BYTES);
   const format = detectFormat(head, fileName);
+  if (format === 'xlsx') await checkWorkbook(ctx, importId, fileName).catch(asBadRequest);
+  else refuseMislabelledWorkbook(head, fileName);
   let encoding: string | null = null;
   let delimiter: string | null = null;
   if (format === 'csv') {
@@ -76,14 +79,35 @@ export async function buildPreview(
   };
 }
 
+/** A workbook problem is the uploader's to fix: a 400 that says what to do. */
+function asBadRequest(err: unknown): never {
+  if (err instanceof WorkbookProblem) throw badRequest(err.message, [{ path: 'body.file', message: err.message }]);
+  throw err;
+}
+
+/** Read as CSV, a file named .xlsx (or an old .xls) would only be garbage: say what it is instead. */
+function refuseMislabelledWorkbook(head: Buffer, fileName: string): void {
+  const problem = (message: string) => badRequest(message, [{ path: 'body.file', message }]);
+  if (head.length >= 4 && head.readUInt32BE(0) === 0xd0cf11e0) {
+    throw problem(`${fileName} is an Excel 97-2003 workbook (.xls), which Rapport does not read: open it in Excel and save it as .xlsx, or as CSV.`);
+  }
+  if (/\.xlsx$/i.test(fileName)) {
+    throw problem(`${fileName} is not an Excel workbook: an .xlsx file is a ZIP archive, and this one is not. If it is a CSV file, name it .csv; otherwise open it in Excel and save it again as .xlsx.`);
+  }
+}
+
 async function sampleRows(ctx: AppContext, importId: string, settings: { format: 'csv' | 'xlsx'; encoding: string; delimiter: string }): Promise<FileRow[]> {
   const rows: FileRow[] = [];
-  for await (const row of readRows(openFile(ctx, importId), settings)) {
-    // The person is there to fix the file: a row that cannot be read is named now, not
-    // discovered as a skipped row after the import.
-    if (row.problem) throw badRequest(`Row ${row.rowNumber.toLocaleString('en')}${row.problem.startsWith('column') ? ': ' : ' '}${row.problem}.`, [{ path: 'body.file', message: `row ${row.rowNumber}: ${row.problem}` }]);
-    rows.push(row);
-    if (rows.length >= SAMPLE_ROWS) break;
+  try {
+    for await (const row of readRows(openFile(ctx, importId), settings)) {
+      // The person is there to fix the file: a row that cannot be read is named now, not
+      // discovered as a skipped row after the import.
+      if (row.problem) throw badRequest(`Row ${row.rowNumber.toLocaleString('en')}${row.problem.startsWith('column') ? ': ' : ' '}${row.problem}.`, [{ path: 'body.file', message: `row ${row.rowNumber}: ${row.problem}` }]);
+      rows.push(row);
+      if (rows.length >= SAMPLE_ROWS) break;
+    }
+  } catch (err) {
+    asBadRequest(err);
   }
   return rows;
 }

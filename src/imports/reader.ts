@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { type CsvRecord, CsvTokenizer } from './csv.ts';
+import { CSV_LIMITS, type CsvRecord, CsvTokenizer, tooLongValue, tooManyColumns } from './csv.ts';
 import { decoderName, type FileFormat } from './detect.ts';
+import { WorkbookProblem } from './workbook-check.ts';
 
 export interface FileRow {
   /** The row as a spreadsheet shows it: 1 is the first row of the file (the header, if any). */
@@ -44,7 +45,14 @@ export async function* readRows(input: Readable, settings: ReadSettings): AsyncG
   for (const record of tokenizer.end()) yield row(record);
 }
 
-/** The first worksheet of an XLSX workbook, read with ExcelJS's streaming reader. */
+/** The last row and column a sheet can have (Excel's limits: row 1,048,576, column XFD). */
+const SHEET_ROWS = 1_048_576;
+
+/**
+ * The first worksheet of an XLSX workbook, read with ExcelJS's streaming reader (the archive
+ * was checked at upload: see workbook-check.ts). What ExcelJS cannot read, or places where
+ * no sheet has cells, ends the reading with a WorkbookProblem that says so.
+ */
 async function* readXlsx(input: Readable): AsyncGenerator<FileRow> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     entries: 'emit',
@@ -53,16 +61,44 @@ async function* readXlsx(input: Readable): AsyncGenerator<FileRow> {
     styles: 'cache',
     worksheets: 'emit',
   });
-  for await (const worksheet of workbook) {
-    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as unknown[];
-      const cells: string[] = [];
-      for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
-      if (cells.every((c) => c === '')) continue;
-      yield { rowNumber: row.number, cells, raw: cells.join(',').slice(0, 2000), fromSheet: true };
+  let last = 0;
+  try {
+    for await (const worksheet of workbook) {
+      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+        if (row.number < 1 || row.number > SHEET_ROWS) {
+          throw new WorkbookProblem(`The first sheet has a row ${row.number.toLocaleString('en')}, which no sheet can have (rows go from 1 to ${SHEET_ROWS.toLocaleString('en')}): open the file in Excel and save it again, or save the sheet as CSV.`);
+        }
+        last = row.number;
+        const read = sheetRow(row);
+        if (!read.problem && read.cells.every((c) => c === '')) continue;
+        yield read;
+      }
+      return; // the first worksheet only
     }
-    return; // the first worksheet only
+  } catch (err) {
+    if (err instanceof WorkbookProblem) throw err;
+    const message = (err as Error).message;
+    const column = /Invalid column letter: (\w+)/.exec(message)?.[1];
+    const where = last > 0 ? ` after row ${last.toLocaleString('en')}` : '';
+    throw new WorkbookProblem(
+      column
+        ? `The first sheet has a cell in column "${column}"${where}, past the last column a sheet can have (XFD): open the file in Excel and save it again, or save the sheet as CSV.`
+        : `The first sheet could not be read${where} (${message.slice(0, 200)}): open the file in Excel and save it again, or save the sheet as CSV.`,
+    );
   }
+}
+
+function sheetRow(row: ExcelJS.Row): FileRow {
+  const values = row.values as unknown[];
+  const cells: string[] = [];
+  for (let c = 1; c < values.length; c++) cells.push(cellText(values[c]));
+  const raw = cells.join(',').slice(0, 2000);
+  let width = cells.length;
+  while (width > 0 && cells[width - 1] === '') width--;
+  if (width > CSV_LIMITS.columns) return { rowNumber: row.number, cells: [], raw, fromSheet: true, problem: tooManyColumns(width, CSV_LIMITS.columns) };
+  const long = cells.findIndex((c) => c.length > CSV_LIMITS.fieldChars);
+  if (long >= 0) return { rowNumber: row.number, cells: [], raw, fromSheet: true, problem: tooLongValue(long + 1, cells[long]!.length, CSV_LIMITS.fieldChars) };
+  return { rowNumber: row.number, cells, raw, fromSheet: true };
 }
 
 function cellText(value: unknown): string {
