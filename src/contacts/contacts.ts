@@ -156,12 +156,18 @@ export async function updateContact(ctx: AppContext, workspaceId: string, id: st
  * that people ask for go through deletions.ts, which records them.
  */
 export async function deleteWhere(session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
-  // The segment lock before the contacts' rows (their trigger takes it; see lockSegmentsOf). $1 is the workspace.
+  // The segment lock before the contacts' rows: their memberships and counts are written below. $1 is the workspace.
   await lockSegmentsOf(session, params[0] as string);
   const [row] = await session.query<{ n: number }>(
     `with gone as (delete from contacts c where ${conditions.join(' and ')} returning c.id),
           ev as (delete from events e using gone where e.workspace_id = $1 and e.contact_id = gone.id),
-          ch as (delete from contact_changes x using gone where x.workspace_id = $1 and x.contact_id = gone.id)
+          ch as (delete from contact_changes x using gone where x.workspace_id = $1 and x.contact_id = gone.id),
+          -- Their memberships at once (the queue would remove them moments later; see forgetDeletedContacts).
+          mem as (delete from segment_members m using gone where m.workspace_id = $1 and m.contact_id = gone.id returning m.segment_id, m.exited_at),
+          cnt as (
+            update segments s set member_count = s.member_count - g.n
+            from (select segment_id, count(*)::int as n from mem where exited_at is null group by segment_id) g
+            where s.id = g.segment_id)
      select count(*)::int as n from gone`,
     params,
   );

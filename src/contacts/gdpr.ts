@@ -1,6 +1,6 @@
 // GDPR: a contact's data as one JSON document (right of access), and erasure (right to be
 // forgotten) that leaves only a hashed-email suppression entry behind.
-import { lockSegmentsOf } from '../segments/membership.ts';
+import { forgetDeletedContacts, lockSegmentsOf } from '../segments/membership.ts';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
@@ -57,7 +57,7 @@ export async function exportContactData(ctx: AppContext, workspaceId: string, co
  */
 export async function eraseContact(ctx: AppContext, workspaceId: string, contactId: string, actor: Actor): Promise<z.output<typeof eraseResult>> {
   return ctx.db.transaction(async (tx) => {
-    // The segment lock before the contact's row: its deletion's trigger takes it (see lockSegmentsOf).
+    // The segment lock before the contact's row: its memberships are removed below (see forgetDeletedContacts).
     await lockSegmentsOf(tx, workspaceId);
     const [c] = await tx.query<{ email: string | null }>('select email from contacts where workspace_id = $1 and id = $2 for update', [
       workspaceId,
@@ -69,6 +69,7 @@ export async function eraseContact(ctx: AppContext, workspaceId: string, contact
     const changesDeleted = await count('delete from contact_changes where workspace_id = $1 and contact_id = $2');
     await tx.query('delete from contact_aliases where workspace_id = $1 and contact_id = $2', [workspaceId, contactId]);
     await tx.query('delete from contacts where workspace_id = $1 and id = $2', [workspaceId, contactId]);
+    await forgetDeletedContacts(tx, workspaceId, [contactId]);
     if (c.email) {
       await tx.query(
         `insert into suppressions (workspace_id, email_hash, reason, created_at) values ($1, $2, 'erased', $3)

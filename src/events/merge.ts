@@ -3,7 +3,6 @@
 // statement each for the whole request.
 import type { SqlSession } from '../db/client.ts';
 import type { ContactInput } from '../contacts/upsert.ts';
-import { lockSegmentsOf } from '../segments/membership.ts';
 import { find, NEW, type Plan, RetryableConflict } from './identity.ts';
 
 /**
@@ -53,10 +52,8 @@ export async function mergeContacts(tx: SqlSession, workspaceId: string, sources
   // takes FOR KEY SHARE) finish before its events are moved, and a later one find the
   // contact gone and start over. The moves are a separate statement so that they see
   // what such a request committed while this one waited.
-  // The segment lock comes first: the sources' deletion below needs it (its trigger), and
-  // taking it after the sources' row locks deadlocked with the segment queue, which holds it
-  // while it writes members of these same contacts (a one-second stall in ingest's p99).
-  await lockSegmentsOf(tx, workspaceId);
+  // The sources' memberships are left to the segment queue (their deletion queues them,
+  // migration 0021): a merge takes no workspace-wide lock.
   const held = await tx.query(`select id from contacts where workspace_id = $1 and id = any($2::uuid[]) for update`, [workspaceId, sources]);
   if (held.length < sources.length) throw new RetryableConflict('a contact was merged concurrently');
   await tx.query(

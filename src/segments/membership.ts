@@ -153,11 +153,11 @@ export async function recordSize(tx: SqlSession, segmentId: string, now: Date): 
 }
 
 /**
- * Serializes membership work per workspace, across processes, for one transaction. Deleting
- * contacts takes it too (their trigger, migration 0013, updates members and counts): a
- * transaction that deletes contacts takes it BEFORE it locks them (`lockSegmentsOf`), or the
- * queue, holding it, may wait for those rows while the deletion waits for it (a deadlock
- * that PostgreSQL breaks after a second).
+ * Serializes membership work per workspace, across processes, for one transaction. A
+ * deletion that removes memberships itself (forgetDeletedContacts) takes it BEFORE it locks
+ * the contacts (`lockSegmentsOf`): taken after, the queue holding it may wait for those rows
+ * while the deletion waits for it (a deadlock PostgreSQL breaks after a second). Tracking's
+ * merges take no such lock: their deletions leave the memberships to the queue.
  */
 async function lockWorkspace(tx: SqlSession, workspaceId: string): Promise<void> {
   await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.segments:' || $1::text, 0))", [workspaceId]);
@@ -165,6 +165,27 @@ async function lockWorkspace(tx: SqlSession, workspaceId: string): Promise<void>
 
 /** For a transaction about to lock contacts it will delete: the segment lock first (see above). */
 export const lockSegmentsOf = lockWorkspace;
+
+/**
+ * Removes the memberships (with their history) of deleted contacts and takes them off the
+ * counts. The deletion trigger only queues them ('deleted', migration 0021): the queue calls
+ * this under the workspace's lock, and deletions people ask for call it right after deleting,
+ * having taken the lock first. Contacts still there (a deletion rolled back) are left alone.
+ */
+export async function forgetDeletedContacts(tx: SqlSession, workspaceId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await tx.query(
+    `with gone as (
+       delete from segment_members m
+       where m.workspace_id = $1 and m.contact_id = any($2::uuid[])
+         and not exists (select 1 from contacts c where c.id = m.contact_id)
+       returning m.segment_id, m.exited_at)
+     update segments s set member_count = s.member_count - g.n
+     from (select segment_id, count(*)::int as n from gone where exited_at is null group by segment_id order by segment_id) g
+     where s.id = g.segment_id`,
+    [workspaceId, contactIds],
+  );
+}
 
 /** Segments in an order where every segment comes after the segments it uses. */
 function dependencyOrder(segments: StoredSegment[]): StoredSegment[] {
@@ -255,8 +276,17 @@ export async function processPending(ctx: AppContext, workspaceId: string): Prom
       if (queued > FULL_RECOMPUTE_AFTER) {
         // A large import: everything it touched, whole.
         // (The distinct reasons only: a million queued rows never come to Node.)
+        // Deleted contacts' memberships go in the same statement (as forgetDeletedContacts).
         const rows = await tx.query<{ reason: string; n: number }>(
-          `with taken as (delete from segment_pending where workspace_id = $1 returning reason)
+          `with taken as (delete from segment_pending where workspace_id = $1 returning contact_id, reason),
+           gone as (
+             delete from segment_members m using (select distinct contact_id from taken where reason = 'deleted') d
+             where m.workspace_id = $1 and m.contact_id = d.contact_id and not exists (select 1 from contacts c where c.id = m.contact_id)
+             returning m.segment_id, m.exited_at),
+           counted as (
+             update segments s set member_count = s.member_count - g.n
+             from (select segment_id, count(*)::int as n from gone where exited_at is null group by segment_id) g
+             where s.id = g.segment_id)
            select reason, count(*)::int as n from taken group by reason`,
           [workspaceId],
         );
@@ -271,6 +301,7 @@ export async function processPending(ctx: AppContext, workspaceId: string): Prom
          returning contact_id, reason`,
         [workspaceId, PENDING_BATCH],
       );
+      await forgetDeletedContacts(tx, workspaceId, [...new Set(rows.filter((r) => r.reason === 'deleted').map((r) => r.contact_id))]);
       // For each segment, the contacts to re-evaluate: those whose change it reads, plus
       // those of the segments it uses (their membership may have moved).
       const contactsFor = new Map<string, Set<string>>();
@@ -297,7 +328,10 @@ export async function processPending(ctx: AppContext, workspaceId: string): Prom
   }
 }
 
-/** Whether a change ('new', 'event:<name>', 'field:<field>', 'segment:<id>') can move a segment. */
+/**
+ * Whether a change ('new', 'event:<name>', 'field:<field>', 'segment:<id>') can move a segment.
+ * ('deleted' moves none: a deleted contact's memberships are removed, not re-evaluated.)
+ */
 function reads(s: StoredSegment, reason: string): boolean {
   if (reason === 'new') return true;
   if (reason.startsWith('event:')) return s.dependsOnEvents.includes(reason.slice(6));
