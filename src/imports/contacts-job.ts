@@ -9,7 +9,7 @@ import { ContactRowMapper, type ValueProblem } from './contact-rows.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
 import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
-import { BatchPacer } from './pacing.ts';
+import { BatchPacer, ContactStatistics } from './pacing.ts';
 import { openFile } from './storage.ts';
 
 const BATCH_ROWS = 5000;
@@ -76,6 +76,7 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, list
   // other. The embedded database runs on this thread: there, reading during a batch's
   // transaction would only hold it open longer (and every other query waits for it).
   const pacer = new BatchPacer(ctx.db, BATCH_ROWS);
+  const statistics = new ContactStatistics(ctx.db);
   const overlap = ctx.db.kind !== 'pglite';
   let writing: Promise<void> | undefined;
   let rowsSinceGc = 0;
@@ -86,7 +87,9 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, list
     seen = 0;
     await writing;
     const started = pacer.start();
-    writing = writeBatch(ctx, writer, b, e, r, n).then(() => pacer.written(n, started));
+    writing = writeBatch(ctx, writer, b, e, r, n)
+      .then(() => pacer.written(n, started))
+      .then(() => statistics.written(b.length));
     rowsSinceGc += n;
     if (rowsSinceGc >= GC_EVERY_ROWS) {
       rowsSinceGc = 0;

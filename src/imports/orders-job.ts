@@ -10,6 +10,7 @@ import { insertErrors, type RowError } from './contacts-job.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
 import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
+import { ContactStatistics } from './pacing.ts';
 import { openFile } from './storage.ts';
 
 const BATCH_ROWS = 5000;
@@ -277,6 +278,7 @@ async function writeCustomers(
   const countries = await countryReader(ctx, imp, customers.some((c) => c.country));
   let created = 0;
   let updated = 0;
+  const statistics = new ContactStatistics(ctx.db);
   for (let i = 0; i < customers.length; i += CUSTOMER_BATCH) {
     const batch = customers.slice(i, i + CUSTOMER_BATCH);
     const leftOut: RowError[] = [];
@@ -318,6 +320,7 @@ async function writeCustomers(
       if (leftOut.length > 0) await tx.query('update imports set values_left_out = values_left_out + $2 where id = $1', [imp.id, leftOut.length]);
     });
     progress.stats({ ...found, customersWritten: created + updated });
+    await statistics.written(batch.length);
   }
   return { total: customers.length, created, updated };
 }
