@@ -5,7 +5,7 @@
 // (Liquid that builds MJML structure, snippets with arguments, …) falls back to the full
 // render per message: the result is checked against the full render for sample recipients.
 import { randomBytes } from 'node:crypto';
-import { convert } from 'html-to-text';
+import { htmlToText } from './html-text.ts';
 import { Liquid, type Template } from 'liquidjs';
 import { mjml2html } from './mjml.ts';
 import { LIMITS, renderTemplate, tidyText, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
@@ -79,7 +79,7 @@ async function compileOnce(src: TemplateSource, snippets: Record<string, string>
   if (seen.size !== shielded.length) return undefined;
   const restore = (s: string) => s.replace(token, (_m, i: string) => shielded[Number(i)]!);
   const html = restore(out.html);
-  const text = restore(convert(out.html, TEXT_OPTIONS));
+  const text = restore(await htmlToText(out.html, TEXT_OPTIONS));
   try {
     const plain = engine('plain');
     return { html: engine('escape').parse(html), text: engine('text').parse(text), subject: plain.parse(src.subject), preheader: plain.parse(src.preheader), edges };

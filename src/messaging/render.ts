@@ -2,7 +2,7 @@
 // contact: Liquid first, in a sandbox (no file system: snippets come from the workspace's own
 // map; own properties only; bounded time, memory and size; every output HTML-escaped unless a
 // template asks for `| raw`), then MJML to responsive HTML, then a plain-text part from it.
-import { convert } from 'html-to-text';
+import { htmlToText } from './html-text.ts';
 import { Liquid, LiquidError } from 'liquidjs';
 import { mjml2html } from './mjml.ts';
 
@@ -193,6 +193,6 @@ export async function renderTemplate(src: TemplateSource, data: RenderData, snip
   if (body.length > LIMITS.outputChars) throw new TemplateError([{ part: 'body', line: 1, column: 1, message: `the rendered body is longer than ${LIMITS.outputChars} characters` }]);
   const out = await mjml2html(body, { validationLevel: 'soft', keepComments: false });
   if (!out.html) throw new TemplateError(out.errors.map((e) => ({ part: 'body' as const, line: e.line, column: 1, message: e.message })));
-  const text = tidyText(convert(out.html, TEXT_OPTIONS));
+  const text = tidyText(await htmlToText(out.html, TEXT_OPTIONS));
   return { subject, preheader, html: withPreheader(out.html, preheader), text };
 }
