@@ -13,7 +13,7 @@ let close;
 if (kind === 'pglite') {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const sharedBuffers = process.env.RAPPORT_PGLITE_SHARED_BUFFERS ?? '32MB';
+  const sharedBuffers = process.env.RAPPORT_PGLITE_SHARED_BUFFERS ?? '16MB';
   const db = await PGlite.create({
     dataDir: path.join(where, 'pgdata'),
     extensions: { pg_trgm },

@@ -42,7 +42,7 @@ export async function createPgliteClient(options: { dataDir?: string; loadDataDi
   // PostgreSQL's shared buffers live in PGlite's WebAssembly memory, all of it touched at start:
   // 128 MB by default, most of an idle server's memory. The operating system caches the data
   // files anyway; RAPPORT_PGLITE_SHARED_BUFFERS sets another size.
-  const sharedBuffers = process.env.RAPPORT_PGLITE_SHARED_BUFFERS ?? '32MB';
+  const sharedBuffers = process.env.RAPPORT_PGLITE_SHARED_BUFFERS ?? '16MB';
   return PGlite.create({ ...options, extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] });
 }
 
