@@ -1,5 +1,10 @@
 import iconv from 'iconv-lite';
-import jschardet from 'jschardet';
+import type Jschardet from 'jschardet';
+import { createRequire } from 'node:module';
+
+// jschardet (~4 MB) loads with the first file whose encoding must be guessed.
+const require = createRequire(import.meta.url);
+let jschardet: typeof Jschardet | undefined;
 
 export type FileFormat = 'csv' | 'xlsx';
 
@@ -80,7 +85,7 @@ export function detectEncoding(head: Buffer): string {
   // encodings differ, and jschardet over the whole 256 kB head took up to 1.7 s of the
   // server's only thread.
   const legacy = nonAsciiLines(head, ENCODING_SAMPLE_BYTES);
-  const guess = ALIASES[String(jschardet.detect(legacy, { minimumThreshold: 0 }).encoding ?? '').toLowerCase()];
+  const guess = ALIASES[String((jschardet ??= require('jschardet') as typeof Jschardet).detect(legacy, { minimumThreshold: 0 }).encoding ?? '').toLowerCase()];
   const candidates = [...new Set([guess, 'windows-1252', 'Shift_JIS', 'EUC-JP', 'GB18030', 'Big5', 'EUC-KR', 'windows-1251', 'windows-1250'])].filter(
     (c): c is string => Boolean(c) && isSupportedEncoding(c!),
   );

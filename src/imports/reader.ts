@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { CSV_LIMITS, type CsvRecord, CsvTokenizer, tooLongValue, tooManyColumns } from './csv.ts';
 import { decoderName, type FileFormat } from './detect.ts';
@@ -54,7 +54,9 @@ const SHEET_ROWS = 1_048_576;
  * no sheet has cells, ends the reading with a WorkbookProblem that says so.
  */
 async function* readXlsx(input: Readable): AsyncGenerator<FileRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  // ExcelJS (~11 MB) loads with the first spreadsheet read, not with the server.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookReader(input, {
     entries: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
