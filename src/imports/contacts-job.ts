@@ -9,6 +9,7 @@ import { ContactRowMapper, type ValueProblem } from './contact-rows.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
 import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
+import { type ImportLease, LeaseLost, PROCESS_ID } from './lease.ts';
 import { BatchPacer, ContactStatistics } from './pacing.ts';
 import { openFile } from './storage.ts';
 
@@ -44,7 +45,7 @@ interface BatchRow {
  * together with the import's progress (and its row errors), so a job that is killed and
  * run again goes on after the last committed row: nothing twice, nothing lost.
  */
-export async function runContactsImport(ctx: AppContext, imp: ImportRecord, listener?: ProgressListener): Promise<void> {
+export async function runContactsImport(ctx: AppContext, imp: ImportRecord, lease: ImportLease, listener?: ProgressListener): Promise<void> {
   const settings = imp.settings as ImportSettings;
   const preview = settings.preview!;
   const mapping = settings.mapping!;
@@ -99,6 +100,7 @@ export async function runContactsImport(ctx: AppContext, imp: ImportRecord, list
     if (!overlap) await writing;
   };
   for await (const row of rows((n) => progress.bytes(n))) {
+    lease.check();
     if (row.rowNumber < firstDataRow || row.rowNumber <= resumeAfter) continue;
     lastRow = row.rowNumber;
     if (row.problem) {
@@ -178,13 +180,16 @@ async function writeBatch(ctx: AppContext, w: BatchWriter, batch: BatchRow[], er
       });
     }
     await insertErrors(tx, imp, errors);
-    await tx.query(
+    const progressed = await tx.query(
       `update imports set processed_rows = processed_rows + $2, created_count = created_count + $3, updated_count = updated_count + $4,
               merged_count = merged_count + $5, skipped_count = skipped_count + $6, values_left_out = values_left_out + $7,
               settings = jsonb_set(settings, '{lastRow}', to_jsonb($8::int))
-       where id = $1`,
-      [imp.id, seen, created, updated, merged, errors.length - leftOut, leftOut, lastRow],
+       where id = $1 and lease_owner = $9
+       returning id`,
+      [imp.id, seen, created, updated, merged, errors.length - leftOut, leftOut, lastRow, PROCESS_ID],
     );
+    // Another process took the import over: this batch is rolled back, and is theirs to write.
+    if (progressed.length === 0) throw new LeaseLost();
   });
 }
 

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { BIRTHDAY_PARTS } from './mapping.ts';
 import { buildPreview } from './preview.ts';
 import { type ImportKind, imports } from './schema.ts';
+import { ImportLease } from './lease.ts';
 import { deleteFile, saveFile } from './storage.ts';
 
 /** Who answered the consent question: a person in the web app, an API key, or the command line. */
@@ -80,11 +81,14 @@ export async function createImport(
   fileName: string,
   content: AsyncIterable<Buffer | Uint8Array | string>,
 ): Promise<ImportRecord> {
+  // Held by this process while the file arrives: an upload cut off by a crash is failed by
+  // whoever finds its lease run out (recover.ts), and can then be deleted.
   const [row] = await ctx.db.orm
     .insert(imports)
-    .values({ workspaceId, kind, status: 'uploaded', fileName: fileName.slice(0, 255) || 'upload', createdBy, createdAt: ctx.clock.now() })
+    .values({ workspaceId, kind, status: 'uploaded', fileName: fileName.slice(0, 255) || 'upload', createdBy, createdAt: ctx.clock.now(), ...ImportLease.fresh(ctx) })
     .returning();
   const id = row!.id;
+  const lease = ImportLease.adopt(ctx, row!);
   try {
     const { size, tooLarge } = await saveFile(ctx, workspaceId, id, content, MAX_IMPORT_BYTES);
     if (tooLarge) throw new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB.`);
@@ -93,11 +97,17 @@ export async function createImport(
     if (preview.columns.length === 0 || (preview.sampleRows.length === 0 && !preview.hasHeader)) {
       throw badRequest('No rows were found in the file.', [{ path: 'body.file', message: 'has no rows' }]);
     }
-    const [updated] = await ctx.db.orm.update(imports).set({ fileSize: size, settings: { preview } }).where(eq(imports.id, id)).returning();
+    const [updated] = await ctx.db.orm
+      .update(imports)
+      .set({ fileSize: size, settings: { preview }, leaseOwner: null, leaseUntil: null })
+      .where(eq(imports.id, id))
+      .returning();
     return updated!;
   } catch (err) {
     await ctx.db.orm.delete(imports).where(eq(imports.id, id));
     throw err;
+  } finally {
+    await lease.release();
   }
 }
 
@@ -128,6 +138,7 @@ export async function startImport(
   const row = await getImport(ctx, workspaceId, id);
   if (row.status !== 'uploaded') throw conflict(`This import is ${row.status}; it can be started once.`);
   let settings = row.settings as ImportSettings;
+  if (!settings.preview) throw conflict(UPLOAD_CUT_OFF);
   if (body.delimiter !== undefined || body.encoding !== undefined || body.hasHeader !== undefined) {
     const preview = await buildPreview(ctx, workspaceId, id, row.kind, row.fileName, {
       delimiter: body.delimiter,
@@ -230,10 +241,15 @@ async function checkMapping(
   return issues;
 }
 
-/** Discards an upload that was not started. */
+/** What an import whose upload never finished says (it is failed when its lease runs out). */
+export const UPLOAD_CUT_OFF =
+  'The upload of this file has not finished: wait for it, or, if Rapport stopped while the file was being sent, delete this import and upload the file again.';
+
+/** Discards an upload that was not started (also one cut off, or that failed before it started: nothing was imported). */
 export async function discardImport(ctx: AppContext, workspaceId: string, id: string): Promise<void> {
   const row = await getImport(ctx, workspaceId, id);
-  if (row.status !== 'uploaded') throw conflict(`This import is ${row.status}; undo it instead of deleting it.`);
+  const neverStarted = row.status === 'failed' && row.startedAt === null;
+  if (row.status !== 'uploaded' && !neverStarted) throw conflict(`This import is ${row.status}; undo it instead of deleting it.`);
   await deleteFile(ctx, id);
   await ctx.db.orm.delete(imports).where(eq(imports.id, id));
 }

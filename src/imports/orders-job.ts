@@ -10,6 +10,7 @@ import { insertErrors, type RowError } from './contacts-job.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';
 import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
+import { type ImportLease, LeaseLost, PROCESS_ID } from './lease.ts';
 import { ContactStatistics } from './pacing.ts';
 import { openFile } from './storage.ts';
 
@@ -40,7 +41,7 @@ interface Line {
  * are counted and listed in the error report, never silently dropped. Event message ids
  * come from the order ids, so importing the same history twice stores each order once.
  */
-export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, listener?: ProgressListener): Promise<void> {
+export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, lease: ImportLease, listener?: ProgressListener): Promise<void> {
   const settings = imp.settings as ImportSettings;
   const preview = settings.preview!;
   const mapping = settings.mapping!;
@@ -74,18 +75,18 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, listen
     await ctx.db.transaction(async (tx) => {
       await insertLines(tx, imp, lines);
       await insertErrors(tx, imp, errors);
-      await tx.query('update imports set processed_rows = processed_rows + $2, skipped_count = skipped_count + $3, stats = $4::jsonb where id = $1', [
-        imp.id,
-        seen,
-        errors.length,
-        JSON.stringify(stats()),
-      ]);
+      const progressed = await tx.query(
+        'update imports set processed_rows = processed_rows + $2, skipped_count = skipped_count + $3, stats = $4::jsonb where id = $1 and lease_owner = $5 returning id',
+        [imp.id, seen, errors.length, JSON.stringify(stats()), PROCESS_ID],
+      );
+      if (progressed.length === 0) throw new LeaseLost();
     });
     lines = [];
     errors = [];
     seen = 0;
   };
   for await (const row of rows()) {
+    lease.check();
     if (row.rowNumber < firstDataRow) continue;
     if (!row.problem && row.cells.every((c) => c.trim() === '')) continue;
     seen++;
@@ -109,8 +110,10 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, listen
   }
   await flush();
 
+  lease.check();
   progress.phase('customers');
   const customers = await writeCustomers(ctx, imp, progress, stats());
+  lease.check();
   progress.phase('orders');
   await progress.flush();
   const [attributed] = await ctx.db.query<{ n: number }>(

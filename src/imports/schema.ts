@@ -37,6 +37,11 @@ export const imports = pgTable('imports', {
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
   undoneAt: ts('undone_at'),
+  /** The process working on it (upload, run, undo) and until when, renewed while it works: see lease.ts. */
+  leaseOwner: text('lease_owner'),
+  leaseUntil: ts('lease_until'),
+  /** Runs that started: a file that stops its process every time fails after a few. */
+  attempts: integer('attempts').notNull().default(0),
 });
 
 export const importChunks = pgTable(

@@ -8,6 +8,7 @@ import { stopSending } from '../messaging/broadcast-run.ts';
 import { closeTransports } from '../messaging/transport.ts';
 import { defineJobs } from '../jobs/registry.ts';
 import { JobRunner } from '../jobs/runner.ts';
+import { releaseDeadLeases } from '../imports/recover.ts';
 import type { AppContext } from './context.ts';
 
 export interface Runtime {
@@ -43,9 +44,15 @@ export async function openRuntime(
     if (options.migrate !== false) await migrate(db);
     const jobs = defineJobs(new JobRunner<AppContext>(db, { work: options.work }));
     const ctx: AppContext = { db, clock: options.clock ?? systemClock, config, secret, jobs };
+    // The embedded database has one process at a time: imports the previous one held are
+    // released before this one's workers start (src/imports/recover.ts).
+    if (options.work && db.kind === 'pglite') await releaseDeadLeases(ctx);
     await jobs.start(ctx);
-    // A worker that starts picks up the work its previous life left (broadcasts mid-send).
-    if (options.work) await jobs.send('email.broadcasts.tick', { startup: true });
+    // A worker that starts picks up the work its previous life left (broadcasts mid-send, imports).
+    if (options.work) {
+      await jobs.send('email.broadcasts.tick', { startup: true });
+      await jobs.send('imports.recover', { startup: true });
+    }
     return {
       ctx,
       announce: (info) => lock?.update(info),
