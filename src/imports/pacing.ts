@@ -14,7 +14,7 @@ import type { Database } from '../db/client.ts';
  * per-batch overhead), and the event loop is let in after each.
  */
 export class BatchPacer {
-  static readonly TARGET_MS = 40;
+  static readonly TARGET_MS = 25;
   static readonly MIN_ROWS = 200;
   #size: number;
   readonly #embedded: boolean;
