@@ -129,6 +129,15 @@ describe('imports in a browser', () => {
     await shot(page, '08-history');
   });
 
+  it('a file with a row far too long is refused at once, naming the row and what to fix', async () => {
+    const page = await newPage();
+    await page.goto('/contacts/import');
+    const csv = `email,notes\r\nann@example.com,${'x'.repeat(1_200_000)}\r\n`;
+    await page.getByTestId('import-file').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByText('Row 2 is longer than 1,000,000 characters', { exact: false }).waitFor({ timeout: 30_000 });
+    await shot(page, '09-row-too-long');
+  });
+
   it('the default country is chosen by name in Settings › Workspace', async () => {
     const page = await newPage();
     await page.goto('/settings/workspace');
@@ -136,7 +145,7 @@ describe('imports in a browser', () => {
     await page.getByRole('option', { name: 'Germany', exact: true }).click();
     await page.getByRole('button', { name: 'Save the default country' }).click();
     await page.getByText('Phone numbers without a country code are now read as numbers of Germany.').waitFor();
-    await shot(page, '09-default-country');
+    await shot(page, '10-default-country');
     const res = await fetch(`${server.base}/api/v1/workspace`, { headers: { cookie: session.cookie } });
     expect(((await res.json()) as { defaultCountry: string }).defaultCountry).toBe('DE');
   });

@@ -10,6 +10,7 @@ import { badgeOf, formatBytes, type ImportInfo, useImportQuery } from './importM
 import { ImportResult } from './ImportResult.tsx';
 import { MappingStep } from './MappingStep.tsx';
 import { Stat } from './Stat.tsx';
+import { neverStarted, UploadNotFinished } from './UploadNotFinished.tsx';
 
 const n = (x: number) => x.toLocaleString('en');
 
@@ -19,7 +20,8 @@ export function ImportDetailPage() {
   if (query.isPending) return <LoadingBlock label="Loading the import" />;
   if (query.isError) return isApiError(query.error, 404) || isApiError(query.error, 400) ? <NotFoundPage /> : <ErrorBlock error={query.error} onRetry={() => void query.refetch()} />;
   const info = query.data;
-  const step = info.status === 'uploaded' ? 1 : info.status === 'queued' || info.status === 'running' ? 2 : 4;
+  const notStarted = neverStarted(info);
+  const step = notStarted ? 0 : info.status === 'uploaded' ? 1 : info.status === 'queued' || info.status === 'running' ? 2 : 4;
   return (
     <>
       <Anchor component={Link} to="/contacts/import" fz="sm" c="dimmed" mb="md" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
@@ -42,7 +44,15 @@ export function ImportDetailPage() {
         <Stepper.Step label="Import" description="Runs in the background" />
         <Stepper.Step label="Done" description="Review, download errors, undo" />
       </Stepper>
-      {info.status === 'uploaded' ? <MappingStep info={info} /> : step === 2 ? <ImportProgress info={info} /> : <ImportResult info={info} />}
+      {notStarted ? (
+        <UploadNotFinished info={info} />
+      ) : info.status === 'uploaded' ? (
+        <MappingStep info={info} />
+      ) : step === 2 ? (
+        <ImportProgress info={info} />
+      ) : (
+        <ImportResult info={info} />
+      )}
     </>
   );
 }
