@@ -64,4 +64,15 @@ describe('a hostile CSV', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/^Row 3: column 2 holds 150,000 characters, more than the 100,000 a value may hold/);
   });
+
+  it('NUL characters and half characters (lone surrogates) in cells are cleaned as the tracking API cleans them, not a refused file', async () => {
+    const owner = await t.h.signUp();
+    const { result } = await importFile(owner.client, 'nul.csv', Buffer.from('email,name\nada@example.com,Ad\u0000a\nbob@example.com,Bob\u0000\n'), { mapping: () => ['email', 'name'] });
+    expect(result).toMatchObject({ status: 'completed', createdCount: 2 });
+    // UTF-16 with the first half of an emoji and nothing after it.
+    const u16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,name\r\ncy@example.com,Cy', 'utf16le'), Buffer.from([0x3d, 0xd8]), Buffer.from('\r\n', 'utf16le')]);
+    expect((await importFile(owner.client, 'u16.csv', u16, { mapping: () => ['email', 'name'] })).result).toMatchObject({ status: 'completed', createdCount: 1 });
+    const names = await t.h.db.query<{ first_name: string }>('select first_name from contacts where workspace_id = $1 order by email', [owner.workspaceId]);
+    expect(names.map((n) => n.first_name)).toEqual(['Ada', 'Bob', 'Cy\ufffd']);
+  });
 });
