@@ -11,7 +11,8 @@ import type { ImportRecord, ImportSettings } from './imports.ts';
 import { type ProgressListener, ProgressWriter } from './progress.ts';
 import { type FileRow, readRows } from './reader.ts';
 import { type ImportLease, LeaseLost, PROCESS_ID } from './lease.ts';
-import { ContactStatistics } from './pacing.ts';
+import { writeOrderEvents } from './order-events.ts';
+import { BatchPacer, ContactStatistics } from './pacing.ts';
 import { openFile } from './storage.ts';
 
 const BATCH_ROWS = 5000;
@@ -71,7 +72,10 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, lease:
   let seen = 0;
   let lineItems = 0;
   let withoutCustomer = 0;
+  const linePacer = new BatchPacer(ctx.db, BATCH_ROWS);
   const flush = async () => {
+    const started = linePacer.start();
+    const written = seen;
     await ctx.db.transaction(async (tx) => {
       await insertLines(tx, imp, lines);
       await insertErrors(tx, imp, errors);
@@ -84,6 +88,7 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, lease:
     lines = [];
     errors = [];
     seen = 0;
+    await linePacer.written(written, started);
   };
   for await (const row of rows()) {
     lease.check();
@@ -103,7 +108,7 @@ export async function runOrdersImport(ctx: AppContext, imp: ImportRecord, lease:
       }
       lines.push(parsed);
     }
-    if (seen >= BATCH_ROWS) {
+    if (seen >= linePacer.size) {
       progress.stats(stats());
       await flush();
     }
@@ -282,8 +287,11 @@ async function writeCustomers(
   let created = 0;
   let updated = 0;
   const statistics = new ContactStatistics(ctx.db);
-  for (let i = 0; i < customers.length; i += CUSTOMER_BATCH) {
-    const batch = customers.slice(i, i + CUSTOMER_BATCH);
+  const pacer = new BatchPacer(ctx.db, CUSTOMER_BATCH);
+  for (let i = 0; i < customers.length; ) {
+    const batch = customers.slice(i, i + pacer.size);
+    i += batch.length;
+    const started = pacer.start();
     const leftOut: RowError[] = [];
     const country = (c: (typeof batch)[number]) => {
       if (!c.country) return undefined;
@@ -323,6 +331,7 @@ async function writeCustomers(
       if (leftOut.length > 0) await tx.query('update imports set values_left_out = values_left_out + $2 where id = $1', [imp.id, leftOut.length]);
     });
     progress.stats({ ...found, customersWritten: created + updated });
+    await pacer.written(batch.length, started);
     await statistics.written(batch.length);
   }
   return { total: customers.length, created, updated };
@@ -348,37 +357,3 @@ async function countryReader(ctx: AppContext, imp: ImportRecord, needed: boolean
   };
 }
 
-/** Every order as one event: a refund when its total is negative (a cancellation), else a purchase. */
-async function writeOrderEvents(ctx: AppContext, imp: ImportRecord): Promise<{ purchases: number; refunds: number }> {
-  const rows = await ctx.db.query<{ name: string; n: number }>(
-    `with orders as (
-       select order_id,
-              (array_agg(contact_id order by row_number))[1] as contact_id,
-              min(ordered_at) as ordered_at,
-              (array_agg(currency order by row_number))[1] as currency,
-              round(coalesce(max(order_total_minor), sum(coalesce(line_total_minor, coalesce(quantity, 1) * unit_price_minor))))::bigint as total,
-              coalesce(sum(abs(quantity)), count(*))::int as item_count,
-              bool_and(coalesce(quantity, 1) < 0) as all_returned,
-              jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                'sku', sku, 'name', product_name, 'quantity', quantity,
-                'unit_price', round(unit_price_minor)::bigint,
-                'total', round(coalesce(line_total_minor, coalesce(quantity, 1) * unit_price_minor))::bigint)) order by row_number) as items
-       from import_order_lines
-       where import_id = $1 and contact_id is not null
-       group by order_id
-     ), written as (
-       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id, import_id)
-       select $2, o.contact_id, k.name,
-              jsonb_build_object('order_id', o.order_id, 'total', abs(o.total), 'currency', o.currency, 'item_count', o.item_count, 'items', o.items),
-              o.ordered_at, $3, 'import', k.name || ':' || o.order_id, $1
-       from orders o
-       cross join lateral (select case when o.total < 0 or (o.total = 0 and o.all_returned) then 'refund' else 'purchase' end as name) k
-       on conflict (workspace_id, message_id) do nothing
-       returning name
-     )
-     select name, count(*)::int as n from written group by name`,
-    [imp.id, imp.workspaceId, ctx.clock.now()],
-  );
-  const count = (name: string) => rows.find((r) => r.name === name)?.n ?? 0;
-  return { purchases: count('purchase'), refunds: count('refund') };
-}
