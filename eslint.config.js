@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', 'test-results/', 'coverage/', '.rapport/', 'scratch/'] },
+  { ignores: ['node_modules/', 'web/dist/', 'dist/', 'test-results/', 'coverage/', '.rapport/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
