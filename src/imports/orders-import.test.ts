@@ -6,8 +6,8 @@ import { useHarness } from '../testing/harness.ts';
 import { importFile } from '../testing/imports.ts';
 
 const t = useHarness({ work: true });
-// December 2010 of the UCI online-retail history (test/fixtures/online-retail/README.md): the
-// whole file lives in ../shared/data for the benchmarks; a clone of the repository has this.
+// December 2010 of the UCI online-retail history, kept in the repository with its licence note
+// (test/fixtures/online-retail/README.md); only the orders benchmark reads the whole history.
 const RETAIL = new URL('../../test/fixtures/online-retail/online_retail_2010-12.csv.gz', import.meta.url);
 
 /** The expected numbers, counted straight from the raw file with another CSV parser. */
