@@ -136,7 +136,7 @@ async function closedLoop(seconds: number, send: () => Promise<Result>): Promise
 }
 
 /** RATE requests a second, each timed from when it was due, whatever the answers. */
-async function openLoop(seconds: number, send: (due: number) => Promise<Result>): Promise<{ latencies: number[]; failed: number; rate: number }> {
+async function openLoop(seconds: number, send: (due: number) => Promise<Result>): Promise<{ latencies: number[]; failed: number; rate: number; timeline: number[] }> {
   const total = Math.round(seconds * RATE);
   const started = performance.now();
   const pending: Promise<Result>[] = [];
@@ -144,11 +144,16 @@ async function openLoop(seconds: number, send: (due: number) => Promise<Result>)
     const due = started + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(send(due));
+    // Sent early (a timer that fired within 1 ms of its time): timed from the send.
+    pending.push(send(Math.min(due, performance.now())));
   }
   const results = await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
-  return { latencies: results.map((r) => r.ms), failed: results.filter((r) => r.status !== 200).length, rate: total / elapsed };
+  // Where a tail sits in time: the p99 of each half second (by when the request was due).
+  const buckets: number[][] = [];
+  results.forEach((r, i) => (buckets[Math.floor(i / (RATE / 2))] ??= []).push(r.ms));
+  const timeline = buckets.map((b) => round(percentile(b, 99), 1));
+  return { latencies: results.map((r) => r.ms), failed: results.filter((r) => r.status !== 200).length, rate: total / elapsed, timeline };
 }
 
 /** Samples what the server's PostgreSQL sessions wait on (type:event → sessions × samples). */
@@ -190,7 +195,7 @@ try {
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof" profiles the server.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  server = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin/rapport.js'), 'serve', '--no-worker'], { env: { ...env, PORT: String(port) }, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  server = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin/rapport.js'), 'serve', '--no-worker'], { env: { ...env, PORT: String(port) }, cwd: root, stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'] });
   for (;;) {
     const r = await post(new http.Agent(), port, '/health', undefined, undefined);
     if (r.status === 200) break;
@@ -241,16 +246,38 @@ try {
   const healthRps = health.ok / health.seconds;
   log(`  ${Math.round(healthRps)} requests/s`);
 
-  log(`single /v1/track calls at ${RATE}/s for ${LATENCY_SECONDS} s…`);
-  const tracks = await openLoop(LATENCY_SECONDS, (due) => {
+  const sendTrack = (due?: number) => {
     const { type: _type, ...body } = trackMessage(new Date().toISOString());
     return post(agent, port, '/v1/track', auth, JSON.stringify(body), due);
-  });
+  };
+  // The same warm-up as /health got above (its route compiled, its sockets open): without
+  // it the first half second of the open loop measures the route's first calls (p99 650 ms
+  // there, 35 ms after) and its p99 is that of a cold start.
+  log(`single /v1/track calls, ${CONCURRENCY} in flight, 3 s (warm-up)…`);
+  const trackWarmup = await closedLoop(3, () => sendTrack());
+  log(`  ${Math.round(trackWarmup.ok / trackWarmup.seconds)} requests/s`);
+
+  log(`single /v1/track calls at ${RATE}/s for ${LATENCY_SECONDS} s…`);
+  const trackWaits = admin ? waitSampler(admin) : undefined;
+  const trackCpu0 = { server: cpuMs([server.pid!]), postgres: cpuMs(pgPids), client: process.cpuUsage() };
+  const tracks = await openLoop(LATENCY_SECONDS, (due) => sendTrack(due));
+  const clientCpu = process.cpuUsage(trackCpu0.client);
+  // CPU of each party over the phase, in % of one core (2 cores: 200% is the machine).
+  const trackCpu = {
+    server: Math.round(((cpuMs([server.pid!]) - trackCpu0.server) / (LATENCY_SECONDS * 1000)) * 100),
+    postgres: databaseUrl ? Math.round(((cpuMs(pgPids) - trackCpu0.postgres) / (LATENCY_SECONDS * 1000)) * 100) : null,
+    load_generator: Math.round(((clientCpu.user + clientCpu.system) / 1000 / (LATENCY_SECONDS * 1000)) * 100),
+  };
+  const trackWaited = trackWaits ? await trackWaits.stop() : null;
   log(`  p50 ${round(percentile(tracks.latencies, 50))} ms, p99 ${round(percentile(tracks.latencies, 99))} ms, ${tracks.failed} failed, at ${Math.round(tracks.rate)}/s`);
+  log(`  p99 of each half second: ${tracks.timeline.join(' ')}`);
+  log(`  CPU, % of one core: ${JSON.stringify(trackCpu)}`);
+  if (trackWaited) log(`  waits sampled every 20 ms (sessions × samples): ${JSON.stringify(trackWaited)}`);
 
   log(`/health at ${RATE}/s for ${LATENCY_SECONDS} s (reference)…`);
   const healthLatency = await openLoop(LATENCY_SECONDS, (due) => post(agent, port, '/health', undefined, undefined, due));
   log(`  p50 ${round(percentile(healthLatency.latencies, 50))} ms, p99 ${round(percentile(healthLatency.latencies, 99))} ms`);
+  log(`  p99 of each half second: ${healthLatency.timeline.join(' ')}`);
   agent.destroy();
 
   const exited = new Promise((r) => server!.once('exit', r));
@@ -259,7 +286,7 @@ try {
   server = undefined;
 
   // Every accepted event is in the database (tracks were single events, each its own message).
-  const accepted = (warmupMessages + batches.ok * BATCH_SIZE) + (tracks.latencies.length - tracks.failed);
+  const accepted = warmupMessages + batches.ok * BATCH_SIZE + trackWarmup.ok + (tracks.latencies.length - tracks.failed);
   let stored: number;
   if (admin) {
     stored = Number((await admin.query('select count(*) as n from events where workspace_id = $1', [workspaceId])).rows[0].n);
@@ -296,6 +323,9 @@ try {
       track_p99_ms: round(trackP99),
       track_max_ms: round(Math.max(...tracks.latencies)),
       track_failed: tracks.failed,
+      track_p99_each_half_second: tracks.timeline,
+      track_cpu_percent_of_one_core: trackCpu,
+      track_postgres_waits: trackWaited,
       health_p50_ms: round(percentile(healthLatency.latencies, 50)),
       stored_events: stored,
       target_events_per_s: TARGET,

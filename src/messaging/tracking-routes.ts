@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { errorBody } from '../server/error-handler.ts';
-import { crossOriginImage } from '../server/security-headers.ts';
+import { CROSS_ORIGIN_RESOURCE } from '../server/security-headers.ts';
 import { readClick, readOpenToken, recordEngagement } from './tracking.ts';
 
 // A transparent 1×1 GIF.
@@ -16,7 +16,8 @@ const client = (req: FastifyRequest) => ({ userAgent: req.headers['user-agent'],
 export function trackingPixelRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     // Loaded as an image by webmail pages on other sites: not same-origin only, as the rest.
-    app.get<{ Params: { token: string } }>('/t/o/:token', { config: { access: 'public' }, helmet: crossOriginImage }, async (req, reply) => {
+    app.get<{ Params: { token: string } }>('/t/o/:token', { config: { access: 'public' } }, async (req, reply) => {
+      reply.header(...CROSS_ORIGIN_RESOURCE);
       const messageId = readOpenToken(ctx.secret, req.params.token);
       if (!messageId) return reply.code(404).header('cache-control', 'no-store').send(errorBody('not_found', 'This tracking link is not recognized.'));
       await recordEngagement(ctx, 'open', messageId, client(req));

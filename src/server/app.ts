@@ -96,7 +96,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   await app.register(fastifyCookie);
-  await registerSecurityHeaders(app, ctx);
+  registerSecurityHeaders(app, ctx);
   registerAuth(app, ctx);
 
   await app.register(fastifySwagger, {
