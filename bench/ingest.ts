@@ -250,9 +250,8 @@ try {
     const { type: _type, ...body } = trackMessage(new Date().toISOString());
     return post(agent, port, '/v1/track', auth, JSON.stringify(body), due);
   };
-  // The same warm-up as /health got above (its route compiled, its sockets open): without
-  // it the first half second of the open loop measures the route's first calls (p99 650 ms
-  // there, 35 ms after) and its p99 is that of a cold start.
+  // The same warm-up as /health got above (its route compiled, its sockets open), so that
+  // both open loops start alike; the half-second p99s below show whether a start still queues.
   log(`single /v1/track calls, ${CONCURRENCY} in flight, 3 s (warm-up)…`);
   const trackWarmup = await closedLoop(3, () => sendTrack());
   log(`  ${Math.round(trackWarmup.ok / trackWarmup.seconds)} requests/s`);
