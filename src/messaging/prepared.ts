@@ -5,10 +5,8 @@
 // (Liquid that builds MJML structure, snippets with arguments, …) falls back to the full
 // render per message: the result is checked against the full render for sample recipients.
 import { randomBytes } from 'node:crypto';
-import { htmlToText } from './html-text.ts';
 import { Liquid, type Template } from 'liquidjs';
-import { mjml2html } from './mjml.ts';
-import { LIMITS, renderTemplate, tidyText, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
+import { layoutBody, LIMITS, renderTemplate, tidyText, TemplateError, withDefaults, withPreheader, TEXT_OPTIONS, type RenderData, type Rendered, type TemplateSource } from './render.ts';
 
 export interface PreparedTemplate {
   /** fast: compiled once; full: rendered whole for every message. */
@@ -69,7 +67,7 @@ async function compileOnce(src: TemplateSource, snippets: Record<string, string>
   const framed = body.replace(/(<mj-(text|button)\b[^>]*>)([\s\S]*?)(<\/mj-\2>)/g, (_m, open: string, _tag, content: string, close: string) => `${open}${edges.start}${content}${edges.end}${close}`);
   const shielded: string[] = [];
   const marked = framed.replace(LIQUID, (m) => `xq${nonce}n${shielded.push(m) - 1}x`);
-  const out = await mjml2html(marked, { validationLevel: 'soft', keepComments: false });
+  const out = await layoutBody(marked, { validationLevel: 'soft', keepComments: false }, TEXT_OPTIONS);
   if (!out.html) return undefined;
   const token = new RegExp(`xq${nonce}n(\\d+)x`, 'g');
   const seen = new Set<number>();
@@ -79,7 +77,7 @@ async function compileOnce(src: TemplateSource, snippets: Record<string, string>
   if (seen.size !== shielded.length) return undefined;
   const restore = (s: string) => s.replace(token, (_m, i: string) => shielded[Number(i)]!);
   const html = restore(out.html);
-  const text = restore(await htmlToText(out.html, TEXT_OPTIONS));
+  const text = restore(out.text ?? '');
   try {
     const plain = engine('plain');
     return { html: engine('escape').parse(html), text: engine('text').parse(text), subject: plain.parse(src.subject), preheader: plain.parse(src.preheader), edges };

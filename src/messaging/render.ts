@@ -2,9 +2,8 @@
 // contact: Liquid first, in a sandbox (no file system: snippets come from the workspace's own
 // map; own properties only; bounded time, memory and size; every output HTML-escaped unless a
 // template asks for `| raw`), then MJML to responsive HTML, then a plain-text part from it.
-import { htmlToText } from './html-text.ts';
 import { Liquid, LiquidError } from 'liquidjs';
-import { mjml2html } from './mjml.ts';
+import { layoutEmail, LayoutTimeout, type LayoutOptions } from './layout.ts';
 
 /** What a template may say, as the person who wrote it wrote it. */
 export interface TemplateSource {
@@ -164,13 +163,23 @@ export async function checkTemplate(src: TemplateSource, snippets: Record<string
     try {
       const empty = withDefaults({ contact: {}, workspace: { name: '' } }, src.defaults);
       const body = await engine(snippets, true).parseAndRender(src.body, empty, { globals: empty });
-      const out = await mjml2html(body, { validationLevel: 'soft' });
+      const out = await layoutBody(body, { validationLevel: 'soft' });
       for (const e of out.errors) issues.push({ part: 'body', line: e.line, column: 1, message: e.message });
     } catch (err) {
       issues.push(issueOf('body', err));
     }
   }
   return issues;
+}
+
+/** MJML to HTML (on the layout thread); a layout that takes too long is the template's error. */
+export async function layoutBody(body: string, options: LayoutOptions, text?: typeof TEXT_OPTIONS) {
+  try {
+    return await layoutEmail(body, options, text);
+  } catch (err) {
+    if (err instanceof LayoutTimeout) throw new TemplateError([{ part: 'body', line: 1, column: 1, message: err.message }]);
+    throw err;
+  }
 }
 
 /** Renders a template for one contact; throws TemplateError with positions when it cannot. */
@@ -191,8 +200,8 @@ export async function renderTemplate(src: TemplateSource, data: RenderData, snip
   const preheader = oneLine(await render('preheader', false));
   const body = await render('body', true);
   if (body.length > LIMITS.outputChars) throw new TemplateError([{ part: 'body', line: 1, column: 1, message: `the rendered body is longer than ${LIMITS.outputChars} characters` }]);
-  const out = await mjml2html(body, { validationLevel: 'soft', keepComments: false });
+  const out = await layoutBody(body, { validationLevel: 'soft', keepComments: false }, TEXT_OPTIONS);
   if (!out.html) throw new TemplateError(out.errors.map((e) => ({ part: 'body' as const, line: e.line, column: 1, message: e.message })));
-  const text = tidyText(await htmlToText(out.html, TEXT_OPTIONS));
+  const text = tidyText(out.text ?? '');
   return { subject, preheader, html: withPreheader(out.html, preheader), text };
 }

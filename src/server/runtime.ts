@@ -5,6 +5,7 @@ import { type Database, openPglite, openPostgres } from '../db/client.ts';
 import { acquireDataDirLock, loadInstanceSecret } from '../db/datadir.ts';
 import { migrate } from '../db/migrate.ts';
 import { stopSending } from '../messaging/broadcast-run.ts';
+import { closeLayout } from '../messaging/layout.ts';
 import { closeTransports } from '../messaging/transport.ts';
 import { defineJobs } from '../jobs/registry.ts';
 import { JobRunner } from '../jobs/runner.ts';
@@ -61,6 +62,7 @@ export async function openRuntime(
         stopSending(ctx);
         await jobs.stop();
         closeTransports();
+        await closeLayout();
         await db.close();
         lock?.release();
       },
