@@ -77,63 +77,125 @@ export async function ingest(ctx: AppContext, workspaceId: string, parsed: Parse
   };
 }
 
-/** One attempt: resolve the contacts and store the events. */
+/**
+ * One attempt: resolve the contacts and store the events. Requests that change who is who
+ * take turns by anonymousId (see lockIdentities), and read once it is their turn: two
+ * requests linking or merging the same visitor would otherwise both write, and one would
+ * fail and be run again whole (3% of 100-message batches under load, each twice as slow).
+ * Identify and alias calls take the turn before reading; other requests read first, and
+ * take a turn and read again only when they turn out to change something.
+ */
 async function write(ctx: AppContext, workspaceId: string, given: TrackedMessage[]): Promise<IngestResult> {
-  const db = ctx.db;
-  const withTraits = given.filter((m) => m.traits && Object.keys(m.traits).length > 0);
-  const known = await lookup(db, workspaceId, given, withTraits.length > 0);
+  const settings = given.some(hasTraits);
+  if (ctx.db.kind === 'postgres' && given.some((m) => (m.type === 'identify' || m.type === 'alias') && (m.anonymousId ?? m.previousId) !== undefined)) {
+    return ctx.db.transaction(async (tx) => {
+      await lockIdentities(tx, workspaceId, given);
+      return resolve(ctx, workspaceId, given, await lookup(tx, workspaceId, given, settings), tx);
+    });
+  }
+  return resolve(ctx, workspaceId, given, await lookup(ctx.db, workspaceId, given, settings));
+}
+
+const hasTraits = (m: TrackedMessage) => m.traits !== undefined && Object.keys(m.traits).length > 0;
+
+/** The rest of an attempt, from what was read; in `locked` when the turn was taken first. */
+async function resolve(ctx: AppContext, workspaceId: string, given: TrackedMessage[], known: Lookup, locked?: SqlSession): Promise<IngestResult> {
   let messages = known.stored.size > 0 ? given.filter((m) => !known.stored.has(m.messageId)) : given;
-  const { traits, errors, warnings } = await typeTraits(ctx, workspaceId, known, withTraits.filter((m) => !known.stored.has(m.messageId)));
+  const { traits, errors, warnings } = await typeTraits(ctx, locked ?? ctx.db, workspaceId, known, messages.filter(hasTraits));
   if (errors.length > 0) {
     const invalid = new Set(errors.map((e) => e.index));
     messages = messages.filter((m) => !invalid.has(m.index));
   }
   const accepted = given.length - errors.length;
   if (messages.length === 0) return { accepted, errors, warnings };
-  const { inputs, inputOf } = upsertInputs(known, messages, traits);
-  const byUserId = (m: TrackedMessage) => (m.userId === undefined ? undefined : known.byExternalId.get(m.userId));
 
   // Events of people known already, nothing else to write: one statement, atomic on its
   // own, without a transaction's extra round trips. The common case.
-  if (inputs.length === 0 && !messages.some((m) => traits.has(m))) {
-    const p = plan(known, messages, byUserId);
+  if (!locked && !messages.some((m) => traits.has(m)) && upsertInputs(known, messages, traits).inputs.length === 0) {
+    const p = plan(known, messages, (m) => (m.userId === undefined ? undefined : known.byExternalId.get(m.userId)));
     if (p.parent.size === 0 && p.newAliases.size === 0) {
-      await insertEvents(db, workspaceId, messages, p.keys);
+      await insertEvents(ctx.db, workspaceId, messages, p.keys);
       return { accepted, errors, warnings };
     }
   }
 
-  await db.transaction(async (tx) => {
-    // A person first seen through tracking has not said yes to email: not_subscribed until they do.
-    const results = inputs.length
-      ? await upsertContacts(tx, workspaceId, inputs, { now: now(messages), source: 'tracking', defaultEmailStatus: 'not_subscribed' })
-      : [];
-    for (const m of messages) {
-      const conflict = results[inputOf.get(m) ?? -1]?.conflict;
-      if (conflict && m.type === 'identify') warnings.push(issue(m, `traits.email: ${conflict}; it was not stored`));
-    }
-    await learnUpserted(tx, workspaceId, known, messages, { inputs, inputOf, results });
-    const p = plan(known, messages, (m) => {
-      const i = inputOf.get(m);
-      return i === undefined ? byUserId(m) : results[i]!.id;
+  if (locked) await store(locked, workspaceId, messages, known, traits, warnings);
+  else {
+    await ctx.db.transaction(async (tx) => {
+      let current = known;
+      let mine = messages;
+      if (ctx.db.kind === 'postgres' && (await lockIdentities(tx, workspaceId, messages))) {
+        current = { ...(await lookup(tx, workspaceId, messages, false)), ...(known.settings ? { settings: known.settings } : {}) };
+        const stored = current.stored;
+        if (stored.size > 0) mine = messages.filter((m) => !stored.has(m.messageId));
+      }
+      if (mine.length > 0) await store(tx, workspaceId, mine, current, traits, warnings);
     });
-    const created = await linkAliases(tx, workspaceId, p, now(messages));
-    const idOf = (key: string) => {
-      const root = find(p.parent, key);
-      return created.get(root) ?? root;
-    };
-    // Contacts merged away (new anonymous ones never existed), and traits of anonymous people.
-    const sources = [...p.parent.keys()].filter((k) => !k.startsWith(NEW));
-    const anonymousTraits = traitsById(p, messages, traits, inputOf, idOf);
-    // The change history names its writer (the upsert names itself).
-    if (inputs.length === 0 && (sources.length > 0 || anonymousTraits.size > 0)) {
-      await tx.query("select set_config('rapport.change_source', 'tracking', true)");
-    }
-    if (sources.length > 0) await mergeContacts(tx, workspaceId, sources, sources.map(idOf), now(messages));
-    if (anonymousTraits.size > 0) await applyTraits(tx, workspaceId, anonymousTraits, now(messages));
-    await insertEvents(tx, workspaceId, messages, p.keys.map(idOf));
-  });
+  }
   return { accepted, errors, warnings };
+}
+
+/** Writes contacts, aliases, merges and events, in the caller's transaction. */
+async function store(
+  tx: SqlSession,
+  workspaceId: string,
+  messages: TrackedMessage[],
+  known: Lookup,
+  traits: Map<TrackedMessage, ContactInput>,
+  warnings: TrackingIssue[],
+): Promise<void> {
+  const { inputs, inputOf } = upsertInputs(known, messages, traits);
+  // A person first seen through tracking has not said yes to email: not_subscribed until they do.
+  const results = inputs.length
+    ? await upsertContacts(tx, workspaceId, inputs, { now: now(messages), source: 'tracking', defaultEmailStatus: 'not_subscribed' })
+    : [];
+  for (const m of messages) {
+    const conflict = results[inputOf.get(m) ?? -1]?.conflict;
+    if (conflict && m.type === 'identify') warnings.push(issue(m, `traits.email: ${conflict}; it was not stored`));
+  }
+  await learnUpserted(tx, workspaceId, known, messages, { inputs, inputOf, results });
+  const p = plan(known, messages, (m) => {
+    const i = inputOf.get(m);
+    return i === undefined ? (m.userId === undefined ? undefined : known.byExternalId.get(m.userId)) : results[i]!.id;
+  });
+  const created = await linkAliases(tx, workspaceId, p, now(messages));
+  const idOf = (key: string) => {
+    const root = find(p.parent, key);
+    return created.get(root) ?? root;
+  };
+  // Contacts merged away (new anonymous ones never existed), and traits of anonymous people.
+  const sources = [...p.parent.keys()].filter((k) => !k.startsWith(NEW));
+  const anonymousTraits = traitsById(p, messages, traits, inputOf, idOf);
+  // The change history names its writer (the upsert names itself).
+  if (inputs.length === 0 && (sources.length > 0 || anonymousTraits.size > 0)) {
+    await tx.query("select set_config('rapport.change_source', 'tracking', true)");
+  }
+  if (sources.length > 0) await mergeContacts(tx, workspaceId, sources, sources.map(idOf), now(messages));
+  if (anonymousTraits.size > 0) await applyTraits(tx, workspaceId, anonymousTraits, now(messages));
+  await insertEvents(tx, workspaceId, messages, p.keys.map(idOf));
+}
+
+/** The first half of the two-integer advisory locks taken per anonymousId ("Rid"). */
+const IDENTITY_LOCKS = 0x526964;
+
+/**
+ * Takes this transaction's turn on every anonymousId (and alias previousId) of the
+ * messages, in one order for every writer (no deadlock between them). Only needed on
+ * PostgreSQL: PGlite runs one transaction at a time. Says whether it took any.
+ */
+async function lockIdentities(tx: SqlSession, workspaceId: string, messages: TrackedMessage[]): Promise<boolean> {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    if (m.anonymousId !== undefined) ids.add(m.anonymousId);
+    if (m.previousId !== undefined) ids.add(m.previousId);
+  }
+  if (ids.size === 0) return false;
+  await tx.query(
+    `select count(pg_advisory_xact_lock(${IDENTITY_LOCKS}, h)) from (
+       select distinct hashtext($1 || ':' || k) as h from unnest($2::text[]) as k order by 1) ordered`,
+    [workspaceId, [...ids]],
+  );
+  return true;
 }
 
 /**
@@ -141,7 +203,7 @@ async function write(ctx: AppContext, workspaceId: string, given: TrackedMessage
  * invalid (errors); values that do not fit are dropped (warnings). Traits seen for the
  * first time become property definitions with the type of their first value.
  */
-async function typeTraits(ctx: AppContext, workspaceId: string, known: Lookup, identifies: TrackedMessage[]) {
+async function typeTraits(ctx: AppContext, db: SqlSession, workspaceId: string, known: Lookup, identifies: TrackedMessage[]) {
   const traits = new Map<TrackedMessage, ContactInput>();
   const errors: TrackingIssue[] = [];
   const warnings: TrackingIssue[] = [];
@@ -163,9 +225,9 @@ async function typeTraits(ctx: AppContext, workspaceId: string, known: Lookup, i
     }
   }
   if (newDefs.size > 0) {
-    await ensureDefinitions(ctx.db, workspaceId, [...newDefs].map(([key, type]) => ({ key, type })), ctx.clock.now());
+    await ensureDefinitions(db, workspaceId, [...newDefs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, type]) => ({ key, type })), ctx.clock.now());
     // Read back: a concurrent request may have defined one of them first, with another type.
-    const rows = await ctx.db.query<PropertyDefinition>(
+    const rows = await db.query<PropertyDefinition>(
       'select key, label, description, type, options from property_definitions where workspace_id = $1 and key = any($2::text[])',
       [workspaceId, [...newDefs.keys()]],
     );
