@@ -223,10 +223,10 @@ export const bulkDeleteCount = z.object({ count: z.number() });
 /** One deletion of contacts, as recorded: who, when, how many, what selection. */
 export const contactDeletion = z.object({
   id: z.uuid(),
-  /** one: DELETE /contacts/:id; many: a bulk delete; erase: a GDPR erasure. */
-  kind: z.enum(['one', 'many', 'erase']),
+  /** one: DELETE /contacts/:id; many: a bulk delete; erase: a GDPR erasure; import-undo: the contacts an undone import had created. */
+  kind: z.enum(['one', 'many', 'erase', 'import-undo']),
   deleted: z.number(),
-  /** The ids or the filter sent; null for an erasure (nothing that names the person is kept). */
+  /** The ids or the filter sent; `{ importId }` for an undone import; null for an erasure (nothing that names the person is kept). */
   selection: z.unknown(),
   /** The person, when a person did it (null for an API key, or a person since removed). */
   userId: z.uuid().nullable(),

@@ -21,7 +21,7 @@ type Selection = z.output<typeof bulkDeleteSelection>;
 export async function recordDeletion(
   session: SqlSession,
   ctx: AppContext,
-  entry: { workspaceId: string; kind: 'one' | 'many' | 'erase'; deleted: number; selection: Selection | null; actor: Actor },
+  entry: { workspaceId: string; kind: 'one' | 'many' | 'erase' | 'import-undo'; deleted: number; selection: Selection | { importId: string } | null; actor: Actor },
 ): Promise<void> {
   await session.query(
     `insert into contact_deletions (workspace_id, kind, deleted, selection, user_id, api_key_id, deleted_at)

@@ -74,7 +74,7 @@ export const suppressions = pgTable(
 export const contactDeletions = pgTable('contact_deletions', {
   id: idColumn(),
   workspaceId: uuid('workspace_id').notNull(),
-  kind: text('kind').$type<'one' | 'many' | 'erase'>().notNull(),
+  kind: text('kind').$type<'one' | 'many' | 'erase' | 'import-undo'>().notNull(),
   deleted: integer('deleted').notNull(),
   selection: jsonb('selection'),
   userId: uuid('user_id'),

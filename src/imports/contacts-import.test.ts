@@ -115,10 +115,18 @@ describe('importing the messy address books', () => {
     expect(undo.status).toBe(202);
     await waitUntil(async () => (await owner.client.get(`/api/v1/imports/${second.result.id}`)).body.status === 'undone');
     expect(await phones()).toEqual(['+918080808080', '+918080808081', '+918080808082']);
-    // Undoing the first import removes the contacts it created.
+    // Undoing the first import removes the contacts it created: destroying contacts, which a
+    // marketer may not do (as deleting them), and which is recorded with who asked.
+    const marketer = await t.h.signUp();
+    await t.h.db.query("insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'marketer')", [owner.workspaceId, marketer.userId]);
+    const asMarketer = await t.h.signIn(marketer.userId, owner.workspaceId);
+    expect((await asMarketer.post(`/api/v1/imports/${first.result.id}/undo`)).status).toBe(403);
+    expect((await owner.client.get(`/api/v1/imports/${first.result.id}`)).body.status).toBe('completed');
     await owner.client.post(`/api/v1/imports/${first.result.id}/undo`);
     await waitUntil(async () => (await owner.client.get(`/api/v1/imports/${first.result.id}`)).body.status === 'undone');
     expect(await contactsOf(owner.workspaceId)).toEqual([]);
+    const deletions = (await owner.client.get('/api/v1/contacts/deletions')).body.items;
+    expect(deletions).toEqual([expect.objectContaining({ kind: 'import-undo', deleted: 3, selection: { importId: first.result.id }, userId: owner.userId })]);
   });
 });
 

@@ -255,14 +255,14 @@ export async function discardImport(ctx: AppContext, workspaceId: string, id: st
 }
 
 /** Queues the undo of a finished import. */
-export async function requestUndo(ctx: AppContext, workspaceId: string, id: string): Promise<ImportRecord> {
+export async function requestUndo(ctx: AppContext, workspaceId: string, id: string, by: { userId: string | null; apiKeyId: string | null }): Promise<ImportRecord> {
   const row = await getImport(ctx, workspaceId, id);
   if (row.status !== 'completed' && row.status !== 'failed') {
     throw conflict(row.status === 'undone' || row.status === 'undoing' ? 'This import has already been undone.' : `This import is ${row.status}; wait until it finishes.`);
   }
   const [updated] = await ctx.db.orm
     .update(imports)
-    .set({ status: 'undoing' })
+    .set({ status: 'undoing', undoUserId: by.userId, undoApiKeyId: by.apiKeyId })
     .where(and(eq(imports.id, id), eq(imports.status, row.status)))
     .returning();
   if (!updated) throw conflict('This import changed meanwhile; reload it.');

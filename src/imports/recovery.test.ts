@@ -157,7 +157,7 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('the embedded database, 
         return s.status === 'completed' || s.status === 'failed' ? s : undefined;
       });
       expect(done).toMatchObject({ status: 'completed', processed_rows: ROWS, created_count: ROWS, attempts: 2 });
-      await requestUndo(second.ctx, workspaceId, id);
+      await requestUndo(second.ctx, workspaceId, id, { userId: null, apiKeyId: null });
       await until('the undo', async () => (await importState(second.ctx.db, id)).status === 'undone');
       expect(await second.ctx.db.query('select id from contacts where workspace_id = $1', [workspaceId])).toEqual([]);
     } finally {

@@ -81,14 +81,19 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/imports/:id/undo',
       {
+        // It deletes the contacts the import created: the rule for destroying contacts (admins; see contacts/routes.ts).
+        config: { role: 'admin' },
         schema: {
           tags,
-          summary: 'Undo an import: remove the contacts and events it created, restore the values it changed',
+          summary: 'Undo an import: remove the contacts and events it created, restore the values it changed (admins; recorded with the deletions of contacts)',
           params: uuidParam('id'),
           response: { 202: importInfo, 404: errorResponse, 409: errorResponse },
         },
       },
-      async (req, reply) => reply.code(202).send(toInfo(await requestUndo(ctx, workspaceOf(req).workspaceId, req.params.id))),
+      async (req, reply) => {
+        const by = { userId: req.auth?.kind === 'session' ? req.auth.userId : null, apiKeyId: req.auth?.kind === 'apikey' ? req.auth.apiKeyId : null };
+        return reply.code(202).send(toInfo(await requestUndo(ctx, workspaceOf(req).workspaceId, req.params.id, by)));
+      },
     );
 
     app.delete(

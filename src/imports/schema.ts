@@ -37,6 +37,9 @@ export const imports = pgTable('imports', {
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
   undoneAt: ts('undone_at'),
+  /** Who asked for the undo (recorded with the deletion when it runs). */
+  undoUserId: uuid('undo_user_id'),
+  undoApiKeyId: uuid('undo_api_key_id'),
   /** The process working on it (upload, run, undo) and until when, renewed while it works: see lease.ts. */
   leaseOwner: text('lease_owner'),
   leaseUntil: ts('lease_until'),

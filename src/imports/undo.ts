@@ -1,3 +1,4 @@
+import { recordDeletion } from '../contacts/deletions.ts';
 import type { AppContext } from '../server/context.ts';
 import type { ImportRecord } from './imports.ts';
 
@@ -18,6 +19,10 @@ export async function undoImport(ctx: AppContext, imp: ImportRecord): Promise<{ 
     const theirEvents = await tx.query(`delete from events where workspace_id = $1 and contact_id in (${created}) returning id`, params);
     await tx.query(`delete from contact_changes where workspace_id = $1 and contact_id in (${created})`, params);
     const removed = await tx.query('delete from contacts where workspace_id = $1 and import_id = $2 returning id', params);
+    if (removed.length > 0) {
+      const actor = { userId: imp.undoUserId, apiKeyId: imp.undoApiKeyId };
+      await recordDeletion(tx, ctx, { workspaceId: imp.workspaceId, kind: 'import-undo', deleted: removed.length, selection: { importId: imp.id }, actor });
+    }
 
     let restored = 0;
     for (const column of COLUMNS) {

@@ -1,6 +1,6 @@
 // Import, the end: what it achieved (a failure when nothing was imported, whatever the job
 // says), the consent stated for it, the rows skipped and values left out, and undo.
-import { Alert, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconAlertTriangle, IconArrowBackUp, IconCircleCheck, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,7 +9,8 @@ import { ConfirmModal } from '../../components/ConfirmModal.tsx';
 import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { notifyError } from '../../lib/notify.tsx';
-import { useWorkspaceKey } from '../../lib/session.ts';
+import { roleAtLeast } from '../../lib/roles.ts';
+import { useWorkspace, useWorkspaceKey } from '../../lib/session.ts';
 import type { ImportInfo } from './importModel.ts';
 import { ImportProblems } from './ImportProblems.tsx';
 import { Stat } from './Stat.tsx';
@@ -113,12 +114,16 @@ function UndoButton({ info }: { info: ImportInfo }) {
     },
     onError: (err) => notifyError(err, 'Could not undo the import'),
   });
+  const isAdmin = roleAtLeast(useWorkspace().role, 'admin');
   if (info.status !== 'completed' && info.status !== 'failed') return <span />;
   return (
     <>
-      <Button variant="default" color="red" leftSection={<IconArrowBackUp size={16} />} onClick={() => setConfirm(true)}>
-        Undo import
-      </Button>
+      <Tooltip label="Only admins and owners can undo an import: it deletes the contacts it created." disabled={isAdmin}>
+        {/* data-disabled (not disabled): a disabled button gets no hover, and the tooltip says why. */}
+        <Button variant="default" color="red" leftSection={<IconArrowBackUp size={16} />} data-disabled={!isAdmin || undefined} onClick={() => isAdmin && setConfirm(true)}>
+          Undo import
+        </Button>
+      </Tooltip>
       <ConfirmModal
         opened={confirm}
         title="Undo this import?"
