@@ -87,15 +87,16 @@ export async function ingest(ctx: AppContext, workspaceId: string, parsed: Parse
  */
 async function write(ctx: AppContext, workspaceId: string, given: TrackedMessage[]): Promise<IngestResult> {
   const settings = given.some(hasTraits);
-  if (ctx.db.kind === 'postgres' && given.some((m) => (m.type === 'identify' || m.type === 'alias') && (m.anonymousId ?? m.previousId) !== undefined)) {
+  if (ctx.db.kind === 'postgres' && given.some((m) => linksIds(m) && (m.anonymousId ?? m.previousId) !== undefined)) {
     return ctx.db.transaction(async (tx) => {
-      await lockIdentities(tx, workspaceId, given);
+      await lockIdentities(tx, workspaceId, given, linksIds);
       return resolve(ctx, workspaceId, given, await lookup(tx, workspaceId, given, settings), tx);
     });
   }
   return resolve(ctx, workspaceId, given, await lookup(ctx.db, workspaceId, given, settings));
 }
 
+const linksIds = (m: TrackedMessage) => m.type === 'identify' || m.type === 'alias';
 const hasTraits = (m: TrackedMessage) => m.traits !== undefined && Object.keys(m.traits).length > 0;
 
 /** The rest of an attempt, from what was read; in `locked` when the turn was taken first. */
@@ -179,21 +180,24 @@ async function store(
 const IDENTITY_LOCKS = 0x526964;
 
 /**
- * Takes this transaction's turn on every anonymousId (and alias previousId) of the
- * messages, in one order for every writer (no deadlock between them). Only needed on
- * PostgreSQL: PGlite runs one transaction at a time. Says whether it took any.
+ * Takes this transaction's turn on the anonymousIds (and alias previousIds) of the messages,
+ * in one order for every writer (no deadlock between them): alone on those that identify
+ * and alias calls link or merge (`changing`, or all of them when not given), shared on the
+ * others (a page view of a visitor is stored alongside other page views, and waits only for
+ * a merge of that visitor). Only needed on PostgreSQL: PGlite runs one transaction at a time.
+ * Says whether it took any.
  */
-async function lockIdentities(tx: SqlSession, workspaceId: string, messages: TrackedMessage[]): Promise<boolean> {
-  const ids = new Set<string>();
+async function lockIdentities(tx: SqlSession, workspaceId: string, messages: TrackedMessage[], changing?: (m: TrackedMessage) => boolean): Promise<boolean> {
+  const alone = new Map<string, boolean>();
   for (const m of messages) {
-    if (m.anonymousId !== undefined) ids.add(m.anonymousId);
-    if (m.previousId !== undefined) ids.add(m.previousId);
+    const mine = changing ? changing(m) : true;
+    for (const id of [m.anonymousId, m.previousId]) if (id !== undefined) alone.set(id, (alone.get(id) ?? false) || mine);
   }
-  if (ids.size === 0) return false;
+  if (alone.size === 0) return false;
   await tx.query(
-    `select count(pg_advisory_xact_lock(${IDENTITY_LOCKS}, h)) from (
-       select distinct hashtext($1 || ':' || k) as h from unnest($2::text[]) as k order by 1) ordered`,
-    [workspaceId, [...ids]],
+    `select count(case when alone then pg_advisory_xact_lock(${IDENTITY_LOCKS}, h) else pg_advisory_xact_lock_shared(${IDENTITY_LOCKS}, h) end)
+     from (select hashtext($1 || ':' || k) as h, bool_or(a) as alone from unnest($2::text[], $3::boolean[]) as u(k, a) group by 1 order by 1) ordered`,
+    [workspaceId, [...alone.keys()], [...alone.values()]],
   );
   return true;
 }
