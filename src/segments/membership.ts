@@ -262,6 +262,10 @@ export async function recomputeSegments(ctx: AppContext, workspaceId: string, se
  * the segments that use those). Returns how many queued rows it took.
  */
 export async function processPending(ctx: AppContext, workspaceId: string): Promise<number> {
+  // Most writes queue nothing (no segment reads what they changed): one indexed read, not a
+  // transaction with the workspace's lock. Rows queued after it bring their own call.
+  const [first] = await ctx.db.query<{ queued: boolean }>('select exists (select 1 from segment_pending where workspace_id = $1) as queued', [workspaceId]);
+  if (!first?.queued) return 0;
   let taken = 0;
   for (;;) {
     const n = await ctx.db.transaction(async (tx) => {
