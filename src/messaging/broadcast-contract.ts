@@ -81,6 +81,8 @@ export const broadcast = z.object({
   createdAt: dateTime,
   updatedAt: dateTime,
   counts: broadcastCounts,
+  /** While sending: why it waits (its mail server cannot be reached now; tried again every 30 s), and since when. */
+  waiting: z.object({ reason: z.string(), since: dateTime }).nullable(),
 });
 
 export const broadcastReport = z.object({

@@ -121,7 +121,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
     // The SMTP server may not (or, DNS, cannot) be reached now: wait, as for a server that is
     // down, until the settings are changed.
     if (err instanceof DestinationError) {
-      console.warn(`broadcast ${broadcastId} waits: ${err.message}`);
+      await waitingBecause(ctx, broadcastId, err.message);
       return 'paused';
     }
     throw err;
@@ -156,6 +156,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   const ready: Claimed[] = [];
   let exhausted = false;
   let stop: 'paused' | 'lost' | 'stopping' | 'slice' | undefined;
+  let pausedBy: string | undefined;
   let claiming: Promise<void> | undefined;
   const refill = () =>
     (claiming ??= (async () => {
@@ -202,7 +203,10 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
         if (due > Date.now()) await sleep(due - Date.now());
       }
       const outcome = await deliver(ctx, sender, prepared!, m, dataOf(m), base, ws);
-      if (outcome.uncount) stop ??= 'paused';
+      if (outcome.uncount) {
+        stop ??= 'paused';
+        pausedBy ??= outcome.error ?? undefined;
+      }
       outcomes.push(outcome);
       if (outcomes.length >= 50 || flushError) void flush();
       if (flushError) stop ??= 'lost';
@@ -218,7 +222,12 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   }
   if (flushError) throw flushError;
   if (stop === 'lost') return 'stopped';
+  if (stop === 'paused' && pausedBy !== undefined) {
+    await waitingBecause(ctx, broadcastId, pausedBy);
+    return 'paused';
+  }
   if (stop === 'paused') return 'paused';
+  await waitingBecause(ctx, broadcastId, null);
   if (stop === 'stopping') {
     // Everything claimed is written: the next process may take over at once.
     await ctx.db.query('update broadcasts set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [broadcastId, PROCESS_ID]);
@@ -229,6 +238,19 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   const [wait] = await ctx.db.query<{ at: Date | null }>("select min(retry_at) as at from email_messages where broadcast_id = $1 and state = 'queued'", [broadcastId]);
   if (wait?.at) return { later: new Date(wait.at) };
   return finishIfDone(ctx, broadcastId);
+}
+
+/**
+ * Why the broadcast waits (its mail server cannot be reached now), for the people watching
+ * it; null when a slice went through. The reason is in Rapport's words (smtp-errors.ts,
+ * destination.ts), never the far server's.
+ */
+async function waitingBecause(ctx: AppContext, broadcastId: string, reason: string | null): Promise<void> {
+  if (reason === null) {
+    await ctx.db.query('update broadcasts set waiting_reason = null, waiting_since = null where id = $1 and waiting_reason is not null', [broadcastId]);
+    return;
+  }
+  await ctx.db.query('update broadcasts set waiting_reason = $2, waiting_since = coalesce(waiting_since, $3) where id = $1', [broadcastId, reason.slice(0, 500), ctx.clock.now()]);
 }
 
 async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, n: number): Promise<Claimed[]> {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,6 +269,31 @@ describe('broadcasts', () => {
     expect(mailTo('busy@example.com')).toHaveLength(1);
     const [m] = await t.h.db.query<{ state: string; attempts: number }>("select state, attempts from email_messages where broadcast_id = $1 and to_email = 'busy@example.com'", [b.id]);
     expect(m).toEqual({ state: 'sent', attempts: 2 });
+  });
+
+  it('says why it waits while its mail server cannot be reached, and goes on when it can', async () => {
+    const { client: api } = await t.h.signUp();
+    const { template, list } = await setUp(api);
+    const ann = await contact(api, 'ann.waits@example.com', { firstName: 'Ann' });
+    await api.post(`/api/v1/segments/${list.id}/members`, { contactIds: [ann.id] });
+    // A port nothing listens on: the connection is refused.
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await api.put('/api/v1/email/settings', { smtpHost: '127.0.0.1', smtpPort: closed, smtpSecurity: 'none', fromName: 'Acme', fromEmail: 'news@acme.test' });
+    const b = (await api.post('/api/v1/email/broadcasts', { name: 'Waits', templateId: template.id, segmentId: list.id })).body;
+    await api.post(`/api/v1/email/broadcasts/${b.id}/send`, {});
+    const waiting = await until('the broadcast to say why it waits', async () => (await api.get(`/api/v1/email/broadcasts/${b.id}`)).body.waiting ?? undefined);
+    expect(waiting.reason).toMatch(/could not connect/);
+    expect((await api.get(`/api/v1/email/broadcasts/${b.id}`)).body).toMatchObject({ state: 'sending', counts: { sent: 0, queued: 1, failed: 0 } });
+    // The server is back (here: the settings point at one that answers).
+    await api.put('/api/v1/email/settings', { smtpHost: '127.0.0.1', smtpPort: port, smtpSecurity: 'none', fromName: 'Acme', fromEmail: 'news@acme.test' });
+    expect(await runBroadcast(t.h.ctx, b.id)).toBe('done');
+    expect((await api.get(`/api/v1/email/broadcasts/${b.id}`)).body).toMatchObject({ state: 'sent', waiting: null, counts: { sent: 1 } });
+    expect(mailTo('ann.waits@example.com')).toHaveLength(1);
   });
 
   it('gives up at once on a message the server refuses for good, and the others still arrive', async () => {

@@ -41,10 +41,13 @@ interface Row {
   created_at: Date;
   updated_at: Date;
   recipients: number | null;
+  waiting_reason: string | null;
+  waiting_since: Date | null;
 }
 
 const SELECT = `select b.id, b.name, b.template_id, t.name as template_name, b.segment_id, s.name as segment_name, s.kind as segment_kind,
-    b.topic_id, tp.name as topic_name, b.rate_per_minute, b.state, b.scheduled_at, b.started_at, b.finished_at, b.created_at, b.updated_at, b.recipients
+    b.topic_id, tp.name as topic_name, b.rate_per_minute, b.state, b.scheduled_at, b.started_at, b.finished_at, b.created_at, b.updated_at, b.recipients,
+    b.waiting_reason, b.waiting_since
   from broadcasts b
   left join email_templates t on t.id = b.template_id
   left join segments s on s.id = b.segment_id
@@ -90,6 +93,7 @@ async function toBroadcasts(ctx: AppContext, rows: Row[]): Promise<Broadcast[]> 
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
     counts: { recipients: r.recipients, ...counts.get(r.id)! },
+    waiting: r.state === 'sending' && r.waiting_reason ? { reason: r.waiting_reason, since: new Date(r.waiting_since ?? r.updated_at) } : null,
   }));
 }
 

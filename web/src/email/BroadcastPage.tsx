@@ -192,10 +192,21 @@ function ProgressCard({ b }: { b: Broadcast }) {
           </Group>
         ))}
       </Group>
-      {b.state === 'sending' && c.queued > 0 && total > 0 && (
-        <Alert variant="light" color="blue" mt="md" py="xs">
-          <Text fz="sm">Sending… this page follows along.</Text>
+      {b.waiting ? (
+        <Alert variant="light" color="orange" mt="md" py="xs" title="Sending is waiting" data-testid="broadcast-waiting">
+          <Text fz="sm">
+            Since {formatDateTime(b.waiting.since)}: {b.waiting.reason}. Rapport tries again every 30 seconds; nothing is lost meanwhile. Check the mail
+            server in <Anchor component={Link} to="/settings/email">Settings › Email</Anchor>.
+          </Text>
         </Alert>
+      ) : (
+        b.state === 'sending' &&
+        c.queued > 0 &&
+        total > 0 && (
+          <Alert variant="light" color="blue" mt="md" py="xs">
+            <Text fz="sm">Sending… this page follows along.</Text>
+          </Alert>
+        )
       )}
     </Card>
   );
