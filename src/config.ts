@@ -22,6 +22,8 @@ export interface Config {
    * batch); when the process dies, another takes over after this long.
    */
   emailLeaseSeconds: number;
+  /** How long a process running an import may go without renewing its hold on it (RAPPORT_IMPORT_LEASE_SECONDS). */
+  importLeaseSeconds: number;
   /**
    * The instance's own SMTP server (smtp:// or smtps://user:pass@host:port), for mail that
    * belongs to no workspace: password resets. Unset: a workspace's SMTP settings are used.
@@ -68,6 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isFinite(emailLeaseSeconds) || emailLeaseSeconds < 1) {
     throw new Error(`RAPPORT_EMAIL_LEASE_SECONDS must be a number of seconds (1 or more), got "${env.RAPPORT_EMAIL_LEASE_SECONDS}"`);
   }
+  const importLeaseSeconds = Number(env.RAPPORT_IMPORT_LEASE_SECONDS ?? 60);
+  if (!Number.isFinite(importLeaseSeconds) || importLeaseSeconds < 1) {
+    throw new Error(`RAPPORT_IMPORT_LEASE_SECONDS must be a number of seconds (1 or more), got "${env.RAPPORT_IMPORT_LEASE_SECONDS}"`);
+  }
   const smtpUrl = env.RAPPORT_SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
     throw new Error('RAPPORT_SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
@@ -89,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : Boolean(publicUrl?.startsWith('https://')),
     bodyLimit,
     emailLeaseSeconds,
+    importLeaseSeconds,
     smtpUrl,
     smtpFrom: env.RAPPORT_SMTP_FROM || undefined,
     smtpAllowPrivate: flag(env, 'RAPPORT_SMTP_ALLOW_PRIVATE'),

@@ -13,10 +13,7 @@ import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 export const PROCESS_ID = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /** How long a lease lasts without renewal (RAPPORT_IMPORT_LEASE_SECONDS, default 60); it is renewed every third of that. */
-export function leaseSeconds(): number {
-  const n = Number(process.env.RAPPORT_IMPORT_LEASE_SECONDS ?? 60);
-  return Number.isFinite(n) && n >= 1 ? n : 60;
-}
+const leaseSeconds = (ctx: AppContext): number => ctx.config.importLeaseSeconds;
 
 /** Another process took the import over (this one stalled past its lease): stop without touching it. */
 export class LeaseLost extends Error {
@@ -36,7 +33,7 @@ export class ImportLease {
     /** The import as it was when the lease was taken. */
     readonly record: ImportRecord,
   ) {
-    this.#timer = setInterval(() => void this.#renew(), (leaseSeconds() * 1000) / 3);
+    this.#timer = setInterval(() => void this.#renew(), (leaseSeconds(ctx) * 1000) / 3);
     this.#timer.unref();
   }
 
@@ -51,7 +48,7 @@ export class ImportLease {
       .update(imports)
       .set({
         leaseOwner: PROCESS_ID,
-        leaseUntil: new Date(now.getTime() + leaseSeconds() * 1000),
+        leaseUntil: new Date(now.getTime() + leaseSeconds(ctx) * 1000),
         ...(options.countRun ? { attempts: sql`${imports.attempts} + 1` } : {}),
       })
       .where(
@@ -72,7 +69,7 @@ export class ImportLease {
 
   /** Values for a new import row held by this process. */
   static fresh(ctx: AppContext): { leaseOwner: string; leaseUntil: Date } {
-    return { leaseOwner: PROCESS_ID, leaseUntil: new Date(ctx.clock.now().getTime() + leaseSeconds() * 1000) };
+    return { leaseOwner: PROCESS_ID, leaseUntil: new Date(ctx.clock.now().getTime() + leaseSeconds(ctx) * 1000) };
   }
 
   get lost(): boolean {
@@ -88,7 +85,7 @@ export class ImportLease {
     if (this.#renewing || this.#lost) return;
     this.#renewing = true;
     try {
-      const until = new Date(this.ctx.clock.now().getTime() + leaseSeconds() * 1000);
+      const until = new Date(this.ctx.clock.now().getTime() + leaseSeconds(this.ctx) * 1000);
       const rows = await this.ctx.db.query('update imports set lease_until = $3 where id = $1 and lease_owner = $2 returning id', [this.importId, PROCESS_ID, until]);
       if (rows.length === 0) {
         this.#lost = true;
