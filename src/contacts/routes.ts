@@ -201,7 +201,7 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: DESTROYS_CONTACTS,
         schema: {
           tags: ['Contacts'],
-          summary: 'The latest 200 deletions of contacts (one, many, erasures): who, when, how many, what selection',
+          summary: 'The latest 200 deletions of contacts (one, many, erasures, undone imports): who, when, how many, what selection',
           response: { 200: contactDeletionsPage },
         },
       },

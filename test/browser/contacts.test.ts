@@ -269,6 +269,16 @@ describe('contacts in a browser', () => {
     await page.waitForURL((url) => url.pathname === '/contacts');
     const gone = await fetch(`${server.base}/api/v1/contacts/${graceId}`, { headers: { cookie: session.cookie } });
     expect(gone.status).toBe(404);
+
+    // Every deletion, listed for admins in Settings › Workspace, newest first.
+    await page.goto('/settings/workspace');
+    const rows = page.getByTestId('deletions').getByTestId('deletion-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(4);
+    expect(await rows.nth(0).innerText()).toMatch(/Erased \(GDPR\)\s+1\s+Nothing that names the person is kept/);
+    expect(await rows.nth(1).innerText()).toMatch(/Import undone\s+2\s+The contacts the import had created/);
+    expect(await rows.nth(2).innerText()).toMatch(/Many at once\s+18\s+Everyone matching the search “shop.test”/);
+    await shot(page, '18-deletions');
   });
 
   it('raised no uncaught errors in the pages', () => {

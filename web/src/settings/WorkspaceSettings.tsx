@@ -1,4 +1,5 @@
 import { DefaultCurrencyCard } from './DefaultCurrencyCard.tsx';
+import { DeletionsCard } from './DeletionsCard.tsx';
 import { Badge, Button, Card, Code, Group, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -97,6 +98,7 @@ export function WorkspaceSettings() {
           </Detail>
         </SimpleGrid>
       </Card>
+      {canEdit && <DeletionsCard />}
       <LeaveWorkspace />
     </Stack>
   );
