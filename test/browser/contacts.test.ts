@@ -277,7 +277,7 @@ describe('contacts in a browser', () => {
     expect(await rows.count()).toBe(4);
     expect(await rows.nth(0).innerText()).toMatch(/Erased \(GDPR\)\s+1\s+Nothing that names the person is kept/);
     expect(await rows.nth(1).innerText()).toMatch(/Import undone\s+2\s+The contacts the import had created/);
-    expect(await rows.nth(2).innerText()).toMatch(/Many at once\s+18\s+Everyone matching the search “shop.test”/);
+    expect(await rows.nth(2).innerText()).toMatch(/Many at once\s+18\s+18 chosen by hand/);
     await shot(page, '18-deletions');
   });
 
