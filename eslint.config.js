@@ -23,7 +23,23 @@ export default tseslint.config(
     files: ['web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The API contracts are zod schemas: the web app takes their types only, so that zod
+      // stays out of its bundle. Values it shares with the server live in zod-free modules.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**/contract.ts', '**/src/**/*-contract.ts'],
+              allowTypeImports: true,
+              message: 'The web app imports API contracts with `import type` only (they hold zod); put shared values in a zod-free module.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['scripts/**', 'bench/**/*.js', 'bin/**'],

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { purchaseSummary } from '../purchases/contract.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { CONTACT_FIELDS, EMAIL_STATUSES, LIFECYCLE_STAGES, PROPERTY_KEY_PATTERN, PROPERTY_TYPES } from './fields.ts';
+import { BULK_DELETE_CONFIRM_ABOVE } from './deletion-rules.ts';
 
 export const propertyKey = z.string().regex(PROPERTY_KEY_PATTERN, 'must be lower-case letters, digits and underscores, starting with a letter');
 
@@ -201,8 +202,7 @@ export const contactPage = z.object({
   totalExact: z.boolean().optional(),
 });
 
-/** A bulk delete of more than this many contacts must say how many it deletes (`confirmCount`). */
-export const BULK_DELETE_CONFIRM_ABOVE = 10;
+export { BULK_DELETE_CONFIRM_ABOVE };
 
 const deletionIds = z.array(z.uuid()).min(1).max(10_000);
 const confirmCount = z

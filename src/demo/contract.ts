@@ -1,6 +1,7 @@
 // Request and response shapes of the demo API, shared by the server and the web app.
 import { z } from 'zod';
 import { dateTime } from '../shared/schemas.ts';
+import { DEMO_STEPS, type DemoStep } from './steps.ts';
 
 /** The web app loads at most this many; the command line goes to 1,000,000 (benchmarks). */
 export const MAX_API_CONTACTS = 100_000;
@@ -11,8 +12,7 @@ export const demoLoadBody = z.object({
 });
 
 /** The steps of a load, in order. */
-export const DEMO_STEPS = ['preparing', 'history', 'indexing', 'segments', 'templates', 'done'] as const;
-export type DemoStep = (typeof DEMO_STEPS)[number];
+export { DEMO_STEPS, type DemoStep };
 
 const int = z.number().int();
 const tally = z.object({

@@ -1,6 +1,7 @@
 // Request and response shapes of the email templates API, shared by the server and the web app.
 import { z } from 'zod';
 import { dateTime } from '../shared/schemas.ts';
+import { MESSAGE_STATES } from './message-states.ts';
 
 const defaults = z
   .record(z.string().regex(/^(contact|workspace|event)\.[a-z0-9_.]{1,100}$/, 'must be a path like contact.first_name'), z.string().max(500))
@@ -81,7 +82,7 @@ export const messageSummary = z.object({
   createdAt: dateTime,
   sentAt: dateTime.nullable(),
 });
-export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'suppressed', 'cancelled'] as const;
+export { MESSAGE_STATES };
 export const messageListQuery = z.object({
   before: z.uuid({ error: '`before` must be the id of a message (the last one of the previous page)' }).optional(),
   state: z.enum(MESSAGE_STATES, { error: `\`state\` must be one of ${MESSAGE_STATES.join(', ')}` }).optional(),

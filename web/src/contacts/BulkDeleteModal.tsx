@@ -4,7 +4,7 @@
 import { Button, Group, Loader, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { BULK_DELETE_CONFIRM_ABOVE } from '../../../src/contacts/contract.ts';
+import { BULK_DELETE_CONFIRM_ABOVE } from '../../../src/contacts/deletion-rules.ts';
 import { api, ApiError, errorMessage } from '../lib/api.ts';
 
 const n = (x: number) => x.toLocaleString('en');

@@ -3,7 +3,8 @@
 import { Box, Button, Group, Loader, Progress, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
 import { IconArrowRight, IconCheck, IconCircleCheck } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
-import { DEMO_STEPS, type DemoProgress, type DemoStep } from '../../../src/demo/contract.ts';
+import type { DemoProgress } from '../../../src/demo/contract.ts';
+import { DEMO_STEPS, type DemoStep } from '../../../src/demo/steps.ts';
 import classes from './demo.module.css';
 
 const n = (x: number) => x.toLocaleString('en');

@@ -68,7 +68,7 @@ export const BROADCAST_STATE_COLORS: Record<BroadcastState, string> = {
   sent: 'teal',
   cancelled: 'orange',
 };
-export { MESSAGE_STATES } from '../../../src/messaging/contract.ts';
+export { MESSAGE_STATES } from '../../../src/messaging/message-states.ts';
 
 /** Message states (email_messages.state); unknown ones show as they are. */
 export const MESSAGE_STATE_COLORS: Record<string, string> = {
