@@ -55,12 +55,12 @@ export function DeletionsCard() {
           <EmptyState variant="light" icon={<IconTrashOff size={26} />} title="No contacts deleted yet" description="Deletions are listed here as they happen." />
         </Card>
       ) : (
-        <Table.ScrollContainer minWidth={640} type="native">
+        <Table.ScrollContainer minWidth={820} type="native">
           <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Deletions of contacts">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={190}>When</Table.Th>
-                <Table.Th w={150}>What</Table.Th>
+                <Table.Th w={170}>What</Table.Th>
                 <Table.Th w={110} ta="right">
                   Contacts
                 </Table.Th>
