@@ -5,6 +5,7 @@ import { analyzeChangedTables } from '../db/analyze.ts';
 import type { SqlSession } from '../db/client.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
+import { insertEventsSql } from '../events/record.ts';
 import { DEMO_PROPERTIES, EMAIL_DOMAINS } from './catalogue.ts';
 import type { DemoProgress } from './contract.ts';
 import { addDemoExamples, type DemoExamples } from './examples.ts';
@@ -198,13 +199,13 @@ async function writeBatch(tx: SqlSession, workspaceId: string, batch: DemoBatch,
     const chunk = events.slice(from, from + EVENTS_PER_STATEMENT);
     const [res] = await tx.query<{ n: number }>(
       `with written as (
-         insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-         select $1, ($2::uuid[])[u.contact], u.name, u.properties, to_timestamp(u.occurred_ms / 1000.0), $3, 'demo', u.message_id
-         from rows from (
-           unnest($4::int[]), unnest($5::text[]), jsonb_array_elements($6::jsonb), unnest($7::float8[]), unnest($8::text[])
-         ) as u(contact, name, properties, occurred_ms, message_id)
-         on conflict (workspace_id, message_id) do nothing
-         returning 1
+         ${insertEventsSql(
+           `select $1, ($2::uuid[])[u.contact], u.name, u.properties, to_timestamp(u.occurred_ms / 1000.0), $3, 'demo', u.message_id
+            from rows from (
+              unnest($4::int[]), unnest($5::text[]), jsonb_array_elements($6::jsonb), unnest($7::float8[]), unnest($8::text[])
+            ) as u(contact, name, properties, occurred_ms, message_id)`,
+           { returning: '1' },
+         )}
        )
        select count(*)::int as n from written`,
       [

@@ -8,6 +8,7 @@ import { type ContactInput, upsertContacts } from '../contacts/upsert.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import { applyOrderModel, hasOrderEvents } from '../purchases/tracking.ts';
 import type { AppContext } from '../server/context.ts';
+import { insertEventsSql } from './record.ts';
 import type { TrackingIssue } from './contract.ts';
 import { find, learnUpserted, type Lookup, lookup, NEW, plan, type Plan, RetryableConflict, upsertInputs } from './identity.ts';
 import { applyTraits, linkAliases, mergeContacts } from './merge.ts';
@@ -297,9 +298,7 @@ async function insertEvents(db: SqlSession, workspaceId: string, messages: Track
        cross join lateral (select id from contacts where id = k.c and workspace_id = $1 for key share) c
      ),
      stored as (
-       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-       select $1, e.c, e.n, e.p, e.o, e.r, 'tracking', e.m from e where e.c in (select id from held)
-       on conflict (workspace_id, message_id) do nothing
+       ${insertEventsSql(`select $1, e.c, e.n, e.p, e.o, e.r, 'tracking', e.m from e where e.c in (select id from held)`)}
      )
      select (select count(*) from held)::int as held, (select count(distinct c) from e)::int as wanted`,
     [workspaceId, JSON.stringify(rows)],

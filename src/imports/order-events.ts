@@ -1,5 +1,6 @@
 // The orders of an import as events on the spine, built by set-based SQL from the staged lines.
 import type { AppContext } from '../server/context.ts';
+import { eventNameSql, insertEventsSql } from '../events/record.ts';
 import type { ImportRecord } from './imports.ts';
 import { BatchPacer } from './pacing.ts';
 
@@ -48,14 +49,14 @@ async function writeOrderSlice(ctx: AppContext, imp: ImportRecord, after: string
        where import_id = $1 and contact_id is not null and order_id > $4 and order_id <= $5
        group by order_id
      ), written as (
-       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id, import_id)
-       select $2, o.contact_id, k.name,
-              jsonb_build_object('order_id', o.order_id, 'total', abs(o.total), 'currency', o.currency, 'item_count', o.item_count, 'items', o.items),
-              o.ordered_at, $3, 'import', k.name || ':' || o.order_id, $1
-       from orders o
-       cross join lateral (select case when o.total < 0 or (o.total = 0 and o.all_returned) then 'refund' else 'purchase' end as name) k
-       on conflict (workspace_id, message_id) do nothing
-       returning name
+       ${insertEventsSql(
+         `select $2, o.contact_id, k.name,
+                 jsonb_build_object('order_id', o.order_id, 'total', abs(o.total), 'currency', o.currency, 'item_count', o.item_count, 'items', o.items),
+                 o.ordered_at, $3, 'import', k.name || ':' || o.order_id, $1
+          from orders o
+          cross join lateral (select case when o.total < 0 or (o.total = 0 and o.all_returned) then ${eventNameSql('refund')} else ${eventNameSql('purchase')} end as name) k`,
+         { importId: true, returning: 'name' },
+       )}
      )
      select name, count(*)::int as n from written group by name`,
     [imp.id, imp.workspaceId, ctx.clock.now(), after, last],

@@ -4,7 +4,7 @@ import { upsertContacts } from '../contacts/upsert.ts';
 import type { PropertyValue } from '../contacts/schema.ts';
 import { coerceValue, type DateOrder, detectDateOrder, parseDate, parseNumber } from '../contacts/values.ts';
 import type { SqlSession } from '../db/client.ts';
-import { isCurrency, toMinorUnits } from '../purchases/money.ts';
+import { isCurrency, toMinorUnits } from '../shared/money.ts';
 import type { AppContext } from '../server/context.ts';
 import { insertErrors, type RowError } from './contacts-job.ts';
 import type { ImportRecord, ImportSettings } from './imports.ts';

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { purchaseMergeData } from '../purchases/merge.ts';
 import { type SummaryRow, summarize } from '../purchases/summary.ts';
 import type { AppContext } from '../server/context.ts';
+import { eventNameSql, insertEventsSql } from '../events/record.ts';
 import type { Snapshot } from './broadcasts.ts';
 import { preferencesUrl } from './preferences.ts';
 import { prepareTemplate, type PreparedTemplate } from './prepared.ts';
@@ -329,11 +330,11 @@ async function writeOutcomes(ctx: AppContext, workspaceId: string, broadcastId: 
       [rows, now],
     );
     await tx.query(
-      `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-       select $2, r.contact_id, 'email.sent', jsonb_build_object('message_id', r.id, 'broadcast_id', $3::uuid, 'template_id', $4::uuid, 'subject', r.subject), $5, $5, 'email', 'email.sent:' || r.id
-       from json_to_recordset($1::json) as r(id uuid, contact_id uuid, state text, subject text)
-       where r.state = 'sent'
-       on conflict (workspace_id, message_id) do nothing`,
+      insertEventsSql(
+        `select $2, r.contact_id, ${eventNameSql('email.sent')}, jsonb_build_object('message_id', r.id, 'broadcast_id', $3::uuid, 'template_id', $4::uuid, 'subject', r.subject), $5, $5, 'email', 'email.sent:' || r.id
+         from json_to_recordset($1::json) as r(id uuid, contact_id uuid, state text, subject text)
+         where r.state = 'sent'`,
+      ),
       [rows, workspaceId, broadcastId, templateId, now],
     );
   });

@@ -14,6 +14,7 @@ import { normalizeEmail } from '../contacts/normalize.ts';
 import type { SqlSession } from '../db/client.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
+import { recordEvents } from '../events/record.ts';
 
 export type FeedbackSource = 'generic' | 'postmark' | 'ses';
 export type BounceType = 'hard' | 'soft';
@@ -167,16 +168,13 @@ async function recordFeedback(
       }
     }
     if (contact) {
-      const name = kind === 'complaint' ? 'email.complained' : 'email.bounced';
-      const properties =
+      const about = { message_id: message?.id ?? null, broadcast_id: message?.broadcast_id ?? null, provider: input.source };
+      const base = { contactId: contact.id, occurredAt, receivedAt: now };
+      await recordEvents(tx, workspaceId, 'email', [
         kind === 'complaint'
-          ? { message_id: message?.id ?? null, broadcast_id: message?.broadcast_id ?? null, provider: input.source, feedback_type: (input as ComplaintInput).feedbackType ?? null }
-          : { message_id: message?.id ?? null, broadcast_id: message?.broadcast_id ?? null, provider: input.source, bounce_type: bounceType, diagnostic };
-      await tx.query(
-        `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-         values ($1, $2, $3, $4, $5, $6, 'email', $7) on conflict (workspace_id, message_id) do nothing`,
-        [workspaceId, contact.id, name, properties, occurredAt, now, `${name}:${key}`],
-      );
+          ? { ...base, name: 'email.complained', properties: { ...about, feedback_type: (input as ComplaintInput).feedbackType ?? null }, messageId: `email.complained:${key}` }
+          : { ...base, name: 'email.bounced', properties: { ...about, bounce_type: bounceType, diagnostic }, messageId: `email.bounced:${key}` },
+      ]);
     }
     return { status: 'applied' as const, messageId: message?.id ?? null, contactId: contact?.id ?? null, changed: Boolean(contact) };
   });

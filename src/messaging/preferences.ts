@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { emailHash } from '../contacts/gdpr.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
+import { type NewEvent, recordEvents } from '../events/record.ts';
 import { conflict, notFound } from '../server/errors.ts';
 import type { topic, topicBody } from './broadcast-contract.ts';
 import { signIds, verifyIds } from './tokens.ts';
@@ -116,12 +117,8 @@ export async function savePreferences(ctx: AppContext, workspaceId: string, cont
         [workspaceId, contactId, now, leave],
       );
     }
-    const event = (name: string, properties: object) =>
-      tx.query(
-        `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-         values ($1, $2, $3, $4, $5, $5, 'email', $6) on conflict (workspace_id, message_id) do nothing`,
-        [workspaceId, contactId, name, properties, now, `${name}:${contactId}:${now.getTime()}`],
-      );
+    const event = (e: Pick<NewEvent, 'name' | 'properties'>) =>
+      recordEvents(tx, workspaceId, 'email', [{ ...e, contactId, occurredAt: now, messageId: `${e.name}:${contactId}:${now.getTime()}` } as NewEvent]);
     if (!choice.all && c.email_status === 'subscribed') {
       await tx.query("update contacts set email_status = 'unsubscribed', updated_at = $3 where id = $1 and workspace_id = $2", [contactId, workspaceId, now]);
       if (c.email) {
@@ -130,13 +127,13 @@ export async function savePreferences(ctx: AppContext, workspaceId: string, cont
           [workspaceId, emailHash(c.email), now],
         );
       }
-      await event('email.unsubscribed', { via: 'preferences' });
+      await event({ name: 'email.unsubscribed', properties: { via: 'preferences' } });
     } else if (choice.all && (c.email_status === 'unsubscribed' || c.email_status === 'not_subscribed')) {
       await tx.query("update contacts set email_status = 'subscribed', updated_at = $3 where id = $1 and workspace_id = $2", [contactId, workspaceId, now]);
       if (c.email) await tx.query("delete from suppressions where workspace_id = $1 and email_hash = $2 and reason = 'unsubscribed'", [workspaceId, emailHash(c.email)]);
-      await event('email.resubscribed', { via: 'preferences' });
+      await event({ name: 'email.resubscribed', properties: { via: 'preferences' } });
     }
-    await event('email.preferences_changed', { topics_left: leave.length, subscribed: choice.all });
+    await event({ name: 'email.preferences_changed', properties: { topics_left: leave.length, subscribed: choice.all } });
     return true;
   });
   if (changed) notifyDataChanged(ctx, workspaceId);

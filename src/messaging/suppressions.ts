@@ -5,6 +5,7 @@ import { emailHash } from '../contacts/gdpr.ts';
 import { normalizeEmail } from '../contacts/normalize.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
+import { recordEvents } from '../events/record.ts';
 import { AppError, notFound } from '../server/errors.ts';
 import { statusRank } from './feedback.ts';
 
@@ -120,11 +121,15 @@ export async function removeSuppression(
     const [contact] = await tx.query<{ id: string; email_status: string }>('select id, email_status from contacts where workspace_id = $1 and email = $2 for update', [workspaceId, email]);
     if (contact?.email_status === 'bounced') {
       await tx.query("update contacts set email_status = 'subscribed', updated_at = $3 where id = $1 and workspace_id = $2", [contact.id, workspaceId, now]);
-      await tx.query(
-        `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-         values ($1, $2, 'email.resubscribed', $3, $4, $4, 'email', $5) on conflict (workspace_id, message_id) do nothing`,
-        [workspaceId, contact.id, { via: 'suppression_removed', previous: 'bounced' }, now, `email.resubscribed:${contact.id}:${now.getTime()}`],
-      );
+      await recordEvents(tx, workspaceId, 'email', [
+        {
+          contactId: contact.id,
+          name: 'email.resubscribed',
+          properties: { via: 'suppression_removed', previous: 'bounced' },
+          occurredAt: now,
+          messageId: `email.resubscribed:${contact.id}:${now.getTime()}`,
+        },
+      ]);
       return { reason: removed.reason, contactStatus: 'subscribed' as const, changed: true };
     }
     return { reason: removed.reason, contactStatus: (contact?.email_status ?? null) as 'subscribed' | null, changed: false };

@@ -6,6 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
+import { recordEvents } from '../events/record.ts';
 import { signIds, verifyIds } from './tokens.ts';
 
 const OPEN = 'open';
@@ -107,13 +108,18 @@ export async function recordEngagement(
       [m.workspace_id, messageId, m.broadcast_id, m.contact_id, kind, request.url ?? null, prefetch, now],
     );
     if (!m.contact_id || prefetch) return;
-    const key = kind === 'open' ? `email.opened:${messageId}` : `email.clicked:${messageId}:${createHash('sha256').update(request.url ?? '').digest('hex').slice(0, 16)}`;
-    const properties = { message_id: messageId, broadcast_id: m.broadcast_id, template_id: m.template_id, subject: m.subject, ...(kind === 'click' ? { url: request.url } : {}) };
-    await tx.query(
-      `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-       values ($1, $2, $3, $4, $5, $5, 'email', $6) on conflict (workspace_id, message_id) do nothing`,
-      [m.workspace_id, m.contact_id, kind === 'open' ? 'email.opened' : 'email.clicked', properties, now, key],
-    );
+    const message = { message_id: messageId, broadcast_id: m.broadcast_id, template_id: m.template_id, subject: m.subject };
+    const base = { contactId: m.contact_id, occurredAt: now };
+    await recordEvents(tx, m.workspace_id, 'email', [
+      kind === 'open'
+        ? { ...base, name: 'email.opened', properties: message, messageId: `email.opened:${messageId}` }
+        : {
+            ...base,
+            name: 'email.clicked',
+            properties: { ...message, url: request.url ?? '' },
+            messageId: `email.clicked:${messageId}:${createHash('sha256').update(request.url ?? '').digest('hex').slice(0, 16)}`,
+          },
+    ]);
   });
   if (m.contact_id && !prefetch) notifyDataChanged(ctx, m.workspace_id);
   return true;

@@ -4,6 +4,7 @@
 import { emailHash } from '../contacts/gdpr.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
+import { recordEvents } from '../events/record.ts';
 import { signIds, verifyIds } from './tokens.ts';
 
 const PURPOSE = 'unsubscribe';
@@ -45,11 +46,9 @@ export async function unsubscribe(ctx: AppContext, workspaceId: string, contactI
       );
     }
     if (c.was !== 'unsubscribed') {
-      await tx.query(
-        `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-         values ($1, $2, 'email.unsubscribed', $3, $4, $4, 'email', $5) on conflict (workspace_id, message_id) do nothing`,
-        [workspaceId, contactId, { via }, now, `unsubscribe:${contactId}:${now.getTime()}`],
-      );
+      await recordEvents(tx, workspaceId, 'email', [
+        { contactId, name: 'email.unsubscribed', properties: { via }, occurredAt: now, messageId: `unsubscribe:${contactId}:${now.getTime()}` },
+      ]);
     }
     return { workspace: ws?.name ?? '', found: true };
   });

@@ -6,7 +6,7 @@
 // Segment sends money in major units (total: 19.0 is £19.00) and products with a unit
 // `price` and a `quantity`. Tracked events named `purchase` and `refund` follow the same
 // rule, so the spine never holds two readings of one name.
-import { isCurrency, toMinorUnits } from './money.ts';
+import { isCurrency, toMinorUnits } from '../shared/money.ts';
 
 export const PURCHASE_EVENT = 'purchase';
 export const REFUND_EVENT = 'refund';

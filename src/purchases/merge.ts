@@ -3,7 +3,7 @@
 // ("£19.00"); counts are numbers; dates are days (YYYY-MM-DD). A contact without orders gets
 // 0 counts and empty amounts, which template defaults fill ("| default: …").
 import type { PurchaseSummary } from './contract.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney } from '../shared/money.ts';
 
 export const PURCHASE_MERGE_FIELDS = {
   orders: 'Number of orders',

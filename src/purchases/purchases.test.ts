@@ -5,7 +5,7 @@ import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
 import { importFile } from '../testing/imports.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney } from '../shared/money.ts';
 import { summaryDrift } from './summary.ts';
 
 const t = useHarness({ work: true });

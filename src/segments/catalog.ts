@@ -2,6 +2,7 @@
 // the event names it has received with the properties those events carry, and its segments.
 import { BUILT_IN_FIELDS } from '../contacts/contract.ts';
 import { listDefinitions } from '../contacts/properties.ts';
+import { systemEvent } from '../events/catalogue.ts';
 import type { AppContext } from '../server/context.ts';
 
 const MAX_EVENT_NAMES = 300;
@@ -35,6 +36,15 @@ export async function segmentCatalog(ctx: AppContext, workspaceId: string) {
     [workspaceId],
   );
   const events = new Map<string, { key: string; type: 'string' | 'number' | 'boolean' }[]>();
+  // Rapport's own events offer the properties the catalogue declares, with their declared types.
+  for (const name of new Set(rows.map((r) => r.name))) {
+    const known = systemEvent(name);
+    if (!known) continue;
+    const declared = Object.entries(known.properties).flatMap(([key, spec]) =>
+      spec.type === 'string' || spec.type === 'number' || spec.type === 'boolean' ? [{ key, type: spec.type }] : [],
+    );
+    events.set(name, declared);
+  }
   for (const r of rows) {
     const list = events.get(r.name) ?? [];
     // A key seen with several JSON types is offered once, with the first type found.
@@ -52,5 +62,5 @@ export async function segmentCatalog(ctx: AppContext, workspaceId: string) {
      ) c group by currency order by max(n) desc, currency`,
     [workspaceId],
   );
-  return { fields, events: [...events].map(([name, properties]) => ({ name, properties })), segments, currencies: currencies.map((c) => c.currency) };
+  return { fields, events: [...events].map(([name, properties]) => ({ name, properties: properties.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) })), segments, currencies: currencies.map((c) => c.currency) };
 }

@@ -4,6 +4,7 @@
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, notFound } from '../server/errors.ts';
+import { insertEventsSql } from '../events/record.ts';
 import { recordSize, scheduleSegmentUpdate } from './membership.ts';
 
 async function lockList(tx: SqlSession, workspaceId: string, listId: string): Promise<{ name: string }> {
@@ -68,16 +69,16 @@ export async function removeListMembers(ctx: AppContext, workspaceId: string, li
 }
 
 /** Count, size history, events on the spine, and the segments that use the list queued. */
-async function changed(tx: SqlSession, workspaceId: string, listId: string, name: string, contactIds: string[], event: string, now: Date): Promise<void> {
+async function changed(tx: SqlSession, workspaceId: string, listId: string, name: string, contactIds: string[], event: 'segment.entered' | 'segment.exited', now: Date): Promise<void> {
   if (contactIds.length === 0) return;
   const delta = event === 'segment.entered' ? contactIds.length : -contactIds.length;
   await tx.query('update segments set member_count = member_count + $2, updated_at = $3 where id = $1', [listId, delta, now]);
   await recordSize(tx, listId, now);
   await tx.query(
-    `insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-     select $1, c, $4, jsonb_build_object('segment_id', $2::uuid, 'segment_name', $5::text, 'segment_kind', 'list'), $6, $6, 'segments', $4 || ':' || $2 || ':' || c || ':' || $7
-     from unnest($3::uuid[]) c
-     on conflict (workspace_id, message_id) do nothing`,
+    insertEventsSql(
+      `select $1, c, $4, jsonb_build_object('segment_id', $2::uuid, 'segment_name', $5::text, 'segment_kind', 'list'), $6, $6, 'segments', $4 || ':' || $2 || ':' || c || ':' || $7
+       from unnest($3::uuid[]) c`,
+    ),
     [workspaceId, listId, contactIds, event, name, now, String(now.getTime())],
   );
   await tx.query(

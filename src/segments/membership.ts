@@ -4,6 +4,7 @@
 // are re-evaluated for the segments that read what changed, and nothing else. Every entry
 // and exit is written to the event spine as `segment.entered` / `segment.exited`.
 import type { SqlSession } from '../db/client.ts';
+import { eventNameSql, insertEventsSql } from '../events/record.ts';
 import type { AppContext } from '../server/context.ts';
 import { compileSegment, compileSegments, Params } from './compile.ts';
 import type { SegmentNode } from './definition.ts';
@@ -11,6 +12,8 @@ import { loadSegmentContext, type StoredSegment } from './segments.ts';
 import type { SegmentContext } from './validate.ts';
 
 /** Past this many queued contacts, recomputing the affected segments whole is cheaper. */
+const ENTERED = eventNameSql('segment.entered');
+const EXITED = eventNameSql('segment.exited');
 const FULL_RECOMPUTE_AFTER = 20_000;
 const PENDING_BATCH = 5_000;
 
@@ -55,14 +58,14 @@ export async function refreshMembership(
          and not exists (select 1 from target t where t.id = m.contact_id)
        returning m.contact_id),
      changes as (
-       select contact_id, 'segment.entered' as name from entered
-       union all select contact_id, 'segment.exited' from exited),
+       select contact_id, ${ENTERED} as name from entered
+       union all select contact_id, ${EXITED} from exited),
      written as (
-       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-       select ${ws}, x.contact_id, x.name, jsonb_build_object('segment_id', ${seg}, 'segment_name', ${name}), ${now}, ${now}, 'segments',
-              x.name || ':' || ${seg} || ':' || x.contact_id || ':' || ${stamp}
-       from changes x
-       on conflict (workspace_id, message_id) do nothing)
+       ${insertEventsSql(
+         `select ${ws}, x.contact_id, x.name, jsonb_build_object('segment_id', ${seg}, 'segment_name', ${name}), ${now}, ${now}, 'segments',
+                 x.name || ':' || ${seg} || ':' || x.contact_id || ':' || ${stamp}
+          from changes x`,
+       )})
      select (select count(*) from entered)::int as entered, (select count(*) from exited)::int as exited`,
     params,
   );
@@ -121,15 +124,15 @@ export async function refreshMembershipOf(
          and not exists (select 1 from target t where t.segment_id = cm.segment_id and t.contact_id = cm.contact_id)
        returning m.segment_id, m.contact_id),
      changes as (
-       select segment_id, contact_id, 'segment.entered' as name from entered
-       union all select segment_id, contact_id, 'segment.exited' from exited),
+       select segment_id, contact_id, ${ENTERED} as name from entered
+       union all select segment_id, contact_id, ${EXITED} from exited),
      written as (
-       insert into events (workspace_id, contact_id, name, properties, occurred_at, received_at, source, message_id)
-       select ${ws}, x.contact_id, x.name, jsonb_build_object('segment_id', x.segment_id, 'segment_name', s.name), ${now}, ${now}, 'segments',
-              x.name || ':' || x.segment_id || ':' || x.contact_id || ':' || ${stamp}
-       from changes x join segments s on s.id = x.segment_id
-       on conflict (workspace_id, message_id) do nothing),
-     deltas as (select segment_id, sum(case when name = 'segment.entered' then 1 else -1 end)::int as d from changes group by segment_id),
+       ${insertEventsSql(
+         `select ${ws}, x.contact_id, x.name, jsonb_build_object('segment_id', x.segment_id, 'segment_name', s.name), ${now}, ${now}, 'segments',
+                 x.name || ':' || x.segment_id || ':' || x.contact_id || ':' || ${stamp}
+          from changes x join segments s on s.id = x.segment_id`,
+       )}),
+     deltas as (select segment_id, sum(case when name = ${ENTERED} then 1 else -1 end)::int as d from changes group by segment_id),
      counted as (
        update segments s set member_count = s.member_count + d.d from deltas d where s.id = d.segment_id and d.d <> 0
        returning s.id, s.member_count),

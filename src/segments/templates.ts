@@ -3,7 +3,7 @@
 // (quintiles of recency, frequency and spend in its main currency, from the purchase
 // summary), written into the definition as numbers a person can read and change; their
 // descriptions say them in words ("spent at least £64.50") and how they were found.
-import { formatMoney } from '../purchases/money.ts';
+import { formatMoney } from '../shared/money.ts';
 import type { AppContext } from '../server/context.ts';
 import type { EventCondition, PurchaseCondition, SegmentDefinition } from './definition.ts';
 

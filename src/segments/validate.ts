@@ -5,7 +5,7 @@
 import { BUILT_IN_FIELDS } from '../contacts/contract.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { FieldIssue } from '../server/errors.ts';
-import { isCurrency } from '../purchases/money.ts';
+import { isCurrency } from '../shared/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import {
   type Condition,

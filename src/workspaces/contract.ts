@@ -1,7 +1,7 @@
 // Request and response shapes of the workspace API, shared by the server and the web app.
 import { z } from 'zod';
 import { emailSchema, workspaceNameSchema } from '../accounts/contract.ts';
-import { isCurrency } from '../purchases/money.ts';
+import { isCurrency } from '../shared/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { API_KEY_SCOPES, INVITABLE_ROLES, ROLES } from './roles.ts';

@@ -15,7 +15,7 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
-import { eventLabel } from '../../../src/events/labels.ts';
+import { eventLabel } from '../../../src/events/catalogue.ts';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { formatDateTime, fromNow } from '../lib/format.ts';
 import { EventDetails } from './EventDetails.tsx';

@@ -2,7 +2,7 @@
 // orders is at least 3", "Last order is more than 90 days ago". Amounts are typed as money in
 // the chosen currency and kept in its minor units (1000 = £10.00), exactly as stored.
 import { Group, NumberInput, Select } from '@mantine/core';
-import { currencyExponent, toMinorUnits } from '../../../src/purchases/money.ts';
+import { currencyExponent, toMinorUnits } from '../../../src/shared/money.ts';
 import type { DraftPurchases, DraftValue } from './draft.ts';
 import {
   FIELD_OP_LABELS,

@@ -1,7 +1,7 @@
 // A definition in words: "Performed “purchase” at least 2 times in the last 365 days",
 // "Loyalty tier is Gold", "Is not in “VIP customers”", nested under "All of / Any of / None of".
 import { EVENT_LABELS, eventLabel } from '../../../src/events/labels.ts';
-import { formatMoney } from '../../../src/purchases/money.ts';
+import { formatMoney } from '../../../src/shared/money.ts';
 import { formatDay } from '../contacts/format.ts';
 import { countryName } from '../lib/countries.ts';
 import { BUILT_IN_FIELDS } from '../contacts/model.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { orderEvent } from './ecommerce.ts';
+import { orderEvent } from '../purchases/ecommerce.ts';
 import { currencyExponent, formatMoney, toMinorUnits } from './money.ts';
 
 describe('money', () => {
