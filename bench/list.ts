@@ -8,9 +8,10 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database, SqlSession } from '../src/db/client.ts';
-import type { ContactFilter } from '../src/contacts/contract.ts';
-import { exportContactsCsv } from '../src/contacts/export.ts';
-import { encodeCursor, listContacts, prepareList } from '../src/contacts/list.ts';
+import type { ContactFilter } from '../src/contact-list/contract.ts';
+import { exportContactsCsv } from '../src/contact-list/export.ts';
+import { listContacts } from '../src/contact-list/list.ts';
+import { encodeCursor, prepareList } from '../src/contact-list/paging.ts';
 import { createDefinition } from '../src/contacts/properties.ts';
 import type { AppContext } from '../src/server/context.ts';
 import { type BenchDb, benchDatabase, log, rssSampler } from './_setup.ts';

@@ -7,7 +7,8 @@ import { badRequest, conflict, type FieldIssue, notFound } from '../server/error
 import type { changesPage, updateContactBody } from './contract.ts';
 import { normalizeEmail, normalizePhone, normalizeText } from './normalize.ts';
 import { definitionsByKey, validateProperties } from './properties.ts';
-import { CONTACT_COLUMNS, type Contact, type ContactRow, Params, toContact } from './list.ts';
+import { Params } from '../db/params.ts';
+import { CONTACT_COLUMNS, type Contact, type ContactRow, toContact } from './row.ts';
 import type { PropertyValue } from './schema.ts';
 
 export type ContactBody = z.output<typeof updateContactBody>;

@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { purchaseSummary } from '../purchases/contract.ts';
 import { dateTime } from '../shared/schemas.ts';
-import { CONTACT_FIELDS, EMAIL_STATUSES, LIFECYCLE_STAGES, PROPERTY_KEY_PATTERN, PROPERTY_TYPES } from './fields.ts';
-import { BULK_DELETE_CONFIRM_ABOVE } from './deletion-rules.ts';
+import { EMAIL_STATUSES, LIFECYCLE_STAGES, PROPERTY_KEY_PATTERN, PROPERTY_TYPES } from './fields.ts';
 
 export const propertyKey = z.string().regex(PROPERTY_KEY_PATTERN, 'must be lower-case letters, digits and underscores, starting with a letter');
 
@@ -82,143 +81,7 @@ export const createContactBody = updateContactBody.extend({
     .describe('Email consent. Left out: not_subscribed. Send subscribed only when the person agreed to receive marketing email; a contact without an email is never subscribed.'),
 });
 
-// ---- Listing: search, filters, sort, keyset pages -------------------------------------
-
-/** Comparisons a filter can make; which ones fit depends on the field's type (see FILTER_OPS). */
-export const FILTER_OPS = [
-  'eq',
-  'neq',
-  'contains',
-  'starts_with',
-  'gt',
-  'lt',
-  'between',
-  'in',
-  'before',
-  'after',
-  'is_set',
-  'is_not_set',
-] as const;
-export type FilterOp = (typeof FILTER_OPS)[number];
-
-/** The type of a field as filters and sorting see it. */
-export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'enum' | 'country';
-
-// `as const`, so that the web app's zod-free copy (web/src/contacts/fields.ts) must equal it.
-export const OPS_BY_TYPE = {
-  string: ['eq', 'neq', 'contains', 'starts_with', 'in', 'is_set', 'is_not_set'],
-  number: ['eq', 'neq', 'gt', 'lt', 'between', 'in', 'is_set', 'is_not_set'],
-  boolean: ['eq', 'is_set', 'is_not_set'],
-  date: ['eq', 'before', 'after', 'between', 'is_set', 'is_not_set'],
-  enum: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
-  country: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
-} as const satisfies Record<FieldType, readonly FilterOp[]>;
-
-export const OP_LABELS = {
-  eq: 'is',
-  neq: 'is not',
-  contains: 'contains',
-  starts_with: 'starts with',
-  gt: 'is greater than',
-  lt: 'is less than',
-  between: 'is between',
-  in: 'is any of',
-  before: 'is before',
-  after: 'is after',
-  is_set: 'has any value',
-  is_not_set: 'is empty',
-} as const satisfies Record<FilterOp, string>;
-
-/** Built-in fields that can be filtered and sorted on, with their types. */
-export const BUILT_IN_FIELDS: Record<string, { label: string; type: FieldType; options?: readonly string[] }> = {
-  email: { label: CONTACT_FIELDS.email, type: 'string' },
-  external_id: { label: CONTACT_FIELDS.external_id, type: 'string' },
-  phone: { label: CONTACT_FIELDS.phone, type: 'string' },
-  first_name: { label: CONTACT_FIELDS.first_name, type: 'string' },
-  last_name: { label: CONTACT_FIELDS.last_name, type: 'string' },
-  lifecycle_stage: { label: CONTACT_FIELDS.lifecycle_stage, type: 'enum', options: LIFECYCLE_STAGES },
-  email_status: { label: CONTACT_FIELDS.email_status, type: 'enum', options: EMAIL_STATUSES },
-  created_at: { label: 'Created', type: 'date' },
-  updated_at: { label: 'Updated', type: 'date' },
-};
-
-const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
-
-/** One condition: a field ("email", "created_at" or "properties.<key>"), an operator and its value. */
-export const contactFilter = z.object({
-  field: z.string().min(1).max(100),
-  op: z.enum(FILTER_OPS),
-  /** A scalar; a list for `in`; [low, high] for `between`; nothing for is_set / is_not_set. */
-  value: z.union([scalar, z.array(scalar).max(500)]).optional(),
-});
-export type ContactFilter = z.infer<typeof contactFilter>;
-
-/**
- * Which contacts: a search over name and email plus filters (all must hold). Strict: a key
- * misspelt (`{"filtr": …}`) is refused rather than dropped, which would select everyone.
- */
-export const contactSelection = z.strictObject({
-  q: z.string().max(200).optional(),
-  filters: z.array(contactFilter).max(50).default([]),
-});
-export type ContactSelection = z.input<typeof contactSelection>;
-
-/** `?filters=` carries the filter list as JSON, so that any property and value fits in a URL. */
-const filtersParam = z
-  .string()
-  .max(20_000)
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {field, op, value}' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(contactFilter).max(50));
-
-export const SORT_ORDERS = ['asc', 'desc'] as const;
-
-export const contactListQuery = z.object({
-  q: z.string().max(200).optional(),
-  filters: filtersParam.optional(),
-  /** A built-in field or "properties.<key>"; default created_at. */
-  sort: z.string().max(100).default('created_at'),
-  order: z.enum(SORT_ORDERS).default('desc'),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** The `nextCursor` of the previous page. */
-  after: z.string().max(2000).optional(),
-});
-export type ContactListQuery = z.input<typeof contactListQuery>;
-
-export const contactExportQuery = contactListQuery.omit({ limit: true, after: true });
-
-export const contactPage = z.object({
-  items: z.array(contact),
-  nextCursor: z.string().nullable(),
-  /** On the first page only: how many contacts match. */
-  total: z.number().optional(),
-  /** False when `total` is the planner's estimate (too many matches to count cheaply). */
-  totalExact: z.boolean().optional(),
-});
-
-export { BULK_DELETE_CONFIRM_ABOVE };
-
-const deletionIds = z.array(z.uuid()).min(1).max(10_000);
-const confirmCount = z
-  .number()
-  .int()
-  .min(0)
-  .optional()
-  .describe(`How many contacts this deletes (POST /contacts/bulk-delete/count says): required above ${BULK_DELETE_CONFIRM_ABOVE}, and checked whenever sent.`);
-
-/** The contacts a bulk delete is about: listed, or every contact a search and filters select. */
-export const bulkDeleteSelection = z.union([z.strictObject({ ids: deletionIds }), z.strictObject({ filter: contactSelection })]);
-export const bulkDeleteBody = z.union([
-  z.strictObject({ ids: deletionIds, confirmCount }),
-  z.strictObject({ filter: contactSelection, confirmCount }),
-]);
-export const bulkDeleteCount = z.object({ count: z.number() });
+// ---- Deletions (the bulk delete of a selection: src/contact-list/contract.ts) -----------
 
 /** One deletion of contacts, as recorded: who, when, how many, what selection. */
 export const contactDeletion = z.object({

@@ -1,14 +1,15 @@
 // Deleting contacts, one or many, each deletion recorded (who, when, how many, what selection)
 // in contact_deletions; a GDPR erasure (gdpr.ts) is recorded there too. Who may: see the rule
-// on the routes (src/contacts/routes.ts): admins and owners, and full API keys.
+// on the routes (src/contacts/routes.ts): admins and owners, and full API keys. Which contacts
+// a bulk delete takes (ids, or a search and filters) is said by the contact list
+// (src/contact-list/bulk-delete.ts), as conditions over `contacts c`.
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, notFound } from '../server/errors.ts';
 import { deleteWhere } from './contacts.ts';
-import { BULK_DELETE_CONFIRM_ABOVE, type bulkDeleteBody, type bulkDeleteSelection, type contactDeletion } from './contract.ts';
-import { Params, selectionConditions } from './list.ts';
-import { definitionsByKey } from './properties.ts';
+import type { contactDeletion } from './contract.ts';
+import { BULK_DELETE_CONFIRM_ABOVE } from './deletion-rules.ts';
 
 /** Who deletes: a person (session) or an API key. */
 export interface Actor {
@@ -16,12 +17,17 @@ export interface Actor {
   apiKeyId: string | null;
 }
 
-type Selection = z.output<typeof bulkDeleteSelection>;
+/** Contacts of a workspace as conditions over `contacts c` ($1 is the workspace) and their parameters. */
+export interface ContactsWhere {
+  conditions: string[];
+  params: unknown[];
+}
 
 export async function recordDeletion(
   session: SqlSession,
   ctx: AppContext,
-  entry: { workspaceId: string; kind: 'one' | 'many' | 'erase' | 'import-undo'; deleted: number; selection: Selection | { importId: string } | null; actor: Actor },
+  /** `selection`: what was asked, as JSON (the ids or the filter; `{ importId }`; null for an erasure). */
+  entry: { workspaceId: string; kind: 'one' | 'many' | 'erase' | 'import-undo'; deleted: number; selection: unknown; actor: Actor },
 ): Promise<void> {
   await session.query(
     `insert into contact_deletions (workspace_id, kind, deleted, selection, user_id, api_key_id, deleted_at)
@@ -38,22 +44,10 @@ export async function deleteContact(ctx: AppContext, workspaceId: string, id: st
   });
 }
 
-async function whereOf(ctx: AppContext, workspaceId: string, selection: Selection): Promise<{ conditions: string[]; params: unknown[] }> {
-  // Ids of other workspaces are simply not found.
-  if ('ids' in selection) return { conditions: ['c.workspace_id = $1', 'c.id = any($2::uuid[])'], params: [workspaceId, selection.ids] };
-  const p = new Params([workspaceId]);
-  const conditions = ['c.workspace_id = $1', ...selectionConditions(selection.filter, await definitionsByKey(ctx, workspaceId), p, 'body.filter.filters')];
-  return { conditions, params: p.values };
-}
-
-async function countWhere(session: SqlSession, where: { conditions: string[]; params: unknown[] }): Promise<number> {
+/** How many contacts a bulk delete of these would delete now: the `confirmCount` it takes. */
+export async function countWhere(session: SqlSession, where: ContactsWhere): Promise<number> {
   const [row] = await session.query<{ n: number }>(`select count(*)::int as n from contacts c where ${where.conditions.join(' and ')}`, where.params);
   return row?.n ?? 0;
-}
-
-/** How many contacts a bulk delete of this selection would delete now: the `confirmCount` it takes. */
-export async function countForDeletion(ctx: AppContext, workspaceId: string, selection: Selection): Promise<number> {
-  return countWhere(ctx.db, await whereOf(ctx, workspaceId, selection));
 }
 
 const contactsText = (n: number) => `${n} ${n === 1 ? 'contact' : 'contacts'}`;
@@ -65,14 +59,19 @@ const confirmed = (n: number, confirmCount: number | undefined) =>
   confirmCount === undefined ? n <= BULK_DELETE_CONFIRM_ABOVE : confirmCount === n;
 
 /**
- * Deletes the listed contacts or every contact a selection matches. Above 10, only with
- * `confirmCount` equal to the number deleted; a `confirmCount` sent is checked whatever the
- * number. The check holds for what the transaction actually deletes: were contacts added or
- * removed since the count, nothing is deleted and the new number is asked for.
+ * Deletes the contacts `where` selects (recorded with `selection`, what was asked). Above 10,
+ * only with `confirmCount` equal to the number deleted; a `confirmCount` sent is checked
+ * whatever the number. The check holds for what the transaction actually deletes: were
+ * contacts added or removed since the count, nothing is deleted and the new number is asked for.
  */
-export async function bulkDelete(ctx: AppContext, workspaceId: string, body: z.output<typeof bulkDeleteBody>, actor: Actor): Promise<{ deleted: number }> {
-  const { confirmCount, ...selection } = body;
-  const where = await whereOf(ctx, workspaceId, selection);
+export async function bulkDelete(
+  ctx: AppContext,
+  workspaceId: string,
+  where: ContactsWhere,
+  request: { confirmCount: number | undefined; selection: unknown },
+  actor: Actor,
+): Promise<{ deleted: number }> {
+  const { confirmCount, selection } = request;
   return ctx.db.transaction(async (tx) => {
     // Counted first, so that a request without the number costs a count, not a delete undone.
     const counted = await countWhere(tx, where);

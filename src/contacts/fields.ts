@@ -1,10 +1,27 @@
-// The built-in fields of a contact, shared by the server and the web app (no imports).
+// The built-in fields of a contact, with their types, labels and choices, shared by the
+// server and the web app (no imports).
 
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'opportunity', 'customer', 'evangelist', 'churned', 'other'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export const LIFECYCLE_LABELS: Record<LifecycleStage, string> = {
+  subscriber: 'Subscriber',
+  lead: 'Lead',
+  opportunity: 'Opportunity',
+  customer: 'Customer',
+  evangelist: 'Evangelist',
+  churned: 'Churned',
+  other: 'Other',
+};
 
 export const EMAIL_STATUSES = ['subscribed', 'not_subscribed', 'unsubscribed', 'bounced', 'complained'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+export const EMAIL_STATUS_LABELS: Record<EmailStatus, string> = {
+  subscribed: 'Subscribed',
+  not_subscribed: 'Not subscribed',
+  unsubscribed: 'Unsubscribed',
+  bounced: 'Bounced',
+  complained: 'Complained',
+};
 
 /** 'country': an ISO 3166-1 alpha-2 code ("GB"), accepted as a code or a name (src/shared/countries.ts). */
 export const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date', 'enum', 'country'] as const;
@@ -21,6 +38,32 @@ export const CONTACT_FIELDS = {
   email_status: 'Email status',
 } as const;
 export type ContactField = keyof typeof CONTACT_FIELDS;
+
+export interface BuiltInField {
+  label: string;
+  type: PropertyType;
+  /** The values of a choice, in display order, with their labels. */
+  options?: readonly string[];
+  optionLabels?: Record<string, string>;
+}
+
+/**
+ * The built-in fields that conditions (segments, the contact list's filters) and sorting can
+ * name, in the order they are offered; their names are the columns' names.
+ */
+export const BUILT_IN_FIELDS: Readonly<Record<string, BuiltInField>> = {
+  email: { label: CONTACT_FIELDS.email, type: 'string' },
+  first_name: { label: CONTACT_FIELDS.first_name, type: 'string' },
+  last_name: { label: CONTACT_FIELDS.last_name, type: 'string' },
+  phone: { label: CONTACT_FIELDS.phone, type: 'string' },
+  external_id: { label: CONTACT_FIELDS.external_id, type: 'string' },
+  lifecycle_stage: { label: CONTACT_FIELDS.lifecycle_stage, type: 'enum', options: LIFECYCLE_STAGES, optionLabels: LIFECYCLE_LABELS },
+  email_status: { label: CONTACT_FIELDS.email_status, type: 'enum', options: EMAIL_STATUSES, optionLabels: EMAIL_STATUS_LABELS },
+  created_at: { label: 'Created', type: 'date' },
+  updated_at: { label: 'Updated', type: 'date' },
+};
+
+export const isBuiltInField = (name: string): boolean => Object.hasOwn(BUILT_IN_FIELDS, name);
 
 /** A property key: lower-case letters, digits and underscores, starting with a letter. */
 export const PROPERTY_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;

@@ -7,20 +7,14 @@ import type { AppContext } from '../server/context.ts';
 import { purchaseSummary } from '../purchases/summary.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { createContact, getContact, listChanges, updateContact, type WriteSource } from './contacts.ts';
-import { type Actor, bulkDelete, countForDeletion, deleteContact, listDeletions } from './deletions.ts';
+import { type Actor, deleteContact, listDeletions } from './deletions.ts';
 import {
-  bulkDeleteBody,
-  bulkDeleteCount,
-  bulkDeleteSelection,
   contactDeletionsPage,
   changesPage,
   changesQuery,
   contact,
   consentHistory as consentHistorySchema,
   contactDetail,
-  contactExportQuery,
-  contactListQuery,
-  contactPage,
   createContactBody,
   createPropertyBody,
   eraseResult,
@@ -34,10 +28,8 @@ import {
   updatePropertyBody,
 } from './contract.ts';
 import { consentHistory } from './consent.ts';
-import { exportContactsCsv } from './export.ts';
 import { toPropertyKey } from './fields.ts';
 import { exportContactData, eraseContact } from './gdpr.ts';
-import { listContacts } from './list.ts';
 import { createDefinition, deleteDefinition, listDefinitions, updateDefinition } from './properties.ts';
 import { listEventNames, listEvents } from './timeline.ts';
 
@@ -46,7 +38,8 @@ const errors = { 400: errorResponse, 404: errorResponse };
 // The change history says who wrote: a person in the web app or a system with an API key.
 const sourceOf = (req: FastifyRequest): WriteSource => (req.auth?.kind === 'session' ? 'web' : 'api');
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const actorOf = (req: FastifyRequest): Actor => ({
+/** Who deletes: the person of the session, or the API key. */
+export const actorOf = (req: FastifyRequest): Actor => ({
   userId: req.auth?.kind === 'session' ? req.auth.userId : null,
   apiKeyId: req.auth?.kind === 'apikey' ? req.auth.apiKeyId : null,
 });
@@ -57,9 +50,12 @@ const actorOf = (req: FastifyRequest): Actor => ({
  * delete of more than 10 must also say how many it deletes, and every deletion is recorded
  * (see deletions.ts).
  */
-const DESTROYS_CONTACTS = { role: 'admin' } as const;
+export const DESTROYS_CONTACTS = { role: 'admin' } as const;
 
-/** Contacts API (/api/v1/contacts, properties, timeline, export, GDPR). */
+/**
+ * Contacts API (/api/v1/contacts one at a time, properties, history, timeline, deletions,
+ * GDPR). The list, its export and bulk deletes of a selection: src/contact-list/routes.ts.
+ */
 export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     // Segments follow contacts: after a successful write, their update runs right away.
@@ -121,41 +117,6 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     // Contacts.
-    app.get(
-      '/contacts',
-      {
-        schema: {
-          tags: ['Contacts'],
-          summary: 'Search, filter and sort contacts, a page at a time',
-          description:
-            '`filters` is a JSON array of `{field, op, value}`; `field` is a contact field or `properties.<key>`. ' +
-            'Pass `nextCursor` as `after` for the next page. `total` comes with the first page (an estimate when `totalExact` is false).',
-          querystring: contactListQuery,
-          response: { 200: contactPage, 400: errorResponse },
-        },
-      },
-      async (req) => listContacts(ctx, workspaceOf(req).workspaceId, req.query),
-    );
-    app.get(
-      '/contacts/export.csv',
-      {
-        schema: {
-          tags: ['Contacts'],
-          summary: 'Export the contacts a search and filters select, as CSV (streamed)',
-          querystring: contactExportQuery,
-          produces: ['text/csv'],
-        },
-      },
-      async (req, reply) => {
-        const { q, filters, sort, order } = req.query;
-        const stream = await exportContactsCsv(ctx, workspaceOf(req).workspaceId, { q, filters: filters ?? [] }, { sort, order });
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="contacts-${day(ctx.clock.now())}.csv"`)
-          .header('cache-control', 'no-store')
-          .send(stream);
-      },
-    );
     app.post(
       '/contacts',
       {
@@ -167,33 +128,6 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => reply.code(201).send(await createContact(ctx, workspaceOf(req).workspaceId, req.body, sourceOf(req))),
-    );
-    app.post(
-      '/contacts/bulk-delete',
-      {
-        config: DESTROYS_CONTACTS,
-        schema: {
-          tags: ['Contacts'],
-          summary: 'Delete the listed contacts, or every contact a search and filters select',
-          description: 'Above 10 contacts, `confirmCount` must be the number deleted (POST /contacts/bulk-delete/count tells it). Every deletion is recorded.',
-          body: bulkDeleteBody,
-          response: { 200: z.object({ deleted: z.number() }), 400: errorResponse },
-        },
-      },
-      async (req) => bulkDelete(ctx, workspaceOf(req).workspaceId, req.body, actorOf(req)),
-    );
-    app.post(
-      '/contacts/bulk-delete/count',
-      {
-        config: DESTROYS_CONTACTS,
-        schema: {
-          tags: ['Contacts'],
-          summary: 'How many contacts a bulk delete of this selection would delete (its confirmCount)',
-          body: bulkDeleteSelection,
-          response: { 200: bulkDeleteCount, 400: errorResponse },
-        },
-      },
-      async (req) => ({ count: await countForDeletion(ctx, workspaceOf(req).workspaceId, req.body) }),
     );
     app.get(
       '/contacts/deletions',

@@ -4,7 +4,7 @@ import type { AppContext } from '../server/context.ts';
 import { badRequest } from '../server/errors.ts';
 import { getContact } from './contacts.ts';
 import type { eventNameCount, eventsPage } from './contract.ts';
-import { Params } from './list.ts';
+import { Params } from '../db/params.ts';
 
 type EventsPage = z.output<typeof eventsPage>;
 

@@ -1,6 +1,6 @@
 // What the builder's pickers offer: the workspace's fields and properties with their types,
 // the event names it has received with the properties those events carry, and its segments.
-import { BUILT_IN_FIELDS } from '../contacts/contract.ts';
+import { BUILT_IN_FIELDS } from '../contacts/fields.ts';
 import { listDefinitions } from '../contacts/properties.ts';
 import { systemEvent } from '../events/catalogue.ts';
 import type { AppContext } from '../server/context.ts';

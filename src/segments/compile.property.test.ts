@@ -5,7 +5,7 @@ import { useHarness } from '../testing/harness.ts';
 import { compileSegment } from './compile.ts';
 import { type SegmentNode, segmentNode } from './definition.ts';
 import { evaluateSegment } from './evaluate.ts';
-import { datasetArb, definitionArb, NOW, PROPERTIES, purchaseConditionArb, writeDataset } from './testing.ts';
+import { datasetArb, definitionArb, NOW, PROPERTIES, purchaseConditionArb, writeDataset } from '../testing/segments.ts';
 import { fieldResolver, type SegmentContext, validateDefinition } from './validate.ts';
 
 const t = useHarness();

@@ -3,30 +3,15 @@
 // statement per contact and no correlated subquery per contact. Property keys, event names,
 // event property keys and every value are bound parameters; the SQL text is assembled only
 // from the fixed fragments below (see the hostile-input tests).
-import {
-  type Condition,
-  type EventCondition,
-  type EventFilter,
-  type EventMeasure,
-  type FieldCondition,
-  type FieldOp,
-  type PurchaseCondition,
-  type PurchaseMetric,
-  purchaseMetricType,
-  type SegmentNode,
-} from './definition.ts';
+import { Params } from '../db/params.ts';
+import type { Condition, EventCondition, EventFilter, EventMeasure, FieldCondition, PurchaseCondition, SegmentNode } from './definition.ts';
 import { dayEnd, parseMoment, type ResolvedField, type SegmentContext } from './validate.ts';
+import { type FieldOp, type PurchaseMetric, purchaseMetricType } from './vocabulary.ts';
+
+// The statements of the segment queue pass their own parameters in (see membership.ts).
+export { Params };
 
 type AggregateMeasure = Extract<EventMeasure, { property: string }>;
-
-/** Collects bound parameters; `add` returns the placeholder. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown, cast?: string): string {
-    this.values.push(value);
-    return cast ? `$${this.values.length}::${cast}` : `$${this.values.length}`;
-  }
-}
 
 export interface CompiledSegment {
   /** `select c.id from contacts c …`: the ids of the matching contacts. */
@@ -59,6 +44,25 @@ export function compileSegments(roots: SegmentNode[], ctx: SegmentContext, optio
   return { sqls, params: p.values, p };
 }
 
+/** A definition as the parts of a statement over `contacts c` that the caller writes itself. */
+export interface CompiledCondition {
+  /** `name as (…)` entries for its WITH clause. */
+  ctes: string[];
+  /** Joins after `from contacts c`. */
+  joins: string[];
+  /** The condition on `c`, for its WHERE clause (with `c.workspace_id = …`, which it leaves to the caller). */
+  where: string;
+}
+
+/**
+ * A definition compiled into the caller's statement (the contact list: its columns, sort and
+ * keyset pages around the same conditions). `ws` is the placeholder already holding the
+ * workspace's id in `p`.
+ */
+export function compileCondition(root: SegmentNode, ctx: SegmentContext, p: Params, ws: string): CompiledCondition {
+  return new Compiler(p, ctx, ws, undefined).parts(root);
+}
+
 class Compiler {
   private readonly ctes: string[] = [];
   private readonly joins: string[] = [];
@@ -73,10 +77,15 @@ class Compiler {
 
   /** The whole `select c.id from contacts c …` of a tree. */
   select(root: SegmentNode): string {
-    const where = this.node(root, 'c', true);
+    const { ctes, joins, where } = this.parts(root);
     const restrict = this.ids ? ` and c.id = any(${this.ids})` : '';
-    const body = `select c.id from contacts c${this.joins.map((j) => `\n  ${j}`).join('')}\nwhere c.workspace_id = ${this.ws}${restrict} and ${where}`;
-    return this.ctes.length === 0 ? body : `with ${this.ctes.join(',\n')}\n${body}`;
+    const body = `select c.id from contacts c${joins.map((j) => `\n  ${j}`).join('')}\nwhere c.workspace_id = ${this.ws}${restrict} and ${where}`;
+    return ctes.length === 0 ? body : `with ${ctes.join(',\n')}\n${body}`;
+  }
+
+  parts(root: SegmentNode): CompiledCondition {
+    const where = this.node(root, 'c', true);
+    return { ctes: this.ctes, joins: this.joins, where };
   }
 
   /** `required`: the node must hold for a contact to match (the root, and the children of required AND groups). */
@@ -98,7 +107,7 @@ class Compiler {
   private condition(cond: Condition, c: string, required: boolean): string {
     switch (cond.kind) {
       case 'field':
-        return this.field(cond, c);
+        return this.field(cond, c, required);
       case 'event':
         return this.event(cond, c, required);
       case 'purchases':
@@ -119,10 +128,18 @@ class Compiler {
 
   // ---- Contact fields and properties ------------------------------------------------------
 
-  private field(cond: FieldCondition, c: string): string {
+  private field(cond: FieldCondition, c: string, required: boolean): string {
     const f = this.ctx.resolveField(cond.field)!;
     const x = this.fieldSql(f, c);
-    return predicate(this.p, x, f.type === 'enum' || f.type === 'country' ? 'string' : f.type, cond.op, cond.value, this.ctx.now);
+    const type = f.type === 'enum' || f.type === 'country' ? 'string' : f.type;
+    if (cond.ignoreCase && type === 'string') {
+      const ci = ignoringCase(this.p, x, cond.op, cond.value);
+      if (ci) return ci;
+    }
+    // A built-in column that must hold for every match is compared bare (without the coalesce
+    // that makes a missing value false under NOT): in the WHERE clause null and false both
+    // leave the row out, and `c.email = $2` is a lookup in the column's index.
+    return predicate(this.p, x, type, cond.op, cond.value, this.ctx.now, required && f.column !== undefined);
   }
 
   private fieldSql(f: ResolvedField, c: string): string {
@@ -332,13 +349,34 @@ function typedJson(object: string, key: string, type: 'string' | 'number' | 'boo
   }
 }
 
+/** eq, neq, in and not_in on text without regard to case; undefined for the other operators. */
+function ignoringCase(p: Params, x: string, op: FieldOp, value: unknown): string | undefined {
+  const co = (sql: string) => `coalesce(${sql}, false)`;
+  switch (op) {
+    case 'eq':
+      return co(`lower(${x}) = lower(${p.add(value, 'text')})`);
+    case 'neq':
+      return `not ${co(`lower(${x}) = lower(${p.add(value, 'text')})`)}`;
+    case 'in':
+      return co(`lower(${x}) = any(${p.add((value as string[]).map((v) => v.toLowerCase()), 'text[]')})`);
+    case 'not_in':
+      return `not ${co(`lower(${x}) = any(${p.add((value as string[]).map((v) => v.toLowerCase()), 'text[]')})`)}`;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * A condition on a typed SQL value, two-valued: a missing value makes a positive test false
  * and its negation (neq, not_in, not_contains, is_not_set) true, as definition.ts says.
+ * `bare`: the caller needs the positive tests only where null counts as false (a required
+ * condition in the WHERE clause), so they go without their coalesce.
  */
-function predicate(p: Params, x: string, type: 'string' | 'number' | 'boolean' | 'date', op: FieldOp, value: unknown, now: Date): string {
+function predicate(p: Params, x: string, type: 'string' | 'number' | 'boolean' | 'date', op: FieldOp, value: unknown, now: Date, bare = false): string {
   const cast = type === 'number' ? 'numeric' : type === 'boolean' ? 'boolean' : type === 'date' ? 'timestamptz' : 'text';
-  const pos = (sql: string) => `coalesce(${sql}, false)`;
+  const co = (sql: string) => `coalesce(${sql}, false)`;
+  // Negations always keep theirs: NOT of an unknown would leave out the contacts without a value.
+  const pos = (sql: string) => (bare ? `(${sql})` : co(sql));
   switch (op) {
     case 'is_set':
       return `(${x} is not null)`;
@@ -347,15 +385,15 @@ function predicate(p: Params, x: string, type: 'string' | 'number' | 'boolean' |
     case 'eq':
       return pos(`${x} = ${p.add(value, cast)}`);
     case 'neq':
-      return `not ${pos(`${x} = ${p.add(value, cast)}`)}`;
+      return `not ${co(`${x} = ${p.add(value, cast)}`)}`;
     case 'in':
       return pos(`${x} = any(${p.add(value, `${cast}[]`)})`);
     case 'not_in':
-      return `not ${pos(`${x} = any(${p.add(value, `${cast}[]`)})`)}`;
+      return `not ${co(`${x} = any(${p.add(value, `${cast}[]`)})`)}`;
     case 'contains':
       return pos(`strpos(lower(${x}), lower(${p.add(value, 'text')})) > 0`);
     case 'not_contains':
-      return `not ${pos(`strpos(lower(${x}), lower(${p.add(value, 'text')})) > 0`)}`;
+      return `not ${co(`strpos(lower(${x}), lower(${p.add(value, 'text')})) > 0`)}`;
     case 'starts_with':
       return pos(`starts_with(lower(${x}), lower(${p.add(value, 'text')}))`);
     case 'between':

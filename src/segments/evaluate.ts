@@ -2,8 +2,9 @@
 // It exists to check the SQL compiler: the two are written independently from the rules in
 // definition.ts, and a property test asks both the same questions. It is not used to serve
 // requests (it would load every contact and event).
-import { type Condition, type EventCondition, type EventMeasure, type FieldOp, type PurchaseCondition, purchaseMetricType, type SegmentNode } from './definition.ts';
+import type { Condition, EventCondition, EventMeasure, PurchaseCondition, SegmentNode } from './definition.ts';
 import { dayEnd, parseMoment, type SegmentContext } from './validate.ts';
+import { type FieldOp, purchaseMetricType } from './vocabulary.ts';
 
 export interface MemoryContact {
   id: string;
@@ -58,6 +59,11 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
         const f = ctx.resolveField(cond.field)!;
         const raw = f.column ? (c as unknown as Record<string, unknown>)[f.column] : c.properties[f.key!];
         const type = f.type === 'enum' || f.type === 'country' ? 'string' : f.type;
+        if (cond.ignoreCase && type === 'string' && CASE_OPS.has(cond.op)) {
+          const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
+          const x = typed(raw, type);
+          return test(typeof x === 'string' ? x.toLowerCase() : x, type, cond.op, Array.isArray(cond.value) ? cond.value.map(lower) : lower(cond.value), ctx.now);
+        }
         return test(typed(raw, type), type, cond.op, cond.value, ctx.now);
       }
       case 'event':
@@ -70,6 +76,9 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
   };
   return new Set(data.contacts.filter((c) => holds(root, c)).map((c) => c.id));
 }
+
+/** The operators `ignoreCase` changes: the others ignore case already, or compare no text. */
+const CASE_OPS = new Set<FieldOp>(['eq', 'neq', 'in', 'not_in']);
 
 type Typed = string | number | boolean | Date | null;
 

@@ -7,7 +7,7 @@ import { compileSegment } from './compile.ts';
 import { addListMembers, removeListMembers } from './lists.ts';
 import { processPending, recomputeSegments } from './membership.ts';
 import { createSegment, loadSegmentContext } from './segments.ts';
-import { datasetArb, definitionArb, NOW, PROPERTIES, writeDataset } from './testing.ts';
+import { datasetArb, definitionArb, NOW, PROPERTIES, writeDataset } from '../testing/segments.ts';
 
 const t = useHarness();
 

@@ -1,8 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contactPage } from '../contacts/contract.ts';
-import { exportContactsCsv } from '../contacts/export.ts';
-import { listContacts } from '../contacts/list.ts';
 import { workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
@@ -55,8 +52,6 @@ function summary(s: StoredSegment, sizes: { day: string; size: number }[] = []) 
     sizes,
   };
 }
-
-const membersFilter = (id: string) => [{ field: 'segment', op: 'eq' as const, value: id }];
 
 /** Segments and lists (/api/v1/segments). */
 export function segmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -141,39 +136,7 @@ export function segmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.get(
-      '/segments/:id/members',
-      {
-        schema: {
-          tags,
-          summary: 'Current members, as contacts (keyset pages, newest contacts first)',
-          params: idParam,
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), after: z.string().max(2000).optional() }),
-          response: { 200: contactPage, 400: errorResponse, 404: errorResponse },
-        },
-      },
-      async (req) => {
-        const { workspaceId } = workspaceOf(req);
-        await getSegment(ctx, workspaceId, req.params.id);
-        return listContacts(ctx, workspaceId, { filters: membersFilter(req.params.id), sort: 'created_at', order: 'desc', limit: req.query.limit, after: req.query.after });
-      },
-    );
-
-    app.get(
-      '/segments/:id/members.csv',
-      { schema: { tags, summary: 'Current members as CSV (streamed)', params: idParam, produces: ['text/csv'] } },
-      async (req, reply) => {
-        const { workspaceId } = workspaceOf(req);
-        const s = await getSegment(ctx, workspaceId, req.params.id);
-        const stream = await exportContactsCsv(ctx, workspaceId, { filters: membersFilter(s.id) }, { sort: 'created_at', order: 'desc' });
-        const file = s.name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 80) || 'segment';
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${encodeURIComponent(file)}.csv"`)
-          .header('cache-control', 'no-store')
-          .send(stream);
-      },
-    );
+    // The members as contacts (GET /segments/:id/members, members.csv): src/contact-list/routes.ts.
 
     app.post(
       '/segments/:id/members',

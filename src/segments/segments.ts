@@ -3,7 +3,7 @@
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, notFound } from '../server/errors.ts';
-import { CONTACT_COLUMNS, type ContactRow, toContact } from '../contacts/list.ts';
+import { CONTACT_COLUMNS, type ContactRow, toContact } from '../contacts/row.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import { compileSegment } from './compile.ts';
 import type { SegmentNode } from './definition.ts';

@@ -2,24 +2,24 @@
 // operator fits its field's type, values have the right shape, nesting stays within limits,
 // and segments it uses exist here and do not use it back. Every problem is reported with the
 // path of the offending node, so the builder can point at it.
-import { BUILT_IN_FIELDS } from '../contacts/contract.ts';
+import { BUILT_IN_FIELDS, isBuiltInField } from '../contacts/fields.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { FieldIssue } from '../server/errors.ts';
 import { isCurrency } from '../shared/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
+import type { Condition, SegmentNode } from './definition.ts';
 import {
-  type Condition,
-  MONEY_METRICS,
-  PURCHASE_OPS,
-  purchaseMetricType,
   EVENT_FILTER_OPS_FOR_TYPE,
   type FieldOp,
   MAX_CONDITIONS,
+  MAX_DAYS,
   MAX_DEPTH,
+  MONEY_METRICS,
   OPS_FOR_TYPE,
-  type SegmentNode,
+  PURCHASE_OPS,
+  purchaseMetricType,
   type ValueType,
-} from './definition.ts';
+} from './vocabulary.ts';
 
 export interface ResolvedField {
   /** A built-in column ("email", "created_at"): one of the fixed names below, never user text. */
@@ -45,12 +45,10 @@ export interface SegmentContext {
   segments: Map<string, SegmentRef>;
 }
 
-// The built-in columns a condition can name; their names are the columns' names.
-const BUILT_IN_COLUMNS = new Set(['email', 'external_id', 'phone', 'first_name', 'last_name', 'lifecycle_stage', 'email_status', 'created_at', 'updated_at']);
-
+/** Resolves field names against the built-in fields (their names are the columns' names) and a workspace's properties. */
 export function fieldResolver(defs: Map<string, PropertyDefinition>): (name: string) => ResolvedField | undefined {
   return (name) => {
-    if (BUILT_IN_COLUMNS.has(name)) {
+    if (isBuiltInField(name)) {
       const meta = BUILT_IN_FIELDS[name]!;
       return { column: name, type: meta.type, options: meta.options };
     }
@@ -87,10 +85,20 @@ export function dayEnd(value: string): Date {
 
 // ---- Validation ---------------------------------------------------------------------------------
 
-const MAX_DAYS = 36_500;
+export interface ValidateOptions {
+  /** The segment being saved: it may not use itself, directly or through others. */
+  selfId?: string;
+  /** Where the definition is in the request ("body.definition"). */
+  prefix?: string;
+  /**
+   * A definition asked once and not stored (the contact list's filters): a segment or list
+   * that is not in the workspace is no problem, it has no members here.
+   */
+  adHoc?: boolean;
+}
 
 /** Problems of a definition, each with its path under `prefix` (empty when it is fine). */
-export function validateDefinition(root: SegmentNode, ctx: SegmentContext, options: { selfId?: string; prefix?: string } = {}): FieldIssue[] {
+export function validateDefinition(root: SegmentNode, ctx: SegmentContext, options: ValidateOptions = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const prefix = options.prefix ?? 'body.definition';
   const at = (path: (string | number)[]) => [prefix, ...path].join('.');
@@ -107,7 +115,7 @@ export function validateDefinition(root: SegmentNode, ctx: SegmentContext, optio
     }
     conditions++;
     if (conditions === MAX_CONDITIONS + 1) issues.push({ path: at(path), message: `a definition holds at most ${MAX_CONDITIONS} conditions` });
-    for (const issue of checkCondition(node, ctx, options.selfId)) issues.push({ path: at([...path, ...issue.path]), message: issue.message });
+    for (const issue of checkCondition(node, ctx, options)) issues.push({ path: at([...path, ...issue.path]), message: issue.message });
   };
   walk(root, [], 1);
   return issues;
@@ -118,13 +126,14 @@ interface LocalIssue {
   message: string;
 }
 
-function checkCondition(cond: Condition, ctx: SegmentContext, selfId: string | undefined): LocalIssue[] {
+function checkCondition(cond: Condition, ctx: SegmentContext, { selfId, adHoc }: ValidateOptions): LocalIssue[] {
   switch (cond.kind) {
     case 'field': {
       const f = ctx.resolveField(cond.field);
       if (!f) {
-        return [{ path: ['field'], message: `unknown field "${cond.field.slice(0, 100)}": use a contact field (${[...BUILT_IN_COLUMNS].join(', ')}) or "properties.<key>" of a defined property` }];
+        return [{ path: ['field'], message: `unknown field "${cond.field.slice(0, 100)}": use a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}) or "properties.<key>" of a defined property` }];
       }
+      if (cond.ignoreCase && f.type !== 'string') return [{ path: ['ignoreCase'], message: 'applies to text fields only' }];
       return checkOp(f.type, OPS_FOR_TYPE[f.type], cond.op, cond.value, f.options);
     }
     case 'event': {
@@ -167,7 +176,7 @@ function checkCondition(cond: Condition, ctx: SegmentContext, selfId: string | u
     }
     case 'segment': {
       const target = ctx.segments.get(cond.segmentId);
-      if (!target) return [{ path: ['segmentId'], message: 'no segment or list with this id in this workspace' }];
+      if (!target) return adHoc ? [] : [{ path: ['segmentId'], message: 'no segment or list with this id in this workspace' }];
       if (cond.segmentId === selfId) return [{ path: ['segmentId'], message: 'a segment cannot use itself' }];
       const cycle = selfId ? findPath(cond.segmentId, selfId, ctx) : undefined;
       if (cycle) return [{ path: ['segmentId'], message: `this would make a cycle: ${cycle.map((id) => `"${ctx.segments.get(id)?.name ?? id}"`).join(' → ')} uses this segment` }];

@@ -8,6 +8,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { z } from 'zod';
 import { accountRoutes } from '../accounts/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
+import { contactListRoutes } from '../contact-list/routes.ts';
 import { contactRoutes } from '../contacts/routes.ts';
 import { demoRoutes } from '../demo/routes.ts';
 import { trackingRoutes } from '../events/routes.ts';
@@ -151,6 +152,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       await api.register(accountRoutes(ctx));
       await api.register(workspaceRoutes(ctx));
       await api.register(contactRoutes(ctx));
+      await api.register(contactListRoutes(ctx));
       await api.register(importRoutes(ctx));
       await api.register(demoRoutes(ctx));
       await api.register(segmentRoutes(ctx));

@@ -1,26 +1,30 @@
 // Filters on any field or property: a popover to build one (field, then an operator that fits
 // its type, then a value in an input that fits it), and the active ones as removable pills.
-import { Button, CloseButton, Group, MultiSelect, NumberInput, Pill, Popover, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+// The operators, their labels and the value inputs are those of the segment builder: a
+// filter is a condition of the same language (src/segments/vocabulary.ts).
+import { Button, CloseButton, Group, Pill, Popover, Select, Stack, Text } from '@mantine/core';
 import { IconFilter, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
-import { countryOptions } from '../lib/countries.ts';
+import { FIELD_OP_LABELS, NO_VALUE_OPS, OPS_FOR_TYPE } from '../../../src/segments/vocabulary.ts';
+import { type DraftValue, valueComplete } from '../segments/draft.ts';
+import { ValueInput, valueFor } from '../segments/ValueInput.tsx';
 import { formatValue } from './format.ts';
-import { type ContactFilter, type FieldInfo, type FilterOp, OP_LABELS, OPS_BY_TYPE } from './model.ts';
+import type { ContactFilter, FieldInfo, FilterOp } from './model.ts';
 
-type Value = ContactFilter['value'];
-
-/** "Plan is any of Gold, Silver", "Created is after Mar 5, 2024". */
+/** "Plan is any of Gold, Silver", "Created is after Mar 5, 2024", "Created is within the last 30 days". */
 export function describeFilter(f: ContactFilter, fields: FieldInfo[]): string {
   const field = fields.find((x) => x.id === f.field);
   const label = field?.label ?? f.field;
-  if (f.op === 'is_set' || f.op === 'is_not_set') return `${label} ${OP_LABELS[f.op]}`;
+  const opLabel = FIELD_OP_LABELS[f.op];
+  if (NO_VALUE_OPS.has(f.op)) return `${label} ${opLabel}`;
+  if (opLabel.includes('…')) return `${label} ${opLabel.replace('…', String(f.value))}`;
   const show = (v: unknown) => (field ? formatValue(field, v as string) : String(v)) || String(v);
   const value = Array.isArray(f.value)
     ? f.op === 'between'
       ? `${show(f.value[0])} and ${show(f.value[1])}`
       : f.value.map(show).join(', ')
     : show(f.value);
-  return `${label} ${OP_LABELS[f.op]} ${value}`;
+  return `${label} ${opLabel} ${value}`;
 }
 
 export function FilterPills({ filters, fields, onChange }: { filters: ContactFilter[]; fields: FieldInfo[]; onChange: (f: ContactFilter[]) => void }) {
@@ -79,12 +83,13 @@ export function AddFilterButton({ fields, onAdd, count }: { fields: FieldInfo[];
 function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onApply: (f: ContactFilter) => void; onCancel: () => void }) {
   const [fieldId, setFieldId] = useState<string | null>(null);
   const field = fields.find((f) => f.id === fieldId);
-  const opsOf = (f: FieldInfo) => f.ops ?? OPS_BY_TYPE[f.type];
-  const ops: readonly FilterOp[] = field ? opsOf(field) : [];
+  const opsOf = (f: FieldInfo): readonly FilterOp[] => f.ops ?? OPS_FOR_TYPE[f.type];
+  const ops = field ? opsOf(field) : [];
   const [op, setOp] = useState<FilterOp | null>(null);
-  const [value, setValue] = useState<Value>(undefined);
-  const needsValue = op !== null && op !== 'is_set' && op !== 'is_not_set';
-  const ready = field && op && (!needsValue || isComplete(op, value));
+  const [value, setValue] = useState<DraftValue>(undefined);
+  const needsValue = op !== null && !NO_VALUE_OPS.has(op);
+  const ready = field && op && valueComplete(op, value);
+  const options = (field?.options ?? []).map((o) => ({ value: o, label: field?.optionLabels?.[o] ?? o }));
 
   const groups = [
     { group: 'Contact', items: fields.filter((f) => f.builtIn).map((f) => ({ value: f.id, label: f.label })) },
@@ -96,7 +101,7 @@ function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onAppl
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        if (ready) onApply({ field: field.id, op, ...(needsValue ? { value } : {}) });
+        if (ready) onApply({ field: field.id, op, ...(needsValue ? { value: value as ContactFilter['value'] } : {}) });
       }}
     >
       <Stack gap="sm">
@@ -110,23 +115,31 @@ function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onAppl
           onChange={(id) => {
             setFieldId(id);
             const next = fields.find((f) => f.id === id);
-            setOp(next ? opsOf(next)[0]! : null);
-            setValue(next?.type === 'boolean' ? true : undefined);
+            const nextOp = next ? opsOf(next)[0]! : null;
+            setOp(nextOp);
+            setValue(next ? valueFor(next.type, nextOp, null, undefined) : undefined);
           }}
         />
         {field && (
           <Select
             label="Condition"
-            data={ops.map((o) => ({ value: o, label: OP_LABELS[o] }))}
+            data={ops.map((o) => ({ value: o, label: FIELD_OP_LABELS[o] }))}
             value={op}
             comboboxProps={{ withinPortal: false }}
             onChange={(o) => {
               setOp(o as FilterOp);
-              setValue(field.type === 'boolean' ? true : undefined);
+              setValue(valueFor(field.type, o as FilterOp, op, value));
             }}
           />
         )}
-        {field && op && needsValue && <ValueInput field={field} op={op} value={value} onChange={setValue} />}
+        {field && op && needsValue && (
+          <Stack gap={4}>
+            <Text fz="sm" fw={500}>
+              Value
+            </Text>
+            <ValueInput type={field.type} op={op} value={value} onChange={setValue} options={options} inPopover />
+          </Stack>
+        )}
         <Group justify="flex-end" gap="xs" mt={4}>
           <Button variant="default" size="xs" onClick={onCancel}>
             Cancel
@@ -138,62 +151,4 @@ function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onAppl
       </Stack>
     </form>
   );
-}
-
-function isComplete(op: FilterOp, value: Value): boolean {
-  if (op === 'between') return Array.isArray(value) && value.length === 2 && value.every((v) => v !== '' && v !== undefined && v !== null);
-  if (op === 'in') return Array.isArray(value) && value.length > 0;
-  return value !== undefined && value !== '';
-}
-
-function ValueInput({ field, op, value, onChange }: { field: FieldInfo; op: FilterOp; value: Value; onChange: (v: Value) => void }) {
-  const options = field.type === 'country' ? countryOptions() : (field.options ?? []).map((o) => ({ value: o, label: field.optionLabels?.[o] ?? o }));
-  const pair = Array.isArray(value) ? value : [];
-  if (field.type === 'boolean') {
-    return (
-      <SegmentedControl
-        fullWidth
-        data={[
-          { value: 'true', label: 'Yes' },
-          { value: 'false', label: 'No' },
-        ]}
-        value={value === false ? 'false' : 'true'}
-        onChange={(v) => onChange(v === 'true')}
-      />
-    );
-  }
-  if (field.type === 'enum' || field.type === 'country') {
-    return op === 'in' ? (
-      <MultiSelect label="Values" data={options} value={pair.map(String)} onChange={onChange} comboboxProps={{ withinPortal: false }} searchable data-autofocus />
-    ) : (
-      <Select label="Value" data={options} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ?? undefined)} comboboxProps={{ withinPortal: false }} searchable />
-    );
-  }
-  if (op === 'in') {
-    return <TagsInput label="Values" description="Press Enter after each value" value={pair.map(String)} onChange={(v) => onChange(field.type === 'number' ? v.map(Number).filter(Number.isFinite) : v)} data-autofocus />;
-  }
-  if (field.type === 'number') {
-    const num = (v: string | number) => (v === '' ? '' : Number(v));
-    if (op === 'between') {
-      return (
-        <Group grow gap="xs">
-          <NumberInput label="From" value={pair[0] as number | undefined} onChange={(v) => onChange([num(v), pair[1] ?? ''] as Value)} />
-          <NumberInput label="To" value={pair[1] as number | undefined} onChange={(v) => onChange([pair[0] ?? '', num(v)] as Value)} />
-        </Group>
-      );
-    }
-    return <NumberInput label="Value" value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(v === '' ? undefined : Number(v))} data-autofocus />;
-  }
-  if (field.type === 'date') {
-    if (op === 'between') {
-      return (
-        <Group grow gap="xs">
-          <TextInput type="date" label="From" value={String(pair[0] ?? '')} onChange={(e) => onChange([e.currentTarget.value, pair[1] ?? ''] as Value)} />
-          <TextInput type="date" label="To" value={String(pair[1] ?? '')} onChange={(e) => onChange([pair[0] ?? '', e.currentTarget.value] as Value)} />
-        </Group>
-      );
-    }
-    return <TextInput type="date" label="Date" value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value || undefined)} />;
-  }
-  return <TextInput label="Value" value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value)} data-autofocus />;
 }

@@ -1,23 +1,20 @@
-// The contacts API as the web app sees it: types from the server's contract (dates arrive as
+// The contacts API as the web app sees it: types from the server's contracts (dates arrive as
 // strings), the fields one can filter and sort on, and the queries the pages share.
 import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { contactFilter, contactPage } from '../../../src/contact-list/contract.ts';
 import type {
-  OP_LABELS as ServerOpLabels,
-  OPS_BY_TYPE as ServerOps,
   changesPage,
   consentHistory,
   contact,
   contactDetail,
-  contactFilter,
-  contactPage,
   eventNameCount,
   eventsPage,
   gdprExport,
   propertyDefinition,
   timelineEvent,
 } from '../../../src/contacts/contract.ts';
-import { CONTACT_FIELDS, EMAIL_STATUSES, LIFECYCLE_STAGES } from '../../../src/contacts/fields.ts';
+import { BUILT_IN_FIELDS as BUILT_IN, EMAIL_STATUS_LABELS, type EmailStatus, LIFECYCLE_LABELS, type LifecycleStage } from '../../../src/contacts/fields.ts';
 import { api } from '../lib/api.ts';
 import { useWorkspaceKey } from '../lib/session.ts';
 
@@ -39,41 +36,8 @@ export type GdprExport = z.input<typeof gdprExport>;
 export type FieldType = PropertyDefinition['type'];
 export type PropertyValue = Contact['properties'][string];
 
-// Copies of the server's tables, typed as exactly equal to them, so that the page bundle does
-// not carry zod and the compiler says when the two disagree.
-export const OPS_BY_TYPE: typeof ServerOps = {
-  string: ['eq', 'neq', 'contains', 'starts_with', 'in', 'is_set', 'is_not_set'],
-  number: ['eq', 'neq', 'gt', 'lt', 'between', 'in', 'is_set', 'is_not_set'],
-  boolean: ['eq', 'is_set', 'is_not_set'],
-  date: ['eq', 'before', 'after', 'between', 'is_set', 'is_not_set'],
-  enum: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
-  country: ['eq', 'neq', 'in', 'is_set', 'is_not_set'],
-};
-export const OP_LABELS: typeof ServerOpLabels = {
-  eq: 'is',
-  neq: 'is not',
-  contains: 'contains',
-  starts_with: 'starts with',
-  gt: 'is greater than',
-  lt: 'is less than',
-  between: 'is between',
-  in: 'is any of',
-  before: 'is before',
-  after: 'is after',
-  is_set: 'has any value',
-  is_not_set: 'is empty',
-};
-
-export const LIFECYCLE_LABELS: Record<(typeof LIFECYCLE_STAGES)[number], string> = {
-  subscriber: 'Subscriber',
-  lead: 'Lead',
-  opportunity: 'Opportunity',
-  customer: 'Customer',
-  evangelist: 'Evangelist',
-  churned: 'Churned',
-  other: 'Other',
-};
-export const LIFECYCLE_COLORS: Record<(typeof LIFECYCLE_STAGES)[number], string> = {
+export { EMAIL_STATUS_LABELS, LIFECYCLE_LABELS };
+export const LIFECYCLE_COLORS: Record<LifecycleStage, string> = {
   subscriber: 'gray',
   lead: 'cyan',
   opportunity: 'violet',
@@ -82,14 +46,7 @@ export const LIFECYCLE_COLORS: Record<(typeof LIFECYCLE_STAGES)[number], string>
   churned: 'orange',
   other: 'gray',
 };
-export const EMAIL_STATUS_LABELS: Record<(typeof EMAIL_STATUSES)[number], string> = {
-  subscribed: 'Subscribed',
-  not_subscribed: 'Not subscribed',
-  unsubscribed: 'Unsubscribed',
-  bounced: 'Bounced',
-  complained: 'Complained',
-};
-export const EMAIL_STATUS_COLORS: Record<(typeof EMAIL_STATUSES)[number], string> = {
+export const EMAIL_STATUS_COLORS: Record<EmailStatus, string> = {
   subscribed: 'green',
   not_subscribed: 'gray',
   unsubscribed: 'yellow',
@@ -108,7 +65,7 @@ export interface FieldInfo {
   /** The option labels of built-in choices (lifecycle stage, email status). */
   optionLabels?: Record<string, string>;
   builtIn: boolean;
-  /** The conditions it takes, when not those of its type (membership: is / is not). */
+  /** The operators it takes, when not those of its type (membership: is / is not). */
   ops?: readonly FilterOp[];
   /** Filters only (membership), not a column. */
   filterOnly?: boolean;
@@ -129,17 +86,8 @@ export function membershipField(segments: { id: string; name: string; kind: stri
   };
 }
 
-export const BUILT_IN_FIELDS: FieldInfo[] = [
-  { id: 'email', label: CONTACT_FIELDS.email, type: 'string', builtIn: true },
-  { id: 'first_name', label: CONTACT_FIELDS.first_name, type: 'string', builtIn: true },
-  { id: 'last_name', label: CONTACT_FIELDS.last_name, type: 'string', builtIn: true },
-  { id: 'phone', label: CONTACT_FIELDS.phone, type: 'string', builtIn: true },
-  { id: 'external_id', label: CONTACT_FIELDS.external_id, type: 'string', builtIn: true },
-  { id: 'lifecycle_stage', label: CONTACT_FIELDS.lifecycle_stage, type: 'enum', options: LIFECYCLE_STAGES, optionLabels: LIFECYCLE_LABELS, builtIn: true },
-  { id: 'email_status', label: CONTACT_FIELDS.email_status, type: 'enum', options: EMAIL_STATUSES, optionLabels: EMAIL_STATUS_LABELS, builtIn: true },
-  { id: 'created_at', label: 'Created', type: 'date', builtIn: true },
-  { id: 'updated_at', label: 'Updated', type: 'date', builtIn: true },
-];
+/** The built-in fields (src/contacts/fields.ts), as the table, the filters and the sort see them. */
+export const BUILT_IN_FIELDS: FieldInfo[] = Object.entries(BUILT_IN).map(([id, f]) => ({ id, ...f, builtIn: true }));
 
 export function allFields(defs: PropertyDefinition[] | undefined): FieldInfo[] {
   return [

@@ -33,7 +33,6 @@ import {
 import {
   AGGREGATE_OPS,
   type AggregateOp,
-  type Catalog,
   COUNT_OPS,
   type CountOp,
   EVENT_FILTER_OPS_FOR_TYPE,
@@ -46,7 +45,8 @@ import {
   TIME_OPS,
   type TimeOp,
   type ValueType,
-} from './model.ts';
+} from '../../../src/segments/vocabulary.ts';
+import type { Catalog } from './model.ts';
 import { PurchaseConditionEditor } from './PurchaseConditionEditor.tsx';
 import { ValueInput, valueFor } from './ValueInput.tsx';
 import classes from './segments.module.css';

@@ -12,7 +12,7 @@ import {
   PURCHASE_OPS,
   type PurchaseMetric,
   purchaseMetricType,
-} from './model.ts';
+} from '../../../src/segments/vocabulary.ts';
 import { ValueInput, valueFor } from './ValueInput.tsx';
 
 const METRIC_GROUPS: { group: string; items: PurchaseMetric[] }[] = [
@@ -23,14 +23,14 @@ const METRIC_GROUPS: { group: string; items: PurchaseMetric[] }[] = [
 
 export function PurchaseConditionEditor({ condition: c, onChange, currencies }: { condition: DraftPurchases; onChange: (c: DraftPurchases) => void; currencies: string[] }) {
   const type = purchaseMetricType(c.metric);
-  const money = MONEY_METRICS.has(c.metric);
+  const money = MONEY_METRICS.includes(c.metric);
   const ops: readonly FieldOp[] = PURCHASE_OPS[type];
   const known = currencies.includes(c.currency) || c.currency === '' ? currencies : [c.currency, ...currencies];
   const currencyData = [...(money ? [] : [{ value: '', label: 'in any currency' }]), ...known.map((code) => ({ value: code, label: `in ${code}` }))];
 
   const setMetric = (metric: PurchaseMetric) => {
     const nextType = purchaseMetricType(metric);
-    const nextMoney = MONEY_METRICS.has(metric);
+    const nextMoney = MONEY_METRICS.includes(metric);
     const op: FieldOp = nextType === type && ops.includes(c.op as FieldOp) ? (c.op as FieldOp) : nextType === 'date' ? 'more_than_days_ago' : 'gte';
     // Amounts are comparable only within one currency: money needs one, counts may take any.
     const currency = nextMoney && c.currency === '' ? (currencies[0] ?? 'USD') : c.currency;

@@ -16,7 +16,8 @@ import { notifySuccess } from '../lib/notify.tsx';
 import { useWorkspaceKey } from '../lib/session.ts';
 import { BuilderProvider, GroupEditor } from './Builder.tsx';
 import { type Compiled, compile, countConditions, type DraftGroup, errorsByNode, newGroup, toDraftRoot } from './draft.ts';
-import { MAX_CONDITIONS, type Preview, type Segment, useCatalogQuery, usePreviewQuery, useSegmentQuery, useTemplatesQuery } from './model.ts';
+import { MAX_CONDITIONS } from '../../../src/segments/vocabulary.ts';
+import { type Preview, type Segment, useCatalogQuery, usePreviewQuery, useSegmentQuery, useTemplatesQuery } from './model.ts';
 import classes from './segments.module.css';
 
 const n = (x: number) => x.toLocaleString('en');

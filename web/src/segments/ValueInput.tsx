@@ -2,18 +2,8 @@
 // yes/no, a date, choices, a number of days, or a [low, high] pair.
 import { Group, MultiSelect, NumberInput, SegmentedControl, Select, TagsInput, Text, TextInput } from '@mantine/core';
 import { countryOptions } from '../lib/countries.ts';
+import { type FieldOp, shapeOf, type ValueType } from '../../../src/segments/vocabulary.ts';
 import type { DraftValue } from './draft.ts';
-import { DAYS_OPS, type FieldOp, NO_VALUE_OPS, type ValueType } from './model.ts';
-
-export type ValueShape = 'none' | 'scalar' | 'list' | 'pair' | 'days';
-
-export function shapeOf(op: FieldOp | null): ValueShape {
-  if (op === null || NO_VALUE_OPS.has(op)) return 'none';
-  if (op === 'between') return 'pair';
-  if (op === 'in' || op === 'not_in') return 'list';
-  if (DAYS_OPS.has(op)) return 'days';
-  return 'scalar';
-}
 
 /** The value to start with when the operator (or the field) changes: kept when it still fits. */
 export function valueFor(type: ValueType, op: FieldOp | null, previousOp: FieldOp | null, previous: DraftValue): DraftValue {
@@ -34,12 +24,17 @@ interface Props {
   /** Names the inputs for screen readers and tests ("Value", "Filter value"). */
   label?: string;
   error?: boolean;
+  /** Inside a popover (the contacts filter): as wide as it, and lists open within it. */
+  inPopover?: boolean;
 }
 
 const num = (v: string | number): number | null => (v === '' || v === undefined ? null : Number(v));
 
-export function ValueInput({ type, op, value, onChange, options: given = [], label = 'Value', error }: Props) {
+export function ValueInput({ type, op, value, onChange, options: given = [], label = 'Value', error, inPopover }: Props) {
   const shape = shapeOf(op);
+  // Fixed widths in a row of inputs; the popover's width in a popover.
+  const w = (px: number) => (inPopover ? undefined : px);
+  const comboboxProps = inPopover ? { withinPortal: false } : undefined;
   // A country is chosen by name and kept as its code.
   const options = type === 'country' ? countryOptions() : given;
   const pair = Array.isArray(value) ? value : [];
@@ -53,7 +48,7 @@ export function ValueInput({ type, op, value, onChange, options: given = [], lab
         max={36_500}
         allowDecimal={false}
         allowNegative={false}
-        w={130}
+        w={w(130)}
         rightSection={<Text fz="xs" c="dimmed" pr={8}>days</Text>}
         rightSectionWidth={48}
         value={typeof value === 'number' ? value : ''}
@@ -66,27 +61,29 @@ export function ValueInput({ type, op, value, onChange, options: given = [], lab
     if (type === 'date') {
       return (
         <Group gap={6} wrap="nowrap">
-          <TextInput type="date" aria-label={`${label} from`} value={String(pair[0] ?? '')} onChange={(e) => onChange([e.currentTarget.value || null, pair[1] ?? null])} error={error} w={160} />
+          <TextInput type="date" aria-label={`${label} from`} value={String(pair[0] ?? '')} onChange={(e) => onChange([e.currentTarget.value || null, pair[1] ?? null])} error={error} w={w(160)} flex={inPopover ? 1 : undefined} />
           <Text fz="sm" c="dimmed">
             and
           </Text>
-          <TextInput type="date" aria-label={`${label} to`} value={String(pair[1] ?? '')} onChange={(e) => onChange([pair[0] ?? null, e.currentTarget.value || null])} error={error} w={160} />
+          <TextInput type="date" aria-label={`${label} to`} value={String(pair[1] ?? '')} onChange={(e) => onChange([pair[0] ?? null, e.currentTarget.value || null])} error={error} w={w(160)} flex={inPopover ? 1 : undefined} />
         </Group>
       );
     }
     return (
       <Group gap={6} wrap="nowrap">
-        <NumberInput aria-label={`${label} low`} placeholder="low" value={(pair[0] as number | null) ?? ''} onChange={(v) => onChange([num(v), pair[1] ?? null])} error={error} w={110} />
+        <NumberInput aria-label={`${label} low`} placeholder="low" value={(pair[0] as number | null) ?? ''} onChange={(v) => onChange([num(v), pair[1] ?? null])} error={error} w={w(110)} flex={inPopover ? 1 : undefined} />
         <Text fz="sm" c="dimmed">
           and
         </Text>
-        <NumberInput aria-label={`${label} high`} placeholder="high" value={(pair[1] as number | null) ?? ''} onChange={(v) => onChange([pair[0] ?? null, num(v)])} error={error} w={110} />
+        <NumberInput aria-label={`${label} high`} placeholder="high" value={(pair[1] as number | null) ?? ''} onChange={(v) => onChange([pair[0] ?? null, num(v)])} error={error} w={w(110)} flex={inPopover ? 1 : undefined} />
       </Group>
     );
   }
   if (shape === 'list') {
     if (type === 'enum' || type === 'country') {
-      return <MultiSelect aria-label={label} placeholder="Choose values" data={options} value={pair.map(String)} onChange={onChange} error={error} miw={220} maw={420} />;
+      return (
+        <MultiSelect aria-label={label} placeholder="Choose values" data={options} value={pair.map(String)} onChange={onChange} error={error} miw={w(220)} maw={w(420)} comboboxProps={comboboxProps} searchable />
+      );
     }
     return (
       <TagsInput
@@ -95,8 +92,8 @@ export function ValueInput({ type, op, value, onChange, options: given = [], lab
         value={pair.map(String)}
         onChange={(v) => onChange(type === 'number' ? v.map(Number).filter(Number.isFinite) : v)}
         error={error}
-        miw={220}
-        maw={420}
+        miw={w(220)}
+        maw={w(420)}
       />
     );
   }
@@ -116,12 +113,24 @@ export function ValueInput({ type, op, value, onChange, options: given = [], lab
       );
     case 'enum':
     case 'country':
-      return <Select aria-label={label} placeholder="Choose a value" data={options} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ?? undefined)} error={error} w={180} searchable />;
+      return (
+        <Select
+          aria-label={label}
+          placeholder="Choose a value"
+          data={options}
+          value={typeof value === 'string' ? value : null}
+          onChange={(v) => onChange(v ?? undefined)}
+          error={error}
+          w={w(180)}
+          comboboxProps={comboboxProps}
+          searchable
+        />
+      );
     case 'number':
-      return <NumberInput aria-label={label} placeholder="0" value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(num(v))} error={error} w={140} />;
+      return <NumberInput aria-label={label} placeholder="0" value={typeof value === 'number' ? value : ''} onChange={(v) => onChange(num(v))} error={error} w={w(140)} />;
     case 'date':
-      return <TextInput type="date" aria-label={label} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value || undefined)} error={error} w={170} />;
+      return <TextInput type="date" aria-label={label} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value || undefined)} error={error} w={w(170)} />;
     default:
-      return <TextInput aria-label={label} placeholder="Text" value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value)} error={error} w={200} />;
+      return <TextInput aria-label={label} placeholder="Text" value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.currentTarget.value)} error={error} w={w(200)} />;
   }
 }

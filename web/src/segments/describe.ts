@@ -5,17 +5,8 @@ import { formatMoney } from '../../../src/shared/money.ts';
 import { formatDay } from '../contacts/format.ts';
 import { countryName } from '../lib/countries.ts';
 import { BUILT_IN_FIELDS } from '../contacts/model.ts';
-import {
-  type Catalog,
-  type EventCondition,
-  type EventMeasure,
-  FIELD_OP_LABELS,
-  type FieldOp,
-  MONEY_METRICS,
-  type PurchaseCondition,
-  type SegmentNodeInput,
-  type ValueType,
-} from './model.ts';
+import { FIELD_OP_LABELS, type FieldOp, MONEY_METRICS, type ValueType } from '../../../src/segments/vocabulary.ts';
+import type { Catalog, EventCondition, EventMeasure, PurchaseCondition, SegmentNodeInput } from './model.ts';
 
 export interface Described {
   text: string;
@@ -137,7 +128,7 @@ const COMPARE_WORDS: Record<string, string> = { eq: 'exactly', neq: 'not', gt: '
 /** "Spent at least £64.50 in all", "Bought 3 to 5 times", "Last order more than 90 days ago". */
 export function purchaseText(c: Pick<PurchaseCondition, 'metric' | 'op' | 'value'> & { currency?: string }): string {
   const cur = c.currency;
-  const inCurrency = cur && !MONEY_METRICS.has(c.metric) ? ` in ${cur}` : '';
+  const inCurrency = cur && !MONEY_METRICS.includes(c.metric) ? ` in ${cur}` : '';
   if (c.metric === 'first_order' || c.metric === 'last_order') {
     const which = c.metric === 'first_order' ? 'First order' : 'Last order';
     if (c.op === 'is_set') return `Has ordered${inCurrency}`;
@@ -145,7 +136,7 @@ export function purchaseText(c: Pick<PurchaseCondition, 'metric' | 'op' | 'value
     return `${which}${inCurrency} ${opText(c.op, c.value, 'date').replace(/^is /, 'was ')}`;
   }
   const value = c.value;
-  if (MONEY_METRICS.has(c.metric)) {
+  if (MONEY_METRICS.includes(c.metric)) {
     const amount = (v: unknown) => (typeof v === 'number' && cur ? formatMoney(v, cur, 'en-GB') : '?');
     const range = Array.isArray(value) ? `between ${amount(value[0])} and ${amount(value[1])}` : `${COMPARE_WORDS[c.op] === 'fewer than' ? 'less than' : (COMPARE_WORDS[c.op] ?? c.op)} ${amount(value)}`;
     switch (c.metric) {

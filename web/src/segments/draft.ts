@@ -6,20 +6,15 @@ import {
   type AggregateOp,
   type CountOp,
   DAYS_OPS,
-  type EventCondition,
-  type EventMeasure,
   type EventPropertyType,
   type FieldOp,
   type GroupOp,
   MONEY_METRICS,
   NO_VALUE_OPS,
   type PurchaseMetric,
-  type DefinitionInput,
-  type SegmentDefinition,
-  type SegmentNode,
-  type SegmentNodeInput,
   type TimeOp,
-} from './model.ts';
+} from '../../../src/segments/vocabulary.ts';
+import type { DefinitionInput, EventCondition, EventMeasure, SegmentDefinition, SegmentNode, SegmentNodeInput } from './model.ts';
 
 type Scalar = string | number | boolean;
 /** A value being typed: a scalar, a list, a pair with a missing end, or nothing yet. */
@@ -38,6 +33,8 @@ export interface DraftField {
   field: string;
   op: FieldOp | null;
   value: DraftValue;
+  /** Kept as the definition said it (the builder does not offer it: the contact list's filters do). */
+  ignoreCase?: boolean;
 }
 
 export interface DraftFilter {
@@ -135,7 +132,7 @@ export function toDraft(node: SegmentNodeInput): DraftNode {
     case 'group':
       return { uid: newUid(), kind: 'group', op: node.op, children: node.children.map(toDraft) };
     case 'field':
-      return { uid: newUid(), kind: 'field', field: node.field, op: node.op, value: node.value };
+      return { uid: newUid(), kind: 'field', field: node.field, op: node.op, value: node.value, ...(node.ignoreCase ? { ignoreCase: true } : {}) };
     case 'segment':
       return { uid: newUid(), kind: 'segment', segmentId: node.segmentId, member: node.member ?? true };
     case 'purchases':
@@ -181,7 +178,7 @@ export function isComplete(c: DraftCondition): boolean {
     case 'segment':
       return c.segmentId !== '';
     case 'purchases':
-      return (!MONEY_METRICS.has(c.metric) || c.currency !== '') && valueComplete(c.op, c.value);
+      return (!MONEY_METRICS.includes(c.metric) || c.currency !== '') && valueComplete(c.op, c.value);
     case 'event': {
       if (!c.event) return false;
       if (!c.where.every((f) => f.property !== '' && valueComplete(f.op, f.value))) return false;
@@ -220,7 +217,13 @@ function measureOf(c: DraftEvent): EventMeasure {
 function conditionOf(c: DraftCondition): SegmentNode {
   switch (c.kind) {
     case 'field':
-      return { kind: 'field', field: c.field, op: c.op!, ...(NO_VALUE_OPS.has(c.op!) ? {} : { value: c.value as FieldValue }) };
+      return {
+        kind: 'field',
+        field: c.field,
+        op: c.op!,
+        ...(NO_VALUE_OPS.has(c.op!) ? {} : { value: c.value as FieldValue }),
+        ...(c.ignoreCase ? { ignoreCase: true } : {}),
+      };
     case 'segment':
       return { kind: 'segment', segmentId: c.segmentId, member: c.member };
     case 'purchases':

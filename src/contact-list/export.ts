@@ -1,10 +1,12 @@
 // Contacts as CSV, streamed: rows come from the database in keyset batches and leave as CSV
 // while the next batch is read, so a million contacts never sit in memory at once.
 import { pipeline, Readable } from 'node:stream';
+import { listDefinitions } from '../contacts/properties.ts';
+import type { Contact } from '../contacts/row.ts';
 import { csvWriter } from '../shared/csv-writer.ts';
 import type { AppContext } from '../server/context.ts';
-import { type Contact, prepareList, type Selection } from './list.ts';
-import { listDefinitions } from './properties.ts';
+import { prepareList } from './paging.ts';
+import type { Selection } from './selection.ts';
 
 const BATCH = 1000;
 

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import type { SqlSession } from '../db/client.ts';
 import { uuidv7 } from '../db/ids.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
-import type { Condition, EventCondition, FieldCondition, PurchaseCondition, SegmentNode } from './definition.ts';
-import type { MemoryContact, MemoryEvent } from './evaluate.ts';
+import type { Condition, EventCondition, FieldCondition, PurchaseCondition, SegmentNode } from '../segments/definition.ts';
+import type { MemoryContact, MemoryEvent } from '../segments/evaluate.ts';
 
 export const NOW = new Date('2026-06-15T12:00:00Z');
 const DAY = 86_400_000;
@@ -112,10 +112,13 @@ function field(name: string, type: 'string' | 'enum' | 'number' | 'boolean' | 'd
   const c = (op: FieldCondition['op'], value?: fc.Arbitrary<unknown>) =>
     (value ?? fc.constant(undefined)).map((v) => ({ kind: 'field', field: name, op, ...(v === undefined ? {} : { value: v }) }) as FieldCondition);
   const set = [c('is_set'), c('is_not_set')];
+  // Text equality exactly, or without regard to case (as the contact list's filters ask).
+  const eitherCase = (arb: fc.Arbitrary<FieldCondition>) => fc.tuple(arb, fc.boolean()).map(([cond, ignoreCase]) => (ignoreCase ? { ...cond, ignoreCase } : cond));
   switch (type) {
     case 'string': {
       const word = fc.constantFrom(...WORDS);
-      return fc.oneof(c('eq', word), c('neq', word), c('contains', word), c('not_contains', word), c('starts_with', word), c('in', fc.array(word, { minLength: 1, maxLength: 3 })), c('not_in', fc.array(word, { minLength: 1, maxLength: 3 })), ...set);
+      const words = fc.array(word, { minLength: 1, maxLength: 3 });
+      return fc.oneof(eitherCase(c('eq', word)), eitherCase(c('neq', word)), c('contains', word), c('not_contains', word), c('starts_with', word), eitherCase(c('in', words)), eitherCase(c('not_in', words)), ...set);
     }
     case 'enum': {
       const opt = fc.constantFrom(...options);

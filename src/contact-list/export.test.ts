@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
 import { safeCell } from '../shared/csv-writer.ts';
-import { upsertContacts } from './upsert.ts';
+import { upsertContacts } from '../contacts/upsert.ts';
 
 const t = useHarness();
 
