@@ -3,6 +3,40 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+
+// The layers of src/, bottom up (docs/architecture.md). The floor imports no domain; a domain
+// imports the floor and the domains before it, never one after it; the assembly (app, cli)
+// and the test support import anything. src/app/modules.ts lists the modules in this order
+// (src/app/layers.test.ts checks that they agree, and that a backwards import fails lint).
+export const FLOOR = ['db', 'shared', 'jobs', 'server'];
+export const DOMAINS = ['accounts', 'workspaces', 'purchases', 'contacts', 'events', 'segments', 'contact-list', 'imports', 'messaging', 'demo'];
+const TOP = ['app', 'cli', 'testing'];
+
+/** Imports of these src/ folders from anywhere below them (relative paths of any depth). */
+function forbidden(folders, why) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: `^(\\.\\./)+(${folders.join('|')})/`, message: why }] },
+    ],
+  };
+}
+const layerRules = [
+  {
+    files: [...FLOOR.map((f) => `src/${f}/**/*.ts`), 'src/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: forbidden([...DOMAINS, ...TOP], 'The floor (db, shared, jobs, server, config, clock) imports no domain: declare a hook in src/server/module.ts instead.'),
+  },
+  ...DOMAINS.map((domain, i) => ({
+    files: [`src/${domain}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: forbidden(
+      [...DOMAINS.slice(i + 1), ...TOP],
+      `${domain} is below ${DOMAINS.slice(i + 1).join(', ')} (src/app/modules.ts): import only from the floor and the domains before it, or react through a hook in its Module.`,
+    ),
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'dist/', 'test-results/', 'coverage/', '.rapport/', 'scratch/'] },
   js.configs.recommended,
@@ -45,4 +79,5 @@ export default tseslint.config(
     files: ['scripts/**', 'bench/**/*.js', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
+  ...layerRules,
 );

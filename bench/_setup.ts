@@ -1,15 +1,16 @@
 // Shared set-up for benchmarks: a fresh database (PostgreSQL from DATABASE_URL, or PGlite in
 // a temporary directory) migrated, with one workspace, and an AppContext around it.
+import { MODULES } from '../src/app/modules.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createUserWithWorkspace } from '../src/accounts/accounts.ts';
+import { createUserWithWorkspace } from '../src/workspaces/workspaces.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { defineJobs } from '../src/jobs/registry.ts';
+import { defineJobs } from '../src/app/jobs.ts';
 import { JobRunner } from '../src/jobs/runner.ts';
 import type { AppContext } from '../src/server/context.ts';
 
@@ -67,7 +68,7 @@ export async function benchDatabase(name: string): Promise<BenchDb> {
   await migrate(db);
   const config = { ...loadConfig({}), secret: 'bench-secret-0123456789abcdef0123456789' };
   const jobs = defineJobs(new JobRunner<AppContext>(db, { work: false }));
-  const ctx: AppContext = { db, clock: systemClock, config, secret: config.secret, jobs };
+  const ctx: AppContext = { db, clock: systemClock, config, secret: config.secret, jobs, modules: MODULES };
   await jobs.start(ctx);
   const [existing] = reused ? await db.query<{ id: string }>("select id from workspaces where name = 'Bench'") : [];
   const { workspaceId } = existing ? { workspaceId: existing.id } : await createUserWithWorkspace(ctx, {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { DataDirBusyError } from '../db/datadir.ts';
 import type { AppContext } from '../server/context.ts';
-import { openRuntime } from '../server/runtime.ts';
+import { openRuntime } from '../app/runtime.ts';
 import { findWorkspacesByName } from '../workspaces/workspaces.ts';
 import { currentInvocation } from './invocation.ts';
 import { CliError, config } from './main.ts';

@@ -2,9 +2,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import * as schema from './schema.ts';
-
-export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Typed queries over the tables each domain declares in its own schema.ts (no relational query API, so no schema list here). */
+export type Orm = PgDatabase<PgQueryResultHKT>;
 
 /** A connection that can run several statements and hold a transaction. */
 export interface SqlSession {
@@ -53,7 +52,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 export async function wrapPglite(client: PGlite): Promise<Database> {
   // Drizzle's PGlite driver imports PGlite itself: loaded on demand too.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-  const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  const orm = drizzlePglite({ client }) as unknown as Orm;
   await client.exec("set timezone to 'UTC'"); // as on PostgreSQL (see openPostgres)
   const session = (q: Pick<PGlite, 'query' | 'exec'>): SqlSession => ({
     async query<T>(text: string, params?: unknown[]) {
@@ -98,7 +97,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     await pool.end();
     throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
   }
-  const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
+  const orm = drizzlePg({ client: pool }) as unknown as Orm;
   const session = (q: pg.Pool | pg.PoolClient): SqlSession => ({
     async query<T>(text: string, params?: unknown[]) {
       const res = await q.query(text, params);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../testing/database.ts';
 import { useHarness } from '../testing/harness.ts';
 import { listMigrations, migrate } from './migrate.ts';
-import * as schema from './schema.ts';
+import { MODULES } from '../app/modules.ts';
 
 const t = useHarness();
 
@@ -40,10 +40,17 @@ describe('migrations', () => {
   });
 
   it('gives the database exactly the columns the typed schema expects', async () => {
-    const tables = (Object.values(schema) as unknown[]).filter(
+    const tables = (MODULES.flatMap((m) => Object.values(m.tables ?? {})) as unknown[]).filter(
       (v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v,
     );
     expect(tables.length).toBeGreaterThan(4);
+    // Every table the migrations create is declared by exactly one module.
+    const created = await t.h.db.query<{ name: string }>(
+      "select tablename as name from pg_tables where schemaname = 'public' and tablename not in ('rapport_migrations') order by 1",
+    );
+    const declared = tables.map((table) => getTableConfig(table).name);
+    expect(declared.length, 'a table declared twice').toBe(new Set(declared).size);
+    expect([...declared].sort()).toEqual(created.map((r) => r.name).filter((n) => !n.startsWith('pgboss')));
     for (const table of tables) {
       const config = getTableConfig(table);
       const rows = await t.h.db.query<{ column_name: string; is_nullable: string; data_type: string }>(

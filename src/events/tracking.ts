@@ -6,7 +6,7 @@ import type { PropertyType } from '../contacts/fields.ts';
 import { ensureDefinitions } from '../contacts/properties.ts';
 import { type ContactInput, upsertContacts } from '../contacts/upsert.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
-import { applyOrderModel, hasOrderEvents } from '../purchases/tracking.ts';
+import { applyOrderModel, hasOrderEvents } from './orders.ts';
 import type { AppContext } from '../server/context.ts';
 import { insertEventsSql } from './record.ts';
 import type { TrackingIssue } from './contract.ts';

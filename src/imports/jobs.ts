@@ -25,7 +25,7 @@ export function defineImportJobs(runner: JobRunner<AppContext>): void {
     },
   });
   // Every minute: runs and undos whose process stopped renewing its lease are queued again,
-  // uploads cut off are failed (a worker's start queues one at once: see server/runtime.ts).
+  // uploads cut off are failed (a worker's start queues one at once: see src/app/runtime.ts).
   runner.define<{ startup?: boolean }>({
     name: 'imports.recover',
     cron: '* * * * *',

@@ -1,4 +1,4 @@
-import { bigint, customType, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, customType, integer, jsonb, numeric, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, ts } from '../db/columns.ts';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
@@ -72,4 +72,31 @@ export const importErrors = pgTable(
     columnName: text('column_name'),
   },
   (t) => [primaryKey({ columns: [t.importId, t.rowNumber, t.reason] })],
+);
+
+/** An order-history import's lines, staged before they become purchase and refund events (unlogged: rebuilt from the file if lost). */
+export const importOrderLines = pgTable(
+  'import_order_lines',
+  {
+    importId: uuid('import_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    orderId: text('order_id').notNull(),
+    /** The external id, or else the email: who bought. */
+    customerKey: text('customer_key'),
+    customerId: text('customer_id'),
+    customerEmail: text('customer_email'),
+    customerCountry: text('customer_country'),
+    contactId: uuid('contact_id'),
+    orderedAt: ts('ordered_at').notNull(),
+    quantity: numeric('quantity'),
+    /** Money in minor units of `currency`; a unit price may have fractions of one. */
+    unitPriceMinor: numeric('unit_price_minor'),
+    lineTotalMinor: numeric('line_total_minor'),
+    orderTotalMinor: numeric('order_total_minor'),
+    currency: text('currency').notNull(),
+    sku: text('sku'),
+    productName: text('product_name'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.rowNumber] })],
 );

@@ -1,10 +1,8 @@
 import type { JobRunner } from '../jobs/runner.ts';
 import type { AppContext } from '../server/context.ts';
-import { onDataChanged } from '../server/changes.ts';
-import { processAllPending, recomputeSegments, recomputeTimeRelative, scheduleSegmentUpdate } from './membership.ts';
+import { processAllPending, recomputeSegments, recomputeTimeRelative } from './membership.ts';
 
 export function defineSegmentJobs(runner: JobRunner<AppContext>): void {
-  onDataChanged(scheduleSegmentUpdate);
   // After a definition is saved: the segment whole, then the segments that use it.
   runner.define<{ workspaceId: string; segmentIds: string[] }>({
     name: 'segments.recompute',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { buildApp } from './app.ts';
+import { buildApp } from '../app/app.ts';
 
 const dist = mkdtempSync(path.join(tmpdir(), 'rapport-headers-'));
 let h: Harness;

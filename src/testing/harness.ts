@@ -1,17 +1,20 @@
+import { MODULES } from '../app/modules.ts';
 import { segmentUpdatesSettled } from '../segments/membership.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { createSession, createUserWithWorkspace } from '../accounts/accounts.ts';
+import { createSession } from '../accounts/accounts.ts';
+import { csrfTokenFor } from '../accounts/csrf.ts';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { defineJobs } from '../jobs/registry.ts';
+import { defineJobs } from '../app/jobs.ts';
 import { JobRunner } from '../jobs/runner.ts';
-import { buildApp } from '../server/app.ts';
-import { csrfTokenFor, SESSION_COOKIE } from '../server/auth.ts';
+import { buildApp } from '../app/app.ts';
 import type { AppContext } from '../server/context.ts';
+import { SESSION_COOKIE } from '../server/request.ts';
 import { createApiKey } from '../workspaces/apikeys.ts';
 import type { ApiKeyScope } from '../workspaces/roles.ts';
+import { createUserWithWorkspace } from '../workspaces/workspaces.ts';
 import { ApiClient } from './client.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -50,7 +53,7 @@ export async function createHarness(options: { work?: boolean } = {}): Promise<H
   // local relay would (the tests of the refusal turn it off).
   const config = { ...loadConfig({}), port: 0, secret: 'test-secret-0123456789abcdef0123456789', smtpAllowPrivate: true };
   const jobs = defineJobs(new JobRunner<AppContext>(testDb.db, { work: options.work ?? false, pollingIntervalSeconds: 0.5 }));
-  const ctx: AppContext = { db: testDb.db, clock, config, secret: config.secret, jobs };
+  const ctx: AppContext = { db: testDb.db, clock, config, secret: config.secret, jobs, modules: MODULES };
   await jobs.start(ctx);
   const app = await buildApp(ctx, { webDist: false });
   await app.ready();

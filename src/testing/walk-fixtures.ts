@@ -3,7 +3,7 @@
 // deep into its handler as it can; and the plausible values of path parameters and fields.
 import { expect } from 'vitest';
 import { createUser } from '../accounts/accounts.ts';
-import type { RouteInfo } from '../server/app.ts';
+import type { RouteInfo } from '../app/app.ts';
 import { addMember } from '../workspaces/workspaces.ts';
 import type { ApiClient } from './client.ts';
 import type { Harness, Member } from './harness.ts';

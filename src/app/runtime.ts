@@ -4,13 +4,11 @@ import type { Config } from '../config.ts';
 import { type Database, openPglite, openPostgres } from '../db/client.ts';
 import { acquireDataDirLock, loadInstanceSecret } from '../db/datadir.ts';
 import { migrate } from '../db/migrate.ts';
-import { stopSending } from '../messaging/broadcast-run.ts';
-import { closeLayout } from '../messaging/layout.ts';
-import { closeTransports } from '../messaging/transport.ts';
-import { defineJobs } from '../jobs/registry.ts';
 import { JobRunner } from '../jobs/runner.ts';
-import { releaseDeadLeases } from '../imports/recover.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../server/context.ts';
+import type { Module } from '../server/module.ts';
+import { defineJobs } from './jobs.ts';
+import { MODULES } from './modules.ts';
 
 export interface Runtime {
   ctx: AppContext;
@@ -25,8 +23,9 @@ export interface Runtime {
  */
 export async function openRuntime(
   config: Config,
-  options: { command: string; work: boolean; clock?: Clock; migrate?: boolean },
+  options: { command: string; work: boolean; clock?: Clock; migrate?: boolean; modules?: readonly Module[] },
 ): Promise<Runtime> {
+  const modules = options.modules ?? MODULES;
   const secret = loadInstanceSecret(config.secret, config.dataDir);
   let lock: ReturnType<typeof acquireDataDirLock> | undefined;
   let db: Database;
@@ -43,26 +42,19 @@ export async function openRuntime(
   }
   try {
     if (options.migrate !== false) await migrate(db);
-    const jobs = defineJobs(new JobRunner<AppContext>(db, { work: options.work }));
-    const ctx: AppContext = { db, clock: options.clock ?? systemClock, config, secret, jobs };
-    // The embedded database has one process at a time: imports the previous one held are
-    // released before this one's workers start (src/imports/recover.ts).
-    if (options.work && db.kind === 'pglite') await releaseDeadLeases(ctx);
+    const jobs = defineJobs(new JobRunner<AppContext>(db, { work: options.work }), modules);
+    const ctx: AppContext = { db, clock: options.clock ?? systemClock, config, secret, jobs, modules };
+    const start = { work: options.work };
+    for (const module of modules) await module.prepare?.(ctx, start);
     await jobs.start(ctx);
-    // A worker that starts picks up the work its previous life left (broadcasts mid-send, imports).
-    if (options.work) {
-      await jobs.send('email.broadcasts.tick', { startup: true });
-      await jobs.send('imports.recover', { startup: true });
-    }
+    for (const module of modules) await module.start?.(ctx, start);
     return {
       ctx,
       announce: (info) => lock?.update(info),
       async close() {
-        // Broadcasts being sent stop after their current batch; the next slice waits in the queue.
-        stopSending(ctx);
+        for (const module of modules) module.stopping?.(ctx);
         await jobs.stop();
-        closeTransports();
-        await closeLayout();
+        for (const module of [...modules].reverse()) await module.close?.();
         await db.close();
         lock?.release();
       },

@@ -1,10 +1,10 @@
 // The tracking API's side of the purchase model: tracked order events become `purchase` and
-// `refund` events (see ecommerce.ts), with the workspace's default currency, and a refund that
+// `refund` events (see src/purchases/ecommerce.ts), with the workspace's default currency, and a refund that
 // names no amount gives back what is left of its order.
 import type { SqlSession } from '../db/client.ts';
-import type { TrackingIssue } from '../events/contract.ts';
-import type { TrackedMessage } from '../events/messages.ts';
-import { isOrderEventName, type OrderEvent, orderEvent } from './ecommerce.ts';
+import type { TrackingIssue } from './contract.ts';
+import type { TrackedMessage } from './messages.ts';
+import { isOrderEventName, type OrderEvent, orderEvent } from '../purchases/ecommerce.ts';
 
 /** Segment's spec: an order event without a currency is in US dollars. */
 export const FALLBACK_CURRENCY = 'USD';

@@ -6,27 +6,14 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accountRoutes } from '../accounts/routes.ts';
-import { workspaceRoutes } from '../workspaces/routes.ts';
-import { contactListRoutes } from '../contact-list/routes.ts';
-import { contactRoutes } from '../contacts/routes.ts';
-import { demoRoutes } from '../demo/routes.ts';
-import { trackingRoutes } from '../events/routes.ts';
-import { importRoutes } from '../imports/routes.ts';
-import { segmentRoutes } from '../segments/routes.ts';
-import { messagingRoutes } from '../messaging/routes.ts';
-import { unsubscribeRoutes } from '../messaging/unsubscribe-routes.ts';
-import { emailFeedbackRoutes, emailWebhookRoutes } from '../messaging/webhook-routes.ts';
-import { broadcastRoutes } from '../messaging/broadcast-routes.ts';
-import { preferencesRoutes } from '../messaging/preferences-routes.ts';
-import { trackingPixelRoutes } from '../messaging/tracking-routes.ts';
-import { type Access, registerAuth } from './auth.ts';
-import type { AppContext } from './context.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
+import { type Access, registerAuth } from '../server/auth.ts';
+import type { AppContext } from '../server/context.ts';
+import { errorBody, frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from '../server/error-handler.ts';
+import { registerJsonBodyParser } from '../server/json-body.ts';
+import type { Module } from '../server/module.ts';
+import { registerSecurityHeaders } from '../server/security-headers.ts';
+import { registerTextHygiene } from '../server/text-hygiene.ts';
 import type { Role } from '../workspaces/roles.ts';
-import { errorBody, frameworkErrors, MAX_PARAM_LENGTH, registerErrorHandler } from './error-handler.ts';
-import { registerJsonBodyParser } from './json-body.ts';
-import { registerTextHygiene } from './text-hygiene.ts';
 import { projectPath } from '../paths.ts';
 
 export const WEB_DIST = projectPath('web/dist/');
@@ -147,28 +134,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     },
   );
 
+  // Each module's routes, in layer order: the API under /api/v1, Segment's tracking API at
+  // /v1, and the public pages reached by signed links at the root.
+  const modules = ctx.modules;
   await app.register(
     async (api) => {
-      await api.register(accountRoutes(ctx));
-      await api.register(workspaceRoutes(ctx));
-      await api.register(contactRoutes(ctx));
-      await api.register(contactListRoutes(ctx));
-      await api.register(importRoutes(ctx));
-      await api.register(demoRoutes(ctx));
-      await api.register(segmentRoutes(ctx));
-      await api.register(messagingRoutes(ctx));
-      await api.register(emailFeedbackRoutes(ctx));
-      await api.register(broadcastRoutes(ctx));
+      for (const route of routesAt(modules, '/api/v1')) await api.register(route(ctx));
     },
     { prefix: '/api/v1' },
   );
-  // Segment's HTTP Tracking API lives at /v1 so that Segment's own SDKs work unchanged.
-  await app.register(trackingRoutes(ctx), { prefix: '/v1' });
-  // The unsubscribe link in every marketing email: public, signed.
-  await app.register(unsubscribeRoutes(ctx));
-  await app.register(emailWebhookRoutes(ctx));
-  await app.register(preferencesRoutes(ctx));
-  await app.register(trackingPixelRoutes(ctx));
+  for (const route of routesAt(modules, '/v1')) await app.register(route(ctx), { prefix: '/v1' });
+  for (const route of routesAt(modules, '')) await app.register(route(ctx));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const serveWeb = webDist !== false && existsSync(webDist + 'index.html');
@@ -196,4 +172,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   return app;
+}
+
+function routesAt(modules: readonly Module[], prefix: '/api/v1' | '/v1' | '') {
+  return modules.flatMap((m) => (m.routes ?? []).filter((r) => r.prefix === prefix).map((r) => r.plugin));
 }

@@ -1,0 +1,31 @@
+// The application, as the list of its modules in layer order: each module may import only
+// from the modules above it in this list and from the floor (config, clock, db, jobs/runner,
+// server request context, errors, shared). eslint.config.js enforces the same order
+// (LAYERS there; a test checks the two agree). A new capability adds its module here, after
+// the modules it builds on.
+import { accountsModule } from '../accounts/module.ts';
+import { contactListModule } from '../contact-list/module.ts';
+import { contactsModule } from '../contacts/module.ts';
+import { demoModule } from '../demo/module.ts';
+import { eventsModule } from '../events/module.ts';
+import { importsModule } from '../imports/module.ts';
+import { messagingModule } from '../messaging/module.ts';
+import { purchasesModule } from '../purchases/module.ts';
+import { segmentsModule } from '../segments/module.ts';
+import type { Module } from '../server/module.ts';
+import { workspacesModule } from '../workspaces/module.ts';
+import { systemModule } from './system.ts';
+
+export const MODULES: readonly Module[] = [
+  systemModule,
+  accountsModule,
+  workspacesModule,
+  purchasesModule,
+  contactsModule,
+  eventsModule,
+  segmentsModule,
+  contactListModule,
+  importsModule,
+  messagingModule,
+  demoModule,
+];

@@ -1,0 +1,8 @@
+import type { Module } from '../server/module.ts';
+import * as tables from './schema.ts';
+
+export const purchasesModule: Module = {
+  name: 'purchases',
+  purpose: 'the one purchase model: order events → per-contact, per-currency summaries (triggers), e-commerce mapping',
+  tables,
+};
