@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { workspaceOf } from '../server/auth.ts';
+import { workspaceOf } from '../server/request.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import { demoLoadBody, demoStatus as demoStatusSchema } from './contract.ts';

@@ -2,7 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { workspaceOf } from '../server/auth.ts';
+import { workspaceOf } from '../server/request.ts';
 import type { AppContext } from '../server/context.ts';
 import { AppError, badRequest } from '../server/errors.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { workspaceOf } from '../server/auth.ts';
+import { workspaceOf } from '../server/request.ts';
 import type { AppContext } from '../server/context.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { segmentCatalog } from './catalog.ts';

@@ -1,6 +1,4 @@
-// Roles and scopes, without database imports, so the web app can share them.
-export const ROLES = ['owner', 'admin', 'marketer', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+// Roles and scopes, without database imports, so the web app can share them. The roles and
+// scopes themselves are the floor's (src/server/access.ts), where requests are checked.
+export { API_KEY_SCOPES, type ApiKeyScope, type Role, ROLE_RANK, ROLES, roleAtLeast } from '../server/access.ts';
 export const INVITABLE_ROLES = ['admin', 'marketer', 'viewer'] as const;
-export const API_KEY_SCOPES = ['full', 'ingest'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
