@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openAsBlob } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createUserWithWorkspace } from '../src/accounts/accounts.ts';
+import { createUserWithWorkspace } from '../src/workspaces/workspaces.ts';
 import { createDefinition } from '../src/contacts/properties.ts';
 import type { AppContext } from '../src/server/context.ts';
 import { type HealthLatency, probeHealth } from '../src/testing/health-probe.ts';

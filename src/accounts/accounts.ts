@@ -1,7 +1,8 @@
 import { and, count, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import type { Orm } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, conflict, unauthorized } from '../server/errors.ts';
-import { workspaceMembers, workspaces } from '../workspaces/schema.ts';
+import type { SessionRecord } from '../server/request.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
 import { knownDevice } from './devices.ts';
 import { assertStrongPassword } from './password-policy.ts';
@@ -24,16 +25,21 @@ export async function isSetupNeeded(ctx: AppContext): Promise<boolean> {
   return (row?.n ?? 0) === 0;
 }
 
+/** The transaction `createUserWith` hands its caller, to create what belongs with the user. */
+export type OrmTransaction = Parameters<Parameters<Orm['transaction']>[0]>[0];
+
 /**
- * Creates a user and a workspace they own, in one transaction. With `onlyIfFirst`, the
- * first-run setup: refused once any user exists (two browsers racing on a fresh install
- * cannot both become owners; the advisory lock serializes them).
+ * Creates a user and, in the same transaction, what `alsoCreate` makes for them (first-run
+ * setup and sign-up create the workspace they own: src/workspaces/workspaces.ts). With
+ * `onlyIfFirst`, the first-run setup: refused once any user exists (two browsers racing on a
+ * fresh install cannot both become owners; the advisory lock serializes them).
  */
-export async function createUserWithWorkspace(
+export async function createUserWith<T>(
   ctx: AppContext,
-  input: { email: string; name: string; password: string; workspaceName: string },
-  options: { onlyIfFirst?: boolean } = {},
-): Promise<{ user: UserRecord; workspaceId: string }> {
+  input: { email: string; name: string; password: string },
+  options: { onlyIfFirst?: boolean },
+  alsoCreate: (tx: OrmTransaction, user: UserRecord, now: Date) => Promise<T>,
+): Promise<{ user: UserRecord; created: T }> {
   // Checked again under the lock below; this spares hashing for an install that is set up.
   if (options.onlyIfFirst && !(await isSetupNeeded(ctx))) throw alreadySetUp();
   await assertStrongPassword(input.password, input);
@@ -51,9 +57,7 @@ export async function createUserWithWorkspace(
       .insert(users)
       .values({ email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
       .returning({ id: users.id, email: users.email, name: users.name });
-    const [ws] = await tx.insert(workspaces).values({ name: input.workspaceName, createdAt: now }).returning({ id: workspaces.id });
-    await tx.insert(workspaceMembers).values({ workspaceId: ws!.id, userId: user!.id, role: 'owner', createdAt: now });
-    return { user: user!, workspaceId: ws!.id };
+    return { user: user!, created: await alsoCreate(tx, user!, now) };
   });
 }
 
@@ -151,13 +155,7 @@ export async function changePassword(ctx: AppContext, userId: string, current: s
     .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
 }
 
-export interface SessionRecord {
-  id: string;
-  tokenHash: string;
-  userId: string;
-  workspaceId: string | null;
-  user: UserRecord;
-}
+export type { SessionRecord };
 
 /** Starts a session; returns the cookie value (only its hash is stored). */
 export async function createSession(

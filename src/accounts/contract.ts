@@ -1,7 +1,6 @@
 // Request and response shapes of the accounts API, shared by the server and the web app.
 import { z } from 'zod';
 import '../shared/schemas.ts';
-import { ROLES } from '../workspaces/roles.ts';
 
 export const emailSchema = z
   .string()
@@ -13,18 +12,6 @@ export const passwordSchema = z
   .min(10, 'must be at least 10 characters long')
   .max(200, 'must be at most 200 characters long');
 export const personNameSchema = z.string().trim().max(100, 'must be at most 100 characters long');
-export const workspaceNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters long');
-
-export const setupBody = z.object({
-  email: emailSchema,
-  name: personNameSchema.default(''),
-  password: passwordSchema,
-  workspaceName: workspaceNameSchema,
-});
 
 export const signInBody = z.object({
   email: emailSchema,
@@ -38,21 +25,6 @@ export const changePasswordBody = z.object({
 
 export const profileBody = z.object({ name: personNameSchema });
 export const userInfo = z.object({ id: z.uuid(), email: z.string(), name: z.string() });
-
-export const workspaceSummary = z.object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES) });
-
-export const sessionInfo = z.object({
-  user: userInfo,
-  workspace: workspaceSummary.nullable(),
-  workspaces: z.array(workspaceSummary),
-  /** Whether this person may create a workspace (RAPPORT_WORKSPACE_CREATION); the app hides "New workspace" when not. */
-  canCreateWorkspaces: z.boolean(),
-  /** Send back as the X-CSRF-Token header on every write made with the session cookie. */
-  csrfToken: z.string(),
-});
-export type SessionInfo = z.infer<typeof sessionInfo>;
-
-export const setupStatus = z.object({ needed: z.boolean() });
 
 /** Whether this instance can send reset links at all (the same answer for every address). */
 export const passwordResetStatus = z.object({ byEmail: z.boolean() });

@@ -1,11 +1,12 @@
 import { type Command, Option } from 'commander';
 import type { z } from 'zod';
-import { createUser, createUserWithWorkspace, findUserByEmail, resetPassword } from '../accounts/accounts.ts';
-import { emailSchema, passwordSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { createUser, findUserByEmail, resetPassword } from '../accounts/accounts.ts';
+import { emailSchema, passwordSchema } from '../accounts/contract.ts';
 import { type PasswordOwner, passwordWeakness } from '../accounts/password-policy.ts';
 import { createApiKey } from '../workspaces/apikeys.ts';
+import { workspaceNameSchema } from '../workspaces/contract.ts';
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../workspaces/roles.ts';
-import { addMember, createWorkspace, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
+import { addMember, createUserWithWorkspace, createWorkspace, findWorkspacesByName, listUserWorkspaces } from '../workspaces/workspaces.ts';
 import { oneWorkspace, withContext } from './context.ts';
 import { CliError, output } from './main.ts';
 

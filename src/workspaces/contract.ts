@@ -1,10 +1,38 @@
 // Request and response shapes of the workspace API, shared by the server and the web app.
 import { z } from 'zod';
-import { emailSchema, workspaceNameSchema } from '../accounts/contract.ts';
+import { emailSchema, passwordSchema, personNameSchema, userInfo } from '../accounts/contract.ts';
 import { isCurrency } from '../shared/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { API_KEY_SCOPES, INVITABLE_ROLES, ROLES } from './roles.ts';
+
+export const workspaceNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters long');
+
+export const workspaceSummary = z.object({ id: z.uuid(), name: z.string(), role: z.enum(ROLES) });
+
+/** What signing in (setup, sign-in, an accepted invitation, a reset password) answers, and GET /session. */
+export const sessionInfo = z.object({
+  user: userInfo,
+  workspace: workspaceSummary.nullable(),
+  workspaces: z.array(workspaceSummary),
+  /** Whether this person may create a workspace (RAPPORT_WORKSPACE_CREATION); the app hides "New workspace" when not. */
+  canCreateWorkspaces: z.boolean(),
+  /** Send back as the X-CSRF-Token header on every write made with the session cookie. */
+  csrfToken: z.string(),
+});
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+export const setupStatus = z.object({ needed: z.boolean() });
+export const setupBody = z.object({
+  email: emailSchema,
+  name: personNameSchema.default(''),
+  password: passwordSchema,
+  workspaceName: workspaceNameSchema,
+});
 
 export const workspaceBody = z.object({ name: workspaceNameSchema });
 export const workspaceInfo = z.object({

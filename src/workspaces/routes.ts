@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { startSession } from '../accounts/routes.ts';
-import { sessionInfo } from '../accounts/contract.ts';
-import { sessionOf, workspaceOf } from '../server/auth.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, forbidden } from '../server/errors.ts';
+import { sessionOf, workspaceOf } from '../server/request.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys.ts';
 import {
@@ -18,13 +16,15 @@ import {
   invitationPreview,
   inviteBody,
   member,
+  sessionInfo,
   workspaceBody,
   workspaceInfo,
   workspacePatch,
+  workspaceSummary,
 } from './contract.ts';
 import { assertMayCreateWorkspaces } from './creation.ts';
 import { acceptInvitation, createInvitation, invitationUrl, listPendingInvitations, previewInvitation, revokeInvitation } from './invitations.ts';
-import { workspaceSummary } from '../accounts/contract.ts';
+import { startSession } from './session-routes.ts';
 import {
   changeMemberRole,
   createWorkspace,

@@ -1,12 +1,9 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { createUserWith, type OrmTransaction, type UserRecord } from '../accounts/accounts.ts';
 import { users } from '../accounts/schema.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, forbidden, notFound } from '../server/errors.ts';
 import { type Role, workspaceMembers, workspaces } from './schema.ts';
-
-/** Higher number, more rights. A role includes every right of the roles below it. */
-export const ROLE_RANK: Record<Role, number> = { viewer: 0, marketer: 1, admin: 2, owner: 3 };
-export const roleAtLeast = (role: Role, min: Role) => ROLE_RANK[role] >= ROLE_RANK[min];
 
 export interface WorkspaceSummary {
   id: string;
@@ -14,13 +11,28 @@ export interface WorkspaceSummary {
   role: Role;
 }
 
+async function insertWorkspace(tx: OrmTransaction, ownerId: string, name: string, now: Date): Promise<WorkspaceSummary> {
+  const [ws] = await tx.insert(workspaces).values({ name, createdAt: now }).returning({ id: workspaces.id, name: workspaces.name });
+  await tx.insert(workspaceMembers).values({ workspaceId: ws!.id, userId: ownerId, role: 'owner', createdAt: now });
+  return { ...ws!, role: 'owner' as const };
+}
+
 export async function createWorkspace(ctx: AppContext, ownerId: string, name: string): Promise<WorkspaceSummary> {
   const now = ctx.clock.now();
-  return ctx.db.orm.transaction(async (tx) => {
-    const [ws] = await tx.insert(workspaces).values({ name, createdAt: now }).returning({ id: workspaces.id, name: workspaces.name });
-    await tx.insert(workspaceMembers).values({ workspaceId: ws!.id, userId: ownerId, role: 'owner', createdAt: now });
-    return { ...ws!, role: 'owner' as const };
-  });
+  return ctx.db.orm.transaction((tx) => insertWorkspace(tx, ownerId, name, now));
+}
+
+/**
+ * Creates a user and a workspace they own, in one transaction. With `onlyIfFirst`, the
+ * first-run setup: refused once any user exists (see createUserWith).
+ */
+export async function createUserWithWorkspace(
+  ctx: AppContext,
+  input: { email: string; name: string; password: string; workspaceName: string },
+  options: { onlyIfFirst?: boolean } = {},
+): Promise<{ user: UserRecord; workspaceId: string }> {
+  const { user, created } = await createUserWith(ctx, input, options, (tx, user, now) => insertWorkspace(tx, user.id, input.workspaceName, now));
+  return { user, workspaceId: created.id };
 }
 
 export async function listUserWorkspaces(ctx: AppContext, userId: string): Promise<WorkspaceSummary[]> {

@@ -1,6 +1,5 @@
 // Shapes of the API, taken from the server's zod contracts (inputs: dates arrive as strings).
 import type { z } from 'zod';
-import type { sessionInfo, setupBody, setupStatus, workspaceSummary } from '../../../src/accounts/contract.ts';
 import type {
   apiKey,
   apiKeyCreated,
@@ -10,7 +9,11 @@ import type {
   invitationPreview,
   inviteBody,
   member,
+  sessionInfo,
+  setupBody,
+  setupStatus,
   workspaceInfo,
+  workspaceSummary,
 } from '../../../src/workspaces/contract.ts';
 
 export type { ApiKeyScope, Role } from '../../../src/workspaces/roles.ts';
