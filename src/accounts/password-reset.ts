@@ -1,15 +1,14 @@
-// Forgotten passwords, reset by a link sent by email. The request answers the same whether
-// or not the address has an account (no enumeration) and at once: looking the person up,
-// making the link and talking to the SMTP server happen after the answer, so neither the
-// answer nor its timing tells. The link carries 256 random bits (only their sha256 is
-// stored), in the URL's fragment so that it never reaches a server log; it works once, for
-// an hour, and only the newest one works.
+// Forgotten passwords: the links' tokens. A link carries 256 random bits (only their sha256
+// is stored), in the URL's fragment so that it never reaches a server log; it works once, for
+// an hour, and only the newest one works. Requests are throttled whether or not the address
+// has an account. The mail that carries the link, sent after the request is answered so that
+// neither the answer nor its timing tells whether the account exists:
+// src/messaging/account-mail/reset-mail.ts.
 import { and, eq, gt } from 'drizzle-orm';
 import type { AppContext } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
-import { findUserByEmail, type UserRecord } from './accounts.ts';
+import type { UserRecord } from './accounts.ts';
 import { hashPassword, randomToken, sha256 } from './crypto.ts';
-import { resetMailSender, resetMessage } from './reset-mail.ts';
 import { authAttempts, passwordResets, sessions, users } from './schema.ts';
 import { addressAttempts, takeAttempt } from './throttle.ts';
 import { assertStrongPassword } from './password-policy.ts';
@@ -20,54 +19,37 @@ export const RESET_LINK_MINUTES = 60;
 const MAX_REQUESTS_PER_EMAIL = 3;
 const MAX_REQUESTS_PER_IP = 20;
 
-const pending = new Set<Promise<void>>();
-
-/** Resolves when every reset mail asked for so far has been sent or given up (tests, shutdown). */
-export async function passwordResetMailsSettled(): Promise<void> {
-  while (pending.size > 0) await Promise.allSettled([...pending]);
-}
-
 /**
- * Asks for a reset link. Throttled per address and per client address whether or not the
- * address has an account; the mail itself goes out after this returns.
+ * Counts a request for a reset link, per address and per client address, whether or not the
+ * address has an account; past the limits, 429.
  */
-export async function requestPasswordReset(ctx: AppContext, email: string, ip: string): Promise<void> {
+export async function throttleResetRequest(ctx: AppContext, email: string, ip: string): Promise<void> {
   const keys = [
     { key: `reset:email:${email}`, max: MAX_REQUESTS_PER_EMAIL },
     { key: `reset:ip:${ip}`, max: MAX_REQUESTS_PER_IP },
   ];
   await takeAttempt(ctx, keys, 'requests for a reset link');
-  const work = mailResetLink(ctx, email).catch((err: unknown) => {
-    // Nobody waits for this; the person asks again if nothing arrives.
-    process.stderr.write(`password reset mail not sent: ${(err as Error).message}\n`);
-  });
-  pending.add(work);
-  void work.finally(() => pending.delete(work));
 }
 
-async function mailResetLink(ctx: AppContext, email: string): Promise<void> {
-  const user = await findUserByEmail(ctx, email);
-  if (!user) return;
-  const sender = await resetMailSender(ctx, user.id);
-  if (!sender) return;
+/** A new reset token for the user, replacing the ones before it; `id` withdraws it when the mail fails. */
+export async function issueResetToken(ctx: AppContext, userId: string): Promise<{ id: string; token: string }> {
   const token = randomToken();
   const now = ctx.clock.now();
   const id = await ctx.db.orm.transaction(async (tx) => {
     // A new link replaces the ones before it.
-    await tx.delete(passwordResets).where(eq(passwordResets.userId, user.id));
+    await tx.delete(passwordResets).where(eq(passwordResets.userId, userId));
     const [row] = await tx
       .insert(passwordResets)
-      .values({ userId: user.id, tokenHash: sha256(token), createdAt: now, expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000) })
+      .values({ userId, tokenHash: sha256(token), createdAt: now, expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000) })
       .returning({ id: passwordResets.id });
     return row!.id;
   });
-  const message = resetMessage(resetLink(ctx, token), user.email, RESET_LINK_MINUTES);
-  try {
-    await sender.transport.sendMail({ from: sender.from, to: user.email, ...message });
-  } catch (err) {
-    await ctx.db.orm.delete(passwordResets).where(eq(passwordResets.id, id));
-    throw err;
-  }
+  return { id, token };
+}
+
+/** Withdraws a token whose mail could not be sent. */
+export async function withdrawResetToken(ctx: AppContext, id: string): Promise<void> {
+  await ctx.db.orm.delete(passwordResets).where(eq(passwordResets.id, id));
 }
 
 /**

@@ -3,12 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeTransports } from '../messaging/transport.ts';
-import { ApiClient, cookieFrom } from '../testing/client.ts';
-import { TEST_PASSWORD, useHarness } from '../testing/harness.ts';
-import { sha256 } from './crypto.ts';
-import { passwordResetMailsSettled } from './password-reset.ts';
-import { closeResetTransport } from './reset-mail.ts';
+import { sha256 } from '../../accounts/crypto.ts';
+import { ApiClient, cookieFrom } from '../../testing/client.ts';
+import { TEST_PASSWORD, useHarness } from '../../testing/harness.ts';
+import { closeTransports } from '../delivery/transport.ts';
+import { closeResetTransport, passwordResetMailsSettled } from './reset-mail.ts';
 
 const t = useHarness();
 

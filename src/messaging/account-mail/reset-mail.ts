@@ -1,10 +1,53 @@
-// Where a password reset link is mailed from. The instance's own SMTP server
-// (RAPPORT_SMTP_URL) first; else the SMTP settings of a workspace the person belongs to,
-// the one where they have the highest role. Never the built-in outbox: every member of a
-// workspace can read its outbox, and the link lets whoever holds it into the account.
+// Password reset links by email (the tokens: src/accounts/password-reset.ts). A request is
+// answered the same whether or not the address has an account (no enumeration) and at once:
+// looking the person up, making the link and talking to the SMTP server happen after the
+// answer, so neither the answer nor its timing tells.
+//
+// Where the link is mailed from: the instance's own SMTP server (RAPPORT_SMTP_URL) first;
+// else the SMTP settings of a workspace the person belongs to, the one where they have the
+// highest role. Never the built-in outbox: every member of a workspace can read its outbox,
+// and the link lets whoever holds it into the account.
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { AppContext } from '../server/context.ts';
-import { senderFor } from '../messaging/transport.ts';
+import { findUserByEmail } from '../../accounts/accounts.ts';
+import { issueResetToken, RESET_LINK_MINUTES, resetLink, throttleResetRequest, withdrawResetToken } from '../../accounts/password-reset.ts';
+import type { AppContext } from '../../server/context.ts';
+import { senderFor } from '../delivery/transport.ts';
+
+const pending = new Set<Promise<void>>();
+
+/** Resolves when every reset mail asked for so far has been sent or given up (tests, shutdown). */
+export async function passwordResetMailsSettled(): Promise<void> {
+  while (pending.size > 0) await Promise.allSettled([...pending]);
+}
+
+/**
+ * Asks for a reset link. Throttled per address and per client address whether or not the
+ * address has an account; the mail itself goes out after this returns.
+ */
+export async function requestPasswordReset(ctx: AppContext, email: string, ip: string): Promise<void> {
+  await throttleResetRequest(ctx, email, ip);
+  const work = mailResetLink(ctx, email).catch((err: unknown) => {
+    // Nobody waits for this; the person asks again if nothing arrives.
+    process.stderr.write(`password reset mail not sent: ${(err as Error).message}\n`);
+  });
+  pending.add(work);
+  void work.finally(() => pending.delete(work));
+}
+
+async function mailResetLink(ctx: AppContext, email: string): Promise<void> {
+  const user = await findUserByEmail(ctx, email);
+  if (!user) return;
+  const sender = await resetMailSender(ctx, user.id);
+  if (!sender) return;
+  const { id, token } = await issueResetToken(ctx, user.id);
+  const message = resetMessage(resetLink(ctx, token), user.email, RESET_LINK_MINUTES);
+  try {
+    await sender.transport.sendMail({ from: sender.from, to: user.email, ...message });
+  } catch (err) {
+    await withdrawResetToken(ctx, id);
+    throw err;
+  }
+}
 
 export interface ResetMailSender {
   transport: Transporter;

@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../server/context.ts';
-import { errorResponse } from '../shared/schemas.ts';
 import {
   passwordResetCheck,
   passwordResetComplete,
@@ -8,11 +6,13 @@ import {
   passwordResetRequest,
   passwordResetRequested,
   passwordResetStatus,
-  sessionInfo,
-} from './contract.ts';
-import { checkResetLink, completePasswordReset, requestPasswordReset } from './password-reset.ts';
-import { resetByEmailAvailable } from './reset-mail.ts';
-import { startSession } from './routes.ts';
+} from '../../accounts/contract.ts';
+import { checkResetLink, completePasswordReset } from '../../accounts/password-reset.ts';
+import type { AppContext } from '../../server/context.ts';
+import { errorResponse } from '../../shared/schemas.ts';
+import { sessionInfo } from '../../workspaces/contract.ts';
+import { startSession } from '../../workspaces/session-routes.ts';
+import { requestPasswordReset, resetByEmailAvailable } from './reset-mail.ts';
 
 const tags = ['Session'];
 
