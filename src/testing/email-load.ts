@@ -1,7 +1,7 @@
 // A workspace ready to send one large broadcast (the crash test and the email benchmark):
 // contacts with names and properties, a list of all of them, a personalized MJML template
 // with tracking-worthy links, and SMTP settings pointing at a sink.
-import { createUserWithWorkspace } from '../accounts/accounts.ts';
+import { createUserWithWorkspace } from '../workspaces/workspaces.ts';
 import { createBroadcast } from '../messaging/broadcasts.ts';
 import { STARTERS } from '../messaging/starters.ts';
 import { createTemplate } from '../messaging/templates.ts';
