@@ -6,8 +6,8 @@ import { Button, CloseButton, Group, Pill, Popover, Select, Stack, Text } from '
 import { IconFilter, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { FIELD_OP_LABELS, NO_VALUE_OPS, OPS_FOR_TYPE } from '../../../src/segments/vocabulary.ts';
-import { type DraftValue, valueComplete } from '../segments/draft.ts';
-import { ValueInput, valueFor } from '../segments/ValueInput.tsx';
+import { type DraftValue, valueComplete } from '../conditions/draft.ts';
+import { ValueInput, valueFor } from '../conditions/ValueInput.tsx';
 import { formatValue } from './format.ts';
 import type { ContactFilter, FieldInfo, FilterOp } from './model.ts';
 

@@ -14,8 +14,9 @@ import { api, errorMessage, isApiError, sentenceCase } from '../lib/api.ts';
 import { initials } from '../lib/format.ts';
 import { notifySuccess } from '../lib/notify.tsx';
 import { useWorkspaceKey } from '../lib/session.ts';
-import { BuilderProvider, GroupEditor } from './Builder.tsx';
-import { type Compiled, compile, countConditions, type DraftGroup, errorsByNode, newGroup, toDraftRoot } from './draft.ts';
+import { ConditionsProvider } from '../conditions/context.tsx';
+import { type Compiled, compile, countConditions, type DraftGroup, errorsByNode, newGroup, toDraftRoot } from '../conditions/draft.ts';
+import { GroupEditor } from '../conditions/GroupEditor.tsx';
 import { MAX_CONDITIONS } from '../../../src/segments/vocabulary.ts';
 import { type Preview, type Segment, useCatalogQuery, usePreviewQuery, useSegmentQuery, useTemplatesQuery } from './model.ts';
 import classes from './segments.module.css';
@@ -186,7 +187,7 @@ function SegmentEditor({ initial }: { initial: Initial }) {
             )}
             <Card>
               {catalog.isError && <ErrorBlock error={catalog.error} onRetry={() => void catalog.refetch()} />}
-              <BuilderProvider
+              <ConditionsProvider
                 value={{
                   catalog: catalog.data,
                   errors,
@@ -197,7 +198,7 @@ function SegmentEditor({ initial }: { initial: Initial }) {
                 }}
               >
                 <GroupEditor group={root} depth={1} onChange={setRoot} />
-              </BuilderProvider>
+              </ConditionsProvider>
               {conditions >= MAX_CONDITIONS && (
                 <Text fz="xs" c="dimmed" mt="xs">
                   A segment holds at most {MAX_CONDITIONS} conditions.

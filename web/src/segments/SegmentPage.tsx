@@ -16,7 +16,7 @@ import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { AddContactsModal } from './AddContactsModal.tsx';
-import { type Described, describe } from './describe.ts';
+import { type Described, describe } from '../conditions/describe.ts';
 import { ListDetailsModal } from './ListDetailsModal.tsx';
 import { isCalculating, type Segment, useCatalogQuery, useMembersQuery, useSegmentQuery, useSegmentsQuery } from './model.ts';
 import { KindBadge, SizeText } from './SegmentsPage.tsx';

@@ -1,31 +1,10 @@
-// The segments API as the web app sees it: types from the server's contract and definition
-// schema (dates arrive as strings) and the queries the pages share. The words of the
-// condition language (operators, labels, metrics) are src/segments/vocabulary.ts, imported
-// as is.
+// The segments API as the web app sees it: types from the server's contract (dates arrive as
+// strings) and the queries the pages share. The definition's types and its editors are in
+// web/src/conditions/; its words (operators, labels, metrics) in src/segments/vocabulary.ts.
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type {
-  contactMemberships,
-  previewResult,
-  segmentCatalog,
-  segmentList,
-  segmentSummary,
-  segmentTemplate,
-} from '../../../src/segments/contract.ts';
-import type {
-  EventCondition,
-  EventFilter,
-  EventMeasure,
-  EventWindow,
-  FieldCondition,
-  Group,
-  MembershipCondition,
-  PurchaseCondition,
-  SegmentDefinition,
-  SegmentNode,
-  segmentDefinition,
-  segmentNode,
-} from '../../../src/segments/definition.ts';
+import type { contactMemberships, previewResult, segmentList, segmentSummary, segmentTemplate } from '../../../src/segments/contract.ts';
+import type { Catalog, SegmentDefinition } from '../conditions/model.ts';
 import type { ContactPage } from '../contacts/model.ts';
 import { api } from '../lib/api.ts';
 import { useWorkspaceKey } from '../lib/session.ts';
@@ -33,16 +12,9 @@ import { useWorkspaceKey } from '../lib/session.ts';
 export type Segment = z.input<typeof segmentSummary>;
 export type ContactMemberships = z.input<typeof contactMemberships>;
 export type SegmentList = z.input<typeof segmentList>;
-export type Catalog = z.input<typeof segmentCatalog>;
-export type CatalogField = Catalog['fields'][number];
-export type CatalogEvent = Catalog['events'][number];
 export type Template = z.input<typeof segmentTemplate>;
 export type Preview = z.input<typeof previewResult>;
 export type SegmentKind = Segment['kind'];
-export type { EventCondition, EventFilter, EventMeasure, EventWindow, FieldCondition, Group, MembershipCondition, PurchaseCondition, SegmentDefinition, SegmentNode };
-/** A definition as the API sends it (the server fills in defaults; the type leaves them optional). */
-export type SegmentNodeInput = z.input<typeof segmentNode>;
-export type DefinitionInput = z.input<typeof segmentDefinition>;
 
 // ---- Queries ---------------------------------------------------------------------------
 

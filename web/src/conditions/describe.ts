@@ -1,11 +1,11 @@
 // A definition in words: "Performed “purchase” at least 2 times in the last 365 days",
 // "Loyalty tier is Gold", "Is not in “VIP customers”", nested under "All of / Any of / None of".
+import { BUILT_IN_FIELDS } from '../../../src/contacts/fields.ts';
 import { EVENT_LABELS, eventLabel } from '../../../src/events/labels.ts';
+import { FIELD_OP_LABELS, type FieldOp, MONEY_METRICS, type ValueType } from '../../../src/segments/vocabulary.ts';
 import { formatMoney } from '../../../src/shared/money.ts';
 import { formatDay } from '../contacts/format.ts';
 import { countryName } from '../lib/countries.ts';
-import { BUILT_IN_FIELDS } from '../contacts/model.ts';
-import { FIELD_OP_LABELS, type FieldOp, MONEY_METRICS, type ValueType } from '../../../src/segments/vocabulary.ts';
 import type { Catalog, EventCondition, EventMeasure, PurchaseCondition, SegmentNodeInput } from './model.ts';
 
 export interface Described {
@@ -16,15 +16,14 @@ export interface Described {
 const numberFormat = new Intl.NumberFormat('en');
 const quote = (s: string) => `“${s}”`;
 
-/** The option labels of built-in choices ("customer" → "Customer"). */
-const OPTION_LABELS: Record<string, Record<string, string> | undefined> = Object.fromEntries(BUILT_IN_FIELDS.map((f) => [f.id, f.optionLabels]));
 
 export function fieldLabel(field: string, catalog: Catalog | undefined): string {
   return catalog?.fields.find((f) => f.field === field)?.label ?? (field.startsWith('properties.') ? field.slice('properties.'.length) : field);
 }
 
+/** The label of a built-in choice ("customer" → "Customer"); a property's option is its own label. */
 export function optionLabel(field: string, option: string): string {
-  return OPTION_LABELS[field]?.[option] ?? option;
+  return (Object.hasOwn(BUILT_IN_FIELDS, field) ? BUILT_IN_FIELDS[field]!.optionLabels?.[option] : undefined) ?? option;
 }
 
 function scalarText(v: unknown, type: ValueType | undefined, field?: string): string {
