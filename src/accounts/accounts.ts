@@ -219,6 +219,11 @@ export async function setSessionWorkspace(ctx: AppContext, sessionId: string, wo
   await ctx.db.orm.update(sessions).set({ workspaceId }).where(eq(sessions.id, sessionId));
 }
 
+/** In the caller's transaction: the user's sessions that were looking at this workspace lose it (they left it or were removed). */
+export async function clearSessionsWorkspace(tx: OrmTransaction, userId: string, workspaceId: string): Promise<void> {
+  await tx.update(sessions).set({ workspaceId: null }).where(and(eq(sessions.userId, userId), eq(sessions.workspaceId, workspaceId)));
+}
+
 /** Housekeeping run by the `system.cleanup` job. */
 export async function deleteExpiredAuthData(ctx: AppContext): Promise<{ sessions: number; attempts: number; resets: number }> {
   const now = ctx.clock.now();

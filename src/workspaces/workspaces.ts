@@ -1,5 +1,5 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
-import { createUserWith, type OrmTransaction, type UserRecord } from '../accounts/accounts.ts';
+import { and, asc, count, eq } from 'drizzle-orm';
+import { clearSessionsWorkspace, createUserWith, type OrmTransaction, type UserRecord } from '../accounts/accounts.ts';
 import { users } from '../accounts/schema.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest, forbidden, notFound } from '../server/errors.ts';
@@ -152,7 +152,7 @@ export async function removeMember(ctx: AppContext, workspaceId: string, actor: 
       .delete(workspaceMembers)
       .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId)));
     // Sessions that were looking at this workspace lose it at once.
-    await tx.execute(sql`update sessions set workspace_id = null where user_id = ${userId} and workspace_id = ${workspaceId}`);
+    await clearSessionsWorkspace(tx, userId, workspaceId);
   });
 }
 
