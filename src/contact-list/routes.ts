@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bulkDelete, countWhere } from '../contacts/deletions.ts';
 import { actorOf, DESTROYS_CONTACTS } from '../contacts/routes.ts';
-import { workspaceOf } from '../server/auth.ts';
+import { workspaceOf } from '../server/request.ts';
 import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
 import { getSegment } from '../segments/segments.ts';
