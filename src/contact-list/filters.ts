@@ -14,7 +14,7 @@ import { badRequest, type FieldIssue } from '../server/errors.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import type { Condition, FieldCondition, Group } from '../segments/definition.ts';
 import { type ResolvedField, type SegmentContext, validateDefinition } from '../segments/validate.ts';
-import { FIELD_OP_LABELS, type FieldOp, OPS_FOR_TYPE, shapeOf } from '../segments/vocabulary.ts';
+import { CASE_OPS, FIELD_OP_LABELS, type FieldOp, OPS_FOR_TYPE, shapeOf } from '../segments/vocabulary.ts';
 import type { ContactFilter } from './contract.ts';
 
 export interface TranslatedFilters {
@@ -25,7 +25,6 @@ export interface TranslatedFilters {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CASE_OPS = new Set<FieldOp>(['eq', 'neq', 'in', 'not_in']);
 
 export function unknownField(name: string, path: string): Error {
   return badRequest(`Unknown field "${name.slice(0, 100)}".`, [

@@ -4,7 +4,7 @@
 // requests (it would load every contact and event).
 import type { Condition, EventCondition, EventMeasure, PurchaseCondition, SegmentNode } from './definition.ts';
 import { dayEnd, parseMoment, type SegmentContext } from './validate.ts';
-import { type FieldOp, purchaseMetricType } from './vocabulary.ts';
+import { CASE_OPS, type FieldOp, purchaseMetricType } from './vocabulary.ts';
 
 export interface MemoryContact {
   id: string;
@@ -76,9 +76,6 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
   };
   return new Set(data.contacts.filter((c) => holds(root, c)).map((c) => c.id));
 }
-
-/** The operators `ignoreCase` changes: the others ignore case already, or compare no text. */
-const CASE_OPS = new Set<FieldOp>(['eq', 'neq', 'in', 'not_in']);
 
 type Typed = string | number | boolean | Date | null;
 

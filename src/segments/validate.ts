@@ -9,6 +9,7 @@ import { isCurrency } from '../shared/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import type { Condition, SegmentNode } from './definition.ts';
 import {
+  DAYS_OPS,
   EVENT_FILTER_OPS_FOR_TYPE,
   type FieldOp,
   MAX_CONDITIONS,
@@ -271,7 +272,6 @@ export interface Dependencies {
   timeRelative: boolean;
 }
 
-const RELATIVE_OPS = new Set<string>(['within_last_days', 'more_than_days_ago', 'anniversary_within_days']);
 
 export function dependenciesOf(root: SegmentNode): Dependencies {
   const events = new Set<string>();
@@ -282,15 +282,15 @@ export function dependenciesOf(root: SegmentNode): Dependencies {
     if (node.kind === 'group') return node.children.forEach(walk);
     if (node.kind === 'field') {
       fields.add(node.field);
-      if (RELATIVE_OPS.has(node.op)) timeRelative = true;
+      if (DAYS_OPS.has(node.op)) timeRelative = true;
     } else if (node.kind === 'event') {
       events.add(node.event);
-      if (node.window.type === 'last_days' || RELATIVE_OPS.has(node.measure.op)) timeRelative = true;
+      if (node.window.type === 'last_days' || DAYS_OPS.has(node.measure.op)) timeRelative = true;
     } else if (node.kind === 'purchases') {
       // The summary changes with every purchase and refund event.
       events.add('purchase');
       events.add('refund');
-      if (RELATIVE_OPS.has(node.op)) timeRelative = true;
+      if (DAYS_OPS.has(node.op)) timeRelative = true;
     } else segments.add(node.segmentId);
   };
   walk(root);

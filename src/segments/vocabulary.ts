@@ -75,8 +75,10 @@ export const FIELD_OP_LABELS = {
 
 /** Operators that take no value. */
 export const NO_VALUE_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['is_set', 'is_not_set']);
-/** Operators whose value is a number of days. */
+/** Operators whose value is a number of days (relative to now: their answer moves with time alone). */
 export const DAYS_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['within_last_days', 'more_than_days_ago', 'anniversary_within_days']);
+/** The operators a text condition's `ignoreCase` changes (contains, starts_with ignore case anyway). */
+export const CASE_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['eq', 'neq', 'in', 'not_in']);
 
 /** What an operator's value is: nothing, one value, a list, [low, high], or a number of days. */
 export type ValueShape = 'none' | 'scalar' | 'list' | 'pair' | 'days';
@@ -107,6 +109,13 @@ export const AGGREGATE_FNS = ['sum', 'avg', 'min', 'max'] as const;
 export type CountOp = (typeof COUNT_OPS)[number];
 export type AggregateOp = (typeof AGGREGATE_OPS)[number];
 export type TimeOp = (typeof TIME_OPS)[number];
+/** When the first or last matching event happened: "last time was within the last … days". */
+export const TIME_OP_LABELS = {
+  before: 'was before',
+  after: 'was after',
+  within_last_days: 'was within the last … days',
+  more_than_days_ago: 'was more than … days ago',
+} as const satisfies Record<TimeOp, string>;
 
 // ---- Orders (the purchase summary) -------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 import { Box, Button, Group, NumberInput, Select, Stack, Text } from '@mantine/core';
 import { IconFilter } from '@tabler/icons-react';
 import { eventLabel } from '../../../src/events/labels.ts';
-import { AGGREGATE_OPS, type AggregateOp, COUNT_OPS, type CountOp, FIELD_OP_LABELS, type FieldOp, TIME_OPS, type TimeOp } from '../../../src/segments/vocabulary.ts';
+import { AGGREGATE_OPS, type AggregateOp, COUNT_OPS, type CountOp, FIELD_OP_LABELS, type FieldOp, TIME_OP_LABELS, TIME_OPS, type TimeOp } from '../../../src/segments/vocabulary.ts';
 import { useConditions } from './context.tsx';
 import { type DraftEvent, type DraftFilter, type MeasureMode, newFilter } from './draft.ts';
 import { EventFilterEditor } from './EventFilterEditor.tsx';
@@ -44,13 +44,6 @@ const MODE_GROUPS: { group: string; items: { value: MeasureMode; label: string }
     ],
   },
 ];
-
-const TIME_LABELS: Record<TimeOp, string> = {
-  before: 'was before',
-  after: 'was after',
-  within_last_days: 'was within the last … days',
-  more_than_days_ago: 'was more than … days ago',
-};
 
 const WINDOW_OPTIONS = [
   { value: 'ever', label: 'at any time' },
@@ -152,7 +145,7 @@ export function EventConditionEditor({ condition: c, onChange }: { condition: Dr
           <>
             <Select
               aria-label="When"
-              data={TIME_OPS.map((o) => ({ value: o, label: TIME_LABELS[o] }))}
+              data={TIME_OPS.map((o) => ({ value: o, label: TIME_OP_LABELS[o] }))}
               value={c.measureOp}
               w={230}
               onChange={(op) => {

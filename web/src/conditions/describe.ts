@@ -2,7 +2,7 @@
 // "Loyalty tier is Gold", "Is not in “VIP customers”", nested under "All of / Any of / None of".
 import { BUILT_IN_FIELDS } from '../../../src/contacts/fields.ts';
 import { EVENT_LABELS, eventLabel } from '../../../src/events/labels.ts';
-import { FIELD_OP_LABELS, type FieldOp, MONEY_METRICS, type ValueType } from '../../../src/segments/vocabulary.ts';
+import { FIELD_OP_LABELS, type FieldOp, MONEY_METRICS, TIME_OP_LABELS, type ValueType } from '../../../src/segments/vocabulary.ts';
 import { formatMoney } from '../../../src/shared/money.ts';
 import { formatDay } from '../contacts/format.ts';
 import { countryName } from '../lib/countries.ts';
@@ -51,13 +51,6 @@ export function opText(op: FieldOp, value: unknown, type?: ValueType, field?: st
 const COUNT_WORDS: Record<string, string> = { gte: 'at least', lte: 'at most', eq: 'exactly', gt: 'more than', lt: 'fewer than' };
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${numberFormat.format(n)} times`);
 export const AGGREGATE_WORDS: Record<'sum' | 'avg' | 'min' | 'max', string> = { sum: 'Total', avg: 'Average', min: 'Lowest', max: 'Highest' };
-const TIME_WORDS: Record<string, string> = {
-  before: 'was before',
-  after: 'was after',
-  within_last_days: 'was within the last … days',
-  more_than_days_ago: 'was more than … days ago',
-};
-
 function measureText(event: string, m: EventMeasure, currency: string | undefined): string {
   const known = EVENT_LABELS[event];
   const name = quote(eventLabel(event));
@@ -69,7 +62,7 @@ function measureText(event: string, m: EventMeasure, currency: string | undefine
     return `${did} ${COUNT_WORDS[m.op]} ${times(m.value)}`;
   }
   if (m.fn === 'first' || m.fn === 'last') {
-    const words = TIME_WORDS[m.op]!;
+    const words = TIME_OP_LABELS[m.op];
     const when = words.includes('…') ? words.replace('…', numberFormat.format(Number(m.value))) : `${words} ${scalarText(m.value, 'date')}`;
     return `${m.fn === 'first' ? 'First' : 'Last'} ${known ? known.label.toLowerCase() : name} ${when}`;
   }
