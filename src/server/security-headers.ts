@@ -8,7 +8,7 @@
 // policy, and a message's images are hosted wherever its author put them (images run no
 // code; the frame sends no referrer). Nothing may frame Rapport (clickjacking), and forms
 // post only to it. The pages reached from an email (unsubscribe, preferences) send their own,
-// stricter policy (see src/messaging/public-page.ts), which replaces this one.
+// stricter policy (see src/messaging/consent/public-page.ts), which replaces this one.
 //
 // Helmet (the library) computes the headers once, at start-up; each response gets the same
 // list. (@fastify/helmet built Helmet's middleware anew on every request: 3% of the server's

@@ -9,7 +9,7 @@ import { build, type UserConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import viteConfig from '../../web/vite.config.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { buildApp } from '../app/app.ts';
+import { buildApp } from './app.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'rapport-static-'));
 const dist = path.join(work, 'dist');

@@ -29,7 +29,7 @@ import {
   WRONG_TYPES,
 } from '../testing/hostile.ts';
 import { type Fixtures, pathValue, plausibleHints, setUpWalk } from '../testing/walk-fixtures.ts';
-import type { RouteInfo } from '../app/app.ts';
+import type { RouteInfo } from './app.ts';
 
 const t = useHarness();
 

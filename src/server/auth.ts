@@ -1,1 +1,0 @@
-export * from './request.ts'; export { registerAuth } from '../workspaces/authenticate.ts';
