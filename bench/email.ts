@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { sendBroadcast } from '../src/messaging/broadcasts.ts';
-import { prepareTemplate } from '../src/messaging/prepared.ts';
-import { addTracking, trackingLinks } from '../src/messaging/tracking.ts';
+import { sendBroadcast } from '../src/messaging/broadcasts/broadcasts.ts';
+import { prepareTemplate } from '../src/messaging/templates/prepared.ts';
+import { addTracking, trackingLinks } from '../src/messaging/tracking/tracking.ts';
 import type { SinkStats } from '../src/testing/smtp-sink.ts';
 import { seedBroadcast } from '../src/testing/email-load.ts';
-import { POOL } from '../src/messaging/transport.ts';
+import { POOL } from '../src/messaging/delivery/transport.ts';
 import { benchDatabase, log } from './_setup.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -3,8 +3,8 @@
 // email templates that go with them, so that Segments and Email are not empty on a first look.
 // Each is created only where the workspace has nothing of that name: loading again, or into a
 // workspace someone already works in, never changes or duplicates what is there.
-import { STARTERS } from '../messaging/starters.ts';
-import { createTemplate } from '../messaging/templates.ts';
+import { STARTERS } from '../messaging/templates/starters.ts';
+import { createTemplate } from '../messaging/templates/templates.ts';
 import { recomputeSegments } from '../segments/membership.ts';
 import { createSegment } from '../segments/segments.ts';
 import { segmentTemplates } from '../segments/templates.ts';

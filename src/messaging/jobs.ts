@@ -1,8 +1,8 @@
 import type { JobRunner } from '../jobs/runner.ts';
 import type { AppContext } from '../server/context.ts';
-import { runBroadcast } from './broadcast-run.ts';
-import { startDueBroadcasts } from './broadcasts.ts';
-import { deliverMessage, MAX_ATTEMPTS } from './send.ts';
+import { runBroadcast } from './broadcasts/run.ts';
+import { startDueBroadcasts } from './broadcasts/broadcasts.ts';
+import { deliverMessage, MAX_ATTEMPTS } from './delivery/send.ts';
 
 /** Seconds a broadcast waits after its SMTP server could not be reached. */
 const PAUSE_SECONDS = 30;

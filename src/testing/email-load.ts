@@ -2,10 +2,10 @@
 // contacts with names and properties, a list of all of them, a personalized MJML template
 // with tracking-worthy links, and SMTP settings pointing at a sink.
 import { createUserWithWorkspace } from '../workspaces/workspaces.ts';
-import { createBroadcast } from '../messaging/broadcasts.ts';
-import { STARTERS } from '../messaging/starters.ts';
-import { createTemplate } from '../messaging/templates.ts';
-import { saveEmailSettings } from '../messaging/transport.ts';
+import { createBroadcast } from '../messaging/broadcasts/broadcasts.ts';
+import { STARTERS } from '../messaging/templates/starters.ts';
+import { createTemplate } from '../messaging/templates/templates.ts';
+import { saveEmailSettings } from '../messaging/delivery/transport.ts';
 import type { AppContext } from '../server/context.ts';
 
 export async function seedBroadcast(ctx: AppContext, options: { contacts: number; smtpPort: number; workspaceId?: string }): Promise<{ workspaceId: string; broadcastId: string }> {

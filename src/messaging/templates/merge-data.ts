@@ -1,0 +1,58 @@
+// What a template sees: the contact (its fields by their API names in snake_case, its
+// properties and its orders) and the workspace. One mapping for previews, broadcasts and the
+// send to one contact, so that a merge field means the same everywhere.
+import type { getContact } from '../../contacts/contacts.ts';
+import type { PurchaseSummary } from '../../purchases/contract.ts';
+import { purchaseMergeData } from '../../purchases/merge.ts';
+import type { AppContext } from '../../server/context.ts';
+import type { RenderData } from './render.ts';
+
+/** The columns of a contacts row a template reads (selected with CONTACT_MERGE_COLUMNS). */
+export interface ContactMergeRow {
+  email: string | null;
+  external_id: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  lifecycle_stage: string | null;
+  properties: Record<string, unknown> | null;
+}
+
+/** Those columns as a select list over the contacts row `alias`. */
+export const contactMergeColumns = (alias = 'c') =>
+  ['email', 'external_id', 'phone', 'first_name', 'last_name', 'lifecycle_stage', 'properties'].map((col) => `${alias}.${col}`).join(', ');
+
+/** What a template sees of a contact read from its row. */
+export function contactMergeOfRow(id: string, r: ContactMergeRow, purchases: PurchaseSummary): RenderData['contact'] {
+  return {
+    id,
+    email: r.email,
+    external_id: r.external_id,
+    phone: r.phone,
+    first_name: r.first_name,
+    last_name: r.last_name,
+    lifecycle_stage: r.lifecycle_stage,
+    properties: r.properties ?? {},
+    purchases: purchaseMergeData(purchases),
+  };
+}
+
+/** What a template sees of a contact as the API returns it. */
+export function contactMergeData(c: Awaited<ReturnType<typeof getContact>>, purchases: PurchaseSummary): RenderData['contact'] {
+  return {
+    id: c.id,
+    email: c.email,
+    external_id: c.externalId,
+    phone: c.phone,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    lifecycle_stage: c.lifecycleStage,
+    properties: c.properties,
+    purchases: purchaseMergeData(purchases),
+  };
+}
+
+export async function workspaceMergeData(ctx: AppContext, workspaceId: string): Promise<RenderData['workspace']> {
+  const [ws] = await ctx.db.query<{ name: string; postal_address: string }>('select name, postal_address from workspaces where id = $1', [workspaceId]);
+  return { name: ws?.name ?? '', postal_address: ws?.postal_address ?? '' };
+}
