@@ -12,6 +12,7 @@ import { importsModule } from '../imports/module.ts';
 import { messagingModule } from '../messaging/module.ts';
 import { purchasesModule } from '../purchases/module.ts';
 import { segmentsModule } from '../segments/module.ts';
+import { trackingModule } from '../tracking/module.ts';
 import type { Module } from '../server/module.ts';
 import { workspacesModule } from '../workspaces/module.ts';
 import { systemModule } from './system.ts';
@@ -20,9 +21,10 @@ export const MODULES: readonly Module[] = [
   systemModule,
   accountsModule,
   workspacesModule,
+  eventsModule,
   purchasesModule,
   contactsModule,
-  eventsModule,
+  trackingModule,
   segmentsModule,
   contactListModule,
   importsModule,

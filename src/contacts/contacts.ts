@@ -1,5 +1,4 @@
 // Contacts one at a time (create, read, change, delete), bulk delete, and the change history.
-import { lockSegmentsOf } from '../segments/membership.ts';
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
@@ -152,27 +151,33 @@ export async function updateContact(ctx: AppContext, workspaceId: string, id: st
 }
 
 /**
- * Deletes contacts with their events and change history in one statement. Events have no
- * foreign key to contacts (see migration 0002), so they are deleted explicitly. Deletions
- * that people ask for go through deletions.ts, which records them.
+ * Deletes contacts with their change history (aliases go by cascade), and tells every module (events,
+ * segment memberships…) through its `contactsDeleted` hook, in the caller's transaction.
+ * Deletions that people ask for go through deletions.ts, which records them.
  */
-export async function deleteWhere(session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
-  // The segment lock before the contacts' rows: their memberships and counts are written below. $1 is the workspace.
-  await lockSegmentsOf(session, params[0] as string);
-  const [row] = await session.query<{ n: number }>(
+export async function deleteWhere(ctx: AppContext, session: SqlSession, conditions: string[], params: unknown[]): Promise<number> {
+  const workspaceId = params[0] as string;
+  // The modules' locks before the contacts' rows (segments: their memberships and counts are written after).
+  for (const module of ctx.modules) await module.contactsDeleted?.lock?.(session, workspaceId);
+  const rows = await session.query<{ id: string }>(
     `with gone as (delete from contacts c where ${conditions.join(' and ')} returning c.id),
-          ev as (delete from events e using gone where e.workspace_id = $1 and e.contact_id = gone.id),
-          ch as (delete from contact_changes x using gone where x.workspace_id = $1 and x.contact_id = gone.id),
-          -- Their memberships at once (the queue would remove them moments later; see forgetDeletedContacts).
-          mem as (delete from segment_members m using gone where m.workspace_id = $1 and m.contact_id = gone.id returning m.segment_id, m.exited_at),
-          cnt as (
-            update segments s set member_count = s.member_count - g.n
-            from (select segment_id, count(*)::int as n from mem where exited_at is null group by segment_id) g
-            where s.id = g.segment_id)
-     select count(*)::int as n from gone`,
+          ch as (delete from contact_changes x using gone where x.workspace_id = $1 and x.contact_id = gone.id)
+     select id from gone`,
     params,
   );
-  return row?.n ?? 0;
+  await contactsGone(ctx, session, workspaceId, rows.map((r) => r.id));
+  return rows.length;
+}
+
+/** Every module forgets the deleted contacts; what each removed, by module name. */
+export async function contactsGone(ctx: AppContext, session: SqlSession, workspaceId: string, contactIds: string[]): Promise<Map<string, number>> {
+  const removed = new Map<string, number>();
+  if (contactIds.length === 0) return removed;
+  for (const module of ctx.modules) {
+    const n = await module.contactsDeleted?.forget(session, workspaceId, contactIds);
+    if (typeof n === 'number') removed.set(module.name, n);
+  }
+  return removed;
 }
 
 type ChangesPage = z.output<typeof changesPage>;

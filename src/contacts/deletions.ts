@@ -38,7 +38,7 @@ export async function recordDeletion(
 
 export async function deleteContact(ctx: AppContext, workspaceId: string, id: string, actor: Actor): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const n = await deleteWhere(tx, ['c.workspace_id = $1', 'c.id = $2'], [workspaceId, id]);
+    const n = await deleteWhere(ctx, tx, ['c.workspace_id = $1', 'c.id = $2'], [workspaceId, id]);
     if (n === 0) throw notFound('The contact');
     await recordDeletion(tx, ctx, { workspaceId, kind: 'one', deleted: n, selection: { ids: [id] }, actor });
   });
@@ -76,7 +76,7 @@ export async function bulkDelete(
     // Counted first, so that a request without the number costs a count, not a delete undone.
     const counted = await countWhere(tx, where);
     if (!confirmed(counted, confirmCount)) throw typeTheNumber(counted);
-    const deleted = await deleteWhere(tx, where.conditions, where.params);
+    const deleted = await deleteWhere(ctx, tx, where.conditions, where.params);
     if (!confirmed(deleted, confirmCount)) throw typeTheNumber(deleted);
     if (deleted > 0) await recordDeletion(tx, ctx, { workspaceId, kind: 'many', deleted, selection, actor });
     return { deleted };

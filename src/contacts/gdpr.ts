@@ -1,11 +1,10 @@
 // GDPR: a contact's data as one JSON document (right of access), and erasure (right to be
 // forgotten) that leaves only a hashed-email suppression entry behind.
-import { forgetDeletedContacts, lockSegmentsOf } from '../segments/membership.ts';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
 import { notFound } from '../server/errors.ts';
-import { getContact, listChanges } from './contacts.ts';
+import { contactsGone, getContact, listChanges } from './contacts.ts';
 import { type Actor, recordDeletion } from './deletions.ts';
 import type { eraseResult, gdprExport } from './contract.ts';
 import { normalizeEmail } from './normalize.ts';
@@ -57,26 +56,25 @@ export async function exportContactData(ctx: AppContext, workspaceId: string, co
  */
 export async function eraseContact(ctx: AppContext, workspaceId: string, contactId: string, actor: Actor): Promise<z.output<typeof eraseResult>> {
   return ctx.db.transaction(async (tx) => {
-    // The segment lock before the contact's row: its memberships are removed below (see forgetDeletedContacts).
-    await lockSegmentsOf(tx, workspaceId);
+    // The modules' locks before the contact's row (segments: its memberships are removed below).
+    for (const module of ctx.modules) await module.contactsDeleted?.lock?.(tx, workspaceId);
     const [c] = await tx.query<{ email: string | null }>('select email from contacts where workspace_id = $1 and id = $2 for update', [
       workspaceId,
       contactId,
     ]);
     if (!c) throw notFound('The contact');
     const count = async (sql: string) => (await tx.query<{ n: number }>(`with d as (${sql} returning 1) select count(*)::int as n from d`, [workspaceId, contactId]))[0]!.n;
-    const eventsDeleted = await count('delete from events where workspace_id = $1 and contact_id = $2');
     const changesDeleted = await count('delete from contact_changes where workspace_id = $1 and contact_id = $2');
     await tx.query('delete from contact_aliases where workspace_id = $1 and contact_id = $2', [workspaceId, contactId]);
     await tx.query('delete from contacts where workspace_id = $1 and id = $2', [workspaceId, contactId]);
-    await forgetDeletedContacts(tx, workspaceId, [contactId]);
+    const eventsDeleted = (await contactsGone(ctx, tx, workspaceId, [contactId])).get('events') ?? 0;
     if (c.email) {
       await tx.query(
         `insert into suppressions (workspace_id, email_hash, reason, created_at) values ($1, $2, 'erased', $3)
          on conflict (workspace_id, email_hash) do update set reason = 'erased', created_at = excluded.created_at`,
         [workspaceId, emailHash(c.email), ctx.clock.now()],
       );
-      await tx.query('update import_errors set raw = null where workspace_id = $1 and strpos(lower(raw), $2) > 0', [workspaceId, c.email]);
+      for (const module of ctx.modules) await module.contactErased?.(tx, workspaceId, c.email);
     }
     // Recorded as an erasure by whom and when, with nothing that names the person.
     await recordDeletion(tx, ctx, { workspaceId, kind: 'erase', deleted: 1, selection: null, actor });

@@ -1,89 +1,25 @@
-// A contact's timeline: their events, newest first, in keyset pages.
+// A contact's timeline: their events, newest first, in keyset pages (read from the spine by src/events/history.ts).
 import type { z } from 'zod';
+import { allEventsOfContact, eventNamesOfContact, eventsOfContact } from '../events/history.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest } from '../server/errors.ts';
 import { getContact } from './contacts.ts';
 import type { eventNameCount, eventsPage } from './contract.ts';
-import { Params } from '../db/params.ts';
 
-type EventsPage = z.output<typeof eventsPage>;
-
-interface EventRow {
-  id: string;
-  name: string;
-  properties: Record<string, unknown>;
-  occurred_at: Date | string;
-  received_at: Date | string;
-  source: string;
-  /** occurred_at at full (microsecond) precision, for the cursor: a JS Date keeps only milliseconds. */
-  t: string;
-}
-
-const toEvent = (r: EventRow) => ({
-  id: r.id,
-  name: r.name,
-  properties: r.properties,
-  occurredAt: new Date(r.occurred_at),
-  receivedAt: new Date(r.received_at),
-  source: r.source,
-});
-
-function decodeCursor(text: string): { t: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof c.t === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id)) return { t: c.t, id: c.id };
-  } catch {
-    // Reported below.
-  }
-  throw badRequest('This page cursor is not valid; start again from the newest events.', [{ path: 'query.before', message: 'must be a nextCursor' }]);
-}
-
-/**
- * Events of one contact, newest first, optionally of one name. A range scan of the index
- * on (workspace_id, contact_id, occurred_at desc, id desc), however long the history.
- */
 export async function listEvents(
   ctx: AppContext,
   workspaceId: string,
   contactId: string,
   query: { limit: number; before?: string; name?: string },
-): Promise<EventsPage> {
+): Promise<z.output<typeof eventsPage>> {
   await getContact(ctx, workspaceId, contactId);
-  const p = new Params([workspaceId, contactId]);
-  const conds = ['workspace_id = $1', 'contact_id = $2'];
-  if (query.name) conds.push(`name = ${p.add(query.name)}`);
-  if (query.before) {
-    const c = decodeCursor(query.before);
-    conds.push(`(occurred_at, id) < (${p.add(c.t, 'timestamptz')}, ${p.add(c.id, 'uuid')})`);
-  }
-  const rows = await ctx.db.query<EventRow>(
-    `select id, name, properties, occurred_at, received_at, source, to_jsonb(occurred_at) #>> '{}' as t
-     from events where ${conds.join(' and ')}
-     order by occurred_at desc, id desc limit ${p.add(query.limit + 1)}`,
-    p.values,
-  );
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  const nextCursor = rows.length > query.limit && last ? Buffer.from(JSON.stringify({ t: last.t, id: last.id })).toString('base64url') : null;
-  return { items: items.map(toEvent), nextCursor };
+  return eventsOfContact(ctx.db, workspaceId, contactId, query);
 }
 
 /** The kinds of events a contact has, most frequent first: the timeline's type filter. */
 export async function listEventNames(ctx: AppContext, workspaceId: string, contactId: string): Promise<z.output<typeof eventNameCount>[]> {
   await getContact(ctx, workspaceId, contactId);
-  return ctx.db.query(
-    `select name, count(*)::int as count from events where workspace_id = $1 and contact_id = $2
-     group by name order by count(*) desc, name limit 200`,
-    [workspaceId, contactId],
-  );
+  return eventNamesOfContact(ctx.db, workspaceId, contactId);
 }
 
 /** Every event of a contact, oldest first (for the GDPR export). */
-export async function allEvents(ctx: AppContext, workspaceId: string, contactId: string) {
-  const rows = await ctx.db.query<EventRow>(
-    `select id, name, properties, occurred_at, received_at, source, '' as t from events
-     where workspace_id = $1 and contact_id = $2 order by occurred_at, id`,
-    [workspaceId, contactId],
-  );
-  return rows.map(toEvent);
-}
+export const allEvents = (ctx: AppContext, workspaceId: string, contactId: string) => allEventsOfContact(ctx.db, workspaceId, contactId);

@@ -1,11 +1,11 @@
 import type { Module } from '../server/module.ts';
-import { trackingRoutes } from './routes.ts';
+import { forgetEventsOf } from './history.ts';
 import * as tables from './schema.ts';
 
 export const eventsModule: Module = {
   name: 'events',
-  purpose: 'the event spine (one writer, the catalogue of system events) and the Segment-compatible tracking API',
+  purpose: 'the event spine: the events table, its one writer, the catalogue of the events Rapport writes, a contact’s history',
   tables,
-  // Segment's HTTP Tracking API lives at /v1 so that Segment's own SDKs work unchanged.
-  routes: [{ prefix: '/v1', plugin: trackingRoutes }],
+  // Deleted or erased contacts take their events with them (the purchase summaries follow by trigger).
+  contactsDeleted: { forget: forgetEventsOf },
 };

@@ -18,4 +18,8 @@ export const importsModule: Module = {
   async start(ctx, { work }) {
     if (work) await ctx.jobs.send('imports.recover', { startup: true });
   },
+  // Rows of error reports that quote an erased person's address lose their raw text.
+  async contactErased(tx, workspaceId, email) {
+    await tx.query('update import_errors set raw = null where workspace_id = $1 and strpos(lower(raw), $2) > 0', [workspaceId, email]);
+  },
 };

@@ -43,9 +43,15 @@ export interface Module {
   close?: () => Promise<void> | void;
   /** A workspace's contacts or events changed (said by writers after they commit). */
   dataChanged?: (ctx: AppContext, workspaceId: string) => void;
-  /** Contacts are being deleted in `tx`: `lock` runs before their rows are locked, `forget` after they are gone. */
+  /**
+   * Contacts are being deleted in `tx`: `lock` runs before their rows are locked (the lock
+   * order), `forget` after they are gone, to remove what the module keeps about them; it may
+   * return how many rows it removed (an erasure reports the events).
+   */
   contactsDeleted?: {
     lock?: (tx: SqlSession, workspaceId: string) => Promise<void>;
-    forget: (tx: SqlSession, workspaceId: string, contactIds: string[]) => Promise<void>;
+    forget: (tx: SqlSession, workspaceId: string, contactIds: string[]) => Promise<number | void>;
   };
+  /** A person was erased (GDPR) in `tx`: remove any text the module keeps that quotes their address. */
+  contactErased?: (tx: SqlSession, workspaceId: string, email: string) => Promise<void>;
 }

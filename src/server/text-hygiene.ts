@@ -3,7 +3,7 @@
 // Every route's path parameters, query string and JSON body are checked once, here, before
 // validation, and a request carrying either is refused with a 400 naming each place, so no
 // value is dropped or changed silently. The tracking API opts out: it cleans what Segment's
-// SDKs send (src/events/routes.ts), as Segment does.
+// SDKs send (src/tracking/routes.ts), as Segment does.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from './errors.ts';
 

@@ -8,7 +8,7 @@ import { type ContactInput, upsertContacts } from '../contacts/upsert.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import { applyOrderModel, hasOrderEvents } from './orders.ts';
 import type { AppContext } from '../server/context.ts';
-import { insertEventsSql } from './record.ts';
+import { insertEventsSql } from '../events/record.ts';
 import type { TrackingIssue } from './contract.ts';
 import { find, learnUpserted, type Lookup, lookup, NEW, plan, type Plan, RetryableConflict, upsertInputs } from './identity.ts';
 import { applyTraits, linkAliases, mergeContacts } from './merge.ts';
