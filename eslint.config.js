@@ -13,28 +13,33 @@ export const DOMAINS = ['accounts', 'workspaces', 'events', 'purchases', 'contac
 const TOP = ['app', 'cli', 'testing'];
 
 /** Imports of these src/ folders from anywhere below them (relative paths of any depth). */
-function forbidden(folders, why) {
+function forbidden(folders, why, extra = []) {
   return {
-    'no-restricted-imports': [
-      'error',
-      { patterns: [{ regex: `^(\\.\\./)+(${folders.join('|')})/`, message: why }] },
-    ],
+    'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\./)+(${folders.join('|')})/`, message: why }, ...extra] }],
   };
 }
+// Operations raise domain errors (src/errors.ts); only the HTTP side of a domain (its routes,
+// the parsing of a provider's webhook payload) answers with HTTP errors of its own.
+const HTTP_FILES = ['routes.ts', '*-routes.ts', 'feedback/webhooks.ts'];
+const httpFilesOf = (domain) => HTTP_FILES.map((f) => (f.includes('/') ? `src/${domain}/${f}` : `src/${domain}/**/${f}`));
+const httpErrors = {
+  regex: '^(\\.\\./)+server/errors\\.ts$',
+  message: 'An operation raises a DomainError from src/errors.ts (a kind and a code); the error handler turns it into HTTP.',
+};
 const layerRules = [
   {
     files: [...FLOOR.map((f) => `src/${f}/**/*.ts`), 'src/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: forbidden([...DOMAINS, ...TOP], 'The floor (db, shared, jobs, server, config, clock) imports no domain: declare a hook in src/server/module.ts instead.'),
   },
-  ...DOMAINS.map((domain, i) => ({
-    files: [`src/${domain}/**/*.ts`],
-    ignores: ['**/*.test.ts'],
-    rules: forbidden(
-      [...DOMAINS.slice(i + 1), ...TOP],
-      `${domain} is below ${DOMAINS.slice(i + 1).join(', ')} (src/app/modules.ts): import only from the floor and the domains before it, or react through a hook in its Module.`,
-    ),
-  })),
+  ...DOMAINS.flatMap((domain, i) => {
+    const above = [...DOMAINS.slice(i + 1), ...TOP];
+    const why = `${domain} is below ${DOMAINS.slice(i + 1).join(', ') || 'nothing'} (src/app/modules.ts): import only from the floor and the domains before it, or react through a hook in its Module.`;
+    return [
+      { files: [`src/${domain}/**/*.ts`], ignores: ['**/*.test.ts', ...httpFilesOf(domain)], rules: forbidden(above, why, [httpErrors]) },
+      { files: httpFilesOf(domain), ignores: ['**/*.test.ts'], rules: forbidden(above, why) },
+    ];
+  }),
 ];
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Orm } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, conflict, unauthorized } from '../server/errors.ts';
+import { badRequest, conflict, unauthorized } from '../errors.ts';
 import type { SessionRecord } from '../server/request.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
 import { knownDevice } from './devices.ts';
@@ -52,7 +52,7 @@ export async function createUserWith<T>(
       if ((row?.n ?? 0) > 0) throw alreadySetUp();
     }
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-    if (existing) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'body.email', message: 'is already taken' }]);
+    if (existing) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'email', message: 'is already taken' }]);
     const [user] = await tx
       .insert(users)
       .values({ email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
@@ -70,7 +70,7 @@ export async function createUser(ctx: AppContext, input: { email: string; name: 
     .values({ email: input.email, name: input.name, passwordHash, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning({ id: users.id, email: users.email, name: users.name });
-  if (!user) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'body.email', message: 'is already taken' }]);
+  if (!user) throw conflict(`A user with the email ${input.email} already exists.`, [{ path: 'email', message: 'is already taken' }]);
   return user;
 }
 
@@ -143,9 +143,9 @@ export async function resetPassword(ctx: AppContext, email: string, password: st
 export async function changePassword(ctx: AppContext, userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
   const [user] = await ctx.db.orm.select().from(users).where(eq(users.id, userId));
   if (!user || !(await verifyPassword(current, user.passwordHash))) {
-    throw badRequest('The current password is not right.', [{ path: 'body.currentPassword', message: 'is not right' }]);
+    throw badRequest('The current password is not right.', [{ path: 'currentPassword', message: 'is not right' }]);
   }
-  await assertStrongPassword(next, user, 'body.newPassword');
+  await assertStrongPassword(next, user, 'newPassword');
   await ctx.db.orm
     .update(users)
     .set({ passwordHash: await hashPassword(next), updatedAt: ctx.clock.now() })

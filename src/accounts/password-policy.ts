@@ -8,7 +8,7 @@
 // none of the dictionaries. They are loaded on the first password set (about 50 MB held
 // from then on, ~0.5 s once), not at start, so an idle server does not pay for them.
 import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
-import { badRequest } from '../server/errors.ts';
+import { badRequest } from '../errors.ts';
 
 const MIN_SCORE = 3;
 // zxcvbn's time grows faster than linearly with length (200 random characters: seconds, on
@@ -69,7 +69,7 @@ export async function passwordWeakness(password: string, owner: PasswordOwner): 
 }
 
 /** Refuses (400, on the field at `path`) a password too weak to set. */
-export async function assertStrongPassword(password: string, owner: PasswordOwner, path = 'body.password'): Promise<void> {
+export async function assertStrongPassword(password: string, owner: PasswordOwner, path = 'password'): Promise<void> {
   const weakness = await passwordWeakness(password, owner);
   if (weakness) throw badRequest(weakness, [{ path, message: weakness }]);
 }

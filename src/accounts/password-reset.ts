@@ -6,7 +6,7 @@
 // src/messaging/account-mail/reset-mail.ts.
 import { and, eq, gt } from 'drizzle-orm';
 import type { AppContext } from '../server/context.ts';
-import { AppError } from '../server/errors.ts';
+import { DomainError } from '../errors.ts';
 import type { UserRecord } from './accounts.ts';
 import { hashPassword, randomToken, sha256 } from './crypto.ts';
 import { authAttempts, passwordResets, sessions, users } from './schema.ts';
@@ -63,8 +63,8 @@ export function resetLink(ctx: AppContext, token: string): string {
 }
 
 const invalidLink = () =>
-  new AppError(
-    404,
+  new DomainError(
+    'not_found',
     'reset_link_invalid',
     'This password reset link does not work any more: a link works once, for an hour, and only the newest one sent. Ask for a new one.',
   );

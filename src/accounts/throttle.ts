@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { eq, or, sql } from 'drizzle-orm';
 import { uuidv7 } from '../db/ids.ts';
 import type { AppContext } from '../server/context.ts';
-import { rateLimited } from '../server/errors.ts';
+import { rateLimited } from '../errors.ts';
 import { authAttempts } from './schema.ts';
 
 export const THROTTLE_WINDOW_MS = 15 * 60_000;

@@ -36,6 +36,12 @@ describe('the layers of src/', () => {
     expect(await lintFixture('nested-backwards-import.ts')).toHaveLength(1);
   });
 
+  it('refuses an operation raising an HTTP error instead of a domain error', async () => {
+    const errors = await lintFixture('http-error-in-operation.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain('DomainError');
+  });
+
   it('accepts imports of the domains below', async () => {
     expect(await lintFixture('forward-import.ts')).toEqual([]);
   });

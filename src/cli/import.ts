@@ -139,7 +139,7 @@ async function runCliImport(kind: ImportKind, file: string, opts: ImportOptions)
       await startImport(ctx, ws.id, created.id, body.data, { via: 'cli', statedBy: `rapport import on the command line (${user}@${hostname()})` }, { enqueue: false });
     } catch (err) {
       const details = (err as { details?: { path: string; message: string }[] }).details;
-      const hint = details?.map((d) => `  ${d.path.replace('body.mapping.', 'column ')}: ${d.message}`).join('\n');
+      const hint = details?.map((d) => `  ${d.path.replace('mapping.', 'column ')}: ${d.message}`).join('\n');
       throw new CliError(`${(err as Error).message}${hint ? `\n${hint}` : ''}\nColumns: ${columns()}${kind === 'contacts' ? '\nMap one with --map, e.g. --map "Kontakt=email".' : ''}`);
     }
     const bar = opts.json || !process.stderr.isTTY ? undefined : progressBar(size);

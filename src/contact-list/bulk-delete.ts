@@ -16,6 +16,6 @@ export async function deletionWhere(ctx: AppContext, workspaceId: string, select
   if ('ids' in selection) return { conditions: ['c.workspace_id = $1', 'c.id = any($2::uuid[])'], params: [workspaceId, selection.ids] };
   const p = new Params([workspaceId]);
   const sctx = filterContext(ctx, workspaceId, await definitionsByKey(ctx, workspaceId));
-  const selected = selectionSql(selection.filter, sctx, p, 'body.filter.filters');
+  const selected = selectionSql(selection.filter, sctx, p, 'filter.filters');
   return { conditions: ['c.workspace_id = $1', ...selectionConditions(selected)], params: p.values };
 }

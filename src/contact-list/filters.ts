@@ -8,9 +8,9 @@
 // - `date is D` is `between [D, D]`; contains "" is "has any value";
 // - `id` picks contacts by hand (not a condition: the list adds it beside the definition);
 // - a `segment` of another workspace is not an error: it has no members here.
-// Errors name the filter and its part (`query.filters.2.value`).
+// Errors name the filter and its part (`filters.2.value`, placed in the request by the error handler).
 import { BUILT_IN_FIELDS } from '../contacts/fields.ts';
-import { badRequest, type FieldIssue } from '../server/errors.ts';
+import { badRequest, type FieldIssue } from '../errors.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import type { Condition, FieldCondition, Group } from '../segments/definition.ts';
 import { type ResolvedField, type SegmentContext, validateDefinition } from '../segments/validate.ts';
@@ -32,7 +32,7 @@ export function unknownField(name: string, path: string): Error {
   ]);
 }
 
-/** Filters as a definition, checked by the segment validator; `path` names the list ("query.filters"). */
+/** Filters as a definition, checked by the segment validator; `path` names the list in the input ("filters"). */
 export function filtersToDefinition(filters: ContactFilter[], sctx: SegmentContext, path: string): TranslatedFilters {
   const children: Condition[] = [];
   const ids: string[][] = [];

@@ -7,7 +7,7 @@ import { definitionsByKey } from '../contacts/properties.ts';
 import { CONTACT_COLUMNS, type Contact, type ContactRow, toContact } from '../contacts/row.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest } from '../server/errors.ts';
+import { badRequest } from '../errors.ts';
 import { unknownField } from './filters.ts';
 import { filterContext, fromSelection, type Selection, selectionSql } from './selection.ts';
 
@@ -38,7 +38,7 @@ function sortKey(name: string, defs: Map<string, PropertyDefinition>, p: Params)
   }
   const key = name.startsWith('properties.') ? name.slice('properties.'.length) : undefined;
   const def = key !== undefined && PROPERTY_KEY_PATTERN.test(key) ? defs.get(key) : undefined;
-  if (!def) throw unknownField(name, 'query.sort');
+  if (!def) throw unknownField(name, 'sort');
   const k = p.add(def.key);
   const typed = (jsonType: string, cast: SqlType) => `(case when jsonb_typeof(c.properties -> ${k}) = '${jsonType}' then (c.properties ->> ${k})::${cast} end)`;
   // Text, choices, countries and dates (stored "YYYY-MM-DD" or ISO instants) order as text.
@@ -74,7 +74,7 @@ function decodeCursor(text: string, options: ListOptions): Cursor {
     c && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id) && (c.v === null || typeof c.v === 'string') && c.s === options.sort && c.o === options.order;
   if (!ok) {
     throw badRequest('This page cursor is not valid for this list; start again from the first page.', [
-      { path: 'query.after', message: 'must be the nextCursor of a page with the same sort' },
+      { path: 'after', message: 'must be the nextCursor of a page with the same sort' },
     ]);
   }
   return c as Cursor;
@@ -88,7 +88,7 @@ function decodeCursor(text: string, options: ListOptions): Cursor {
  * Rows without a value form a segment of their own, so each segment is a plain range scan
  * of an index on (workspace_id, column, id) where one exists.
  */
-export async function prepareList(ctx: AppContext, workspaceId: string, selection: Selection, options: ListOptions, path = 'query.filters') {
+export async function prepareList(ctx: AppContext, workspaceId: string, selection: Selection, options: ListOptions, path = 'filters') {
   const defs = await definitionsByKey(ctx, workspaceId);
   const p = new Params([workspaceId]);
   const selected = selectionSql(selection, filterContext(ctx, workspaceId, defs), p, path);

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, conflict, type FieldIssue, notFound } from '../server/errors.ts';
+import { badRequest, conflict, type FieldIssue, notFound } from '../errors.ts';
 import type { changesPage, updateContactBody } from './contract.ts';
 import { normalizeEmail, normalizePhone, normalizeText } from './normalize.ts';
 import { definitionsByKey, validateProperties } from './properties.ts';
@@ -42,13 +42,13 @@ async function prepare(ctx: AppContext, workspaceId: string, body: ContactBody) 
   if (body.email !== undefined) {
     const r = normalizeEmail(body.email);
     if (r.ok) fields.email = r.value ?? null;
-    else issues.push({ path: 'body.email', message: r.reason });
+    else issues.push({ path: 'email', message: r.reason });
   }
   if (body.phone !== undefined) {
     const [ws] = await ctx.db.query<{ default_country: string | null }>('select default_country from workspaces where id = $1', [workspaceId]);
     const r = normalizePhone(body.phone, ws?.default_country);
     if (r.ok) fields.phone = r.value ?? null;
-    else issues.push({ path: 'body.phone', message: r.reason });
+    else issues.push({ path: 'phone', message: r.reason });
   }
   for (const f of ['externalId', 'firstName', 'lastName'] as const) {
     if (body[f] !== undefined) fields[f] = normalizeText(body[f], 200) ?? null;
@@ -78,11 +78,11 @@ async function assertUnique(tx: SqlSession, workspaceId: string, fields: Partial
     [workspaceId, email, externalId, self ?? null],
   );
   const issues: FieldIssue[] = [];
-  if (email !== null && taken.some((t) => t.email === email)) issues.push({ path: 'body.email', message: `${email} belongs to another contact` });
+  if (email !== null && taken.some((t) => t.email === email)) issues.push({ path: 'email', message: `${email} belongs to another contact` });
   if (externalId !== null && taken.some((t) => t.external_id === externalId)) {
-    issues.push({ path: 'body.externalId', message: `external id ${externalId} belongs to another contact` });
+    issues.push({ path: 'externalId', message: `external id ${externalId} belongs to another contact` });
   }
-  if (issues.length > 0) throw conflict(`Another contact already has ${issues.map((i) => i.path === 'body.email' ? 'this email' : 'this external id').join(' and ')}.`, issues);
+  if (issues.length > 0) throw conflict(`Another contact already has ${issues.map((i) => i.path === 'email' ? 'this email' : 'this external id').join(' and ')}.`, issues);
 }
 
 async function asWriter(tx: SqlSession, source: WriteSource): Promise<void> {
@@ -95,7 +95,7 @@ export async function createContact(ctx: AppContext, workspaceId: string, body: 
   const present = Object.entries(fields).some(([k, v]) => k !== 'emailStatus' && v != null) || Object.values(properties).some((v) => v !== null);
   if (!present) {
     throw badRequest('A contact needs at least an email, an external id, a phone number, a name or a property.', [
-      { path: 'body.email', message: 'is required when nothing else identifies the contact' },
+      { path: 'email', message: 'is required when nothing else identifies the contact' },
     ]);
   }
   const values = Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== null));

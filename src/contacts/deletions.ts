@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, notFound } from '../server/errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { deleteWhere } from './contacts.ts';
 import type { contactDeletion } from './contract.ts';
 import { BULK_DELETE_CONFIRM_ABOVE } from './deletion-rules.ts';
@@ -53,7 +53,7 @@ export async function countWhere(session: SqlSession, where: ContactsWhere): Pro
 const contactsText = (n: number) => `${n} ${n === 1 ? 'contact' : 'contacts'}`;
 const typeTheNumber = (n: number) =>
   badRequest(`This deletes ${contactsText(n)} with their activity, which cannot be undone: type the number ${n} to confirm.`, [
-    { path: 'body.confirmCount', message: `type the number ${n} to confirm` },
+    { path: 'confirmCount', message: `type the number ${n} to confirm` },
   ]);
 const confirmed = (n: number, confirmCount: number | undefined) =>
   confirmCount === undefined ? n <= BULK_DELETE_CONFIRM_ABOVE : confirmCount === n;

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
-import { notFound } from '../server/errors.ts';
+import { notFound } from '../errors.ts';
 import { contactsGone, getContact, listChanges } from './contacts.ts';
 import { type Actor, recordDeletion } from './deletions.ts';
 import type { eraseResult, gdprExport } from './contract.ts';

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, conflict, notFound, type FieldIssue } from '../server/errors.ts';
+import { badRequest, conflict, notFound, type FieldIssue } from '../errors.ts';
 import { CONTACT_FIELDS, type PropertyType } from './fields.ts';
 import { propertyDefinitions, type PropertyValue } from './schema.ts';
 import { coerceValue, type PropertyDefinition } from './values.ts';
@@ -22,16 +22,16 @@ export async function definitionsByKey(ctx: AppContext, workspaceId: string): Pr
 }
 
 export async function createDefinition(ctx: AppContext, workspaceId: string, def: PropertyDefinition): Promise<PropertyDefinition> {
-  if (def.key in CONTACT_FIELDS) throw conflict(`"${def.key}" is a built-in contact field.`, [{ path: 'body.key', message: 'is a built-in field' }]);
+  if (def.key in CONTACT_FIELDS) throw conflict(`"${def.key}" is a built-in contact field.`, [{ path: 'key', message: 'is a built-in field' }]);
   if (def.type === 'enum' && def.options.length === 0) {
-    throw badRequest('An enum property needs at least one option.', [{ path: 'body.options', message: 'must list the allowed values' }]);
+    throw badRequest('An enum property needs at least one option.', [{ path: 'options', message: 'must list the allowed values' }]);
   }
   const [row] = await ctx.db.orm
     .insert(propertyDefinitions)
     .values({ ...def, workspaceId, createdAt: ctx.clock.now() })
     .onConflictDoNothing()
     .returning();
-  if (!row) throw conflict(`A property with the key "${def.key}" already exists.`, [{ path: 'body.key', message: 'is already taken' }]);
+  if (!row) throw conflict(`A property with the key "${def.key}" already exists.`, [{ path: 'key', message: 'is already taken' }]);
   return toDefinition(row);
 }
 
@@ -56,7 +56,7 @@ export async function updateDefinition(
       );
       if ((used?.n ?? 0) > 0) {
         throw conflict(`${used!.n} contacts still have ${removed.map((o) => `"${o}"`).join(', ')}; change them first.`, [
-          { path: 'body.options', message: 'removes values that are in use' },
+          { path: 'options', message: 'removes values that are in use' },
         ]);
       }
     }
@@ -108,7 +108,7 @@ export async function ensureDefinitions(tx: SqlSession, workspaceId: string, def
 export function validateProperties(
   defs: Map<string, PropertyDefinition>,
   values: Record<string, unknown>,
-  pathPrefix = 'body.properties',
+  pathPrefix = 'properties',
 ): { values: Record<string, PropertyValue | null>; issues: FieldIssue[] } {
   const out: Record<string, PropertyValue | null> = {};
   const issues: FieldIssue[] = [];

@@ -9,7 +9,7 @@ import { recomputeSegments } from '../segments/membership.ts';
 import { createSegment } from '../segments/segments.ts';
 import { segmentTemplates } from '../segments/templates.ts';
 import type { AppContext } from '../server/context.ts';
-import { AppError } from '../server/errors.ts';
+import { DomainError } from '../errors.ts';
 
 /** The segment templates the demo makes, by key. */
 export const DEMO_SEGMENTS = ['rfm_champions', 'rfm_at_risk', 'lapsed_90', 'top_10_spend'] as const;
@@ -23,7 +23,7 @@ export interface DemoExamples {
   templates: string[];
 }
 
-const nameTaken = (err: unknown) => err instanceof AppError && err.status === 409;
+const nameTaken = (err: unknown) => err instanceof DomainError && err.kind === 'conflict';
 
 /** How far a step has come: handled of total, and the names of those created. */
 export interface ExamplesMade {

@@ -2,7 +2,7 @@
 // they have, every event (the GDPR export), and forgetting them when the contact goes.
 import type { SqlSession } from '../db/client.ts';
 import { Params } from '../db/params.ts';
-import { badRequest } from '../server/errors.ts';
+import { badRequest } from '../errors.ts';
 
 interface EventRow {
   id: string;
@@ -40,7 +40,7 @@ function decodeCursor(text: string): { t: string; id: string } {
   } catch {
     // Reported below.
   }
-  throw badRequest('This page cursor is not valid; start again from the newest events.', [{ path: 'query.before', message: 'must be a nextCursor' }]);
+  throw badRequest('This page cursor is not valid; start again from the newest events.', [{ path: 'before', message: 'must be a nextCursor' }]);
 }
 
 /**

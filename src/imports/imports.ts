@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { listDefinitions } from '../contacts/properties.ts';
 import { CONTACT_FIELDS } from '../contacts/fields.ts';
 import type { AppContext } from '../server/context.ts';
-import { AppError, badRequest, conflict, type FieldIssue, notFound } from '../server/errors.ts';
+import { badRequest, conflict, type FieldIssue, notFound, tooLarge as fileTooLarge } from '../errors.ts';
 import { type FilePreview, type ImportInfo, ORDER_TARGETS, type startImportBody } from './contract.ts';
 import type { z } from 'zod';
 import { BIRTHDAY_PARTS } from './mapping.ts';
@@ -91,11 +91,11 @@ export async function createImport(
   const lease = ImportLease.adopt(ctx, row!);
   try {
     const { size, tooLarge } = await saveFile(ctx, workspaceId, id, content, MAX_IMPORT_BYTES);
-    if (tooLarge) throw new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB.`);
-    if (size === 0) throw badRequest('The file is empty.', [{ path: 'body.file', message: 'is empty' }]);
+    if (tooLarge) throw fileTooLarge(`The file is larger than ${Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB.`);
+    if (size === 0) throw badRequest('The file is empty.', [{ path: 'file', message: 'is empty' }]);
     const preview = await buildPreview(ctx, workspaceId, id, kind, fileName);
     if (preview.columns.length === 0 || (preview.sampleRows.length === 0 && !preview.hasHeader)) {
-      throw badRequest('No rows were found in the file.', [{ path: 'body.file', message: 'has no rows' }]);
+      throw badRequest('No rows were found in the file.', [{ path: 'file', message: 'has no rows' }]);
     }
     const [updated] = await ctx.db.orm
       .update(imports)
@@ -154,7 +154,7 @@ export async function startImport(
   if (emailMapped && body.emailConsent === undefined) {
     throw badRequest(
       'Say whether the people in this file agreed to receive marketing email: send emailConsent "subscribed" (they did) or "not_subscribed" (they did not, or you do not know).',
-      [{ path: 'body.emailConsent', message: 'is required when a column is mapped to the email: "subscribed" or "not_subscribed"' }],
+      [{ path: 'emailConsent', message: 'is required when a column is mapped to the email: "subscribed" or "not_subscribed"' }],
     );
   }
   const next: ImportSettings = {
@@ -176,7 +176,7 @@ export async function startImport(
 
 /** The headline of a 400: a missing column (the identity above all) is what people must fix first. */
 function mappingProblem(issues: FieldIssue[]): string {
-  const missing = issues.find((i) => i.path === 'body.mapping' && i.message.startsWith('needs a column'));
+  const missing = issues.find((i) => i.path === 'mapping' && i.message.startsWith('needs a column'));
   return missing ? `The mapping ${missing.message}.` : 'The mapping does not fit the file.';
 }
 
@@ -189,7 +189,7 @@ async function checkMapping(
 ): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
   if (body.mapping.length !== preview.columns.length) {
-    issues.push({ path: 'body.mapping', message: `must have one target per column: the file has ${preview.columns.length} columns` });
+    issues.push({ path: 'mapping', message: `must have one target per column: the file has ${preview.columns.length} columns` });
     return issues;
   }
   const seen = new Map<string, number>();
@@ -197,46 +197,46 @@ async function checkMapping(
     const defs = new Set((await listDefinitions(ctx, workspaceId)).map((d) => d.key));
     const created = new Set(body.newProperties.map((p) => p.key));
     body.newProperties.forEach((p, i) => {
-      if (defs.has(p.key)) issues.push({ path: `body.newProperties.${i}.key`, message: `"${p.key}" exists already; map the column to it instead` });
-      if (p.key in CONTACT_FIELDS) issues.push({ path: `body.newProperties.${i}.key`, message: `"${p.key}" is a built-in field` });
-      if (p.column >= preview.columns.length) issues.push({ path: `body.newProperties.${i}.column`, message: 'is not a column of the file' });
+      if (defs.has(p.key)) issues.push({ path: `newProperties.${i}.key`, message: `"${p.key}" exists already; map the column to it instead` });
+      if (p.key in CONTACT_FIELDS) issues.push({ path: `newProperties.${i}.key`, message: `"${p.key}" is a built-in field` });
+      if (p.column >= preview.columns.length) issues.push({ path: `newProperties.${i}.column`, message: 'is not a column of the file' });
     });
     body.mapping.forEach((target, i) => {
       const builtIn = target in CONTACT_FIELDS || target === 'name' || (BIRTHDAY_PARTS as readonly string[]).includes(target);
       const property = target.startsWith('properties.') && (defs.has(target.slice(11)) || created.has(target.slice(11)));
       if (target !== 'ignore' && !builtIn && !property) {
-        issues.push({ path: `body.mapping.${i}`, message: `"${target}" is not a field or property; define the property or list it in newProperties` });
+        issues.push({ path: `mapping.${i}`, message: `"${target}" is not a field or property; define the property or list it in newProperties` });
       }
-      if (target !== 'ignore' && seen.has(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
+      if (target !== 'ignore' && seen.has(target)) issues.push({ path: `mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
       seen.set(target, i);
     });
     if (!body.mapping.includes('email') && !body.mapping.includes('external_id')) {
       issues.push({
-        path: 'body.mapping',
+        path: 'mapping',
         message:
           'needs a column for the email or the external ID: without one, every row becomes a new contact, and importing the file again would add everyone a second time',
       });
     }
     const parts = BIRTHDAY_PARTS.filter((p) => body.mapping.includes(p));
     if (parts.length > 0 && !(parts.includes('birthday.month') && parts.includes('birthday.day'))) {
-      issues.push({ path: 'body.mapping', message: 'a birthday needs a column for its month and one for its day (birthday.month, birthday.day)' });
+      issues.push({ path: 'mapping', message: 'a birthday needs a column for its month and one for its day (birthday.month, birthday.day)' });
     }
   } else {
     body.mapping.forEach((target, i) => {
-      if (!(ORDER_TARGETS as readonly string[]).includes(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is not an order field (${ORDER_TARGETS.join(', ')})` });
-      else if (target !== 'ignore' && seen.has(target)) issues.push({ path: `body.mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
+      if (!(ORDER_TARGETS as readonly string[]).includes(target)) issues.push({ path: `mapping.${i}`, message: `"${target}" is not an order field (${ORDER_TARGETS.join(', ')})` });
+      else if (target !== 'ignore' && seen.has(target)) issues.push({ path: `mapping.${i}`, message: `"${target}" is already the target of column ${seen.get(target)! + 1}` });
       seen.set(target, i);
     });
     const has = (t: string) => body.mapping.includes(t);
-    if (!has('order_id')) issues.push({ path: 'body.mapping', message: 'needs a column for order_id' });
+    if (!has('order_id')) issues.push({ path: 'mapping', message: 'needs a column for order_id' });
     if (!has('customer_email') && !has('customer_id')) {
-      issues.push({ path: 'body.mapping', message: 'needs a column for customer_email or customer_id: without one, no order can be given to a customer' });
+      issues.push({ path: 'mapping', message: 'needs a column for customer_email or customer_id: without one, no order can be given to a customer' });
     }
-    if (!has('ordered_at')) issues.push({ path: 'body.mapping', message: 'needs a column for ordered_at (the order date)' });
+    if (!has('ordered_at')) issues.push({ path: 'mapping', message: 'needs a column for ordered_at (the order date)' });
     if (!has('order_total') && !has('line_total') && !has('unit_price')) {
-      issues.push({ path: 'body.mapping', message: 'needs a column for the amount: order_total, line_total, or unit_price (with quantity)' });
+      issues.push({ path: 'mapping', message: 'needs a column for the amount: order_total, line_total, or unit_price (with quantity)' });
     }
-    if (!has('currency') && !body.currency) issues.push({ path: 'body.currency', message: 'is required when the file has no currency column' });
+    if (!has('currency') && !body.currency) issues.push({ path: 'currency', message: 'is required when the file has no currency column' });
   }
   return issues;
 }

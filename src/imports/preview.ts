@@ -2,7 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import iconv from 'iconv-lite';
 import { listDefinitions } from '../contacts/properties.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest } from '../server/errors.ts';
+import { badRequest } from '../errors.ts';
 import { checkWorkbook, WorkbookProblem } from './workbook-check.ts';
 import type { FilePreview } from './contract.ts';
 import { decoderName, detectDelimiter, detectEncoding, detectFormat, detectHeader, isSupportedEncoding, lastNonEmpty } from './detect.ts';
@@ -81,13 +81,13 @@ export async function buildPreview(
 
 /** A workbook problem is the uploader's to fix: a 400 that says what to do. */
 function asBadRequest(err: unknown): never {
-  if (err instanceof WorkbookProblem) throw badRequest(err.message, [{ path: 'body.file', message: err.message }]);
+  if (err instanceof WorkbookProblem) throw badRequest(err.message, [{ path: 'file', message: err.message }]);
   throw err;
 }
 
 /** Read as CSV, a file named .xlsx (or an old .xls) would only be garbage: say what it is instead. */
 function refuseMislabelledWorkbook(head: Buffer, fileName: string): void {
-  const problem = (message: string) => badRequest(message, [{ path: 'body.file', message }]);
+  const problem = (message: string) => badRequest(message, [{ path: 'file', message }]);
   if (head.length >= 4 && head.readUInt32BE(0) === 0xd0cf11e0) {
     throw problem(`${fileName} is an Excel 97-2003 workbook (.xls), which Rapport does not read: open it in Excel and save it as .xlsx, or as CSV.`);
   }
@@ -102,7 +102,7 @@ async function sampleRows(ctx: AppContext, importId: string, settings: { format:
     for await (const row of readRows(openFile(ctx, importId), settings)) {
       // The person is there to fix the file: a row that cannot be read is named now, not
       // discovered as a skipped row after the import.
-      if (row.problem) throw badRequest(`Row ${row.rowNumber.toLocaleString('en')}${row.problem.startsWith('column') ? ': ' : ' '}${row.problem}.`, [{ path: 'body.file', message: `row ${row.rowNumber}: ${row.problem}` }]);
+      if (row.problem) throw badRequest(`Row ${row.rowNumber.toLocaleString('en')}${row.problem.startsWith('column') ? ': ' : ' '}${row.problem}.`, [{ path: 'file', message: `row ${row.rowNumber}: ${row.problem}` }]);
       rows.push(row);
       if (rows.length >= SAMPLE_ROWS) break;
     }

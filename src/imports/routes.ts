@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { workspaceOf } from '../server/request.ts';
 import type { AppContext } from '../server/context.ts';
-import { AppError, badRequest } from '../server/errors.ts';
+import { badRequest } from '../errors.ts';
+import { AppError } from '../server/errors.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { IMPORT_KINDS, importError, importInfo, startImportBody } from './contract.ts';
 import { type ErrorRow, errorReportStream } from './error-report.ts';
@@ -46,7 +47,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const ws = workspaceOf(req);
         if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data in a field named "file".');
         const file = await req.file();
-        if (!file) throw badRequest('No file was sent: use a multipart field named "file".', [{ path: 'body.file', message: 'is required' }]);
+        if (!file) throw badRequest('No file was sent: use a multipart field named "file".', [{ path: 'file', message: 'is required' }]);
         const row = await createImport(ctx, ws.workspaceId, ws.userId, req.query.kind, file.filename, file.file);
         return reply.code(201).send(toInfo(row));
       },

@@ -36,19 +36,13 @@ export async function segmentCatalog(ctx: AppContext, workspaceId: string) {
     [workspaceId],
   );
   const events = new Map<string, { key: string; type: 'string' | 'number' | 'boolean' }[]>();
-  // Rapport's own events offer the properties the catalogue declares, with their declared types.
-  for (const name of new Set(rows.map((r) => r.name))) {
-    const known = systemEvent(name);
-    if (!known) continue;
-    const declared = Object.entries(known.properties).flatMap(([key, spec]) =>
-      spec.type === 'string' || spec.type === 'number' || spec.type === 'boolean' ? [{ key, type: spec.type }] : [],
-    );
-    events.set(name, declared);
-  }
   for (const r of rows) {
     const list = events.get(r.name) ?? [];
     // A key seen with several JSON types is offered once, with the first type found.
-    if (r.key && r.type && !list.some((p) => p.key === r.key)) list.push({ key: r.key, type: r.type as 'string' | 'number' | 'boolean' });
+    // Rapport's own events carry the types the catalogue declares, whatever a sample shows.
+    const declared = r.key ? systemEvent(r.name)?.properties[r.key]?.type : undefined;
+    const type = declared === 'string' || declared === 'number' || declared === 'boolean' ? declared : (r.type as 'string' | 'number' | 'boolean' | null);
+    if (r.key && type && !list.some((p) => p.key === r.key)) list.push({ key: r.key, type });
     events.set(r.name, list);
   }
   const segments = await ctx.db.query<{ id: string; name: string; kind: 'segment' | 'list' }>(
@@ -62,5 +56,5 @@ export async function segmentCatalog(ctx: AppContext, workspaceId: string) {
      ) c group by currency order by max(n) desc, currency`,
     [workspaceId],
   );
-  return { fields, events: [...events].map(([name, properties]) => ({ name, properties: properties.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) })), segments, currencies: currencies.map((c) => c.currency) };
+  return { fields, events: [...events].map(([name, properties]) => ({ name, properties })), segments, currencies: currencies.map((c) => c.currency) };
 }

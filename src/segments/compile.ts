@@ -10,7 +10,6 @@ import { dayEnd, parseMoment, type ResolvedField, type SegmentContext } from './
 import { type PurchaseMetric, purchaseMetricType } from './vocabulary.ts';
 
 // The statements of the segment queue pass their own parameters in (see membership.ts).
-export { Params };
 
 type AggregateMeasure = Extract<EventMeasure, { property: string }>;
 

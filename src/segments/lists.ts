@@ -3,7 +3,7 @@
 // and segments that use the list are re-evaluated for the contacts that moved.
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, notFound } from '../server/errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { insertEventsSql } from '../events/record.ts';
 import { recordSize, scheduleSegmentUpdate } from './membership.ts';
 

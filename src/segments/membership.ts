@@ -6,7 +6,8 @@
 import type { SqlSession } from '../db/client.ts';
 import { eventNameSql, insertEventsSql } from '../events/record.ts';
 import type { AppContext } from '../server/context.ts';
-import { compileSegment, compileSegments, Params } from './compile.ts';
+import { Params } from '../db/params.ts';
+import { compileSegment, compileSegments } from './compile.ts';
 import type { SegmentNode } from './definition.ts';
 import { loadSegmentContext, type StoredSegment } from './segments.ts';
 import type { SegmentContext } from './validate.ts';

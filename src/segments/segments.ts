@@ -2,7 +2,7 @@
 // previews of unsaved definitions, and reading members.
 import type { SqlSession } from '../db/client.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, conflict, notFound } from '../server/errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { CONTACT_COLUMNS, type ContactRow, toContact } from '../contacts/row.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import { compileSegment } from './compile.ts';
@@ -104,8 +104,8 @@ function dependencyColumns(definition: SegmentNode | undefined, sctx: LoadedCont
 }
 
 export async function createSegment(ctx: AppContext, workspaceId: string, userId: string | null, input: SegmentInput): Promise<StoredSegment> {
-  if (input.kind === 'segment' && !input.definition) throw badRequest('A segment needs a definition.', [{ path: 'body.definition', message: 'is required for a segment' }]);
-  if (input.kind === 'list' && input.definition) throw badRequest('A list has members, not a definition.', [{ path: 'body.definition', message: 'must be left out for a list' }]);
+  if (input.kind === 'segment' && !input.definition) throw badRequest('A segment needs a definition.', [{ path: 'definition', message: 'is required for a segment' }]);
+  if (input.kind === 'list' && input.definition) throw badRequest('A list has members, not a definition.', [{ path: 'definition', message: 'must be left out for a list' }]);
   const now = ctx.clock.now();
   const sctx = await loadSegmentContext(ctx.db, workspaceId, now);
   if (input.definition) assertValid(input.definition, sctx);
@@ -123,7 +123,7 @@ export async function createSegment(ctx: AppContext, workspaceId: string, userId
   return toSegment(row);
 }
 
-const nameTaken = (name: string) => conflict(`A segment or list named "${name}" already exists.`, [{ path: 'body.name', message: 'is already taken' }]);
+const nameTaken = (name: string) => conflict(`A segment or list named "${name}" already exists.`, [{ path: 'name', message: 'is already taken' }]);
 
 export async function updateSegment(
   ctx: AppContext,
@@ -135,7 +135,7 @@ export async function updateSegment(
   const sctx = await loadSegmentContext(ctx.db, workspaceId, now);
   const current = sctx.stored.get(id);
   if (!current) throw notFound('The segment');
-  if (patch.definition && current.kind === 'list') throw badRequest('A list has members, not a definition.', [{ path: 'body.definition', message: 'must be left out for a list' }]);
+  if (patch.definition && current.kind === 'list') throw badRequest('A list has members, not a definition.', [{ path: 'definition', message: 'must be left out for a list' }]);
   if (patch.definition) assertValid(patch.definition, sctx, id);
   const definition = patch.definition ?? current.definition ?? undefined;
   const deps = dependencyColumns(definition, sctx);
@@ -212,7 +212,7 @@ function decodeCursor(cursor: string): { at: string; id: string } {
   } catch {
     // fall through
   }
-  throw badRequest('The cursor is not one this API gave out.', [{ path: 'query.after', message: 'must be the nextCursor of the previous page' }]);
+  throw badRequest('The cursor is not one this API gave out.', [{ path: 'after', message: 'must be the nextCursor of the previous page' }]);
 }
 
 /** The size at the end of each of the last `days` days (carried over days without changes). */

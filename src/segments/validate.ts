@@ -4,7 +4,7 @@
 // path of the offending node, so the builder can point at it.
 import { BUILT_IN_FIELDS, isBuiltInField } from '../contacts/fields.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
-import type { FieldIssue } from '../server/errors.ts';
+import type { FieldIssue } from '../errors.ts';
 import { isCurrency } from '../shared/money.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import type { Condition, SegmentNode } from './definition.ts';
@@ -89,7 +89,7 @@ export function dayEnd(value: string): Date {
 export interface ValidateOptions {
   /** The segment being saved: it may not use itself, directly or through others. */
   selfId?: string;
-  /** Where the definition is in the request ("body.definition"). */
+  /** Where the definition is in the input ("definition"). */
   prefix?: string;
   /**
    * A definition asked once and not stored (the contact list's filters): a segment or list
@@ -101,7 +101,7 @@ export interface ValidateOptions {
 /** Problems of a definition, each with its path under `prefix` (empty when it is fine). */
 export function validateDefinition(root: SegmentNode, ctx: SegmentContext, options: ValidateOptions = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const prefix = options.prefix ?? 'body.definition';
+  const prefix = options.prefix ?? 'definition';
   const at = (path: (string | number)[]) => [prefix, ...path].join('.');
   let conditions = 0;
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldIssue } from './errors.ts';
+import { DomainError, type ErrorKind, type FieldIssue } from '../errors.ts';
+import { AppError } from './errors.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -8,10 +9,38 @@ interface ErrorBody {
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'path', body: 'body', headers: 'headers' };
 
+/** The HTTP status of each kind of domain error: the one place operations meet HTTP. */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  rate_limited: 429,
+  upstream_failed: 502,
+};
+
+/**
+ * A field of an operation's input, placed in the request it came from: a path parameter, the
+ * query string or the body, by where the field's first key is (or, when it is missing, the
+ * body of a POST, PUT or PATCH, else the query). "templateId" → "body.templateId".
+ */
+function placeField(req: FastifyRequest, field: string): string {
+  const key = field.split('.')[0]!;
+  const has = (o: unknown) => typeof o === 'object' && o !== null && Object.hasOwn(o, key);
+  const where = has(req.params) ? 'path' : has(req.query) ? 'query' : has(req.body) ? 'body' : ['POST', 'PUT', 'PATCH'].includes(req.method) ? 'body' : 'query';
+  return field === '' ? where : `${where}.${field}`;
+}
+
+const isFieldIssues = (d: unknown): d is FieldIssue[] =>
+  Array.isArray(d) && d.every((i) => typeof i === 'object' && i !== null && typeof (i as FieldIssue).path === 'string');
+
 /** Turns any thrown error into the API's error shape; only bugs become 500s. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, headers } = toResponse(err);
+    const { status, body, headers } = toResponse(err, req);
     if (status >= 500) req.log.error({ err }, 'unhandled error');
     if (headers) void reply.headers(headers);
     // A route that began a file (a CSV export) has set its type; the error is JSON all the same.
@@ -43,7 +72,12 @@ export function errorBody(code: string, message: string, details?: unknown): Err
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-function toResponse(err: FastifyError): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+function toResponse(err: FastifyError, req: FastifyRequest): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (err instanceof DomainError) {
+    const details = isFieldIssues(err.details) ? err.details.map((i) => ({ ...i, path: placeField(req, i.path) })) : err.details;
+    const headers = err.retryAfterSeconds !== undefined ? { 'retry-after': String(err.retryAfterSeconds) } : undefined;
+    return { status: STATUS_OF[err.kind], body: errorBody(err.code, err.message, details), headers };
+  }
   if (err instanceof AppError) {
     return { status: err.status, body: errorBody(err.code, err.message, err.details), headers: err.headers };
   }

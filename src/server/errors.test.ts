@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
 import { upload } from '../testing/imports.ts';
 import { registerErrorHandler } from './error-handler.ts';
-import { badRequest } from './errors.ts';
+import { badRequest } from '../errors.ts';
 
 const t = useHarness();
 

@@ -3,7 +3,7 @@
 // (API keys, sessions, CSRF, roles) before the body is parsed.
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyScope, Role } from './access.ts';
-import { unauthorized } from './errors.ts';
+import { unauthorized } from '../errors.ts';
 
 /**
  * Who may call a route:

@@ -5,6 +5,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
+import { DomainError } from '../errors.ts';
+import { STATUS_OF } from '../server/error-handler.ts';
 import { AppError } from '../server/errors.ts';
 import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../server/json-body.ts';
 import {
@@ -151,6 +153,10 @@ function trackingErrorHandler(err: FastifyError, req: FastifyRequest, reply: Fas
   if (err instanceof AppError) {
     if (err.headers) void reply.headers(err.headers);
     return reply.code(err.status).send(errorBody(err.code, err.message, err.details));
+  }
+  if (err instanceof DomainError) {
+    if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
+    return reply.code(STATUS_OF[err.kind]).send(errorBody(err.code, err.message, err.details));
   }
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     // Segment answers an oversized request with a 400 (not 413), which its SDKs do not retry.

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { randomToken, sha256 } from '../accounts/crypto.ts';
 import type { AppContext } from '../server/context.ts';
-import { notFound } from '../server/errors.ts';
+import { notFound } from '../errors.ts';
 import { type ApiKeyScope, apiKeys } from './schema.ts';
 
 export interface ApiKeyRecord {

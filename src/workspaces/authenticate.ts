@@ -8,7 +8,7 @@ import { sessionFromToken } from '../accounts/accounts.ts';
 import { csrfTokenMatches } from '../accounts/csrf.ts';
 import { type Role, roleAtLeast } from '../server/access.ts';
 import type { AppContext } from '../server/context.ts';
-import { AppError, forbidden, unauthorized } from '../server/errors.ts';
+import { forbidden, unauthorized } from '../errors.ts';
 import { type Access, type Auth, defaultRole, isSafeMethod, SESSION_COOKIE } from '../server/request.ts';
 import { authenticateApiKey } from './apikeys.ts';
 import { memberRole } from './workspaces.ts';
@@ -48,7 +48,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!req.auth) throw unauthorized();
     const auth = req.auth;
     if (auth.kind === 'session' && !isSafeMethod(req.method) && !csrfOk(ctx, req)) {
-      throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header. Reload the page and try again.');
+      throw forbidden('Missing or wrong X-CSRF-Token header. Reload the page and try again.', 'csrf_failed');
     }
     if (access === 'user') {
       if (auth.kind !== 'session') throw forbidden('This route is for signed-in people, not API keys.');
@@ -63,7 +63,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       throw forbidden('This API key has scope "ingest": it can only send tracking data. Create a key of scope "full" for the rest of the API.');
     }
     if (!auth.workspaceId || !auth.role) {
-      throw new AppError(403, 'no_workspace', 'Choose a workspace first (PUT /api/v1/session/workspace).');
+      throw forbidden('Choose a workspace first (PUT /api/v1/session/workspace).', 'no_workspace');
     }
     const needed = config.role ?? defaultRole(req.method);
     if (!roleAtLeast(auth.role, needed)) {

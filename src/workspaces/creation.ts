@@ -5,7 +5,7 @@
 // account, `operators` closes it to everyone but first-run setup and the `rapport` command.
 import type { WorkspaceCreation } from '../config.ts';
 import type { AppContext } from '../server/context.ts';
-import { forbidden } from '../server/errors.ts';
+import { forbidden } from '../errors.ts';
 import type { Role } from './roles.ts';
 
 export function mayCreateWorkspaces(rule: WorkspaceCreation, memberships: readonly { role: Role }[]): boolean {

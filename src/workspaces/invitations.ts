@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { createUser, findUserByEmail, type UserRecord } from '../accounts/accounts.ts';
 import { randomToken, sha256 } from '../accounts/crypto.ts';
 import type { AppContext } from '../server/context.ts';
-import { AppError, conflict, notFound } from '../server/errors.ts';
+import { conflict, forbidden, gone, notFound } from '../errors.ts';
 import { invitations, type Role, workspaces } from './schema.ts';
 import { addMember, memberRole } from './workspaces.ts';
 
@@ -36,7 +36,7 @@ export async function createInvitation(
 ): Promise<{ invitation: InvitationRecord; token: string }> {
   const existingUser = await findUserByEmail(ctx, email);
   if (existingUser && (await memberRole(ctx, workspaceId, existingUser.id))) {
-    throw conflict(`${email} is already a member of this workspace.`, [{ path: 'body.email', message: 'is already a member' }]);
+    throw conflict(`${email} is already a member of this workspace.`, [{ path: 'email', message: 'is already a member' }]);
   }
   const token = randomToken();
   const now = ctx.clock.now();
@@ -94,9 +94,9 @@ async function liveInvitation(ctx: AppContext, token: string) {
     .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
     .where(eq(invitations.tokenHash, sha256(token)));
   if (!row || row.inv.revokedAt) throw notFound('The invitation');
-  if (row.inv.acceptedAt) throw new AppError(410, 'invitation_used', 'This invitation has already been accepted. Sign in instead.');
+  if (row.inv.acceptedAt) throw gone('invitation_used', 'This invitation has already been accepted. Sign in instead.');
   if (row.inv.expiresAt <= ctx.clock.now()) {
-    throw new AppError(410, 'invitation_expired', 'This invitation has expired. Ask for a new one.');
+    throw gone('invitation_expired', 'This invitation has expired. Ask for a new one.');
   }
   return row;
 }
@@ -127,12 +127,12 @@ export async function acceptInvitation(
   let user: UserRecord;
   if ('user' in as) {
     if (as.user.email !== inv.email) {
-      throw new AppError(403, 'wrong_account', `This invitation is for ${inv.email}; you are signed in as ${as.user.email}.`);
+      throw forbidden(`This invitation is for ${inv.email}; you are signed in as ${as.user.email}.`, 'wrong_account');
     }
     user = as.user;
   } else {
     if (await findUserByEmail(ctx, inv.email)) {
-      throw new AppError(409, 'sign_in_required', `${inv.email} already has an account: sign in as ${inv.email} to accept.`);
+      throw conflict(`${inv.email} already has an account: sign in as ${inv.email} to accept.`, undefined, 'sign_in_required');
     }
     user = await createUser(ctx, { email: inv.email, name: as.name, password: as.password });
   }
@@ -142,7 +142,7 @@ export async function acceptInvitation(
     .set({ acceptedAt: now, acceptedBy: user.id })
     .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
     .returning({ id: invitations.id });
-  if (used.length === 0) throw new AppError(410, 'invitation_used', 'This invitation has already been accepted.');
+  if (used.length === 0) throw gone('invitation_used', 'This invitation has already been accepted.');
   await addMember(ctx, inv.workspaceId, user.id, inv.role);
   return { user, workspaceId: inv.workspaceId };
 }

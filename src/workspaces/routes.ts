@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, forbidden } from '../server/errors.ts';
+import { badRequest, forbidden } from '../errors.ts';
 import { sessionOf, workspaceOf } from '../server/request.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys.ts';
@@ -210,7 +210,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           result = await acceptInvitation(ctx, req.params.token, { user: signedIn });
         } else {
           const { name, password } = req.body;
-          if (!password) throw badRequest('Choose a password for your new account.', [{ path: 'body.password', message: 'is required' }]);
+          if (!password) throw badRequest('Choose a password for your new account.', [{ path: 'password', message: 'is required' }]);
           result = await acceptInvitation(ctx, req.params.token, { name: name ?? '', password });
         }
         return startSession(ctx, req, reply, result.user, result.workspaceId);

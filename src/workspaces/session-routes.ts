@@ -9,7 +9,7 @@ import { signInBody } from '../accounts/contract.ts';
 import { csrfTokenFor } from '../accounts/csrf.ts';
 import { DEVICE_COOKIE, rememberDevice } from '../accounts/devices.ts';
 import type { AppContext } from '../server/context.ts';
-import { notFound } from '../server/errors.ts';
+import { notFound } from '../errors.ts';
 import { SESSION_COOKIE, sessionOf } from '../server/request.ts';
 import { errorResponse } from '../shared/schemas.ts';
 import { sessionInfo, type SessionInfo, setupBody, setupStatus } from './contract.ts';

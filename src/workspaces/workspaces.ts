@@ -2,7 +2,7 @@ import { and, asc, count, eq } from 'drizzle-orm';
 import { clearSessionsWorkspace, createUserWith, type OrmTransaction, type UserRecord } from '../accounts/accounts.ts';
 import { users } from '../accounts/schema.ts';
 import type { AppContext } from '../server/context.ts';
-import { badRequest, forbidden, notFound } from '../server/errors.ts';
+import { badRequest, forbidden, notFound } from '../errors.ts';
 import { type Role, workspaceMembers, workspaces } from './schema.ts';
 
 export interface WorkspaceSummary {
@@ -131,7 +131,7 @@ export async function changeMemberRole(ctx: AppContext, workspaceId: string, act
   }
   if (current === 'owner' && role !== 'owner' && (await ownerCount(ctx, workspaceId)) <= 1) {
     throw badRequest('A workspace needs at least one owner. Make someone else an owner first.', [
-      { path: 'body.role', message: 'would leave the workspace without an owner' },
+      { path: 'role', message: 'would leave the workspace without an owner' },
     ]);
   }
   await ctx.db.orm

@@ -4,7 +4,7 @@
 // beforehand ("2,489 of 3,195 will get it; 706 are left out"), so the two agree.
 import type { z } from 'zod';
 import type { AppContext } from '../../server/context.ts';
-import { notFound } from '../../server/errors.ts';
+import { notFound } from '../../errors.ts';
 import type { audienceEstimate } from '../broadcast-contract.ts';
 import { eligibilitySql } from '../consent/eligibility.ts';
 

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { SqlSession } from '../../db/client.ts';
 import type { AppContext } from '../../server/context.ts';
-import { badRequest, conflict, notFound } from '../../server/errors.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
 import { audienceSql } from './audience.ts';
 import type { broadcast, broadcastBody, broadcastCounts } from '../broadcast-contract.ts';
 import { renderTemplate, TemplateError, type TemplateSource } from '../templates/render.ts';
@@ -115,9 +115,9 @@ async function checkRefs(ctx: AppContext, workspaceId: string, b: Partial<Body>)
     const rows = await ctx.db.query(sql, [workspaceId, id]);
     if (rows.length === 0) throw badRequest(`${what} does not exist in this workspace.`, [{ path, message: 'is unknown' }]);
   };
-  await missing('select 1 from email_templates where workspace_id = $1 and id = $2', b.templateId, 'body.templateId', 'The template');
-  await missing('select 1 from segments where workspace_id = $1 and id = $2', b.segmentId, 'body.segmentId', 'The segment or list');
-  await missing('select 1 from email_topics where workspace_id = $1 and id = $2', b.topicId, 'body.topicId', 'The topic');
+  await missing('select 1 from email_templates where workspace_id = $1 and id = $2', b.templateId, 'templateId', 'The template');
+  await missing('select 1 from segments where workspace_id = $1 and id = $2', b.segmentId, 'segmentId', 'The segment or list');
+  await missing('select 1 from email_topics where workspace_id = $1 and id = $2', b.topicId, 'topicId', 'The topic');
 }
 
 export async function createBroadcast(ctx: AppContext, workspaceId: string, userId: string | null, body: Body): Promise<Broadcast> {
@@ -168,17 +168,17 @@ export async function sendBroadcast(ctx: AppContext, workspaceId: string, id: st
     await ctx.jobs.send('email.broadcasts.tick', {}, { startAfter: at });
     return getBroadcast(ctx, workspaceId, id);
   }
-  if (at) throw badRequest('The time to send is in the past: leave it out to send now.', [{ path: 'body.at', message: 'must be in the future' }]);
+  if (at) throw badRequest('The time to send is in the past: leave it out to send now.', [{ path: 'at', message: 'must be in the future' }]);
   await startBroadcast(ctx, workspaceId, id);
   return getBroadcast(ctx, workspaceId, id);
 }
 
 /** What must hold before a broadcast can go out: a template, an audience that is known. */
 async function readiness(ctx: AppContext, workspaceId: string, b: Broadcast): Promise<void> {
-  if (!b.templateId) throw badRequest('The broadcast has no template (it was deleted): choose one.', [{ path: 'body.templateId', message: 'is required' }]);
-  if (!b.segmentId) throw badRequest('The broadcast has no audience (the segment was deleted): choose a segment or list.', [{ path: 'body.segmentId', message: 'is required' }]);
+  if (!b.templateId) throw badRequest('The broadcast has no template (it was deleted): choose one.', [{ path: 'templateId', message: 'is required' }]);
+  if (!b.segmentId) throw badRequest('The broadcast has no audience (the segment was deleted): choose a segment or list.', [{ path: 'segmentId', message: 'is required' }]);
   const [s] = await ctx.db.query<{ kind: string; evaluated_at: Date | null }>('select kind, evaluated_at from segments where workspace_id = $1 and id = $2', [workspaceId, b.segmentId]);
-  if (s?.kind === 'segment' && !s.evaluated_at) throw conflict('The segment is still being calculated: send when its size shows.', [{ path: 'body.segmentId', message: 'is being calculated' }]);
+  if (s?.kind === 'segment' && !s.evaluated_at) throw conflict('The segment is still being calculated: send when its size shows.', [{ path: 'segmentId', message: 'is being calculated' }]);
   // Every marketing message must let its reader leave: the template has to show the link.
   const [t] = await ctx.db.query<TemplateSource>('select subject, preheader, body, defaults from email_templates where workspace_id = $1 and id = $2', [workspaceId, b.templateId]);
   const probe = 'https://rapport.invalid/unsubscribe-probe';
@@ -191,7 +191,7 @@ async function readiness(ctx: AppContext, workspaceId: string, b: Broadcast): Pr
   );
   if (!html.includes(probe)) {
     throw badRequest('The template has no unsubscribe link, which every marketing email needs: add <a href="{{ links.unsubscribe }}">Unsubscribe</a> (or {{ links.preferences }}) to it.', [
-      { path: 'body.templateId', message: 'has no {{ links.unsubscribe }} link' },
+      { path: 'templateId', message: 'has no {{ links.unsubscribe }} link' },
     ]);
   }
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { addListMembers } from '../../segments/lists.ts';
 import { createSegment } from '../../segments/segments.ts';
 import type { AppContext } from '../../server/context.ts';
-import { conflict } from '../../server/errors.ts';
+import { conflict } from '../../errors.ts';
 import type { broadcastListBody, broadcastListCreated, FOLLOW_UP_GROUPS } from '../broadcast-contract.ts';
 import { getBroadcast } from './broadcasts.ts';
 

@@ -6,7 +6,7 @@ import { normalizeEmail } from '../../contacts/normalize.ts';
 import { notifyDataChanged } from '../../server/changes.ts';
 import type { AppContext } from '../../server/context.ts';
 import { recordEvents } from '../../events/record.ts';
-import { AppError, notFound } from '../../server/errors.ts';
+import { invalid, notFound } from '../../errors.ts';
 import { statusRank } from '../feedback/feedback.ts';
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
@@ -19,7 +19,7 @@ export interface Suppression {
 
 function address(raw: string, path: string): string {
   const n = normalizeEmail(raw);
-  if (!n.ok || !n.value) throw new AppError(400, 'validation_failed', `The request is not valid: check ${path}.`, [{ path, message: 'is not an email address' }]);
+  if (!n.ok || !n.value) throw invalid('validation_failed', 'That is not an email address: check it and try again.', [{ path, message: 'is not an email address' }]);
   return n.value;
 }
 
@@ -34,7 +34,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new AppError(400, 'validation_failed', 'The request is not valid: check query.cursor.', [{ path: 'query.cursor', message: 'must be the nextCursor of a previous page' }]);
+  throw invalid('validation_failed', 'This page cursor is not valid: start again from the first page.', [{ path: 'cursor', message: 'must be the nextCursor of a previous page' }]);
 }
 
 /**
@@ -77,7 +77,7 @@ export async function listSuppressions(ctx: AppContext, workspaceId: string, que
  * bounced → complained), so the list and the contact agree.
  */
 export async function addSuppression(ctx: AppContext, workspaceId: string, body: { email: string; reason: 'unsubscribed' | 'bounced' | 'complained' }): Promise<{ created: boolean; suppression: Suppression }> {
-  const email = address(body.email, 'body.email');
+  const email = address(body.email, 'email');
   const now = ctx.clock.now();
   const result = await ctx.db.transaction(async (tx) => {
     await tx.query("select set_config('rapport.change_source', 'suppressions', true)");
@@ -109,7 +109,7 @@ export async function removeSuppression(
   workspaceId: string,
   rawEmail: string,
 ): Promise<{ email: string; reason: SuppressionReason; contactStatus: 'subscribed' | 'not_subscribed' | 'unsubscribed' | 'bounced' | 'complained' | null }> {
-  const email = address(rawEmail, 'path.email');
+  const email = address(rawEmail, 'email');
   const now = ctx.clock.now();
   const result = await ctx.db.transaction(async (tx) => {
     await tx.query("select set_config('rapport.change_source', 'suppressions', true)");

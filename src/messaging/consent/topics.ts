@@ -3,7 +3,7 @@
 // left it (eligibility.ts).
 import type { z } from 'zod';
 import type { AppContext } from '../../server/context.ts';
-import { conflict, notFound } from '../../server/errors.ts';
+import { conflict, notFound } from '../../errors.ts';
 import type { topic, topicBody } from '../broadcast-contract.ts';
 
 type Topic = z.output<typeof topic>;
@@ -23,7 +23,7 @@ export async function listTopics(ctx: AppContext, workspaceId: string): Promise<
   return (await ctx.db.query<TopicRow>(`${TOPIC_SELECT} where t.workspace_id = $1 order by lower(t.name)`, [workspaceId])).map(toTopic);
 }
 
-const taken = (name: string) => conflict(`A topic named "${name}" already exists.`, [{ path: 'body.name', message: 'is already taken' }]);
+const taken = (name: string) => conflict(`A topic named "${name}" already exists.`, [{ path: 'name', message: 'is already taken' }]);
 
 export async function createTopic(ctx: AppContext, workspaceId: string, body: z.output<typeof topicBody>): Promise<Topic> {
   const [row] = await ctx.db.query<{ id: string }>(

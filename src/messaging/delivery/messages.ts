@@ -2,7 +2,7 @@
 // and one message as it was sent.
 import type { z } from 'zod';
 import type { AppContext } from '../../server/context.ts';
-import { badRequest, notFound } from '../../server/errors.ts';
+import { badRequest, notFound } from '../../errors.ts';
 import type { messageListQuery } from '../contract.ts';
 
 /** The workspace's messages, latest first, a page at a time (keyset on time and id): the outbox when no SMTP server is set. */

@@ -10,6 +10,7 @@
 //   job, which builds the MIME on a worker thread and sends it (send.ts, mail.ts), checking
 //   consent once more just before it leaves.
 // Nothing here is shaped by HTTP: problems are SendErrors with a code.
+import { DomainError, type ErrorKind } from '../../errors.ts';
 import { uuidv7 } from '../../db/ids.ts';
 import { purchaseSummary } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
@@ -57,17 +58,25 @@ export type SendOutcome =
 export type SendErrorCode = 'template_not_found' | 'topic_not_found' | 'template_failed' | 'key_in_use' | 'invalid_key';
 
 /** A send that cannot be made as asked (a step's configuration to fix, not a contact to skip). */
-export class SendError extends Error {
+export class SendError extends DomainError {
   constructor(
-    readonly code: SendErrorCode,
+    override readonly code: SendErrorCode,
     message: string,
     /** For template_failed: where in the template. */
     readonly issues?: TemplateIssue[],
   ) {
-    super(message);
+    super(SEND_ERROR_KIND[code], code, message, issues);
     this.name = 'SendError';
   }
 }
+
+const SEND_ERROR_KIND: Record<SendErrorCode, ErrorKind> = {
+  template_not_found: 'not_found',
+  topic_not_found: 'not_found',
+  template_failed: 'invalid',
+  key_in_use: 'conflict',
+  invalid_key: 'invalid',
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

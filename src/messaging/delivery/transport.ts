@@ -5,7 +5,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { AppContext } from '../../server/context.ts';
-import { badRequest } from '../../server/errors.ts';
+import { badRequest } from '../../errors.ts';
 import { checkDestination, type Destination, DestinationError } from './destination.ts';
 import { closeMimePool } from './mime-pool.ts';
 import { decryptSecret, encryptSecret } from './secrets.ts';
@@ -74,13 +74,13 @@ const rulesOf = (ctx: AppContext) => ({ allowPrivate: ctx.config.smtpAllowPrivat
 
 /** A refused destination as the 400 that says which setting to change. */
 export function destinationRefusal(err: DestinationError) {
-  return badRequest(err.message, [{ path: `body.${err.field}`, message: err.issue }]);
+  return badRequest(err.message, [{ path: err.field, message: err.issue }]);
 }
 
 export async function saveEmailSettings(ctx: AppContext, workspaceId: string, input: SettingsInput): Promise<EmailSettings> {
   const current = await getEmailSettings(ctx, workspaceId);
   const next = { ...current, ...input };
-  if (next.smtpHost && !next.fromEmail) throw badRequest('Sending over SMTP needs a from address.', [{ path: 'body.fromEmail', message: 'is required with an SMTP host' }]);
+  if (next.smtpHost && !next.fromEmail) throw badRequest('Sending over SMTP needs a from address.', [{ path: 'fromEmail', message: 'is required with an SMTP host' }]);
   if (next.smtpHost && (input.smtpHost !== undefined || input.smtpPort !== undefined || input.smtpSecurity !== undefined)) {
     // Checked on save so that the form says at once what cannot work; checked again at every
     // connection, since DNS answers change. A name that does not resolve (yet) may be saved.
@@ -225,7 +225,7 @@ export async function testConnection(ctx: AppContext, workspaceId: string, log?:
   } catch (err) {
     if (!(err instanceof DestinationError)) throw err;
     if (err.kind === 'refused') throw destinationRefusal(err);
-    throw badRequest(`The SMTP test failed: ${err.message}`, [{ path: 'body.smtpHost', message: err.issue }]);
+    throw badRequest(`The SMTP test failed: ${err.message}`, [{ path: 'smtpHost', message: err.issue }]);
   }
   const transport = nodemailer.createTransport(transportOptions(ctx, r, destination));
   try {

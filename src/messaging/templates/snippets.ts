@@ -2,7 +2,7 @@
 // ({% render 'footer' %}), checked on save; a template sees them as a map by name.
 import type { SqlSession } from '../../db/client.ts';
 import type { AppContext } from '../../server/context.ts';
-import { badRequest, notFound } from '../../server/errors.ts';
+import { badRequest, notFound } from '../../errors.ts';
 import { checkLiquid } from './render.ts';
 
 export async function snippetMap(ctx: AppContext, workspaceId: string, session: SqlSession = ctx.db): Promise<Record<string, string>> {
@@ -19,7 +19,7 @@ export async function putSnippet(ctx: AppContext, workspaceId: string, name: str
   const [issue] = checkLiquid(body);
   if (issue) {
     throw badRequest(`The snippet has a problem at line ${issue.line}, column ${issue.column}: ${issue.message}`, [
-      { path: 'body.body', message: `line ${issue.line}, column ${issue.column}: ${issue.message}` },
+      { path: 'body', message: `line ${issue.line}, column ${issue.column}: ${issue.message}` },
     ]);
   }
   const [row] = await ctx.db.query<{ name: string; body: string; updated_at: Date }>(

@@ -3,7 +3,7 @@
 // snippets.ts.
 import type { z } from 'zod';
 import type { AppContext } from '../../server/context.ts';
-import { badRequest, conflict, notFound } from '../../server/errors.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
 import type { emailTemplate, templateBody } from '../contract.ts';
 import { checkTemplate, type TemplateIssue } from './render.ts';
 import { snippetMap } from './snippets.ts';
@@ -38,7 +38,7 @@ const toTemplate = (r: TemplateRow): EmailTemplate => ({
 export function templateProblems(issues: TemplateIssue[]) {
   return badRequest(
     `The template has ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}: ${issues[0]!.part} line ${issues[0]!.line}, column ${issues[0]!.column}: ${issues[0]!.message}`,
-    issues.map((i) => ({ path: `body.${i.part}`, message: `line ${i.line}, column ${i.column}: ${i.message}`, line: i.line, column: i.column })),
+    issues.map((i) => ({ path: i.part, message: `line ${i.line}, column ${i.column}: ${i.message}`, line: i.line, column: i.column })),
   );
 }
 
@@ -57,7 +57,7 @@ async function assertValid(ctx: AppContext, workspaceId: string, t: TemplateBody
   if (issues.length > 0) throw templateProblems(issues);
 }
 
-const nameTaken = (name: string) => conflict(`A template named "${name}" already exists.`, [{ path: 'body.name', message: 'is already taken' }]);
+const nameTaken = (name: string) => conflict(`A template named "${name}" already exists.`, [{ path: 'name', message: 'is already taken' }]);
 
 export async function createTemplate(ctx: AppContext, workspaceId: string, userId: string | null, t: TemplateBody): Promise<EmailTemplate> {
   await assertValid(ctx, workspaceId, t);

@@ -5,7 +5,7 @@
 // check. It is delivered like every single message (send.ts): built on the MIME threads.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../server/context.ts';
-import { badRequest } from '../../server/errors.ts';
+import { badRequest } from '../../errors.ts';
 import { queueMessage } from '../delivery/send.ts';
 import { previewTemplate } from './preview.ts';
 
