@@ -14,7 +14,7 @@ import { registerJsonBodyParser } from '../server/json-body.ts';
 import type { Module } from '../server/module.ts';
 import { registerSecurityHeaders } from '../server/security-headers.ts';
 import { registerTextHygiene } from '../server/text-hygiene.ts';
-import type { Role } from '../workspaces/roles.ts';
+import type { Role } from '../server/access.ts';
 import { projectPath } from '../paths.ts';
 
 export const WEB_DIST = projectPath('web/dist/');

@@ -59,7 +59,7 @@ export interface ResetMailSender {
 let instanceTransport: { url: string; transport: Transporter } | undefined;
 
 // The instance's server is not held to the destination rules of workspaces' SMTP settings
-// (src/messaging/destination.ts: no private addresses unless RAPPORT_SMTP_ALLOW_PRIVATE):
+// (src/messaging/delivery/destination.ts: no private addresses unless RAPPORT_SMTP_ALLOW_PRIVATE):
 // the operator sets it in the environment, no workspace member can, and a relay on localhost
 // is the usual case. A workspace's settings used below go through senderFor and its rules.
 function instanceSender(ctx: AppContext): ResetMailSender | undefined {

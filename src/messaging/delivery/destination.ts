@@ -7,7 +7,7 @@
 // to the connection (DNS rebinding). Everything is refused before any connection is made, so
 // a refusal says nothing about what listens on a port.
 //
-// Not applied to RAPPORT_SMTP_URL (src/accounts/reset-mail.ts): that server is set by the
+// Not applied to RAPPORT_SMTP_URL (src/messaging/account-mail/reset-mail.ts): that server is set by the
 // operator in the environment, not by a workspace member.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';

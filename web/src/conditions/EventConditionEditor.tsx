@@ -3,7 +3,7 @@
 // properties.
 import { Box, Button, Group, NumberInput, Select, Stack, Text } from '@mantine/core';
 import { IconFilter } from '@tabler/icons-react';
-import { eventLabel } from '../../../src/events/labels.ts';
+import { eventLabel } from '../../../src/events/catalogue.ts';
 import { AGGREGATE_OPS, type AggregateOp, COUNT_OPS, type CountOp, FIELD_OP_LABELS, type FieldOp, TIME_OP_LABELS, TIME_OPS, type TimeOp } from '../../../src/segments/vocabulary.ts';
 import { useConditions } from './context.tsx';
 import { type DraftEvent, type DraftFilter, type MeasureMode, newFilter } from './draft.ts';

@@ -1,7 +1,7 @@
 // A definition in words: "Performed “purchase” at least 2 times in the last 365 days",
 // "Loyalty tier is Gold", "Is not in “VIP customers”", nested under "All of / Any of / None of".
 import { BUILT_IN_FIELDS } from '../../../src/contacts/fields.ts';
-import { EVENT_LABELS, eventLabel } from '../../../src/events/labels.ts';
+import { eventLabel, systemEvent } from '../../../src/events/catalogue.ts';
 import { FIELD_OP_LABELS, type FieldOp, MONEY_METRICS, TIME_OP_LABELS, type ValueType } from '../../../src/segments/vocabulary.ts';
 import { formatMoney } from '../../../src/shared/money.ts';
 import { formatDay } from '../contacts/format.ts';
@@ -52,7 +52,7 @@ const COUNT_WORDS: Record<string, string> = { gte: 'at least', lte: 'at most', e
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${numberFormat.format(n)} times`);
 export const AGGREGATE_WORDS: Record<'sum' | 'avg' | 'min' | 'max', string> = { sum: 'Total', avg: 'Average', min: 'Lowest', max: 'Highest' };
 function measureText(event: string, m: EventMeasure, currency: string | undefined): string {
-  const known = EVENT_LABELS[event];
+  const known = systemEvent(event);
   const name = quote(eventLabel(event));
   const did = known?.did ?? `Performed ${name}`;
   const didNot = known?.didNot ?? `Did not perform ${name}`;

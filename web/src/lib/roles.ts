@@ -1,9 +1,8 @@
-import { ROLES } from '../../../src/workspaces/roles.ts';
+import { roleAtLeast as serverRoleAtLeast } from '../../../src/server/access.ts';
 import type { InvitableRole, Role } from './types.ts';
 
-/** ROLES runs from most to fewest rights: owner, admin, marketer, viewer. */
-export const roleAtLeast = (role: Role | null | undefined, min: Role): boolean =>
-  role != null && ROLES.indexOf(role) <= ROLES.indexOf(min);
+/** The server's rule (src/server/access.ts); no role (not signed in, no workspace) has no rights. */
+export const roleAtLeast = (role: Role | null | undefined, min: Role): boolean => role != null && serverRoleAtLeast(role, min);
 
 export const ROLE_LABELS: Record<Role, string> = {
   owner: 'Owner',
