@@ -3,7 +3,6 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-
 // The layers of src/, bottom up (docs/architecture.md). The floor imports no domain; a domain
 // imports the floor and the domains before it, never one after it; the assembly (app, cli)
 // and the test support import anything. src/app/modules.ts lists the modules in this order
