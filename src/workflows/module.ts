@@ -1,0 +1,7 @@
+import type { Module } from '../server/module.ts';
+
+/** Workflows are being built (issue 15; docs/design/workflows.md): so far the graph and its validation. */
+export const workflowsModule: Module = {
+  name: 'workflows',
+  purpose: 'automated journeys: triggers, waits, branches, actions through the one-contact send, goals, holdouts (being built)',
+};
