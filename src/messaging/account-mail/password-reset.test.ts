@@ -1,8 +1,7 @@
 // Forgotten passwords, reset by a link mailed through a real SMTP server on 127.0.0.1.
-import type { AddressInfo } from 'node:net';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Inbox, startInbox } from '../../testing/inbox.ts';
 import { sha256 } from '../../accounts/crypto.ts';
 import { ApiClient, cookieFrom } from '../../testing/client.ts';
 import { TEST_PASSWORD, useHarness } from '../../testing/harness.ts';
@@ -11,31 +10,18 @@ import { closeResetTransport, passwordResetMailsSettled } from './reset-mail.ts'
 
 const t = useHarness();
 
-const received: ParsedMail[] = [];
-let server: SMTPServer;
+let inbox: Inbox;
+let received: ParsedMail[] = [];
 let port = 0;
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  port = (server.server.address() as AddressInfo).port;
+  inbox = await startInbox();
+  received = inbox.received;
+  port = inbox.port;
 });
 afterAll(async () => {
   closeTransports();
   closeResetTransport();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await inbox.close();
 });
 
 let ipCounter = 0;

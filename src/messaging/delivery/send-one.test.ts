@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Inbox, startInbox, until } from '../../testing/inbox.ts';
 import type { ApiClient } from '../../testing/client.ts';
 import { useHarness } from '../../testing/harness.ts';
 import { savePreferences } from '../consent/preferences.ts';
@@ -12,39 +11,19 @@ import { closeTransports } from './transport.ts';
 const t = useHarness({ work: true });
 
 // A real SMTP server on 127.0.0.1 that keeps every message it gets.
-const received: ParsedMail[] = [];
-let server: SMTPServer;
+let inbox: Inbox;
+let received: ParsedMail[] = [];
 let port = 0;
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-    logger: false,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  port = (server.server.address() as AddressInfo).port;
+  inbox = await startInbox();
+  received = inbox.received;
+  port = inbox.port;
 });
 afterAll(async () => {
   closeTransports();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await inbox.close();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const mailTo = (address: string) => received.filter((m) => (m.to as { value: { address: string }[] }).value.some((v) => v.address === address));
 
