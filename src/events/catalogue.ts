@@ -17,10 +17,10 @@ interface PropertySpec {
 }
 
 /** Where on the timeline an event is drawn (its icon and colour). */
-export type EventKind = 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'survey' | 'loyalty' | 'identity' | 'other';
+export type EventKind = 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'workflow' | 'survey' | 'loyalty' | 'identity' | 'other';
 
 /** Which part of Rapport writes an event (the `source` column). */
-export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments';
+export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows';
 
 export interface SystemEventSpec {
   /** For pickers and headings: "Purchase", "Email opened". */
@@ -88,6 +88,34 @@ const message = {
   template_id: { type: 'string', optional: true },
   subject: { type: 'string', optional: true },
 } as const;
+const workflow = { workflow_id: { type: 'string' }, workflow_name: { type: 'string' }, enrollment_id: { type: 'string' } } as const;
+const STEP_WORDS: Record<string, string> = {
+  send_email: 'Email step',
+  update_contact: 'Update step',
+  list: 'List step',
+  webhook: 'Webhook step',
+};
+const RESULT_WORDS: Record<string, string> = {
+  queued: 'email queued',
+  skipped: 'skipped',
+  capped: 'held back by the frequency cap',
+  held: 'held until quiet hours end',
+  holdout: 'nothing done (holdout)',
+  updated: 'updated',
+  unchanged: 'already so',
+  added: 'added to the list',
+  removed: 'taken off the list',
+  webhook_queued: 'call queued',
+  failed: 'failed',
+};
+const EXIT_WORDS: Record<string, string> = {
+  completed: 'reached the end',
+  exit_step: 'reached an exit step',
+  exit_condition: 'met an exit condition',
+  removed: 'removed by hand',
+  archived: 'the workflow was archived',
+  failed: 'a step failed',
+};
 const segment = { segment_id: { type: 'string' }, segment_name: { type: 'string' }, segment_kind: { type: 'string', optional: true } } as const;
 
 export const SYSTEM_EVENTS = {
@@ -242,6 +270,38 @@ export const SYSTEM_EVENTS = {
     properties: segment,
     sentence: (p) =>
       p.segment_kind === 'list' ? `Taken off list ${quoted(p.segment_name, '')}`.trim() : `Left segment ${quoted(p.segment_name ?? p.name ?? p.segment, '')}`.trim(),
+  },
+  'workflow.entered': {
+    label: 'Entered a workflow',
+    did: 'Entered a workflow',
+    didNot: 'Did not enter a workflow',
+    kind: 'workflow',
+    properties: { ...workflow, version: { type: 'number' }, holdout: { type: 'boolean' } },
+    sentence: (p) => `Entered workflow ${quoted(p.workflow_name, '')}${p.holdout === true ? ' (in its holdout: no actions)' : ''}`.replace(/ +/g, ' ').trim(),
+  },
+  'workflow.step_completed': {
+    label: 'Passed a workflow step',
+    did: 'Passed a workflow step',
+    didNot: 'Did not pass a workflow step',
+    kind: 'workflow',
+    properties: { ...workflow, step: { type: 'string' }, step_kind: { type: 'string' }, result: { type: 'string' }, detail: { type: 'string', optional: true } },
+    sentence: (p) => `${STEP_WORDS[String(p.step_kind)] ?? 'Passed step'} “${str(p.step) ?? '?'}” in workflow ${quoted(p.workflow_name, '')}: ${RESULT_WORDS[String(p.result)] ?? str(p.result) ?? 'done'}${str(p.detail) ? ` (${str(p.detail)})` : ''}`,
+  },
+  'workflow.converted': {
+    label: 'Reached a workflow goal',
+    did: 'Reached a workflow goal',
+    didNot: 'Did not reach a workflow goal',
+    kind: 'workflow',
+    properties: { ...workflow },
+    sentence: (p) => `Reached the goal of workflow ${quoted(p.workflow_name, '')}`.replace(/ +/g, ' ').trim(),
+  },
+  'workflow.exited': {
+    label: 'Left a workflow',
+    did: 'Left a workflow',
+    didNot: 'Did not leave a workflow',
+    kind: 'workflow',
+    properties: { ...workflow, reason: { type: 'string' }, detail: { type: 'string', optional: true } },
+    sentence: (p) => `Left workflow ${quoted(p.workflow_name, '')}: ${EXIT_WORDS[String(p.reason)] ?? str(p.reason) ?? 'ended'}`.replace(/ +/g, ' ').trim(),
   },
 } as const satisfies Record<string, SystemEventSpec>;
 

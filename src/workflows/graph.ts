@@ -68,13 +68,24 @@ export const step = z.discriminatedUnion('kind', [
 export type Step = z.infer<typeof step>;
 export type StepKind = Step['kind'];
 
+/**
+ * A goal: doing something after entering ("bought since entering": an event with property
+ * filters, counted from the moment of entry), or meeting a condition (a segment definition:
+ * "became a VIP"). Either is checked whenever the contact's data changes.
+ */
+export const goal = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('event_since_entry'), event: z.string().min(1).max(200), where: z.array(eventFilter).max(20).default([]) }),
+  z.strictObject({ kind: z.literal('condition'), condition: segmentNode }),
+]);
+export type Goal = z.infer<typeof goal>;
+
 export const workflowGraph = z.strictObject({
   trigger,
   reentry,
   /** Who may enter (never VIPs…): a segment definition. */
   filter: segmentNode.optional(),
-  /** Whoever meets it leaves at once, wherever they are, and counts as converted. */
-  goal: segmentNode.optional(),
+  /** Whoever reaches it leaves at once, wherever they are, and counts as converted. */
+  goal: goal.optional(),
   /** Whoever meets one leaves at once (unsubscribed, became a VIP). */
   exits: z.array(segmentNode).max(10).default([]),
   start: stepKey,

@@ -10,7 +10,7 @@ function winBack(): WorkflowGraph {
   return workflowGraph.parse({
     trigger: { kind: 'segment_entered', segmentId: LIST },
     reentry: { policy: 'after_leaving' },
-    goal: { kind: 'event', event: 'purchase', where: [], window: { type: 'last_days', days: 30 }, measure: { fn: 'count', op: 'gte', value: 1 } },
+    goal: { kind: 'event_since_entry', event: 'purchase', where: [] },
     start: 'wait-1',
     steps: {
       'wait-1': { kind: 'wait', for: { days: 3 }, next: 'branch-1' },

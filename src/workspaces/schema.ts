@@ -1,5 +1,6 @@
 import { idColumn, ts } from '../db/columns.ts';
-import { pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 
 import type { ApiKeyScope, Role } from './roles.ts';
 
@@ -15,6 +16,12 @@ export const workspaces = pgTable('workspaces', {
   postalAddress: text('postal_address').notNull().default(''),
   /** ISO 4217 currency assumed for e-commerce events that name none (unset: USD, as Segment's spec says). */
   defaultCurrency: text('default_currency'),
+  /** IANA time zone for times of day (a contact's own `timezone` property wins). */
+  timezone: text('timezone').notNull().default(sql`'UTC'::text`),
+  /** The workspace-wide control group, in basis points of contacts (never enrolled, never sent marketing). */
+  controlBp: integer('control_bp').notNull().default(sql`0`),
+  /** Frequency cap and quiet hours for marketing email. */
+  emailLimits: jsonb('email_limits').notNull().default(sql`'{}'::jsonb`),
 });
 
 export const workspaceMembers = pgTable(

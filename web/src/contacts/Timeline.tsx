@@ -10,6 +10,7 @@ import {
   IconMail,
   IconMessageCircleStar,
   IconReceiptRefund,
+  IconRoute,
   IconShoppingBag,
   IconUserCheck,
   type Icon,
@@ -29,6 +30,7 @@ const KINDS: Record<ReturnType<typeof eventKind>, { icon: Icon; color: string }>
   email: { icon: IconMail, color: 'blue' },
   page: { icon: IconDeviceDesktop, color: 'gray' },
   segment: { icon: IconChartPie, color: 'violet' },
+  workflow: { icon: IconRoute, color: 'indigo' },
   survey: { icon: IconMessageCircleStar, color: 'yellow' },
   loyalty: { icon: IconGift, color: 'grape' },
   identity: { icon: IconUserCheck, color: 'cyan' },
@@ -42,6 +44,7 @@ const SOURCES: Record<string, string> = {
   demo: 'the demo data',
   email: 'Rapport email',
   segments: 'Rapport segments',
+  workflows: 'Rapport workflows',
   web: 'the web app',
   api: 'the API',
 };

@@ -122,6 +122,7 @@ export function eventKind(name: string): EventKind {
   if (name === 'Order Refunded') return 'refund';
   if (name.startsWith('email.')) return 'email';
   if (name.startsWith('segment.')) return 'segment';
+  if (name.startsWith('workflow.')) return 'workflow';
   if (name.startsWith('survey.')) return 'survey';
   if (name.startsWith('points.') || name.startsWith('coupon.')) return 'loyalty';
   return 'other';
