@@ -251,6 +251,15 @@ class Compiler {
   }
 }
 
+/**
+ * Property filters on one event row (`alias`.properties), as segment conditions read them:
+ * for the statements that look at single events (a workflow's trigger, a wait for an event).
+ */
+export function eventFiltersSql(filters: EventFilter[], p: Params, now: Date, alias = 'ev'): string {
+  if (filters.length === 0) return 'true';
+  return filters.map((f) => predicate(p, typedJson(`${alias}.properties`, p.add(f.property), f.type), f.type, f.op, f.value, now)).join(' and ');
+}
+
 /** Each metric over a contact's summary rows (all, or those a FILTER clause keeps); sums of nothing are 0. */
 function purchaseAggregate(metric: PurchaseMetric, filter = ''): string {
   const sum = (x: string) => `coalesce(sum(${x})${filter}, 0)::numeric`;

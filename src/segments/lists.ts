@@ -52,17 +52,44 @@ export async function addListMembers(
   return added;
 }
 
+/**
+ * Adds contacts to a list in the caller's transaction (a workflow's step); returns those that
+ * were not members. A list that is gone (or is a segment) adds nobody.
+ */
+export async function addToList(tx: SqlSession, workspaceId: string, listId: string, contactIds: string[], now: Date): Promise<string[]> {
+  const [list] = await tx.query<{ name: string }>("select name from segments where workspace_id = $1 and id = $2 and kind = 'list' for update", [workspaceId, listId]);
+  if (!list || contactIds.length === 0) return [];
+  const rows = await tx.query<{ contact_id: string }>(
+    `insert into segment_members (workspace_id, segment_id, contact_id, entered_at)
+     select $1, $2, c.id, $4 from contacts c
+     where c.workspace_id = $1 and c.id = any($3::uuid[])
+       and not exists (select 1 from segment_members m where m.segment_id = $2 and m.contact_id = c.id and m.exited_at is null)
+     returning contact_id`,
+    [workspaceId, listId, contactIds, now],
+  );
+  const ids = rows.map((r) => r.contact_id);
+  await changed(tx, workspaceId, listId, list.name, ids, 'segment.entered', now);
+  return ids;
+}
+
+/** Takes contacts off a list in the caller's transaction; returns those that were members. */
+export async function removeFromList(tx: SqlSession, workspaceId: string, listId: string, contactIds: string[], now: Date): Promise<string[]> {
+  const [list] = await tx.query<{ name: string }>("select name from segments where workspace_id = $1 and id = $2 and kind = 'list' for update", [workspaceId, listId]);
+  if (!list || contactIds.length === 0) return [];
+  const rows = await tx.query<{ contact_id: string }>(
+    `update segment_members set exited_at = $4 where segment_id = $2 and workspace_id = $1 and exited_at is null and contact_id = any($3::uuid[])
+     returning contact_id`,
+    [workspaceId, listId, contactIds, now],
+  );
+  const ids = rows.map((r) => r.contact_id);
+  await changed(tx, workspaceId, listId, list.name, ids, 'segment.exited', now);
+  return ids;
+}
+
 export async function removeListMembers(ctx: AppContext, workspaceId: string, listId: string, contactIds: string[]): Promise<number> {
-  const now = ctx.clock.now();
   const removed = await ctx.db.transaction(async (tx) => {
-    const list = await lockList(tx, workspaceId, listId);
-    const rows = await tx.query<{ contact_id: string }>(
-      `update segment_members set exited_at = $4 where segment_id = $2 and workspace_id = $1 and exited_at is null and contact_id = any($3::uuid[])
-       returning contact_id`,
-      [workspaceId, listId, contactIds, now],
-    );
-    await changed(tx, workspaceId, listId, list.name, rows.map((r) => r.contact_id), 'segment.exited', now);
-    return rows.length;
+    await lockList(tx, workspaceId, listId);
+    return (await removeFromList(tx, workspaceId, listId, contactIds, ctx.clock.now())).length;
   });
   scheduleSegmentUpdate(ctx, workspaceId);
   return removed;

@@ -71,6 +71,15 @@ export async function loadSegmentContext(db: SqlSession, workspaceId: string, no
   return { workspaceId, now, resolveField: fieldResolver(new Map(defs.map((d) => [d.key, d]))), segments: stored, stored };
 }
 
+/** The ids of a segment's or list's members now (a workflow enrolling them by hand). */
+export async function currentMemberIds(db: SqlSession, workspaceId: string, segmentId: string): Promise<string[]> {
+  const rows = await db.query<{ contact_id: string }>('select contact_id from segment_members where workspace_id = $1 and segment_id = $2 and exited_at is null order by contact_id', [
+    workspaceId,
+    segmentId,
+  ]);
+  return rows.map((r) => r.contact_id);
+}
+
 export async function listSegments(ctx: AppContext, workspaceId: string): Promise<StoredSegment[]> {
   const rows = await ctx.db.query<SegmentRow>(`select ${SEGMENT_COLUMNS} from segments where workspace_id = $1 order by lower(name)`, [workspaceId]);
   return rows.map(toSegment);

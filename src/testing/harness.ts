@@ -1,5 +1,6 @@
 import { MODULES } from '../app/modules.ts';
 import { segmentUpdatesSettled } from '../segments/membership.ts';
+import { workflowRunsSettled } from '../workflows/engine/schedule.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { createSession } from '../accounts/accounts.ts';
@@ -89,6 +90,7 @@ export async function createHarness(options: { work?: boolean } = {}): Promise<H
     async close() {
       await app.close();
       await segmentUpdatesSettled();
+      await workflowRunsSettled();
       await jobs.stop();
       await testDb.drop();
     },
