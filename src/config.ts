@@ -39,6 +39,12 @@ export interface Config {
    */
   smtpAllowPrivate: boolean;
   /**
+   * Whether workflows' webhook steps may call loopback and private network addresses
+   * (RAPPORT_WEBHOOK_ALLOW_PRIVATE): off by default, so that a URL typed by a workspace member
+   * cannot reach the network the server runs in. Metadata and link-local addresses never.
+   */
+  webhookAllowPrivate: boolean;
+  /**
    * Who may create a workspace from the app or the API (RAPPORT_WORKSPACE_CREATION): `anyone`
    * signed in, `admins` (owners and admins of a workspace, the default) or `operators` (only
    * first-run setup and the `rapport` command).
@@ -99,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     smtpFrom: env.RAPPORT_SMTP_FROM || undefined,
     smtpAllowPrivate: flag(env, 'RAPPORT_SMTP_ALLOW_PRIVATE'),
+    webhookAllowPrivate: flag(env, 'RAPPORT_WEBHOOK_ALLOW_PRIVATE'),
     workspaceCreation,
   };
 }

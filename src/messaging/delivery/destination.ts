@@ -9,11 +9,16 @@
 //
 // Not applied to RAPPORT_SMTP_URL (src/messaging/account-mail/reset-mail.ts): that server is set by the
 // operator in the environment, not by a workspace member.
+//
+// The rules on addresses (checkHost) are shared with workflows' webhook calls
+// (src/workflows/webhooks.ts); the port rule and the wording of checkDestination are SMTP's.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 
 /** How an address is treated. `private` covers loopback, RFC 1918, carrier-grade NAT and IPv6 unique local addresses. */
 export type AddressClass = 'public' | 'private' | 'loopback' | 'link-local' | 'metadata' | 'unspecified' | 'multicast' | 'broadcast' | 'special';
+/** The classes that are refused (private and loopback unless the operator allows them). */
+export type RefusedClass = Exclude<AddressClass, 'public'>;
 
 // Cloud instance metadata services (AWS, GCP and Azure use 169.254.169.254, AWS also
 // fd00:ec2::254 over IPv6 and 169.254.170.2 for ECS tasks; Alibaba 100.100.100.200; Oracle
@@ -68,7 +73,8 @@ export function classifyAddress(text: string): AddressClass {
   }
 }
 
-const WHAT: Record<Exclude<AddressClass, 'public'>, string> = {
+/** A refused class of address, said in words ("a private network address"). */
+export const ADDRESS_CLASS_WORDS: Record<RefusedClass, string> = {
   metadata: 'a cloud metadata service address',
   'link-local': 'a link-local address',
   unspecified: 'an unspecified address (0.0.0.0 or ::)',
@@ -79,7 +85,7 @@ const WHAT: Record<Exclude<AddressClass, 'public'>, string> = {
   private: 'a private network address',
 };
 // Worst first: the one named when a host resolves to several refused addresses.
-const SEVERITY: AddressClass[] = ['metadata', 'link-local', 'unspecified', 'multicast', 'broadcast', 'special', 'loopback', 'private'];
+const SEVERITY: RefusedClass[] = ['metadata', 'link-local', 'unspecified', 'multicast', 'broadcast', 'special', 'loopback', 'private'];
 
 /** Ports below 1024 that carry mail submission or relay; any port above 1023 is allowed (2525, a relay's own…). */
 export const MAIL_PORTS = [25, 465, 587];
@@ -114,27 +120,52 @@ const systemLookup: LookupAll = (host) => dnsLookup(host, { all: true, verbatim:
 const LOOKUP_TIMEOUT_MS = 10_000;
 
 export interface DestinationRules {
-  /** RAPPORT_SMTP_ALLOW_PRIVATE: loopback, private and unique local addresses may be used. */
+  /** Loopback, private and unique local addresses may be used (RAPPORT_SMTP_ALLOW_PRIVATE for SMTP, RAPPORT_WEBHOOK_ALLOW_PRIVATE for webhooks). */
   allowPrivate: boolean;
   lookup?: LookupAll;
 }
 
-async function resolve(name: string, lookup: LookupAll): Promise<string[]> {
+/**
+ * A host name or IP address as typed, resolved and judged; nothing is connected to.
+ * - `allowed`: every address it has may be used; `address` is the one to connect to (IPv4
+ *   first), `servername` the name to present and verify for TLS (undefined for an IP address).
+ * - `refused`: the worst refused class among its addresses, and the first address of that class
+ *   (say it only when `literal`: a name's internal addresses are none of the asker's business).
+ * - `unresolved`: the name did not resolve, now (`why`: "could not be found: DNS has no address for it").
+ */
+export type HostCheck =
+  | { outcome: 'allowed'; host: string; literal: boolean; address: string; servername: string | undefined; addresses: string[] }
+  | { outcome: 'refused'; host: string; literal: boolean; refused: RefusedClass; address: string }
+  | { outcome: 'unresolved'; host: string; why: string };
+
+async function resolve(name: string, lookup: LookupAll): Promise<string[] | { why: string }> {
   let timer: NodeJS.Timeout | undefined;
-  const unresolved = (why: string) => new DestinationError('unresolved', 'smtpHost', why, `${name} ${why}; check the SMTP server's name.`);
+  const timedOut = { why: 'could not be looked up: DNS timed out' };
   try {
-    const found = await Promise.race([
-      lookup(name),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(unresolved('could not be looked up: DNS timed out')), LOOKUP_TIMEOUT_MS))),
-    ]);
-    if (found.length === 0) throw unresolved('could not be found: DNS has no address for it');
+    const found = await Promise.race([lookup(name), new Promise<typeof timedOut>((done) => (timer = setTimeout(() => done(timedOut), LOOKUP_TIMEOUT_MS)))]);
+    if ('why' in found) return found;
+    if (found.length === 0) return { why: 'could not be found: DNS has no address for it' };
     return found.map((a) => a.address);
-  } catch (err) {
-    if (err instanceof DestinationError) throw err;
-    throw unresolved('could not be found: DNS has no address for it');
+  } catch {
+    return { why: 'could not be found: DNS has no address for it' };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Resolves `host` (a name, an IP address, an IPv6 address in brackets) and checks every address it has. */
+export async function checkHost(host: string, rules: DestinationRules): Promise<HostCheck> {
+  const bare = host.trim().replace(/^\[(.*)\]$/, '$1');
+  const literal = ipaddr.isValid(bare);
+  const resolved = literal ? [ipaddr.parse(bare).toString()] : await resolve(bare, rules.lookup ?? systemLookup);
+  if (!Array.isArray(resolved)) return { outcome: 'unresolved', host: bare, why: resolved.why };
+  const addresses = resolved;
+  const classes = addresses.map(classifyAddress);
+  const refused = SEVERITY.find((c) => classes.includes(c) && !((c === 'private' || c === 'loopback') && rules.allowPrivate));
+  if (refused) return { outcome: 'refused', host: bare, literal, refused, address: addresses[classes.indexOf(refused)]! };
+  // IPv4 first where there is one: as Nodemailer itself does, and many hosts have no IPv6 route.
+  const address = addresses.find((a) => ipaddr.parse(a).kind() === 'ipv4') ?? addresses[0]!;
+  return { outcome: 'allowed', host: bare, literal, address, servername: literal ? undefined : bare, addresses };
 }
 
 /**
@@ -142,26 +173,24 @@ async function resolve(name: string, lookup: LookupAll): Promise<string[]> {
  * DestinationError saying what to change. Nothing is connected to.
  */
 export async function checkDestination(host: string, port: number, rules: DestinationRules): Promise<Destination> {
-  const bare = host.trim().replace(/^\[(.*)\]$/, '$1');
-  const literal = ipaddr.isValid(bare);
-  const addresses = literal ? [ipaddr.parse(bare).toString()] : await resolve(bare, rules.lookup ?? systemLookup);
-  const classes = addresses.map(classifyAddress);
-  const refused = SEVERITY.find((c) => classes.includes(c) && !((c === 'private' || c === 'loopback') && rules.allowPrivate));
-  if (refused) {
-    const what = WHAT[refused as Exclude<AddressClass, 'public'>];
+  const checked = await checkHost(host, rules);
+  const bare = checked.host;
+  if (checked.outcome === 'unresolved') {
+    throw new DestinationError('unresolved', 'smtpHost', checked.why, `${bare} ${checked.why}; check the SMTP server's name.`);
+  }
+  if (checked.outcome === 'refused') {
+    const { refused, literal } = checked;
     const fix =
       refused === 'private' || refused === 'loopback'
         ? 'an operator can allow private addresses with RAPPORT_SMTP_ALLOW_PRIVATE=1'
         : 'mail cannot be sent there; use the address of your mail server';
     // Which address is never said: a name's internal addresses are none of the asker's business.
-    const issue = `${literal ? 'is' : 'resolves to'} ${what}; ${fix}`;
+    const issue = `${literal ? 'is' : 'resolves to'} ${ADDRESS_CLASS_WORDS[refused]}; ${fix}`;
     throw new DestinationError('refused', 'smtpHost', issue, `The SMTP server ${bare} ${issue}.`);
   }
   if (port < 1024 && !MAIL_PORTS.includes(port)) {
     const issue = `${port} is not a mail port`;
     throw new DestinationError('refused', 'smtpPort', issue, `Port ${issue}: SMTP servers listen on ${MAIL_PORTS.join(', ')} or a port above 1023 (such as 2525).`);
   }
-  // IPv4 first where there is one: as Nodemailer itself does, and many hosts have no IPv6 route.
-  const address = addresses.find((a) => ipaddr.parse(a).kind() === 'ipv4') ?? addresses[0]!;
-  return { address, port, servername: literal ? undefined : bare, addresses };
+  return { address: checked.address, port, servername: checked.servername, addresses: checked.addresses };
 }
