@@ -67,7 +67,7 @@ describe('workflows', () => {
     await shop.run();
     expect((await shop.enrollments(once)).length).toBe(1);
     expect((await shop.enrollments(again)).length).toBe(1);
-    expect((await shop.enrollments(keyed)).map((e) => e.entry_key)).toEqual(['key:A-1']);
+    expect((await shop.enrollments(keyed)).map((e) => e.entry_key)).toEqual([`key:${ann}:A-1`]);
 
     t.h.clock.advance(2 * DAY);
     await shop.run(); // every run ends
@@ -76,7 +76,7 @@ describe('workflows', () => {
     await shop.run();
     expect((await shop.enrollments(once)).length).toBe(1);
     expect((await shop.enrollments(again)).map((e) => e.entry_key)).toEqual([`contact:${ann}:1`, `contact:${ann}:2`]);
-    expect((await shop.enrollments(keyed)).map((e) => e.entry_key)).toEqual(['key:A-1', 'key:A-3']);
+    expect((await shop.enrollments(keyed)).map((e) => e.entry_key)).toEqual([`key:${ann}:A-1`, `key:${ann}:A-3`]);
   });
 
   it('"every time" with a minimum interval lets a contact in again only after it', async () => {

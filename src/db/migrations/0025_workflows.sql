@@ -61,7 +61,7 @@ create table workflow_enrollments (
   workflow_id uuid not null references workflows (id) on delete cascade,
   version_id uuid not null references workflow_versions (id) on delete cascade,
   contact_id uuid not null,
-  -- Enforces the re-entry policy (src/workflows/entry.ts): 'contact:<id>', 'contact:<id>:<n>', 'event:<id>', 'key:<value>'.
+  -- Enforces the re-entry policy (src/workflows/entry.ts): 'contact:<id>', 'contact:<id>:<n>', 'event:<id>', 'key:<contact id>:<value>'.
   entry_key text not null,
   step text,
   state text not null check (state in ('active', 'waiting', 'done')),

@@ -68,7 +68,7 @@ export async function processPending(tx: SqlSession, run: RunContext, versions: 
        order by ev.occurred_at, ev.id`,
       p.values,
     );
-    const candidates: Candidate[] = events.map((e) => ({ contactId: e.contact_id, eventId: e.id, ...(t.keyBy && e.key !== null ? { occasion: `key:${e.key}` } : {}) }));
+    const candidates: Candidate[] = events.map((e) => ({ contactId: e.contact_id, eventId: e.id, ...(t.keyBy && e.key !== null ? { occasion: `key:${e.contact_id}:${e.key}` } : {}) }));
     await enroll(tx, run, v, candidates);
   }
 

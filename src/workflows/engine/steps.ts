@@ -88,7 +88,7 @@ export async function eventHappened(tx: SqlSession, run: RunContext, step: Extra
      where x.id = any($2::uuid[]) and exists (
        select 1 from events ev
        where ev.workspace_id = $1 and ev.contact_id = x.contact_id and ev.name = $3
-         and ev.occurred_at >= x.step_entered_at and ev.occurred_at <= least(x.wake_at, $4::timestamptz) and ${filters})`,
+         and ev.occurred_at > x.step_entered_at and ev.occurred_at <= least(x.wake_at, $4::timestamptz) and ${filters})`,
     p.values,
   );
   return new Set(rows.map((r) => r.id));
