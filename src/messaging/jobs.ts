@@ -3,6 +3,7 @@ import type { AppContext } from '../server/context.ts';
 import { runBroadcast } from './broadcasts/run.ts';
 import { startDueBroadcasts } from './broadcasts/broadcasts.ts';
 import { deliverMessage, MAX_ATTEMPTS } from './delivery/send.ts';
+import { deliverAllTemplated, deliverTemplated, TEMPLATED_JOB } from './delivery/templated.ts';
 
 /** Seconds a broadcast waits after its SMTP server could not be reached. */
 const PAUSE_SECONDS = 30;
@@ -30,6 +31,20 @@ async function resumeBroadcasts(ctx: AppContext, startup: boolean): Promise<void
 }
 
 export function defineMessagingJobs(runner: JobRunner<AppContext>): void {
+  // Messages queued without content (workflow sends), rendered as they leave: asked for by
+  // whoever queued them, and every minute for retries and what a crash left.
+  runner.define<{ workspaceId?: string }>({
+    name: TEMPLATED_JOB,
+    cron: '* * * * *',
+    retryLimit: 3,
+    retryDelaySeconds: 10,
+    expireInSeconds: 15 * 60,
+    pollingIntervalSeconds: 0.5,
+    handler: async (data, ctx) => {
+      if (data.workspaceId) await deliverTemplated(ctx, data.workspaceId);
+      else await deliverAllTemplated(ctx);
+    },
+  });
   // One job per message; a transient failure throws and is retried with backoff (10 s, 20 s, …).
   runner.define<{ messageId: string }>({
     name: 'email.send',

@@ -95,6 +95,7 @@ export const emailMessages = pgTable('email_messages', {
   sentAt: ts('sent_at'),
   broadcastId: uuid('broadcast_id'),
   retryAt: ts('retry_at'),
+  topicId: uuid('topic_id'),
 });
 
 export const emailEngagement = pgTable('email_engagement', {

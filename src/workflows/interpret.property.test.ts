@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefinition } from '../contacts/properties.ts';
 import { uuidv7 } from '../db/ids.ts';
 import { insertEventsSql } from '../events/record.ts';
-import type { SegmentNode } from '../segments/definition.ts';
+import type { EventFilter, SegmentNode } from '../segments/definition.ts';
 import type { MemoryContact } from '../segments/evaluate.ts';
 import { loadSegmentContext } from '../segments/segments.ts';
 import { useHarness } from '../testing/harness.ts';
@@ -76,7 +76,7 @@ const graphArb = (template: string) =>
       ),
       keyBy: fc.boolean(),
       filter: fc.option(conditionArb, { nil: undefined, freq: 4 }),
-      goal: fc.option(fc.oneof(fc.constant({ kind: 'event_since_entry' as const, event: 'purchase', where: [] }), conditionArb.map((c) => ({ kind: 'condition' as const, condition: c }))), { nil: undefined }),
+      goal: fc.option(fc.oneof(fc.constant({ kind: 'event_since_entry' as const, event: 'purchase', where: [] as EventFilter[] }), conditionArb.map((c) => ({ kind: 'condition' as const, condition: c }))), { nil: undefined }),
       exits: fc.array(conditionArb, { maxLength: 2 }),
     }).map(({ steps, reentry, keyBy, filter, goal, exits }) => {
       const g: WorkflowGraph = {

@@ -9,6 +9,9 @@ alter table workspaces add column control_bp integer not null default 0 check (c
 -- Frequency cap and quiet hours for marketing email (src/workflows/limits.ts reads them).
 alter table workspaces add column email_limits jsonb not null default '{}';
 
+-- The topic a message is about, checked again when it leaves (workflow sends are rendered then).
+alter table email_messages add column topic_id uuid;
+
 -- A time zone name PostgreSQL knows, or null (a contact's `timezone` is free text).
 create function rapport_valid_tz(tz text) returns text
 language plpgsql stable as $$

@@ -6,18 +6,14 @@
 // Message-ID, so that the receiving server sees one message, and every recipient gets theirs.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type SummaryRow, summarize } from '../../purchases/summary.ts';
+import { summarize } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
-import { eventNameSql, insertEventsSql } from '../../events/record.ts';
 import type { Snapshot } from './broadcasts.ts';
 import { preferencesUrl } from '../consent/preferences.ts';
 import { prepareTemplate, type PreparedTemplate } from '../templates/prepared.ts';
 import type { RenderData } from '../templates/render.ts';
 import { DestinationError } from '../delivery/destination.ts';
-import { isPermanent, transmit } from '../delivery/mail.ts';
-import { MAX_ATTEMPTS } from '../delivery/send.ts';
-import { smtpErrorLine } from '../delivery/smtp-errors.ts';
-import { addTracking, trackingLinks } from '../tracking/tracking.ts';
+import { type Claimed, deliver, type Outcome, writeOutcomes } from '../delivery/render-send.ts';
 import { POOL, senderFor, type Sender } from '../delivery/transport.ts';
 import { baseUrl, unsubscribeUrl } from '../consent/unsubscribe.ts';
 import { contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
@@ -41,47 +37,6 @@ export interface RunOptions {
 }
 
 export type RunResult = 'done' | 'more' | 'busy' | 'paused' | 'stopped' | { later: Date };
-
-interface Claimed {
-  id: string;
-  contact_id: string;
-  to_email: string;
-  attempts: number;
-  email: string | null;
-  email_status: string | null;
-  external_id: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  lifecycle_stage: string | null;
-  properties: Record<string, unknown> | null;
-  /** The contact's purchase summary rows (one per currency, most orders first). */
-  purchases: SummaryRow[] | null;
-  suppressed: string | null;
-  left_topic: boolean;
-}
-
-interface Outcome {
-  id: string;
-  contact_id: string;
-  state: 'sent' | 'failed' | 'suppressed' | 'queued';
-  subject?: string | null;
-  html?: string | null;
-  text?: string | null;
-  transport?: string | null;
-  server?: string | null;
-  error?: string | null;
-  /** A transient failure of the connection, not of this message: the attempt is not counted. */
-  uncount?: boolean;
-  /** Refused for now: the next attempt waits this long. */
-  retryInSeconds?: number;
-}
-
-/** The first wait after a message is refused for now (4xx); it doubles with each attempt. */
-const RETRY_SECONDS = 30;
-
-/** Connection problems that say nothing about the message: wait and try again later. */
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EPROTOCOL']);
 
 export async function runBroadcast(ctx: AppContext, broadcastId: string, options: RunOptions = {}): Promise<RunResult> {
   if (running.has(broadcastId)) return 'busy';
@@ -192,7 +147,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
         const due = paceStart + (sentInSlice++ * 60_000) / rate;
         if (due > Date.now()) await sleep(due - Date.now());
       }
-      const outcome = await deliver(ctx, sender, prepared!, m, dataOf(m), base, ws);
+      const outcome = await deliver(ctx, sender, prepared!, m, dataOf(m), base, ws, 'broadcast');
       if (outcome.uncount) {
         stop ??= 'paused';
         pausedBy ??= outcome.error ?? undefined;
@@ -264,66 +219,6 @@ async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, 
      order by cl.id`,
     [workspaceId, broadcastId, n, ctx.clock.now()],
   );
-}
-
-/** Why a recipient must not get the message any more (they may have left since the start). */
-function stopReason(m: Claimed): string | undefined {
-  if (m.email_status === null) return 'the contact was deleted';
-  if (m.suppressed) return `on the suppression list (${m.suppressed})`;
-  if (m.email_status !== 'subscribed') return `the contact is ${m.email_status.replace('_', ' ')}`;
-  if (m.left_topic) return "the contact left the broadcast's topic";
-  if (m.email !== m.to_email) return 'the contact changed address';
-  return undefined;
-}
-
-async function deliver(ctx: AppContext, sender: Sender, prepared: PreparedTemplate, m: Claimed, data: RenderData, base: string, ws: string): Promise<Outcome> {
-  const why = stopReason(m);
-  if (why) return { id: m.id, contact_id: m.contact_id, state: 'suppressed', error: why };
-  let rendered;
-  try {
-    rendered = await prepared.render(data);
-  } catch (err) {
-    return { id: m.id, contact_id: m.contact_id, state: 'failed', error: `the template could not be rendered: ${(err as Error).message.slice(0, 500)}` };
-  }
-  const html = addTracking(rendered.html, trackingLinks(ctx.secret, base, m.id), base);
-  if (sender.kind === 'outbox') return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, html, text: rendered.text, transport: 'outbox' };
-  try {
-    const info = await transmit(ctx, sender, { id: m.id, workspaceId: ws, contactId: m.contact_id, kind: 'broadcast', to: m.to_email, subject: rendered.subject, html, text: rendered.text, unsubscribe: data.links?.unsubscribe });
-    return { id: m.id, contact_id: m.contact_id, state: 'sent', subject: rendered.subject, transport: 'smtp', server: String(info.response ?? '').slice(0, 500) };
-  } catch (err) {
-    const e = err as { code?: string };
-    // In Rapport's words: the far end may be anything listening on that port (not its banner).
-    const error = smtpErrorLine(err);
-    if (isPermanent(err)) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, transport: 'smtp', error };
-    if (e.code && CONNECTION_CODES.has(e.code)) return { id: m.id, contact_id: m.contact_id, state: 'queued', error, uncount: true };
-    if (m.attempts >= MAX_ATTEMPTS) return { id: m.id, contact_id: m.contact_id, state: 'failed', subject: rendered.subject, error };
-    return { id: m.id, contact_id: m.contact_id, state: 'queued', subject: rendered.subject, error, retryInSeconds: RETRY_SECONDS * 2 ** (m.attempts - 1) };
-  }
-}
-
-/** Outcomes and their `email.sent` events, in one transaction. */
-async function writeOutcomes(ctx: AppContext, workspaceId: string, broadcastId: string, templateId: string | null, outcomes: Outcome[]): Promise<void> {
-  const now = ctx.clock.now();
-  const rows = JSON.stringify(outcomes.map((o) => ({ ...o, uncount: o.uncount ?? false, retry_at: o.retryInSeconds ? new Date(now.getTime() + o.retryInSeconds * 1000) : null })));
-  await ctx.db.transaction(async (tx) => {
-    await tx.query(
-      `update email_messages m set state = r.state, subject = coalesce(r.subject, m.subject), html = r.html, text = r.text,
-              transport = coalesce(r.transport, m.transport), server_message_id = r.server, last_error = r.error,
-              attempts = m.attempts - case when r.uncount then 1 else 0 end, retry_at = r.retry_at,
-              sent_at = case when r.state = 'sent' then $2::timestamptz end
-       from json_to_recordset($1::json) as r(id uuid, state text, subject text, html text, text text, transport text, server text, error text, uncount boolean, retry_at timestamptz)
-       where m.id = r.id and m.state = 'sending'`,
-      [rows, now],
-    );
-    await tx.query(
-      insertEventsSql(
-        `select $2, r.contact_id, ${eventNameSql('email.sent')}, jsonb_build_object('message_id', r.id, 'broadcast_id', $3::uuid, 'template_id', $4::uuid, 'subject', r.subject), $5, $5, 'email', 'email.sent:' || r.id
-         from json_to_recordset($1::json) as r(id uuid, contact_id uuid, state text, subject text)
-         where r.state = 'sent'`,
-      ),
-      [rows, workspaceId, broadcastId, templateId, now],
-    );
-  });
 }
 
 async function renewLease(ctx: AppContext, broadcastId: string): Promise<boolean> {

@@ -80,14 +80,15 @@ async function send(tx: SqlSession, run: RunContext, key: string, step: Extract<
        ${e.join}
        where x.id = any($2::uuid[])),
      ins as (
-       insert into email_messages (workspace_id, contact_id, template_id, kind, idempotency_key, to_email, created_at)
-       select $1, r.contact_id, $3, $7, 'workflow:' || r.enrollment_id || ':' || $5, r.email, $6 from r where r.left_out is null
+       insert into email_messages (workspace_id, contact_id, template_id, topic_id, kind, idempotency_key, to_email, created_at)
+       select $1, r.contact_id, $3, $4, $7, 'workflow:' || r.enrollment_id || ':' || $5, r.email, $6 from r where r.left_out is null
        on conflict (workspace_id, idempotency_key) do nothing
        returning idempotency_key)
      select r.enrollment_id, r.left_out, r.why, r.left_out is null as queued from r`,
     [run.workspaceId, batch.map((b) => b.id), step.templateId, step.topicId ?? null, key, run.now, step.transactional ? 'transactional' : 'workflow'],
   );
   for (const r of rows) results.set(r.enrollment_id, r.queued ? { result: 'queued' } : { result: 'skipped', detail: r.why ?? r.left_out ?? undefined });
+  run.queued.emails += rows.filter((r) => r.queued).length;
 }
 
 const BUILT_IN_COLUMNS: Record<string, string> = { first_name: 'first_name', last_name: 'last_name', lifecycle_stage: 'lifecycle_stage', phone: 'phone' };
@@ -138,4 +139,5 @@ async function webhook(tx: SqlSession, run: RunContext, version: LiveVersion, ke
     [run.workspaceId, version.workflowId, batch.map((b) => b.id), key, step.url, version.workflowName, version.number, run.now],
   );
   for (const b of batch) results.set(b.id, { result: 'webhook_queued' });
+  run.queued.webhooks += batch.length;
 }

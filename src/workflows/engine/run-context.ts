@@ -19,11 +19,13 @@ export interface RunContext {
   /** The workspace-wide control group, in basis points. */
   controlBp: number;
   sctx: LoadedContext;
+  /** What this pass queued for delivery (the delivery jobs are asked for after it). */
+  queued: { emails: number; webhooks: number };
 }
 
 export async function runContext(ctx: AppContext, tx: SqlSession, workspaceId: string, now = ctx.clock.now()): Promise<RunContext> {
   const [ws] = await tx.query<{ timezone: string; control_bp: number }>('select timezone, control_bp from workspaces where id = $1', [workspaceId]);
-  return { ctx, workspaceId, now, timezone: ws?.timezone ?? 'UTC', controlBp: ws?.control_bp ?? 0, sctx: await loadSegmentContext(tx, workspaceId, now) };
+  return { ctx, workspaceId, now, timezone: ws?.timezone ?? 'UTC', controlBp: ws?.control_bp ?? 0, sctx: await loadSegmentContext(tx, workspaceId, now), queued: { emails: 0, webhooks: 0 } };
 }
 
 /** The contacts among `contactIds` that meet each definition, in one statement. */

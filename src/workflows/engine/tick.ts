@@ -6,9 +6,11 @@
 //    at once, each batch is taken by one of them, and a batch's actions and its move commit
 //    together (the row locks are the lease: a process that dies releases them).
 // Repeated until nothing moves (an action may queue what a trigger reads).
+import { TEMPLATED_JOB } from '../../messaging/delivery/templated.ts';
 import type { AppContext } from '../../server/context.ts';
 import { exitsOf, type WorkflowGraph } from '../graph.ts';
 import { type LiveVersion, loadVersions } from '../versions.ts';
+import { WEBHOOK_JOB } from '../webhooks.ts';
 import type { Claimed } from './actions.ts';
 import { processPending } from './pending.ts';
 import { runContext, type RunContext } from './run-context.ts';
@@ -39,16 +41,21 @@ function stepOrder(g: WorkflowGraph): string[] {
 /** Runs passes over the workspace until nothing is left to do at the clock's current time. */
 export async function runWorkflows(ctx: AppContext, workspaceId: string, options: { maxPasses?: number } = {}): Promise<PassResult> {
   let moved = 0;
+  const queued = { emails: 0, webhooks: 0 };
   for (let pass = 0; pass < (options.maxPasses ?? 100); pass++) {
-    const n = await onePass(ctx, workspaceId);
+    const n = await onePass(ctx, workspaceId, queued);
     moved += n;
     if (n === 0) break;
   }
+  // Messages are rendered and sent, and webhooks called, by their own jobs (any process).
+  if (queued.emails > 0) await ctx.jobs.send(TEMPLATED_JOB, { workspaceId });
+  if (queued.webhooks > 0) await ctx.jobs.send(WEBHOOK_JOB, {});
   return { moved };
 }
 
-async function onePass(ctx: AppContext, workspaceId: string): Promise<number> {
+async function onePass(ctx: AppContext, workspaceId: string, queued: RunContext['queued']): Promise<number> {
   const run = await runContext(ctx, ctx.db, workspaceId);
+  run.queued = queued;
   let versions = await loadVersions(ctx.db, workspaceId);
   if (versions.length === 0) {
     // Nothing reads the queue now: whatever is in it (queued before a pause) is dropped.
