@@ -7,6 +7,7 @@ import { RunThroughServer } from './context.ts';
 import { registerServerCommands } from './server.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerImportCommands } from './import.ts';
+import { registerWorkflowCommands } from './workflow.ts';
 
 export class CliError extends Error {}
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerImportCommands(program);
   registerDemoCommands(program);
+  registerWorkflowCommands(program);
   return program;
 }
 

@@ -2,6 +2,7 @@ import type { SqlSession } from '../db/client.ts';
 import type { Module } from '../server/module.ts';
 import { scheduleWorkflowRun } from './engine/schedule.ts';
 import { defineWorkflowJobs } from './jobs.ts';
+import { workflowRoutes } from './routes.ts';
 import * as tables from './schema.ts';
 
 /** Deleted contacts leave no run, queued trigger or webhook call behind. */
@@ -15,6 +16,7 @@ export const workflowsModule: Module = {
   name: 'workflows',
   purpose: 'automated journeys: triggers, waits, branches, actions through the one-contact send, goals, holdouts and lift',
   tables,
+  routes: [{ prefix: '/api/v1', plugin: workflowRoutes }],
   jobs: defineWorkflowJobs,
   dataChanged: scheduleWorkflowRun,
   contactsDeleted: { forget: forgetContacts },
