@@ -240,3 +240,18 @@ export type EnrollmentPage = z.output<typeof enrollmentPage>;
 export type Journeys = z.output<typeof journeys>;
 export type WorkflowReport = z.output<typeof workflowReport>;
 export type RevenueRow = z.output<typeof revenueRow>;
+
+export const starterList = z.object({
+  items: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      description: z.string(),
+      /** What using it creates besides the workflow. */
+      creates: z.string(),
+      holdoutPercent: z.number(),
+    }),
+  ),
+});
+export const starterParam = z.object({ key: z.string().min(1).max(60) });
+export const starterBody = z.object({ name: z.string().trim().min(1).max(200).optional() }).optional();

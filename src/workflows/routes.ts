@@ -17,6 +17,9 @@ import {
   publishBody,
   publishResult,
   reportQuery,
+  starterBody,
+  starterList,
+  starterParam,
   stepCounts,
   updateWorkflowBody,
   workflowDetail as detailSchema,
@@ -24,6 +27,7 @@ import {
   workflowReport,
 } from './contract.ts';
 import { enrollmentsOf, journeysOf, liftReport, stepCountsOf, workflowDetail, workflowSummaries } from './report.ts';
+import { createFromStarter, WORKFLOW_STARTERS } from './starters.ts';
 import { archiveWorkflow, createWorkflow, enrollContacts, pauseWorkflow, publishWorkflow, resumeWorkflow, updateWorkflow } from './workflows.ts';
 
 const tags = ['Workflows'];
@@ -59,6 +63,30 @@ export function workflowRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const ws = workspaceOf(req);
         const w = await createWorkflow(ctx, ws.workspaceId, ws.userId, req.body);
+        return reply.code(201).send(await workflowDetail(ctx, ws.workspaceId, w.id));
+      },
+    );
+
+    app.get(
+      '/workflows/starters',
+      { schema: { tags, summary: 'Starting workflows for common journeys (welcome series, post-purchase, win-back, birthday, re-engagement)', response: { 200: starterList } } },
+      async () => ({ items: WORKFLOW_STARTERS.map(({ key, name, description, creates, holdoutPercent }) => ({ key, name, description, creates, holdoutPercent })) }),
+    );
+
+    app.post(
+      '/workflows/starters/:key',
+      {
+        schema: {
+          tags,
+          summary: 'Create a draft workflow from a starter, with the templates and segment it needs when the workspace has none of those names',
+          params: starterParam,
+          body: starterBody,
+          response: { 201: detailSchema, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const ws = workspaceOf(req);
+        const w = await createFromStarter(ctx, ws.workspaceId, ws.userId, req.params.key, req.body?.name);
         return reply.code(201).send(await workflowDetail(ctx, ws.workspaceId, w.id));
       },
     );

@@ -16,6 +16,7 @@ export const workflows = pgTable('workflows', {
   holdoutBp: integer('holdout_bp').notNull().default(sql`0`),
   settings: jsonb('settings').notNull().default(sql`'{}'::jsonb`),
   webhookSecret: text('webhook_secret').notNull(),
+  dateCheckedAt: ts('date_checked_at'),
   createdBy: uuid('created_by'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
   updatedAt: ts('updated_at').notNull().default(sql`now()`),

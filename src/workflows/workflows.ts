@@ -167,7 +167,8 @@ export async function publishWorkflow(ctx: AppContext, workspaceId: string, id: 
       [id, workspaceId, JSON.stringify(graph), now, userId],
     );
     await tx.query(
-      `update workflows set live_version_id = $3, state = case when state = 'draft' then 'active' else state end, updated_at = $4
+      `update workflows set live_version_id = $3, state = case when state = 'draft' then 'active' else state end, updated_at = $4,
+              date_checked_at = coalesce(date_checked_at, $4)
        where workspace_id = $1 and id = $2`,
       [workspaceId, id, v!.id, now],
     );

@@ -38,6 +38,8 @@ create table workflows (
   settings jsonb not null default '{}',
   -- Signs the workflow's webhook calls (AES-GCM sealed, delivery/secrets.ts).
   webhook_secret text not null,
+  -- A date trigger has enrolled the dates that came round up to here.
+  date_checked_at timestamptz,
   created_by uuid references users (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()

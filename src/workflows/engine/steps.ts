@@ -34,7 +34,7 @@ export async function start(tx: SqlSession, run: RunContext, version: LiveVersio
       await park(tx, run, ids, '$1::timestamptz', [new Date(run.now.getTime() + durationMs(step.for))], null);
       return 0;
     case 'wait_until': {
-      const p = new Params([run.now, step.at, run.timezone, step.weekdays ?? null]);
+      const p = new Params([run.now, step.at, run.timezone, ...(step.weekdays ? [step.weekdays] : [])]);
       await park(tx, run, ids, waitUntilSql('$1::timestamptz', '$2::text', contactTimeZoneSql('c', '$3::text'), step.weekdays ? '$4::text[]' : null), p.values, null);
       return 0;
     }

@@ -12,6 +12,7 @@ import { exitsOf, type WorkflowGraph } from '../graph.ts';
 import { type LiveVersion, loadVersions } from '../versions.ts';
 import { WEBHOOK_JOB } from '../webhooks.ts';
 import type { Claimed } from './actions.ts';
+import { enrollDates } from './dates.ts';
 import { processPending } from './pending.ts';
 import { runContext, type RunContext } from './run-context.ts';
 import { start, wake } from './steps.ts';
@@ -63,6 +64,9 @@ async function onePass(ctx: AppContext, workspaceId: string, queued: RunContext[
     return 0;
   }
   let moved = 0;
+  for (const v of versions) {
+    if (v.live && v.graph.trigger.kind === 'date') moved += await ctx.db.transaction((tx) => enrollDates(tx, run, v));
+  }
   for (;;) {
     const n = await ctx.db.transaction((tx) => processPending(tx, run, versions));
     moved += n;
