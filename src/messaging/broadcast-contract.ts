@@ -40,6 +40,8 @@ export const audienceEstimate = z.object({
     notSubscribed: z.number(),
     /** They left the broadcast's topic on the preference page. */
     leftTopic: z.number(),
+    /** In the workspace's control group: no marketing email, to measure what marketing does. */
+    controlGroup: z.number(),
   }),
 });
 

@@ -90,3 +90,19 @@ export const messageListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 export const messageDetail = z.object({ id: z.uuid(), to: z.string(), subject: z.string(), html: z.string(), text: z.string(), state: z.string() });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM');
+/** Marketing email limits: a frequency cap per contact and day or week (their own calendar), quiet hours (their own time). */
+export const emailLimitsBody = z.strictObject({
+  perDay: z.number().int().min(1).max(100).nullable().optional(),
+  perWeek: z.number().int().min(1).max(500).nullable().optional(),
+  quietHours: z
+    .strictObject({ from: hhmm, to: hhmm })
+    .refine((q) => q.from !== q.to, { message: 'must end at another time than it starts', path: ['to'] })
+    .nullable()
+    .optional(),
+});
+export const workspaceEmailLimits = emailLimitsBody.extend({
+  /** 0 to 50: contacts kept out of every workflow and broadcast, to measure what marketing does as a whole. */
+  controlGroupPercent: z.number().min(0).max(50).multipleOf(0.01),
+});

@@ -3,6 +3,7 @@
 // graph.ts; a path in a 400's `details` that starts with `graph.` names a field of it
 // ("graph.steps.mail.templateId").
 import { z } from 'zod';
+import { emailLimitsBody } from '../messaging/contract.ts';
 import { segmentNode } from '../segments/definition.ts';
 import { dateTime } from '../shared/schemas.ts';
 import { goal, stepKey, workflowGraph } from './graph.ts';
@@ -79,6 +80,8 @@ export const updateWorkflowBody = z.strictObject({
   /** Replaces the draft; the live version changes only by publishing. */
   graph: workflowGraph.optional(),
   holdoutPercent: holdoutPercent.optional(),
+  /** This workflow's own marketing email limits (each left out or null: the workspace's). */
+  emailLimits: emailLimitsBody.nullable().optional(),
 });
 
 export const publishBody = z

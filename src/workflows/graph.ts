@@ -59,7 +59,18 @@ export const step = z.discriminatedUnion('kind', [
   }),
   /** Random paths by percentage, the same for a contact every time. */
   z.strictObject({ kind: z.literal('split'), paths: z.array(z.strictObject({ name: z.string().min(1).max(100), percent: z.number().int().min(0).max(100), next })).max(10) }),
-  z.strictObject({ kind: z.literal('send_email'), templateId: UUID, topicId: UUID.optional(), transactional: z.boolean().default(false), next }),
+  /**
+   * `whenCapped`: a contact who reached the frequency cap is skipped (with an event saying so),
+   * or waits at the step until the cap allows the message (their next day or week).
+   */
+  z.strictObject({
+    kind: z.literal('send_email'),
+    templateId: UUID,
+    topicId: UUID.optional(),
+    transactional: z.boolean().default(false),
+    whenCapped: z.enum(['skip', 'wait']).default('skip'),
+    next,
+  }),
   z.strictObject({ kind: z.literal('update_contact'), field: z.string().min(1).max(200), value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]), next }),
   z.strictObject({ kind: z.literal('list'), action: z.enum(['add', 'remove']), listId: UUID, next }),
   z.strictObject({ kind: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000), next }),
@@ -92,6 +103,8 @@ export const workflowGraph = z.strictObject({
   steps: z.record(stepKey, step),
 });
 export type WorkflowGraph = z.infer<typeof workflowGraph>;
+/** A graph as written (defaults may be left out): what the API takes and starters build. */
+export type WorkflowGraphInput = z.input<typeof workflowGraph>;
 
 /** The steps a step may lead to, in the order the editor draws them, with the label of each way out. */
 export function exitsOf(s: Step): { label: string; to: string | null }[] {

@@ -8,7 +8,7 @@ import { createSegment, listSegments } from '../segments/segments.ts';
 import { segmentTemplates } from '../segments/templates.ts';
 import { badRequest } from '../errors.ts';
 import type { SegmentNode } from '../segments/definition.ts';
-import type { Goal, WorkflowGraph } from './graph.ts';
+import type { Goal, WorkflowGraphInput } from './graph.ts';
 import { createWorkflow, type Workflow } from './workflows.ts';
 
 type TemplateKey = (typeof TEMPLATE_STARTERS)[number]['key'];
@@ -27,7 +27,7 @@ export interface WorkflowStarter {
   holdoutPercent: number;
   templates: TemplateKey[];
   segments: string[];
-  graph: (n: Needs) => WorkflowGraph;
+  graph: (n: Needs) => WorkflowGraphInput;
 }
 
 const purchased: Goal = { kind: 'event_since_entry', event: 'purchase', where: [] };

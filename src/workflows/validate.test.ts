@@ -35,7 +35,7 @@ describe('a workflow before it is published', () => {
 
   it('names the step whose way out leads nowhere', () => {
     const g = winBack();
-    g.steps['send-1'] = { kind: 'send_email', templateId: TEMPLATE, transactional: false, next: 'missing' };
+    g.steps['send-1'] = { kind: 'send_email', templateId: TEMPLATE, transactional: false, whenCapped: 'skip', next: 'missing' };
     const issues = validateGraph(g);
     expect(issues).toContainEqual({ path: 'steps.send-1.next', message: 'leads to "missing", which is not a step of this workflow' });
     // What only the missing step led to can no longer be reached.

@@ -3,6 +3,7 @@
 // (they finish on the version they entered). A version is immutable once published, so its
 // parsed graph is kept in memory by id.
 import type { SqlSession } from '../db/client.ts';
+import type { EmailLimits } from '../messaging/delivery/limits.ts';
 import { type WorkflowGraph, workflowGraph } from './graph.ts';
 
 export interface LiveVersion {
@@ -13,6 +14,8 @@ export interface LiveVersion {
   /** New contacts enter this one (the workflow's live version). */
   live: boolean;
   holdoutBp: number;
+  /** The workflow's own email limits, overriding the workspace's where set. */
+  emailLimits: EmailLimits | undefined;
   graph: WorkflowGraph;
 }
 
@@ -34,8 +37,8 @@ export function graphOf(versionId: string, stored: unknown): WorkflowGraph {
  * still hold contacts.
  */
 export async function loadVersions(tx: SqlSession, workspaceId: string, options: { workflowId?: string; states?: string[] } = {}): Promise<LiveVersion[]> {
-  const rows = await tx.query<{ id: string; workflow_id: string; name: string; number: number; live: boolean; holdout_bp: number; graph: unknown }>(
-    `select v.id, v.workflow_id, w.name, v.number, v.id = w.live_version_id as live, w.holdout_bp, v.graph
+  const rows = await tx.query<{ id: string; workflow_id: string; name: string; number: number; live: boolean; holdout_bp: number; settings: { emailLimits?: EmailLimits }; graph: unknown }>(
+    `select v.id, v.workflow_id, w.name, v.number, v.id = w.live_version_id as live, w.holdout_bp, w.settings, v.graph
      from workflows w join workflow_versions v on v.workflow_id = w.id
      where w.workspace_id = $1 and w.state = any($2::text[]) and ($3::uuid is null or w.id = $3)
        and (v.id = w.live_version_id or exists (select 1 from workflow_enrollments e where e.version_id = v.id and e.state <> 'done'))
@@ -49,6 +52,7 @@ export async function loadVersions(tx: SqlSession, workspaceId: string, options:
     number: r.number,
     live: r.live,
     holdoutBp: r.holdout_bp,
+    emailLimits: r.settings?.emailLimits,
     graph: graphOf(r.id, r.graph),
   }));
 }

@@ -3,6 +3,7 @@
 // resuming and archiving, and enrolling contacts by hand.
 import type { SqlSession } from '../db/client.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import type { EmailLimits } from '../messaging/delivery/limits.ts';
 import { encryptSecret } from '../messaging/delivery/secrets.ts';
 import { currentMemberIds, loadSegmentContext } from '../segments/segments.ts';
 import type { AppContext } from '../server/context.ts';
@@ -10,7 +11,7 @@ import { type Candidate, enroll } from './engine/entry.ts';
 import { finish } from './engine/moves.ts';
 import { checkEnds } from './engine/pending.ts';
 import { runContext } from './engine/run-context.ts';
-import { type WorkflowGraph, workflowGraph } from './graph.ts';
+import { type WorkflowGraph, type WorkflowGraphInput, workflowGraph } from './graph.ts';
 import { checkGraph, graphDependencies } from './publish.ts';
 import { loadVersions } from './versions.ts';
 import { newWebhookSecret } from './webhook-signing.ts';
@@ -64,9 +65,11 @@ const nameTaken = (name: string) => conflict(`A workflow named "${name}" already
 export interface WorkflowInput {
   name: string;
   description?: string;
-  graph?: WorkflowGraph;
+  graph?: WorkflowGraphInput;
   /** 0 to 50: the share of contacts held out of every action, to measure the lift. */
   holdoutPercent?: number;
+  /** The workflow's own email limits (null: the workspace's). */
+  emailLimits?: EmailLimits | null;
 }
 
 const bp = (percent: number | undefined) => (percent === undefined ? undefined : Math.round(percent * 100));
@@ -100,11 +103,22 @@ export async function updateWorkflow(ctx: AppContext, workspaceId: string, id: s
   const current = await getWorkflow(ctx, workspaceId, id);
   if (current.state === 'archived') throw conflict('The workflow is archived: copy it to change it.', undefined, 'archived');
   const rows = await ctx.db.query<WorkflowRow>(
-    `update workflows w set name = $3, description = $4, draft = coalesce($5::jsonb, w.draft), holdout_bp = coalesce($6, w.holdout_bp), updated_at = $7
+    `update workflows w set name = $3, description = $4, draft = coalesce($5::jsonb, w.draft), holdout_bp = coalesce($6, w.holdout_bp), updated_at = $7,
+            settings = case when $8::boolean then case when $9::jsonb is null then w.settings - 'emailLimits' else jsonb_set(w.settings, '{emailLimits}', $9::jsonb) end else w.settings end
      where w.workspace_id = $1 and w.id = $2
        and not exists (select 1 from workflows o where o.workspace_id = $1 and o.id <> $2 and lower(o.name) = lower($3))
      returning ${COLUMNS}`,
-    [workspaceId, id, patch.name ?? current.name, patch.description ?? current.description, patch.graph ? JSON.stringify(patch.graph) : null, bp(patch.holdoutPercent) ?? null, ctx.clock.now()],
+    [
+      workspaceId,
+      id,
+      patch.name ?? current.name,
+      patch.description ?? current.description,
+      patch.graph ? JSON.stringify(patch.graph) : null,
+      bp(patch.holdoutPercent) ?? null,
+      ctx.clock.now(),
+      patch.emailLimits !== undefined,
+      patch.emailLimits ? JSON.stringify(patch.emailLimits) : null,
+    ],
   );
   if (!rows[0]) throw nameTaken(patch.name ?? current.name);
   return toWorkflow(rows[0]);

@@ -11,6 +11,8 @@ alter table workspaces add column email_limits jsonb not null default '{}';
 
 -- The topic a message is about, checked again when it leaves (workflow sends are rendered then).
 alter table email_messages add column topic_id uuid;
+-- What the frequency cap counts: a contact's messages since the start of their day or week.
+create index email_messages_contact_time_idx on email_messages (contact_id, created_at) where contact_id is not null;
 
 -- A time zone name PostgreSQL knows, or null (a contact's `timezone` is free text).
 create function rapport_valid_tz(tz text) returns text

@@ -26,7 +26,7 @@ type Estimate = z.output<typeof audienceEstimate>;
 
 /** What sending to this segment or list (with this topic) would do now. */
 export async function estimateAudience(ctx: AppContext, workspaceId: string, segmentId: string, topicId: string | null): Promise<Estimate> {
-  const [r] = await ctx.db.query<{ known: boolean; known_topic: boolean; members: number; with_email: number; reachable: number; suppressed: number; not_subscribed: number; left_topic: number }>(
+  const [r] = await ctx.db.query<{ known: boolean; known_topic: boolean; members: number; with_email: number; reachable: number; suppressed: number; not_subscribed: number; left_topic: number; control_group: number }>(
     `with a as (${audienceSql('$1', '$2', '$3')})
      select exists (select 1 from segments where workspace_id = $1 and id = $2) as known,
             $3::uuid is null or exists (select 1 from email_topics where workspace_id = $1 and id = $3) as known_topic,
@@ -35,7 +35,8 @@ export async function estimateAudience(ctx: AppContext, workspaceId: string, seg
             count(*) filter (where left_out is null)::int as reachable,
             count(*) filter (where left_out = 'suppressed')::int as suppressed,
             count(*) filter (where left_out = 'not_subscribed')::int as not_subscribed,
-            count(*) filter (where left_out = 'left_topic')::int as left_topic
+            count(*) filter (where left_out = 'left_topic')::int as left_topic,
+            count(*) filter (where left_out = 'control_group')::int as control_group
      from a`,
     [workspaceId, segmentId, topicId],
   );
@@ -44,6 +45,6 @@ export async function estimateAudience(ctx: AppContext, workspaceId: string, seg
   return {
     members: r.members,
     reachable: r.reachable,
-    leftOut: { noEmail: r.members - r.with_email, suppressed: r.suppressed, notSubscribed: r.not_subscribed, leftTopic: r.left_topic },
+    leftOut: { noEmail: r.members - r.with_email, suppressed: r.suppressed, notSubscribed: r.not_subscribed, leftTopic: r.left_topic, controlGroup: r.control_group },
   };
 }

@@ -115,7 +115,7 @@ describe('broadcasts', () => {
 
     // Asked beforehand: who it would reach, and who not and why; the send below agrees.
     const estimate = await api.get(`/api/v1/email/audience?segmentId=${list.id}`);
-    expect(estimate.body).toEqual({ members: 7, reachable: 3, leftOut: { noEmail: 1, suppressed: 2, notSubscribed: 1, leftTopic: 0 } });
+    expect(estimate.body).toEqual({ members: 7, reachable: 3, leftOut: { noEmail: 1, suppressed: 2, notSubscribed: 1, leftTopic: 0, controlGroup: 0 } });
     const other = await t.h.signUp();
     expect((await other.client.get(`/api/v1/email/audience?segmentId=${list.id}`)).status).toBe(404);
     expect((await api.get('/api/v1/email/audience?segmentId=nope')).status).toBe(400);

@@ -9,7 +9,7 @@
 // goes to an address that bounced, whose owner complained, or that was erased.
 
 /** Why a contact is left out: the categories the audience estimate counts. */
-export type LeftOut = 'no_email' | 'suppressed' | 'not_subscribed' | 'left_topic';
+export type LeftOut = 'no_email' | 'suppressed' | 'not_subscribed' | 'left_topic' | 'control_group';
 
 export interface EligibilityOptions {
   /** The workspace, as SQL (a parameter such as `$1`). */
@@ -51,21 +51,27 @@ export function eligibilitySql(o: EligibilityOptions): EligibilitySql {
     };
   }
   const leftTopic = `exists (select 1 from email_topic_optouts o where o.topic_id = ${o.topic} and o.contact_id = ${c}.id)`;
+  // The workspace's control group (workspaces.control_bp, in basis points): the same contacts
+  // as the workflows' (src/workflows/engine/run-context.ts `inControlGroup`: the first 32 bits
+  // of md5('control:' || id), modulo 10,000).
+  const control = `((('x' || substr(md5('control:' || ${c}.id::text), 1, 8))::bit(32)::bigint) % 10000 < (select w.control_bp from workspaces w where w.id = ${o.workspace}))`;
   return {
     join,
     leftOut: `case when ${email} is null then 'no_email'
                    when sp.reason is not null then 'suppressed'
                    when ${c}.email_status <> 'subscribed' then 'not_subscribed'
-                   when ${leftTopic} then 'left_topic' end`,
+                   when ${leftTopic} then 'left_topic'
+                   when ${control} then 'control_group' end`,
     why: `case when ${email} is null then 'the contact has no email address'
                when sp.reason is not null then 'on the suppression list (' || sp.reason || ')'
                when ${c}.email_status <> 'subscribed' then 'the contact is ' || replace(${c}.email_status, '_', ' ')
-               when ${leftTopic} then 'the contact left the ${topicOf} topic' end`,
+               when ${leftTopic} then 'the contact left the ${topicOf} topic'
+               when ${control} then 'the contact is in the control group (no marketing email)' end`,
   };
 }
 
 /** Why one contact gets no message, as the send to one contact reports it (most specific first). */
-export type SkipReason = 'no_contact' | 'no_email' | 'unsubscribed' | 'bounced' | 'complained' | 'suppressed' | 'not_subscribed' | 'left_topic';
+export type SkipReason = 'no_contact' | 'no_email' | 'unsubscribed' | 'bounced' | 'complained' | 'suppressed' | 'not_subscribed' | 'left_topic' | 'control_group';
 
 /**
  * The reason for a contact left out (`leftOut` not null), named after the person's own state
@@ -73,7 +79,7 @@ export type SkipReason = 'no_contact' | 'no_email' | 'unsubscribed' | 'bounced' 
  * and "unsubscribed" is what whoever reads the outcome needs to know.
  */
 export function skipReason(leftOut: LeftOut, emailStatus: string | null, transactional = false): SkipReason {
-  if (leftOut === 'no_email' || leftOut === 'left_topic') return leftOut;
+  if (leftOut === 'no_email' || leftOut === 'left_topic' || leftOut === 'control_group') return leftOut;
   if (emailStatus === 'bounced' || emailStatus === 'complained') return emailStatus;
   if (emailStatus === 'unsubscribed' && !transactional) return 'unsubscribed';
   return leftOut === 'suppressed' ? 'suppressed' : 'not_subscribed';

@@ -55,7 +55,7 @@ describe('the preference page', () => {
       });
     };
     const estimate = async (topicId: string) => (await api.get(`/api/v1/email/audience?segmentId=${list.id}&topicId=${topicId}`)).body;
-    expect(await estimate(offers.id)).toEqual({ members: 1, reachable: 0, leftOut: { noEmail: 0, suppressed: 0, notSubscribed: 0, leftTopic: 1 } });
+    expect(await estimate(offers.id)).toEqual({ members: 1, reachable: 0, leftOut: { noEmail: 0, suppressed: 0, notSubscribed: 0, leftTopic: 1, controlGroup: 0 } });
     expect((await estimate(news.id)).reachable).toBe(1);
     const elsewhere = (await (await t.h.signUp()).client.post('/api/v1/email/topics', { name: 'Elsewhere' })).body;
     expect((await api.get(`/api/v1/email/audience?segmentId=${list.id}&topicId=${elsewhere.id}`)).status).toBe(404);

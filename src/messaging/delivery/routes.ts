@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { workspaceOf } from '../../server/request.ts';
 import type { AppContext } from '../../server/context.ts';
 import { errorResponse, uuidParam } from '../../shared/schemas.ts';
-import { emailSettings, emailSettingsBody, messageDetail, messageListQuery, messageSummary } from '../contract.ts';
+import { emailSettings, emailSettingsBody, messageDetail, messageListQuery, messageSummary, workspaceEmailLimits } from '../contract.ts';
+import { getEmailLimits, saveEmailLimits } from './limits.ts';
 import { getMessage, listMessages } from './messages.ts';
 import { getEmailSettings, saveEmailSettings, testConnection } from './transport.ts';
 
@@ -20,6 +21,17 @@ export function deliveryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/email/settings',
       { config: { role: 'admin' }, schema: { tags, summary: 'Set the SMTP server and sender (the password is stored encrypted; 400 for a server this instance may not connect to)', body: emailSettingsBody, response: { 200: emailSettings, 400: errorResponse } } },
       async (req) => saveEmailSettings(ctx, workspaceOf(req).workspaceId, req.body),
+    );
+    app.get('/email/limits', { schema: { tags, summary: 'Marketing email limits: frequency cap, quiet hours, control group', response: { 200: workspaceEmailLimits } } }, async (req) =>
+      getEmailLimits(ctx.db, workspaceOf(req).workspaceId),
+    );
+    app.put(
+      '/email/limits',
+      {
+        config: { role: 'admin' },
+        schema: { tags, summary: 'Set the frequency cap (per contact, their day and week), quiet hours (their time) and the control group percentage', body: workspaceEmailLimits, response: { 200: workspaceEmailLimits, 400: errorResponse } },
+      },
+      async (req) => saveEmailLimits(ctx.db, workspaceOf(req).workspaceId, req.body),
     );
     app.post(
       '/email/settings/test',

@@ -168,7 +168,7 @@ describe('the send of one template to one contact', () => {
     expect((await api.get(`/api/v1/email/audience?segmentId=${list.id}&topicId=${topic.id}`)).body).toEqual({
       members: 6,
       reachable: 0,
-      leftOut: { noEmail: 1, suppressed: 2, notSubscribed: 2, leftTopic: 1 },
+      leftOut: { noEmail: 1, suppressed: 2, notSubscribed: 2, leftTopic: 1, controlGroup: 0 },
     });
 
     // Without the topic, the choosy contact gets it; nobody else got anything.

@@ -8,6 +8,7 @@ import { Params } from '../../db/params.ts';
 import { compileSegments } from '../../segments/compile.ts';
 import type { SegmentNode } from '../../segments/definition.ts';
 import { type LoadedContext, loadSegmentContext } from '../../segments/segments.ts';
+import type { EmailLimits } from '../../messaging/delivery/limits.ts';
 import type { AppContext } from '../../server/context.ts';
 
 export interface RunContext {
@@ -19,13 +20,24 @@ export interface RunContext {
   /** The workspace-wide control group, in basis points. */
   controlBp: number;
   sctx: LoadedContext;
+  /** The workspace's email limits (a workflow may override them). */
+  limits: EmailLimits;
   /** What this pass queued for delivery (the delivery jobs are asked for after it). */
   queued: { emails: number; webhooks: number };
 }
 
 export async function runContext(ctx: AppContext, tx: SqlSession, workspaceId: string, now = ctx.clock.now()): Promise<RunContext> {
-  const [ws] = await tx.query<{ timezone: string; control_bp: number }>('select timezone, control_bp from workspaces where id = $1', [workspaceId]);
-  return { ctx, workspaceId, now, timezone: ws?.timezone ?? 'UTC', controlBp: ws?.control_bp ?? 0, sctx: await loadSegmentContext(tx, workspaceId, now), queued: { emails: 0, webhooks: 0 } };
+  const [ws] = await tx.query<{ timezone: string; control_bp: number; email_limits: EmailLimits }>('select timezone, control_bp, email_limits from workspaces where id = $1', [workspaceId]);
+  return {
+    ctx,
+    workspaceId,
+    now,
+    timezone: ws?.timezone ?? 'UTC',
+    controlBp: ws?.control_bp ?? 0,
+    sctx: await loadSegmentContext(tx, workspaceId, now),
+    limits: ws?.email_limits ?? {},
+    queued: { emails: 0, webhooks: 0 },
+  };
 }
 
 /** The contacts among `contactIds` that meet each definition, in one statement. */

@@ -68,8 +68,16 @@ export async function start(tx: SqlSession, run: RunContext, version: LiveVersio
       return move(tx, run, version, key, ids.map((id) => ({ id, next: null, outcome: 'exited', reason: 'exit_step', detail: key })));
     default: {
       if (!isAction(step)) throw new Error(`unknown step kind ${(step as Step).kind}`);
-      await act(tx, run, version, key, step, batch);
-      return move(tx, run, version, key, ids.map((id) => ({ id, next: step.next })));
+      const results = await act(tx, run, version, key, step, batch);
+      const staying = batch.filter((b) => results.get(b.id)?.wakeAt);
+      if (staying.length > 0) {
+        await tx.query(
+          `update workflow_enrollments e set state = 'waiting', wake_at = s.at from jsonb_to_recordset($1::jsonb) as s(id uuid, at timestamptz)
+           where e.id = s.id and e.state = 'active'`,
+          [JSON.stringify(staying.map((b) => ({ id: b.id, at: results.get(b.id)!.wakeAt })))],
+        );
+      }
+      return move(tx, run, version, key, batch.filter((b) => !results.get(b.id)?.wakeAt).map((b) => ({ id: b.id, next: step.next })));
     }
   }
 }

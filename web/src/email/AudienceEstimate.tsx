@@ -25,6 +25,7 @@ function reasons(e: AudienceEstimate): Reason[] {
     { count: e.leftOut.notSubscribed, short: 'not subscribed', sentence: (x, one) => `${x} ${one ? 'is' : 'are'} not subscribed` },
     { count: e.leftOut.suppressed, short: 'on the suppression list', sentence: (x, one) => `${x} ${one ? 'is' : 'are'} on the suppression list` },
     { count: e.leftOut.leftTopic, short: 'left the topic', sentence: (x) => `${x} left the topic` },
+    { count: e.leftOut.controlGroup, short: 'in the control group', sentence: (x, one) => `${x} ${one ? 'is' : 'are'} in the control group (no marketing email)` },
     { count: e.leftOut.noEmail, short: 'without an email address', sentence: (x, one) => `${x} ${one ? 'has' : 'have'} no email address` },
   ];
   return all.filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
