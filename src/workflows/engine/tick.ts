@@ -17,7 +17,7 @@ import { processPending } from './pending.ts';
 import { runContext, type RunContext } from './run-context.ts';
 import { start, wake } from './steps.ts';
 
-const BATCH = 1_000;
+const BATCH = 5_000;
 
 export interface PassResult {
   /** Queue rows taken, waits ended and steps started. */
