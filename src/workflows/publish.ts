@@ -2,6 +2,7 @@
 // know: templates, topics, lists and segments that exist, fields that exist, conditions that
 // are valid segment definitions), and what a published version reads (the dependencies that
 // let the triggers queue only what a workflow can use).
+import { SETTABLE_COLUMNS } from '../contacts/set-field.ts';
 import type { SqlSession } from '../db/client.ts';
 import type { FieldIssue } from '../errors.ts';
 import type { SegmentNode } from '../segments/definition.ts';
@@ -12,7 +13,7 @@ import { triggerEvent } from './engine/pending.ts';
 import { validateGraph } from './validate.ts';
 
 /** Fields a workflow step may set besides custom properties. */
-export const SETTABLE_FIELDS = ['first_name', 'last_name', 'lifecycle_stage', 'phone'] as const;
+export const SETTABLE_FIELDS = Object.keys(SETTABLE_COLUMNS);
 const LIFECYCLE = ['subscriber', 'lead', 'opportunity', 'customer', 'evangelist', 'churned', 'other'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,7 +86,7 @@ function dateField(sctx: LoadedContext, field: string, at: string, issues: Field
 }
 
 function updateField(sctx: LoadedContext, field: string, value: unknown, at: string, issues: FieldIssue[]): void {
-  if ((SETTABLE_FIELDS as readonly string[]).includes(field)) {
+  if (SETTABLE_FIELDS.includes(field)) {
     if (field === 'lifecycle_stage' && value !== null && !LIFECYCLE.includes(String(value))) {
       issues.push({ path: `${at}.value`, message: `must be one of ${LIFECYCLE.join(', ')}` });
     } else if (value !== null && typeof value !== 'string') issues.push({ path: `${at}.value`, message: 'must be text' });

@@ -4,13 +4,12 @@
 // events) absorb a retry. Holdout enrollments get no action; each outcome, the holdout's
 // "nothing done" included, is a `workflow.step_completed` event on the contact's timeline.
 import type { SqlSession } from '../../db/client.ts';
-import { Params } from '../../db/params.ts';
 import { recordEvents } from '../../events/record.ts';
-import { eligibilitySql } from '../../messaging/consent/eligibility.ts';
-import { effectiveLimits, marketingSentSinceSql } from '../../messaging/delivery/limits.ts';
+import { effectiveLimits } from '../../messaging/delivery/limits.ts';
+import { queueForContacts } from '../../messaging/delivery/send-many.ts';
+import { setFieldOf } from '../../contacts/set-field.ts';
 import { addToList, removeFromList } from '../../segments/lists.ts';
 import type { Step } from '../graph.ts';
-import { contactTimeZoneSql, waitUntilSql } from '../times.ts';
 import type { LiveVersion } from '../versions.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -72,93 +71,40 @@ export async function act(tx: SqlSession, run: RunContext, version: LiveVersion,
 }
 
 /**
- * Queues one message per eligible contact, by the rule every send shares (consent, topic,
- * suppressions), under the key `workflow:<enrollment>:<step>`. The message is rendered and
- * checked once more when it is delivered (templated.ts), so queueing costs no render.
- * Marketing email keeps the limits (limits.ts): during the contact's quiet hours the contact is
- * held at the step until they end; past the frequency cap they are skipped, or held until their
- * next day or week (the step's `whenCapped`). Either is said by an event.
+ * Queues one message per eligible contact through the set-based send (messaging's
+ * send-many.ts) under the key `workflow:<enrollment>:<step>`. Held for quiet hours, the contact
+ * stays at the step until they end; capped, they are skipped or stay until the cap allows one
+ * (the step's `whenCapped`). Either is said by an event.
  */
 async function send(tx: SqlSession, run: RunContext, version: LiveVersion, key: string, step: Extract<Step, { kind: 'send_email' }>, batch: Claimed[], results: Map<string, ActionResult>) {
-  const e = eligibilitySql({ workspace: '$1', topic: '$4', transactional: step.transactional, topicOf: "step's" });
-  const limits = step.transactional ? {} : effectiveLimits(run.limits, version.emailLimits);
-  const p = new Params([run.workspaceId, batch.map((b) => b.id), step.templateId, step.topicId ?? null, key, run.now, step.transactional ? 'transactional' : 'workflow', run.timezone]);
-  const tests: string[] = [];
-  let held = 'null::timestamptz';
-  let capped = 'null::timestamptz';
-  if (limits.quietHours) {
-    const from = p.add(limits.quietHours.from, 'text');
-    const to = p.add(limits.quietHours.to, 'text');
-    const t = `(($6::timestamptz at time zone r.tz)::time)`;
-    held = `case when (${from}::time < ${to}::time and ${t} >= ${from}::time and ${t} < ${to}::time)
-                   or (${from}::time > ${to}::time and (${t} >= ${from}::time or ${t} < ${to}::time))
-              then ${waitUntilSql('$6::timestamptz', to, 'r.tz', null)} end`;
-    tests.push(held);
-  }
-  if (limits.perDay || limits.perWeek) {
-    const parts: string[] = [];
-    const start = (unit: 'day' | 'week') => `(date_trunc('${unit}', $6::timestamptz at time zone r.tz) at time zone r.tz)`;
-    const next = (unit: 'day' | 'week') => `((date_trunc('${unit}', $6::timestamptz at time zone r.tz) + interval '1 ${unit}') at time zone r.tz)`;
-    if (limits.perDay) parts.push(`when ${marketingSentSinceSql('$1', 'r.contact_id', start('day'))} >= ${p.add(limits.perDay, 'int')} then ${next('day')}`);
-    if (limits.perWeek) parts.push(`when ${marketingSentSinceSql('$1', 'r.contact_id', start('week'))} >= ${p.add(limits.perWeek, 'int')} then ${next('week')}`);
-    capped = `case ${parts.join(' ')} end`;
-    // Two workflows sending to the same contact at once count each other's messages: one waits.
-    await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.cap:' || c::text, 0)) from unnest($1::uuid[]) c order by c", [[...new Set(batch.map((b) => b.contact_id))].sort()]);
-  }
-  const rows = await tx.query<{ enrollment_id: string; left_out: string | null; why: string | null; held_until: Date | null; capped_until: Date | null }>(
-    `with r as materialized (
-       select x.id as enrollment_id, c.id as contact_id, c.email, ${e.leftOut} as left_out, ${e.why} as why${tests.length > 0 || capped !== 'null::timestamptz' ? `, ${contactTimeZoneSql('c', '$8::text')} as tz` : ', $8::text as tz'}
-       from workflow_enrollments x join contacts c on c.id = x.contact_id and c.workspace_id = $1
-       ${e.join}
-       where x.id = any($2::uuid[])),
-     l as materialized (
-       select r.*, case when r.left_out is null then ${held} end as held_until, case when r.left_out is null then ${capped} end as capped_until from r),
-     ins as (
-       insert into email_messages (workspace_id, contact_id, template_id, topic_id, kind, idempotency_key, to_email, created_at)
-       select $1, l.contact_id, $3, $4, $7, 'workflow:' || l.enrollment_id || ':' || $5, l.email, $6 from l
-       where l.left_out is null and l.held_until is null and l.capped_until is null
-       on conflict (workspace_id, idempotency_key) do nothing
-       returning idempotency_key)
-     select l.enrollment_id, l.left_out, l.why, l.held_until, l.capped_until from l`,
-    p.values,
-  );
-  for (const r of rows) {
-    if (r.left_out) results.set(r.enrollment_id, { result: 'skipped', detail: r.why ?? r.left_out });
-    else if (r.held_until) results.set(r.enrollment_id, { result: 'held', detail: `quiet hours until ${limits.quietHours!.to} their time`, wakeAt: new Date(r.held_until) });
-    else if (r.capped_until) {
-      const detail = `reached the limit of ${describeCap(limits)} marketing emails`;
-      results.set(r.enrollment_id, step.whenCapped === 'wait' ? { result: 'capped', detail: `${detail}; waits until it allows one`, wakeAt: new Date(r.capped_until) } : { result: 'skipped', detail });
-    } else {
-      results.set(r.enrollment_id, { result: 'queued' });
+  const keyOf = (b: Claimed) => `workflow:${b.id}:${key}`;
+  const outcomes = await queueForContacts(tx, {
+    workspaceId: run.workspaceId,
+    templateId: step.templateId,
+    topicId: step.topicId ?? null,
+    transactional: step.transactional,
+    topicOf: "step's",
+    limits: effectiveLimits(run.limits, version.emailLimits),
+    timezone: run.timezone,
+    now: run.now,
+    rows: batch.map((b) => ({ contactId: b.contact_id, key: keyOf(b) })),
+  });
+  for (const b of batch) {
+    const o = outcomes.get(keyOf(b))!;
+    if (o.status === 'queued') {
+      results.set(b.id, { result: 'queued' });
       run.queued.emails++;
-    }
+    } else if (o.status === 'skipped') results.set(b.id, { result: 'skipped', detail: o.detail });
+    else if (o.status === 'held') results.set(b.id, { result: 'held', detail: o.detail, wakeAt: o.until });
+    else if (step.whenCapped === 'wait') results.set(b.id, { result: 'capped', detail: `${o.detail}; waits until it allows one`, wakeAt: o.until });
+    else results.set(b.id, { result: 'skipped', detail: o.detail });
   }
 }
 
-const describeCap = (l: { perDay?: number | null; perWeek?: number | null }) => [l.perDay ? `${l.perDay} a day` : '', l.perWeek ? `${l.perWeek} a week` : ''].filter(Boolean).join(' and ');
-
-const BUILT_IN_COLUMNS: Record<string, string> = { first_name: 'first_name', last_name: 'last_name', lifecycle_stage: 'lifecycle_stage', phone: 'phone' };
-
-/** Sets a field or property on every contact of the batch (recorded in their change history, as any write is). */
+/** Sets a field or property on every contact of the batch (contacts' set-based write: their change history records it). */
 async function update(tx: SqlSession, run: RunContext, step: Extract<Step, { kind: 'update_contact' }>, batch: Claimed[], results: Map<string, ActionResult>) {
-  await tx.query("select set_config('rapport.change_source', 'workflow', true), set_config('rapport.import_id', '', true)");
-  const p = new Params([run.workspaceId, batch.map((b) => b.contact_id), run.now]);
-  let set: string;
-  let differs: string;
-  const column = BUILT_IN_COLUMNS[step.field];
-  if (column) {
-    const v = p.add(step.value === null ? null : String(step.value), 'text');
-    set = `${column} = ${v}`;
-    differs = `c.${column} is distinct from ${v}`;
-  } else {
-    const k = p.add(step.field.replace(/^properties\./, ''), 'text');
-    const v = p.add(JSON.stringify(step.value), 'jsonb');
-    set = `properties = case when ${v} = 'null'::jsonb then c.properties - ${k} else jsonb_set(c.properties, array[${k}], ${v}) end`;
-    differs = `(c.properties -> ${k}) is distinct from nullif(${v}, 'null'::jsonb)`;
-  }
-  const changed = await tx.query<{ id: string }>(`update contacts c set ${set}, updated_at = $3 where c.workspace_id = $1 and c.id = any($2::uuid[]) and ${differs} returning c.id`, p.values);
-  const ids = new Set(changed.map((r) => r.id));
-  for (const b of batch) results.set(b.id, { result: ids.has(b.contact_id) ? 'updated' : 'unchanged' });
+  const changed = await setFieldOf(tx, run.workspaceId, batch.map((b) => b.contact_id), step.field, step.value, 'workflow', run.now);
+  for (const b of batch) results.set(b.id, { result: changed.has(b.contact_id) ? 'updated' : 'unchanged' });
 }
 
 async function list(tx: SqlSession, run: RunContext, step: Extract<Step, { kind: 'list' }>, batch: Claimed[], results: Map<string, ActionResult>) {

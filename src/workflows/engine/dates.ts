@@ -5,7 +5,7 @@
 // occasion, so a window checked twice enrolls nobody twice.
 import type { SqlSession } from '../../db/client.ts';
 import { Params } from '../../db/params.ts';
-import { contactTimeZoneSql, dateOccurrenceSql } from '../times.ts';
+import { contactTimeZoneSql, dateOccurrenceSql } from '../../shared/zoned-time.ts';
 import type { LiveVersion } from '../versions.ts';
 import { enroll } from './entry.ts';
 import type { RunContext } from './run-context.ts';

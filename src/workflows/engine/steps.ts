@@ -6,7 +6,7 @@ import type { SqlSession } from '../../db/client.ts';
 import { Params } from '../../db/params.ts';
 import { eventFiltersSql } from '../../segments/compile.ts';
 import type { Step } from '../graph.ts';
-import { contactTimeZoneSql, waitDateSql, waitUntilSql } from '../times.ts';
+import { contactTimeZoneSql, waitDateSql, waitUntilSql } from '../../shared/zoned-time.ts';
 import type { LiveVersion } from '../versions.ts';
 import { act, type Claimed, isAction } from './actions.ts';
 import { type Decision, move, park } from './moves.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/database.ts';
-import { contactTimeZoneSql, dateOccurrence, dateOccurrenceSql, validTimeZone, waitDate, waitDateSql, waitUntil, waitUntilSql, WEEKDAYS } from './times.ts';
+import { contactTimeZoneSql, dateOccurrence, dateOccurrenceSql, validTimeZone, waitDate, waitDateSql, waitUntil, waitUntilSql, WEEKDAYS } from './zoned-time.ts';
 
 let testDb: TestDatabase;
 let db: Database;
