@@ -51,7 +51,7 @@ describe('the workflows API', () => {
     const res = await api.post('/api/v1/workflows', { name: 'Win back', description: 'Lapsed buyers', graph: winBack(template) });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ name: 'Win back', state: 'draft', liveVersion: null, holdoutPercent: 0, live: null, versions: [], counts: { inNow: 0, entered: 0 } });
-    expect(res.body.graph.steps.mail).toEqual({ kind: 'send_email', templateId: template, transactional: false, next: null });
+    expect(res.body.graph.steps.mail).toEqual({ kind: 'send_email', templateId: template, transactional: false, whenCapped: 'skip', next: null });
     const id = res.body.id as string;
 
     const pub = await api.post(`/api/v1/workflows/${id}/publish`, {});

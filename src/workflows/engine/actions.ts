@@ -4,7 +4,7 @@
 // events) absorb a retry. Holdout enrollments get no action; each outcome, the holdout's
 // "nothing done" included, is a `workflow.step_completed` event on the contact's timeline.
 import type { SqlSession } from '../../db/client.ts';
-import { recordEvents } from '../../events/record.ts';
+import { eventNameSql, insertEventsSql } from '../../events/record.ts';
 import { effectiveLimits } from '../../messaging/delivery/limits.ts';
 import { queueForContacts } from '../../messaging/delivery/send-many.ts';
 import { setFieldOf } from '../../contacts/set-field.ts';
@@ -51,21 +51,30 @@ export async function act(tx: SqlSession, run: RunContext, version: LiveVersion,
         break;
     }
   }
-  await recordEvents(
-    tx,
-    run.workspaceId,
-    'workflows',
-    batch.map((e) => {
-      const r = results.get(e.id) ?? { result: 'skipped', detail: 'the contact was deleted' };
-      return {
-        contactId: e.contact_id,
-        name: 'workflow.step_completed',
-        properties: { workflow_id: version.workflowId, workflow_name: version.workflowName, enrollment_id: e.id, step: key, step_kind: step.kind, result: r.result, ...(r.detail ? { detail: r.detail } : {}) },
-        occurredAt: run.now,
-        // A held send is tried again later: its event is one of its own.
-        messageId: r.wakeAt ? `workflow:${e.id}:${key}:${r.result}:${run.now.getTime()}` : `workflow:${e.id}:${key}`,
-      };
-    }),
+  // The step events, set-based (arrays, not an object per row: this runs for every contact).
+  const ids: string[] = [];
+  const contacts: string[] = [];
+  const outcomes: string[] = [];
+  const details: (string | null)[] = [];
+  const keys: string[] = [];
+  for (const e of batch) {
+    const r = results.get(e.id) ?? { result: 'skipped', detail: 'the contact was deleted' };
+    ids.push(e.id);
+    contacts.push(e.contact_id);
+    outcomes.push(r.result);
+    details.push(r.detail ?? null);
+    // A held send is tried again later: its event is one of its own.
+    keys.push(r.wakeAt ? `workflow:${e.id}:${key}:${r.result}:${run.now.getTime()}` : `workflow:${e.id}:${key}`);
+  }
+  await tx.query(
+    insertEventsSql(
+      `select $1::uuid, r.contact_id, ${eventNameSql('workflow.step_completed')},
+              jsonb_strip_nulls(jsonb_build_object('workflow_id', $2::uuid, 'workflow_name', $3::text, 'enrollment_id', r.id, 'step', $4::text,
+                                                   'step_kind', $5::text, 'result', r.result, 'detail', r.detail)),
+              $6::timestamptz, $6::timestamptz, 'workflows', r.key
+       from unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[]) as r(id, contact_id, result, detail, key)`,
+    ),
+    [run.workspaceId, version.workflowId, version.workflowName, key, step.kind, run.now, ids, contacts, outcomes, details, keys],
   );
   return results;
 }

@@ -44,9 +44,18 @@ function endedEventsSql(from: string): string {
  */
 export async function move(tx: SqlSession, run: RunContext, version: LiveVersion, step: string, decisions: Decision[]): Promise<number> {
   if (decisions.length === 0) return 0;
-  const rows = decisions.map((d) => ({ id: d.id, next: d.next, outcome: d.next === null ? (d.outcome ?? 'completed') : null, reason: d.reason ?? null, detail: d.detail ?? null }));
+  // Most steps send everyone the same way: ids and one next step, no per-row payload.
+  const first = decisions[0]!;
+  const uniform = decisions.every((d) => d.next === first.next && d.outcome === first.outcome && d.reason === first.reason && d.detail === first.detail);
+  const outcomeOf = (d: Decision) => (d.next === null ? (d.outcome ?? 'completed') : null);
+  const source = uniform
+    ? `select unnest($1::uuid[]) as id, $5::text as next, $6::text as outcome, $7::text as reason, $8::text as detail`
+    : `select * from jsonb_to_recordset($1::jsonb) as d(id uuid, next text, outcome text, reason text, detail text)`;
+  const payload = uniform
+    ? [decisions.map((d) => d.id), run.now, version.id, step, first.next, outcomeOf(first), first.reason ?? null, first.detail ?? null]
+    : [JSON.stringify(decisions.map((d) => ({ id: d.id, next: d.next, outcome: outcomeOf(d), reason: d.reason ?? null, detail: d.detail ?? null }))), run.now, version.id, step];
   const [r] = await tx.query<{ n: number }>(
-    `with d as (select * from jsonb_to_recordset($1::jsonb) as d(id uuid, next text, outcome text, reason text, detail text)),
+    `with d as (${source}),
      moved as (
        update workflow_enrollments e set
          step = coalesce(d.next, e.step),
@@ -63,7 +72,7 @@ export async function move(tx: SqlSession, run: RunContext, version: LiveVersion
        insert into workflow_step_counts (version_id, step, passed) select $3, $4, count(*) from moved having count(*) > 0
        on conflict (version_id, step) do update set passed = workflow_step_counts.passed + excluded.passed)
      select count(*)::int as n from moved`,
-    [JSON.stringify(rows), run.now, version.id, step],
+    payload,
   );
   return r!.n;
 }
@@ -79,7 +88,7 @@ export async function park(tx: SqlSession, run: RunContext, ids: string[], wakeS
   await tx.query(
     `update workflow_enrollments e set state = 'waiting', wake_at = coalesce(w.at, $${n + 2}::timestamptz), waiting_for = $${n + 3}::text
      from (select x.id, ${wakeSql} as at
-           from workflow_enrollments x left join contacts c on c.id = x.contact_id
+           from workflow_enrollments x${/\bc\./.test(wakeSql) ? ' left join contacts c on c.id = x.contact_id' : ''}
            where x.id = any($${n + 1}::uuid[])) w
      where e.id = w.id and e.state = 'active'`,
     [...params, ids, run.now, waitingFor],
