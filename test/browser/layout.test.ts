@@ -97,7 +97,8 @@ beforeAll(async () => {
     { name: 'settings-properties', path: '/settings/properties', ready: table() },
     { name: 'settings-api-keys', path: '/settings/api-keys', ready: table() },
     { name: 'settings-email', path: '/settings/email', ready: table('Suppressed addresses') },
-    { name: 'workflows-soon', path: '/workflows', ready: heading(/Workflows/) },
+    { name: 'workflows', path: '/workflows', ready: heading(/Workflows/) },
+    { name: 'surveys-soon', path: '/surveys', ready: heading(/Surveys/) },
   );
 }, 600_000);
 
@@ -238,9 +239,9 @@ describe('the layout from a phone to a wide screen', () => {
         expect(await menu.getAttribute('aria-expanded')).toBe('false');
       } else {
         // Areas not built yet say so in the navigation, to screen readers too.
-        const workflows = nav.getByRole('link', { name: 'Workflows', exact: true });
-        expect(await workflows.innerText()).toContain('Soon');
-        const describedBy = await workflows.getAttribute('aria-describedby');
+        const surveys = nav.getByRole('link', { name: 'Surveys', exact: true });
+        expect(await surveys.innerText()).toContain('Soon');
+        const describedBy = await surveys.getAttribute('aria-describedby');
         expect(describedBy).toBeTruthy();
         expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe('Not built yet');
         expect(await nav.getByRole('link', { name: 'Contacts', exact: true }).getAttribute('aria-describedby')).toBeNull();

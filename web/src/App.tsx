@@ -33,10 +33,13 @@ import { PropertiesSettings } from './settings/PropertiesSettings.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
+import { WorkflowsPage } from './workflows/WorkflowsPage.tsx';
 
 // The code editor (CodeMirror) and the charts (recharts) load with the pages that use them.
 const TemplateEditorPage = lazy(() => import('./email/TemplateEditorPage.tsx').then((m) => ({ default: m.TemplateEditorPage })));
 const BroadcastPage = lazy(() => import('./email/BroadcastPage.tsx').then((m) => ({ default: m.BroadcastPage })));
+// The workflow editor (@xyflow/react) and its report (recharts).
+const WorkflowPage = lazy(() => import('./workflows/WorkflowPage.tsx').then((m) => ({ default: m.WorkflowPage })));
 const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
@@ -92,6 +95,8 @@ export function App() {
         <Route path="email/broadcasts/:id" element={later(<BroadcastPage />)} />
         <Route path="email/broadcasts/:id/edit" element={<EditBroadcastPage />} />
         <Route path="email/templates/:id" element={later(<TemplateEditorPage />)} />
+        <Route path="workflows" element={<WorkflowsPage />} />
+        <Route path="workflows/:id/*" element={later(<WorkflowPage />)} />
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}

@@ -101,6 +101,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Workflows',
         icon: IconRoute,
         color: 'teal',
+        built: true,
         summary:
           'Automated journeys with triggers, delays, waits, branches and goals: welcome series, win-back, post-purchase and more.',
         features: [

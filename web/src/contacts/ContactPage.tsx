@@ -28,6 +28,7 @@ import {
   usePropertiesQuery,
 } from './model.ts';
 import { Timeline } from './Timeline.tsx';
+import { JourneysCard } from '../workflows/JourneysCard.tsx';
 
 export function ContactPage() {
   const { id = '' } = useParams();
@@ -56,6 +57,7 @@ export function ContactPage() {
           <ConsentCard contact={c} />
           <ContactDetails key={c.updatedAt} contact={c} defs={defs} />
           <MembershipsCard contactId={c.id} />
+          <JourneysCard contactId={c.id} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Card p={0}>
