@@ -212,6 +212,24 @@ describe('workflows', () => {
     expect((await shop.messages()).map((m) => m.contact_id)).toEqual([stays]);
   });
 
+  it('a purchase that is both the goal and the event a wait waits for converts the contact: the goal comes first', async () => {
+    const shop = await openShop(t.h);
+    const wf = await shop.publish('Win back', {
+      trigger: { kind: 'manual' },
+      reentry: { policy: 'once' },
+      goal: { kind: 'event_since_entry', event: 'purchase', where: [] },
+      start: 'bought',
+      steps: { bought: { kind: 'wait_event', event: 'purchase', where: [], timeout: { days: 7 }, happened: null, timedOut: 'nudge' }, nudge: { kind: 'exit' } },
+    });
+    const ann = await shop.contact();
+    await enrollContacts(t.h.ctx, shop.workspaceId, wf, { contactIds: [ann] }, 'r');
+    await shop.run();
+    t.h.clock.advance(DAY);
+    await shop.track(ann, 'purchase', { total: 100 });
+    await shop.run();
+    expect(await shop.enrollments(wf)).toMatchObject([{ outcome: 'converted', path: ['bought'] }]);
+  });
+
   it('holdout contacts move through the workflow like everyone else but get no action, and it says so', async () => {
     const shop = await openShop(t.h);
     const template = await shop.template();

@@ -9,10 +9,10 @@
 //       holds, the re-entry policy allows it (once ever; again once the last run ended;
 //       every time, once per key value or event, not within the minimum interval) and the
 //       contact is not in a run already;
-//    b. a contact waiting for an event that came leaves by "happened" if a matching event
-//       occurred after they started waiting and before the wait ends;
-//    c. the contacts concerned who reached the goal (an event since entering, or a condition)
-//       leave as converted; those meeting an exit condition leave as exited.
+//    b. the contacts concerned who reached the goal (an event since entering, or a condition)
+//       leave as converted; those meeting an exit condition leave as exited;
+//    c. a contact still waiting for an event that came leaves by "happened" if a matching
+//       event occurred after they started waiting and before the wait ends.
 // 2. Waits that are over end: a wait goes on to its next step; a wait for an event leaves by
 //    "happened" if a matching event occurred in the wait, else by "timed out".
 // 3. Every contact at a step to be started starts it, and goes on until they wait or leave:
@@ -122,7 +122,13 @@ export class Interpreter {
       for (const e of ordered) this.enter(e, t.keyBy, now);
     }
 
-    // b. Waits for an event that came.
+    // b. Goals and exits of the contacts concerned.
+    const concerned = new Set([...batch.map((e) => e.contactId), ...fields]);
+    for (const run of this.runs) {
+      if (run.state === 'done' || !concerned.has(run.contactId)) continue;
+      this.checkEnds(run, now);
+    }
+    // c. Waits for an event that came.
     for (const run of this.runs) {
       if (run.state !== 'waiting') continue;
       const step = g.steps[run.path.at(-1)!];
@@ -131,12 +137,6 @@ export class Interpreter {
       if (this.happened(run, step, now)) this.moveOn(run, step.happened, now);
     }
 
-    // c. Goals and exits of the contacts concerned.
-    const concerned = new Set([...batch.map((e) => e.contactId), ...fields]);
-    for (const run of this.runs) {
-      if (run.state === 'done' || !concerned.has(run.contactId)) continue;
-      this.checkEnds(run, now);
-    }
     return true;
   }
 

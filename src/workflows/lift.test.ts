@@ -124,7 +124,7 @@ describe('liftOf', () => {
     expect(l.relativeLift).toBeCloseTo(0.25, 15);
     expect(l.significant).toBe(true);
     expect(l.verdict).toBe(
-      'Treated contacts converted at 10.0% against 8.0% in the holdout: 2.0 points more (95% interval 0.9 to 3.1 points), p < 0.001: the workflow made a difference.',
+      'Contacts who got the workflow reached the goal at 10.0% against 8.0% of those held out: 2.0 points more (95% interval 0.9 to 3.1 points), p < 0.001: the workflow made a difference.',
     );
   });
 
@@ -132,7 +132,7 @@ describe('liftOf', () => {
     const l = liftOf(g(124, 1000), g(98, 1000));
     expect(l.significant).toBe(false);
     expect(l.verdict).toBe(
-      'Treated contacts converted at 12.4% against 9.8% in the holdout: 2.6 points more (95% interval −0.2 to 5.4 points): the difference could be chance (p = 0.06).',
+      'Contacts who got the workflow reached the goal at 12.4% against 9.8% of those held out: 2.6 points more (95% interval −0.2 to 5.4 points): the difference could be chance (p = 0.06).',
     );
   });
 
@@ -140,16 +140,16 @@ describe('liftOf', () => {
     const l = liftOf(g(48, 80), g(56, 70));
     expect(l.significant).toBe(true);
     expect(l.verdict).toBe(
-      'Treated contacts converted at 60.0% against 80.0% in the holdout: 20.0 points fewer (95% interval −33.4 to −5.2 points), p = 0.008: the workflow lowered conversion.',
+      'Contacts who got the workflow reached the goal at 60.0% against 80.0% of those held out: 20.0 points fewer (95% interval −33.4 to −5.2 points), p = 0.008: the workflow lowered conversion.',
     );
   });
 
   it('says why nothing can be concluded yet', () => {
     expect(liftOf(g(0, 0), g(0, 0)).verdict).toBe('No contacts have entered this workflow yet.');
     expect(liftOf(g(10, 100), g(0, 0)).verdict).toBe('The holdout has no contacts yet: set a holdout percentage to measure lift.');
-    expect(liftOf(g(0, 0), g(3, 40)).verdict).toBe('No treated contacts yet: all 40 so far are in the holdout.');
+    expect(liftOf(g(0, 0), g(3, 40)).verdict).toBe('Nobody has got the workflow yet: all 40 contacts so far are held out.');
     expect(liftOf(g(5, 20), g(3, 40)).verdict).toBe(
-      `Too few contacts to tell: at least ${MIN_GROUP} in each group are needed (so far 20 treated, 40 in the holdout).`,
+      `Too few contacts to tell: at least ${MIN_GROUP} in each group are needed (so far 20 got the workflow, 40 held out).`,
     );
     expect(liftOf(g(2, 100), g(1, 100)).verdict).toBe('Too few conversions to tell: at least 5 are needed (so far 3).');
     expect(liftOf(g(98, 100), g(99, 100)).verdict).toBe('Too few contacts who did not convert to tell: at least 5 are needed (so far 3 of 200).');

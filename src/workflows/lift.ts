@@ -136,9 +136,9 @@ function formatP(p: number): string {
 function notYet(t: GroupCount, h: GroupCount): string | null {
   if (t.contacts === 0 && h.contacts === 0) return 'No contacts have entered this workflow yet.';
   if (h.contacts === 0) return 'The holdout has no contacts yet: set a holdout percentage to measure lift.';
-  if (t.contacts === 0) return `No treated contacts yet: all ${count(h.contacts)} so far are in the holdout.`;
+  if (t.contacts === 0) return `Nobody has got the workflow yet: all ${count(h.contacts)} contacts so far are held out.`;
   if (t.contacts < MIN_GROUP || h.contacts < MIN_GROUP) {
-    return `Too few contacts to tell: at least ${MIN_GROUP} in each group are needed (so far ${count(t.contacts)} treated, ${count(h.contacts)} in the holdout).`;
+    return `Too few contacts to tell: at least ${MIN_GROUP} in each group are needed (so far ${count(t.contacts)} got the workflow, ${count(h.contacts)} held out).`;
   }
   const converted = t.converted + h.converted;
   const all = t.contacts + h.contacts;
@@ -185,7 +185,7 @@ export function liftOf(treated: GroupCount, holdout: GroupCount, confidence: 0.9
   result.significant = pValue < 0.05 && (interval.low > 0 || interval.high < 0);
   const diff = points(d) === '0.0' ? '0.0 points apart' : `${points(Math.abs(d))} points ${d > 0 ? 'more' : 'fewer'}`;
   const found =
-    `Treated contacts converted at ${percent(p1)} against ${percent(p2)} in the holdout: ${diff} ` +
+    `Contacts who got the workflow reached the goal at ${percent(p1)} against ${percent(p2)} of those held out: ${diff} ` +
     `(${Math.round(confidence * 100)}% interval ${points(interval.low)} to ${points(interval.high)} points)`;
   result.verdict = result.significant
     ? `${found}, ${formatP(pValue)}: ${d > 0 ? 'the workflow made a difference.' : 'the workflow lowered conversion.'}`

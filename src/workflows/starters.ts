@@ -156,7 +156,13 @@ export async function createFromStarter(ctx: AppContext, workspaceId: string, us
     }
     const template = (await segmentTemplates(ctx, workspaceId)).find((s) => s.key === k)!;
     const found = stored.find((s) => s.name.toLowerCase() === template.name.toLowerCase());
-    segments.set(k, found ? found.id : (await createSegment(ctx, workspaceId, userId, { name: template.name, description: template.description, kind: 'segment', definition: template.definition })).id);
+    if (found) segments.set(k, found.id);
+    else {
+      const created = await createSegment(ctx, workspaceId, userId, { name: template.name, description: template.description, kind: 'segment', definition: template.definition });
+      segments.set(k, created.id);
+      // Its members now, as a segment saved in the builder gets them.
+      await ctx.jobs.send('segments.recompute', { workspaceId, segmentIds: [created.id] });
+    }
   }
   const graph = starter.graph({ template: (k) => templates.get(k)!, segment: (k) => segments.get(k)! });
   // A second use of the same starter gets a name of its own.

@@ -1,7 +1,7 @@
 // Working off the queue of things that happened to contacts which a workflow reads (filled by
 // the triggers of migration 0025 in the writer's transaction): enrollments from event triggers
-// (segment and list triggers are their `segment.entered` / `segment.exited` events), waits for
-// an event that came, and goals and exit conditions, for the contacts concerned only. One
+// (segment and list triggers are their `segment.entered` / `segment.exited` events), goals and
+// exit conditions, and waits for an event that came, for the contacts concerned only. One
 // transaction per batch, under the workspace's lock, so that the queue's rows are taken and
 // acted on together: a crash loses nothing and doubles nothing.
 import type { SqlSession } from '../../db/client.ts';
@@ -72,6 +72,11 @@ export async function processPending(tx: SqlSession, run: RunContext, versions: 
     await enroll(tx, run, v, candidates);
   }
 
+  // Goals and exit conditions of the contacts concerned, first: a contact who reached the goal
+  // leaves as converted, even when the same event is one a wait of theirs waits for.
+  const contacts = [...new Set(rows.map((r) => r.contact_id))];
+  for (const v of versions) await checkEnds(tx, run, v, contacts);
+
   // Waits for an event that may have come.
   for (const v of versions) {
     for (const [key, step] of Object.entries(v.graph.steps)) {
@@ -88,9 +93,6 @@ export async function processPending(tx: SqlSession, run: RunContext, versions: 
     }
   }
 
-  // Goals and exit conditions of the contacts concerned.
-  const contacts = [...new Set(rows.map((r) => r.contact_id))];
-  for (const v of versions) await checkEnds(tx, run, v, contacts);
   return rows.length;
 }
 
