@@ -11,6 +11,7 @@ import { preferencesRoutes } from './consent/preferences-routes.ts';
 import * as tables from './schema.ts';
 import { trackingPixelRoutes } from './tracking/routes.ts';
 import { closeTransports } from './delivery/transport.ts';
+import { stopTemplated } from './delivery/templated.ts';
 import { unsubscribeRoutes } from './consent/unsubscribe-routes.ts';
 import { emailFeedbackRoutes, emailWebhookRoutes } from './feedback/routes.ts';
 
@@ -37,8 +38,11 @@ export const messagingModule: Module = {
   async start(ctx, { work }) {
     if (work) await ctx.jobs.send('email.broadcasts.tick', { startup: true });
   },
-  // Broadcasts being sent stop after their current batch; the next slice waits in the queue.
-  stopping: stopSending,
+  // Broadcasts and workflow messages being sent stop after their current batch; the rest waits in the queue.
+  stopping(ctx) {
+    stopSending(ctx);
+    stopTemplated(ctx);
+  },
   async close() {
     closeTransports();
     await closeLayout();

@@ -41,6 +41,12 @@ const DEFAULT_LIMIT = 32;
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 6 * 3_600_000;
 const EXCERPT_CHARS = 500;
+/** Contexts shutting down: calls not started are given back, no more are claimed (graceful shutdown). */
+const stopping = new WeakSet<AppContext>();
+
+export function stopWebhooks(ctx: AppContext): void {
+  stopping.add(ctx);
+}
 // Enough bytes for 500 characters of UTF-8; the rest of an answer is not read.
 const EXCERPT_BYTES = EXCERPT_CHARS * 4;
 // A claimed call is started only while its lease has the timeout and this much left.
@@ -320,7 +326,7 @@ export async function deliverDueWebhooks(ctx: AppContext, options: DeliverOption
   const unstarted: ClaimedRow[] = [];
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
-      if (performance.now() > startBy) {
+      if (performance.now() > startBy || stopping.has(ctx)) {
         unstarted.push(row);
         continue;
       }
@@ -350,7 +356,7 @@ export async function deliverDueWebhooks(ctx: AppContext, options: DeliverOption
 export async function deliverAllDueWebhooks(ctx: AppContext, options: DeliverOptions & { budgetMs?: number } = {}): Promise<DeliveryTotals> {
   const totals: DeliveryTotals = { delivered: 0, failed: 0, retrying: 0 };
   const stopAt = performance.now() + (options.budgetMs ?? 5 * 60_000);
-  while (performance.now() < stopAt) {
+  while (performance.now() < stopAt && !stopping.has(ctx)) {
     const batch = await deliverDueWebhooks(ctx, options);
     totals.delivered += batch.delivered;
     totals.failed += batch.failed;

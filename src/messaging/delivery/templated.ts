@@ -20,6 +20,14 @@ import { POOL, type Sender, senderFor } from './transport.ts';
 export const TEMPLATED_JOB = 'email.templated';
 const BATCH = 200;
 
+/** Contexts shutting down: their deliveries stop after the batch being sent (graceful shutdown). */
+const stopping = new WeakSet<AppContext>();
+
+/** Lets a delivery of this context finish its batch, write its outcomes and leave the rest queued (the next worker's start asks for them). */
+export function stopTemplated(ctx: AppContext): void {
+  stopping.add(ctx);
+}
+
 type ClaimedTemplated = Claimed & { template_id: string; kind: 'workflow' | 'transactional' };
 
 async function claim(ctx: AppContext, workspaceId: string, n: number): Promise<ClaimedTemplated[]> {
@@ -72,6 +80,7 @@ export async function deliverTemplated(ctx: AppContext, workspaceId: string): Pr
   });
   let handled = 0;
   for (;;) {
+    if (stopping.has(ctx)) return handled;
     const batch = await claim(ctx, workspaceId, BATCH);
     if (batch.length === 0) return handled;
     const byTemplate = new Map<string, ClaimedTemplated[]>();
@@ -116,5 +125,5 @@ export async function deliverAllTemplated(ctx: AppContext): Promise<void> {
      where broadcast_id is null and html is null and template_id is not null and state in ('queued', 'sending') and (retry_at is null or retry_at <= $1)`,
     [ctx.clock.now()],
   );
-  for (const r of rows) await deliverTemplated(ctx, r.workspace_id);
+  for (const r of rows) if (!stopping.has(ctx)) await deliverTemplated(ctx, r.workspace_id);
 }
