@@ -108,12 +108,13 @@ async function main() {
     });
     const sent = performance.now();
     if (res.statusCode >= 300) throw new Error(`track answered ${res.statusCode}: ${res.body}`);
+    const [who] = await db.query<{ id: string }>('select id from contacts where workspace_id = $1 and external_id = $2', [ws, `lat-${i}`]);
     for (;;) {
-      // The first action done: the send step's event (queued, or skipped with its reason).
+      // The first action done: the send step's event (queued, or skipped with its reason), read
+      // through the contact's index of events.
       const [r] = await db.query<{ n: number }>(
-        `select count(*)::int as n from events ev join contacts c on c.id = ev.contact_id
-         where ev.workspace_id = $1 and c.external_id = $2 and ev.name = 'workflow.step_completed'`,
-        [ws, `lat-${i}`],
+        `select count(*)::int as n from events ev where ev.workspace_id = $1 and ev.contact_id = $2 and ev.name = 'workflow.step_completed'`,
+        [ws, who!.id],
       );
       if (r!.n > 0) break;
       if (performance.now() - sent > 10_000) throw new Error(`no action 10 s after event ${i}`);
