@@ -93,7 +93,7 @@ create unique index workflow_enrollments_entry_key on workflow_enrollments (work
 -- One live run per contact and workflow, whatever the re-entry policy.
 create unique index workflow_enrollments_live_key on workflow_enrollments (workflow_id, contact_id) where state <> 'done';
 create index workflow_enrollments_active_idx on workflow_enrollments (version_id, step, id) where state = 'active';
-create index workflow_enrollments_due_idx on workflow_enrollments (workspace_id, wake_at) where state = 'waiting';
+create index workflow_enrollments_due_idx on workflow_enrollments (workspace_id, wake_at, id) where state = 'waiting';
 create index workflow_enrollments_contact_idx on workflow_enrollments (workspace_id, contact_id);
 create index workflow_enrollments_step_idx on workflow_enrollments (version_id, step) where state <> 'done';
 

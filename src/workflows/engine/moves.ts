@@ -1,10 +1,13 @@
-// The three ways an enrollment changes, each one statement for a whole batch:
-// - move: on to the next step (to be started at once: 'active'), or the end of the run;
-// - park: wait at the step until `wake_at` (or a matching event);
+// Where a batch's runs land at the end of a pass, each group of them in one statement:
+// - waiting at a step until `wake_at` (or a matching event);
+// - done: the end of a path, an exit step, a failure;
 // - finish: leave wherever they are (converted to the goal, an exit condition met).
-// Every run that ends writes its `workflow.exited` or `workflow.converted` event, keyed by the
-// enrollment, and each move adds to the step's count of contacts that passed it.
+// A batch is walked through every step that does not wait (steps.ts) in memory and in the
+// transaction that claimed it, so each run is written once per pass however many steps it
+// passed. Every run that ends writes its `workflow.exited` or `workflow.converted` event, keyed
+// by the enrollment, and the steps passed add to their counts of contacts.
 import type { SqlSession } from '../../db/client.ts';
+import { Params } from '../../db/params.ts';
 import { eventNameSql, insertEventsSql } from '../../events/record.ts';
 import type { LiveVersion } from '../versions.ts';
 import type { RunContext } from './run-context.ts';
@@ -12,15 +15,23 @@ import type { RunContext } from './run-context.ts';
 /** How a run ends. */
 export type Outcome = 'converted' | 'exited' | 'completed' | 'failed' | 'removed';
 
-export interface Decision {
+/** A run at a step, with the steps it entered in this pass (added to its path). */
+export interface At {
   id: string;
-  /** The next step; null ends the run with `outcome`. */
-  next: string | null;
-  /** When `next` is null: completed (the end of a path) by default. */
-  outcome?: Outcome;
-  /** Why, for exits ("exit_step", "exit_condition"…). */
-  reason?: string;
-  detail?: string;
+  contact_id: string;
+  holdout: boolean;
+  entered: string[];
+}
+
+/** How the runs of a landing wait: until `wakeSql` (over the enrollment `x` and its contact `c`; null: at once), or each until its own instant. */
+export type Wait = { wakeSql: (p: Params) => string; waitingFor: string | null } | { until: Date[] };
+
+/** Runs that stop at `step` in this pass: waiting there, or ending there. */
+export interface Landing {
+  step: string;
+  rows: At[];
+  wait?: Wait;
+  end?: { outcome: Outcome; reason: string; detail: string | null };
 }
 
 /** Ended runs' events: `workflow.converted` for a goal reached, `workflow.exited` otherwise. */
@@ -39,60 +50,65 @@ function endedEventsSql(from: string): string {
 }
 
 /**
- * Applies the decisions of one batch at one step (rows still running only). Returns how many
- * moved. The caller holds the rows (claimed `for update`), in the same transaction.
+ * Writes where the runs of a batch landed (one statement per landing and path taken) and the
+ * steps they passed. The caller holds the rows (claimed `for update`), in the same transaction.
+ * Returns how many runs were written.
  */
-export async function move(tx: SqlSession, run: RunContext, version: LiveVersion, step: string, decisions: Decision[]): Promise<number> {
-  if (decisions.length === 0) return 0;
-  // Most steps send everyone the same way: ids and one next step, no per-row payload.
-  const first = decisions[0]!;
-  const uniform = decisions.every((d) => d.next === first.next && d.outcome === first.outcome && d.reason === first.reason && d.detail === first.detail);
-  const outcomeOf = (d: Decision) => (d.next === null ? (d.outcome ?? 'completed') : null);
-  const source = uniform
-    ? `select unnest($1::uuid[]) as id, $5::text as next, $6::text as outcome, $7::text as reason, $8::text as detail`
-    : `select * from jsonb_to_recordset($1::jsonb) as d(id uuid, next text, outcome text, reason text, detail text)`;
-  const payload = uniform
-    ? [decisions.map((d) => d.id), run.now, version.id, step, first.next, outcomeOf(first), first.reason ?? null, first.detail ?? null]
-    : [JSON.stringify(decisions.map((d) => ({ id: d.id, next: d.next, outcome: outcomeOf(d), reason: d.reason ?? null, detail: d.detail ?? null }))), run.now, version.id, step];
-  const [r] = await tx.query<{ n: number }>(
-    `with d as (${source}),
-     moved as (
-       update workflow_enrollments e set
-         step = coalesce(d.next, e.step),
-         state = case when d.outcome is null then 'active' else 'done' end,
-         outcome = d.outcome,
-         outcome_detail = d.detail,
-         left_at = case when d.outcome is null then null else $2::timestamptz end,
-         step_entered_at = $2, wake_at = null, waiting_for = null,
-         path = case when d.outcome is null then e.path || d.next else e.path end
-       from d where e.id = d.id and e.state <> 'done'
-       returning e.id, e.workspace_id, e.workflow_id, e.contact_id, e.outcome, e.outcome_detail, e.left_at, d.reason),
-     written as (${endedEventsSql('moved')}),
-     counted as (
-       insert into workflow_step_counts (version_id, step, passed) select $3, $4, count(*) from moved having count(*) > 0
-       on conflict (version_id, step) do update set passed = workflow_step_counts.passed + excluded.passed)
-     select count(*)::int as n from moved`,
-    payload,
-  );
-  return r!.n;
+export async function land(tx: SqlSession, run: RunContext, version: LiveVersion, landings: Landing[], passed: Map<string, number>): Promise<number> {
+  let n = 0;
+  for (const l of landings) {
+    // Runs that took the same way here share a statement.
+    const byWay = new Map<string, number[]>();
+    l.rows.forEach((r, i) => {
+      const way = r.entered.join('\u0000');
+      if (!byWay.has(way)) byWay.set(way, []);
+      byWay.get(way)!.push(i);
+    });
+    for (const idx of byWay.values()) n += await landGroup(tx, run, l, idx);
+  }
+  const counted = [...passed].filter(([, k]) => k > 0);
+  if (counted.length > 0) {
+    await tx.query(
+      `insert into workflow_step_counts (version_id, step, passed) select $1, s.step, s.n from unnest($2::text[], $3::bigint[]) as s(step, n)
+       on conflict (version_id, step) do update set passed = workflow_step_counts.passed + excluded.passed`,
+      [version.id, counted.map(([k]) => k), counted.map(([, k]) => k)],
+    );
+  }
+  return n;
 }
 
-/**
- * Parks a batch at its step until its own `wake_at`: `wakeSql` is a timestamptz over the
- * enrollment `x` and its contact `c` (null: at once). `waitingFor` names the event a
- * wait-for-event step waits for.
- */
-export async function park(tx: SqlSession, run: RunContext, ids: string[], wakeSql: string, params: unknown[], waitingFor: string | null): Promise<void> {
-  if (ids.length === 0) return;
-  const n = params.length;
-  await tx.query(
-    `update workflow_enrollments e set state = 'waiting', wake_at = coalesce(w.at, $${n + 2}::timestamptz), waiting_for = $${n + 3}::text
-     from (select x.id, ${wakeSql} as at
-           from workflow_enrollments x${/\bc\./.test(wakeSql) ? ' left join contacts c on c.id = x.contact_id' : ''}
-           where x.id = any($${n + 1}::uuid[])) w
-     where e.id = w.id and e.state = 'active'`,
-    [...params, ids, run.now, waitingFor],
+async function landGroup(tx: SqlSession, run: RunContext, l: Landing, idx: number[]): Promise<number> {
+  const rows = idx.map((i) => l.rows[i]!);
+  const entered = rows[0]!.entered;
+  const p = new Params([rows.map((r) => r.id), run.now, l.step, entered]);
+  const perRow = l.wait && 'until' in l.wait ? l.wait.until : null;
+  const source = perRow ? `unnest($1::uuid[], ${p.add(idx.map((i) => perRow[i]!), 'timestamptz[]')}) as d(id, at)` : 'unnest($1::uuid[]) as d(id)';
+  let at = 'null::timestamptz';
+  let joins = '';
+  if (perRow) at = 'd.at';
+  else if (l.wait && 'wakeSql' in l.wait) {
+    at = l.wait.wakeSql(p);
+    joins = ` join workflow_enrollments x on x.id = d.id${/\bc\./.test(at) ? ' left join contacts c on c.id = x.contact_id' : ''}`;
+  }
+  const waitingFor = l.wait && 'waitingFor' in l.wait ? p.add(l.wait.waitingFor, 'text') : 'null::text';
+  const done = Boolean(l.end);
+  const [outcome, detail, reason] = [p.add(l.end?.outcome ?? null, 'text'), p.add(l.end?.detail ?? null, 'text'), p.add(l.end?.reason ?? null, 'text')];
+  const [r] = await tx.query<{ n: number }>(
+    `with w as (select d.id, ${at} as at from ${source}${joins}),
+     moved as (
+       update workflow_enrollments e set
+         step = $3, path = e.path || $4::text[],
+         state = ${done ? "'done'" : "'waiting'"}, outcome = ${outcome}, outcome_detail = ${detail},
+         left_at = ${done ? '$2::timestamptz' : 'null'},
+         step_entered_at = case when cardinality($4::text[]) > 0 then $2::timestamptz else e.step_entered_at end,
+         wake_at = ${done ? 'null' : 'coalesce(w.at, $2::timestamptz)'}, waiting_for = ${waitingFor}
+       from w where e.id = w.id and e.state <> 'done'
+       returning e.id, e.workspace_id, e.workflow_id, e.contact_id, e.outcome, e.outcome_detail, e.left_at, ${reason} as reason)
+     ${done ? `, written as (${endedEventsSql('moved')})` : ''}
+     select count(*)::int as n from moved`,
+    p.values,
   );
+  return r!.n;
 }
 
 /**

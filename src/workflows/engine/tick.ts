@@ -80,17 +80,22 @@ async function onePass(ctx: AppContext, workspaceId: string, queued: RunContext[
   return moved;
 }
 
-/** Ends the waits that are due, in batches. */
+/**
+ * Ends the waits that are due, in batches taken in (wake_at, id) order after the last one taken:
+ * the index's entries of the runs already moved are not read again.
+ */
 async function wakeDue(run: RunContext, versions: LiveVersion[]): Promise<number> {
   const byId = new Map(versions.map((v) => [v.id, v]));
   let moved = 0;
+  let after: { at: Date; id: string } | null = null;
   for (;;) {
-    const n = await run.ctx.db.transaction(async (tx) => {
-      const rows = await tx.query<Claimed & { version_id: string; step: string }>(
-        `select e.id, e.contact_id, e.holdout, e.version_id, e.step from workflow_enrollments e
+    const rows = await run.ctx.db.transaction(async (tx) => {
+      const rows = await tx.query<Claimed & { version_id: string; step: string; wake_at: Date }>(
+        `select e.id, e.contact_id, e.holdout, e.version_id, e.step, e.wake_at from workflow_enrollments e
          where e.workspace_id = $1 and e.state = 'waiting' and e.wake_at <= $2 and e.version_id = any($3::uuid[])
+           and ($5::timestamptz is null or (e.wake_at, e.id) > ($5::timestamptz, $6::uuid))
          order by e.wake_at, e.id limit $4 for update skip locked`,
-        [run.workspaceId, run.now, [...byId.keys()], BATCH],
+        [run.workspaceId, run.now, [...byId.keys()], BATCH, after?.at ?? null, after?.id ?? null],
       );
       const groups = new Map<string, Claimed[]>();
       for (const r of rows) {
@@ -102,48 +107,54 @@ async function wakeDue(run: RunContext, versions: LiveVersion[]): Promise<number
         const [versionId, step] = k.split('\u0000') as [string, string];
         await wake(tx, run, byId.get(versionId)!, step, batch);
       }
-      return rows.length;
+      return rows;
     });
-    moved += n;
-    if (n < BATCH) return moved;
+    moved += rows.length;
+    if (rows.length < BATCH) return moved;
+    const last = rows[rows.length - 1]!;
+    after = { at: last.wake_at, id: last.id };
   }
 }
 
-/** Starts the steps enrollments have reached, in the order of each graph, until none is left to start. */
+/**
+ * Starts the steps runs are to start (just enrolled, or moved by a new version), in the order of
+ * each graph, until none is left to start. A batch walks on through every step that does not
+ * wait, so a run is started here once per pass at most.
+ */
 async function advance(run: RunContext, versions: LiveVersion[]): Promise<number> {
+  const byId = new Map(versions.map((v) => [v.id, v]));
   let moved = 0;
   for (;;) {
-    let inPass = 0;
+    const active = await run.ctx.db.query<{ version_id: string; step: string }>(
+      "select distinct version_id, step from workflow_enrollments where version_id = any($1::uuid[]) and state = 'active'",
+      [[...byId.keys()]],
+    );
+    let inRound = 0;
     for (const v of versions) {
-      const active = await run.ctx.db.query<{ step: string }>("select distinct step from workflow_enrollments where version_id = $1 and state = 'active'", [v.id]);
-      if (active.length === 0) continue;
-      const wanted = new Set(active.map((r) => r.step));
-      for (const key of [...stepOrder(v.graph), ...[...wanted].filter((k) => !v.graph.steps[k])]) {
-        if (!wanted.has(key) && v.graph.steps[key]) {
-          // Steps after one that moved contacts may have some now.
-          if (!(await hasActive(run, v.id, key))) continue;
-        }
+      const wanted = new Set(active.filter((r) => r.version_id === v.id).map((r) => r.step));
+      if (wanted.size === 0) continue;
+      const order = stepOrder(v.graph);
+      for (const key of [...order.filter((k) => wanted.has(k)), ...[...wanted].filter((k) => !v.graph.steps[k])]) {
+        // Keyset batches: the index's entries of runs already started are not read again.
+        let after = '00000000-0000-0000-0000-000000000000';
         for (;;) {
-          const n = await run.ctx.db.transaction(async (tx) => {
+          const batch = await run.ctx.db.transaction(async (tx) => {
             const batch = await tx.query<Claimed>(
               `select id, contact_id, holdout from workflow_enrollments
-               where version_id = $1 and step = $2 and state = 'active' order by id limit $3 for update skip locked`,
-              [v.id, key, BATCH],
+               where version_id = $1 and step = $2 and state = 'active' and id > $4::uuid order by id limit $3 for update skip locked`,
+              [v.id, key, BATCH, after],
             );
             if (batch.length > 0) await start(tx, run, v, key, batch);
-            return batch.length;
+            return batch;
           });
-          inPass += n;
-          if (n < BATCH) break;
+          inRound += batch.length;
+          if (batch.length < BATCH) break;
+          after = batch[batch.length - 1]!.id;
         }
       }
     }
-    moved += inPass;
-    if (inPass === 0) return moved;
+    // Nothing left, or only runs another process is starting.
+    moved += inRound;
+    if (inRound === 0) return moved;
   }
-}
-
-async function hasActive(run: RunContext, versionId: string, step: string): Promise<boolean> {
-  const [r] = await run.ctx.db.query<{ yes: boolean }>("select exists (select 1 from workflow_enrollments where version_id = $1 and step = $2 and state = 'active') as yes", [versionId, step]);
-  return r!.yes;
 }
