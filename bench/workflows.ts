@@ -110,10 +110,12 @@ async function main() {
     if (res.statusCode >= 300) throw new Error(`track answered ${res.statusCode}: ${res.body}`);
     const [who] = await db.query<{ id: string }>('select id from contacts where workspace_id = $1 and external_id = $2', [ws, `lat-${i}`]);
     for (;;) {
-      // The first action done: the send step's event (queued, or skipped with its reason), read
-      // through the contact's index of events.
+      // The first action done: the send step's event (queued, or skipped with its reason), found
+      // by its key through the run (unique indexes both), whatever the planner's statistics.
       const [r] = await db.query<{ n: number }>(
-        `select count(*)::int as n from events ev where ev.workspace_id = $1 and ev.contact_id = $2 and ev.name = 'workflow.step_completed'`,
+        `select count(*)::int as n from workflow_enrollments x
+         join events ev on ev.workspace_id = x.workspace_id and ev.message_id = 'workflow:' || x.id || ':send'
+         where x.workspace_id = $1 and x.contact_id = $2`,
         [ws, who!.id],
       );
       if (r!.n > 0) break;

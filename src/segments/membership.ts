@@ -6,6 +6,7 @@
 import type { SqlSession } from '../db/client.ts';
 import { eventNameSql, insertEventsSql } from '../events/record.ts';
 import type { AppContext } from '../server/context.ts';
+import { soon } from '../jobs/soon.ts';
 import { Params } from '../db/params.ts';
 import { compileSegment, compileSegments } from './compile.ts';
 import type { SegmentNode } from './definition.ts';
@@ -350,8 +351,7 @@ function reads(s: StoredSegment, reason: string): boolean {
 
 // ---- Running the queue soon after a change, in this process -----------------------------------
 
-const scheduled = new Map<string, Promise<void>>();
-const again = new Set<string>();
+const updates = soon('segment update of workspace');
 
 /**
  * Asks for the queue of a workspace to be worked off soon (next tick), once however many
@@ -359,29 +359,12 @@ const again = new Set<string>();
  * made by another process or before a crash is not left waiting.
  */
 export function scheduleSegmentUpdate(ctx: AppContext, workspaceId: string): void {
-  if (scheduled.has(workspaceId)) {
-    again.add(workspaceId);
-    return;
-  }
-  const run = (async () => {
-    await new Promise((r) => setImmediate(r));
-    do {
-      again.delete(workspaceId);
-      try {
-        await processPending(ctx, workspaceId);
-      } catch (err) {
-        // Left in the queue: the periodic job takes it up again.
-        console.error(`segment update of workspace ${workspaceId} failed: ${(err as Error).message}`);
-        break;
-      }
-    } while (again.has(workspaceId));
-  })().finally(() => scheduled.delete(workspaceId));
-  scheduled.set(workspaceId, run);
+  updates.ask(workspaceId, () => processPending(ctx, workspaceId));
 }
 
 /** Waits for scheduled updates (tests, benchmarks, shutdown). */
 export async function segmentUpdatesSettled(): Promise<void> {
-  while (scheduled.size > 0) await Promise.all(scheduled.values());
+  await updates.settled();
 }
 
 /** Every workspace with queued contacts: for the periodic job. */

@@ -88,7 +88,8 @@ async function landGroup(tx: SqlSession, run: RunContext, l: Landing, idx: numbe
   if (perRow) at = 'd.at';
   else if (l.wait && 'wakeSql' in l.wait) {
     at = l.wait.wakeSql(p);
-    joins = ` join workflow_enrollments x on x.id = d.id${/\bc\./.test(at) ? ' left join contacts c on c.id = x.contact_id' : ''}`;
+    // A wake time over the run or its contact (a time of day in their zone, a date field) reads them.
+    if (/\b[xc]\./.test(at)) joins = ` join workflow_enrollments x on x.id = d.id${/\bc\./.test(at) ? ' left join contacts c on c.id = x.contact_id' : ''}`;
   }
   const waitingFor = l.wait && 'waitingFor' in l.wait ? p.add(l.wait.waitingFor, 'text') : 'null::text';
   const done = Boolean(l.end);

@@ -6,6 +6,7 @@
 //    at once, each batch is taken by one of them, and a batch's actions and its move commit
 //    together (the row locks are the lease: a process that dies releases them).
 // Repeated until nothing moves (an action may queue what a trigger reads).
+import { analyzeChangedTables } from '../../db/analyze.ts';
 import { TEMPLATED_JOB } from '../../messaging/delivery/templated.ts';
 import type { AppContext } from '../../server/context.ts';
 import { exitsOf, type WorkflowGraph } from '../graph.ts';
@@ -18,6 +19,7 @@ import { runContext, type RunContext } from './run-context.ts';
 import { start, wake } from './steps.ts';
 
 const BATCH = 5_000;
+const ANALYZE_AFTER = 50_000;
 
 export interface PassResult {
   /** Queue rows taken, waits ended and steps started. */
@@ -51,6 +53,9 @@ export async function runWorkflows(ctx: AppContext, workspaceId: string, options
   // Messages are rendered and sent, and webhooks called, by their own jobs (any process).
   if (queued.emails > 0) await ctx.jobs.send(TEMPLATED_JOB, { workspaceId });
   if (queued.webhooks > 0) await ctx.jobs.send(WEBHOOK_JOB, {});
+  // After moving many runs, the planner's statistics of the tables written are refreshed (as
+  // after an import): stale ones plan the next pass's lookups as scans of every row.
+  if (moved >= ANALYZE_AFTER) await analyzeChangedTables(ctx.db);
   return { moved };
 }
 
@@ -125,16 +130,20 @@ async function advance(run: RunContext, versions: LiveVersion[]): Promise<number
   const byId = new Map(versions.map((v) => [v.id, v]));
   let moved = 0;
   for (;;) {
+    // One probe of the index of runs to start per step of each version: as cheap with a million
+    // runs waiting or done as with none, whatever the planner's statistics say.
+    const probes = versions.flatMap((v) => Object.keys(v.graph.steps).map((step) => ({ v: v.id, step })));
     const active = await run.ctx.db.query<{ version_id: string; step: string }>(
-      "select distinct version_id, step from workflow_enrollments where version_id = any($1::uuid[]) and state = 'active'",
-      [[...byId.keys()]],
+      `select s.version_id, s.step from unnest($1::uuid[], $2::text[]) as s(version_id, step)
+       where exists (select 1 from workflow_enrollments e where e.version_id = s.version_id and e.step = s.step and e.state = 'active')`,
+      [probes.map((p) => p.v), probes.map((p) => p.step)],
     );
     let inRound = 0;
     for (const v of versions) {
       const wanted = new Set(active.filter((r) => r.version_id === v.id).map((r) => r.step));
       if (wanted.size === 0) continue;
       const order = stepOrder(v.graph);
-      for (const key of [...order.filter((k) => wanted.has(k)), ...[...wanted].filter((k) => !v.graph.steps[k])]) {
+      for (const key of order.filter((k) => wanted.has(k))) {
         // Keyset batches: the index's entries of runs already started are not read again.
         let after = '00000000-0000-0000-0000-000000000000';
         for (;;) {

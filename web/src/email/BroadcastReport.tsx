@@ -2,12 +2,12 @@
 // left, opens and clicks over time, and the links people clicked.
 import '@mantine/charts/styles.css';
 import { AreaChart } from '@mantine/charts';
-import { Anchor, Box, Card, Group, SimpleGrid, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Box, Card, SimpleGrid, Table, Text } from '@mantine/core';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { SectionHeader } from '../components/PageHeader.tsx';
 import { FollowUpMenu } from './FollowUpMenu.tsx';
 import { type BroadcastReport, useReportQuery } from './model.ts';
-import classes from './email.module.css';
+import { Kpi } from '../components/Kpi.tsx';
 
 const n = (x: number) => x.toLocaleString('en');
 const pct = (x: number) => `${(x * 100).toLocaleString('en', { maximumFractionDigits: 1 })}%`;
@@ -24,33 +24,6 @@ export function BroadcastReportView({ id, live }: { id: string; live: boolean })
   }
   if (report.isError) return <ErrorBlock error={report.error} onRetry={() => void report.refetch()} />;
   return <Report id={id} r={report.data} />;
-}
-
-function Kpi({ label, value, hint, caption, testId }: { label: string; value: string; hint?: string; caption?: string; testId: string }) {
-  const body = (
-    <Box className={classes.kpi} data-testid={`kpi-${testId}`}>
-      <Text fz="xs" c="dimmed" fw={600} tt="uppercase" lts="0.04em" lineClamp={1}>
-        {label}
-      </Text>
-      <Group gap={6} align="baseline" mt={2} wrap="nowrap">
-        <Text fz={22} fw={650} lh={1.3} data-testid="kpi-value">
-          {value}
-        </Text>
-        {caption && (
-          <Text fz="xs" c="dimmed">
-            {caption}
-          </Text>
-        )}
-      </Group>
-    </Box>
-  );
-  return hint ? (
-    <Tooltip label={hint} multiline w={260}>
-      {body}
-    </Tooltip>
-  ) : (
-    body
-  );
 }
 
 const MAX_BUCKETS = 400;

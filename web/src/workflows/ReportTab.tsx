@@ -1,7 +1,7 @@
 // The lift report: contacts who got the workflow against those held out of it, how many of each
 // reached the goal, the difference with its 95% interval and p-value, the verdict in words,
 // revenue per contact in each currency after entering, and how every number is computed.
-import { Accordion, Alert, Box, Card, Group, Select, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Accordion, Alert, Box, Card, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, LabelList, ResponsiveContainer, XAxis, YAxis } from 'recharts';
@@ -11,6 +11,7 @@ import { formatDate, formatDateTime } from '../lib/format.ts';
 import { type Report, type ReportPart, useReportQuery, type WorkflowDetail } from './model.ts';
 import { eventWords } from './steps.ts';
 import classes from './workflows.module.css';
+import { Kpi } from '../components/Kpi.tsx';
 
 const TREATED = 'Got the workflow';
 const HELD = 'Held out (no emails)';
@@ -102,31 +103,6 @@ export function ReportTab({ workflow }: { workflow: WorkflowDetail }) {
   );
 }
 
-function Kpi({ label, value, caption, hint, testId }: { label: string; value: string; caption?: string; hint?: string; testId: string }) {
-  const body = (
-    <Box className={classes.kpi} data-testid={`kpi-${testId}`}>
-      <Text fz="xs" c="dimmed" fw={600} tt="uppercase" lts="0.04em" lineClamp={2}>
-        {label}
-      </Text>
-      <Text fz={22} fw={650} lh={1.3} mt={2}>
-        {value}
-      </Text>
-      {caption && (
-        <Text fz="xs" c="dimmed">
-          {caption}
-        </Text>
-      )}
-    </Box>
-  );
-  return hint ? (
-    <Tooltip label={hint} multiline w={280}>
-      {body}
-    </Tooltip>
-  ) : (
-    body
-  );
-}
-
 function LiftCard({ part }: { part: ReportPart }) {
   const { lift } = part;
   const bars = [
@@ -185,8 +161,8 @@ function LiftCard({ part }: { part: ReportPart }) {
           </Text>
         </Box>
         <SimpleGrid cols={2} spacing="sm" verticalSpacing="sm" style={{ alignContent: 'start' }}>
-          <Kpi testId="treated" label={TREATED} value={pct(lift.treated.rate)} caption={`${n(lift.treated.converted)} of ${n(lift.treated.contacts)} contacts`} />
-          <Kpi testId="holdout" label={HELD} value={pct(lift.holdout.rate)} caption={`${n(lift.holdout.converted)} of ${n(lift.holdout.contacts)} contacts`} hint={HELD_HINT} />
+          <Kpi captionBelow testId="treated" label={TREATED} value={pct(lift.treated.rate)} caption={`${n(lift.treated.converted)} of ${n(lift.treated.contacts)} contacts`} />
+          <Kpi captionBelow testId="holdout" label={HELD} value={pct(lift.holdout.rate)} caption={`${n(lift.holdout.converted)} of ${n(lift.holdout.contacts)} contacts`} hint={HELD_HINT} />
           <Kpi
             testId="absolute"
             label="Difference"
