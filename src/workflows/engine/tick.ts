@@ -127,7 +127,6 @@ async function wakeDue(run: RunContext, versions: LiveVersion[]): Promise<number
  * wait, so a run is started here once per pass at most.
  */
 async function advance(run: RunContext, versions: LiveVersion[]): Promise<number> {
-  const byId = new Map(versions.map((v) => [v.id, v]));
   let moved = 0;
   for (;;) {
     // One probe of the index of runs to start per step of each version: as cheap with a million
