@@ -91,18 +91,21 @@ export const messageListQuery = z.object({
 });
 export const messageDetail = z.object({ id: z.uuid(), to: z.string(), subject: z.string(), html: z.string(), text: z.string(), state: z.string() });
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM');
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const BOTH_ENDS = 'is missing: quiet hours need both a start and an end';
+/** One end of the quiet hours: missing or empty says that both ends are needed. */
+const hhmm = z.string({ error: BOTH_ENDS }).min(1, { error: BOTH_ENDS, abort: true }).regex(HHMM, 'must be a time of day as HH:MM');
 /** Marketing email limits: a frequency cap per contact and day or week (their own calendar), quiet hours (their own time). */
 export const emailLimitsBody = z.strictObject({
-  perDay: z.number().int().min(1).max(100).nullable().optional(),
-  perWeek: z.number().int().min(1).max(500).nullable().optional(),
+  perDay: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').nullable().optional(),
+  perWeek: z.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').nullable().optional(),
   quietHours: z
     .strictObject({ from: hhmm, to: hhmm })
-    .refine((q) => q.from !== q.to, { message: 'must end at another time than it starts', path: ['to'] })
+    .refine((q) => q.from !== q.to, { message: 'must be another time than the start', path: ['to'] })
     .nullable()
     .optional(),
 });
 export const workspaceEmailLimits = emailLimitsBody.extend({
   /** 0 to 50: contacts kept out of every workflow and broadcast, to measure what marketing does as a whole. */
-  controlGroupPercent: z.number().min(0).max(50).multipleOf(0.01),
+  controlGroupPercent: z.number().min(0, 'must be 0 or more').max(50, 'must be at most 50').multipleOf(0.01, 'may have at most two decimals'),
 });

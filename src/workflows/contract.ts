@@ -65,6 +65,12 @@ export const workflowDetail = workflowSummary.extend({
   live: z.object({ version: z.number(), publishedAt: dateTime, graph: workflowGraph }).nullable(),
   /** Every published version, newest first. */
   versions: z.array(workflowVersion),
+  /**
+   * This workflow's own marketing email limits, in force as soon as they are saved (for contacts
+   * already in it too); null: the workspace's. A field left out is the workspace's, a field set
+   * to null is no limit of that kind for this workflow.
+   */
+  emailLimits: emailLimitsBody.nullable(),
 });
 
 export const createWorkflowBody = z.strictObject({
@@ -80,7 +86,11 @@ export const updateWorkflowBody = z.strictObject({
   /** Replaces the draft; the live version changes only by publishing. */
   graph: workflowGraph.optional(),
   holdoutPercent: holdoutPercent.optional(),
-  /** This workflow's own marketing email limits (each left out or null: the workspace's). */
+  /**
+   * This workflow's own marketing email limits, replacing what it had; null: the workspace's
+   * again. Within them a field left out is the workspace's, a field set to null is no limit of
+   * that kind (no cap a day, a week, no quiet hours) for this workflow.
+   */
   emailLimits: emailLimitsBody.nullable().optional(),
 });
 

@@ -81,6 +81,7 @@ export async function workflowDetail(ctx: AppContext, workspaceId: string, id: s
       publishedBy: v.user_email ? { name: v.user_name ?? '', email: v.user_email } : null,
       inNow: v.in_now,
     })),
+    emailLimits: w.emailLimits,
   };
 }
 

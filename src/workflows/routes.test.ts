@@ -342,6 +342,49 @@ describe('the workflows API', () => {
     expect(byKey.body.workflow.versions[0].publishedBy).toBeNull();
   });
 
+  it('a workflow’s own email limits: null (the workspace’s) until set, saved by PATCH and shown by GET, the list and publishing; bad ones are 400s naming the field', async () => {
+    const shop = await shopWithApi();
+    const { api } = shop;
+    const id = await created(api, { name: 'Own limits', graph: { trigger: { kind: 'manual' }, reentry: { policy: 'once' }, start: 'end', steps: { end: { kind: 'exit' } } } });
+    expect((await api.get(`/api/v1/workflows/${id}`)).body.emailLimits).toBeNull();
+
+    const own = { perDay: 3, perWeek: null, quietHours: { from: '22:00', to: '07:30' } };
+    const patched = await api.patch(`/api/v1/workflows/${id}`, { emailLimits: own });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.emailLimits).toEqual(own);
+    expect((await api.get(`/api/v1/workflows/${id}`)).body.emailLimits).toEqual(own);
+    // A field left out stays out (the workspace's); other changes keep the limits.
+    expect((await api.patch(`/api/v1/workflows/${id}`, { emailLimits: { perWeek: 9 } })).body.emailLimits).toEqual({ perWeek: 9 });
+    expect((await api.patch(`/api/v1/workflows/${id}`, { name: 'Own limits, renamed' })).body.emailLimits).toEqual({ perWeek: 9 });
+    const pub = await api.post(`/api/v1/workflows/${id}/publish`, {});
+    expect(pub.body.workflow.emailLimits).toEqual({ perWeek: 9 });
+    // The list has no limits: it is the detail that shows them.
+    expect((await api.get('/api/v1/workflows')).body.items[0]).not.toHaveProperty('emailLimits');
+
+    for (const [emailLimits, path, message] of [
+      [{ quietHours: { from: '22:00' } }, 'body.emailLimits.quietHours.to', 'is missing: quiet hours need both a start and an end'],
+      [{ quietHours: { from: '', to: '07:00' } }, 'body.emailLimits.quietHours.from', 'is missing: quiet hours need both a start and an end'],
+      [{ quietHours: { from: '7pm', to: '07:00' } }, 'body.emailLimits.quietHours.from', 'must be a time of day as HH:MM'],
+      [{ quietHours: { from: '07:00', to: '07:00' } }, 'body.emailLimits.quietHours.to', 'must be another time than the start'],
+      [{ perDay: 0 }, 'body.emailLimits.perDay', 'must be at least 1'],
+      [{ perWeek: 501 }, 'body.emailLimits.perWeek', 'must be at most 500'],
+      [{ controlGroupPercent: 10 }, 'body.emailLimits', expect.any(String)],
+    ] as const) {
+      const res = await api.patch(`/api/v1/workflows/${id}`, { emailLimits });
+      expect(res.status, JSON.stringify(emailLimits)).toBe(400);
+      expect(res.body.error.details, JSON.stringify(emailLimits)).toEqual([{ path, message }]);
+    }
+
+    expect((await api.patch(`/api/v1/workflows/${id}`, { emailLimits: null })).body.emailLimits).toBeNull();
+    expect((await api.get(`/api/v1/workflows/${id}`)).body.emailLimits).toBeNull();
+
+    const user = await createUser(t.h.ctx, { email: `viewer-${id.slice(-6)}@example.com`, name: 'V', password: 'a long password 123' });
+    await addMember(t.h.ctx, shop.workspaceId, user.id, 'viewer');
+    const viewer = await t.h.signIn(user.id, shop.workspaceId);
+    expect((await viewer.patch(`/api/v1/workflows/${id}`, { emailLimits: { perDay: 1 } })).status).toBe(403);
+    expect((await viewer.get(`/api/v1/workflows/${id}`)).body.emailLimits).toBeNull();
+  });
+
   it('bad graphs and bad input are 400s naming the field: the step at fault in a published draft, the body, the query, the path', async () => {
     const shop = await shopWithApi();
     const { api } = shop;

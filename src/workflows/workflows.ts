@@ -27,6 +27,8 @@ export interface Workflow {
   liveVersionId: string | null;
   liveVersion: number | null;
   holdoutPercent: number;
+  /** Its own email limits, in place of the workspace's (a field left out: the workspace's); null: the workspace's. */
+  emailLimits: EmailLimits | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -40,11 +42,12 @@ interface WorkflowRow {
   live_version_id: string | null;
   live_version: number | null;
   holdout_bp: number;
+  settings: { emailLimits?: EmailLimits } | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = `w.id, w.name, w.description, w.state, w.draft, w.live_version_id, w.holdout_bp, w.created_at, w.updated_at,
+const COLUMNS = `w.id, w.name, w.description, w.state, w.draft, w.live_version_id, w.holdout_bp, w.settings, w.created_at, w.updated_at,
   (select v.number from workflow_versions v where v.id = w.live_version_id) as live_version`;
 
 const toWorkflow = (r: WorkflowRow): Workflow => ({
@@ -56,6 +59,7 @@ const toWorkflow = (r: WorkflowRow): Workflow => ({
   liveVersionId: r.live_version_id,
   liveVersion: r.live_version,
   holdoutPercent: r.holdout_bp / 100,
+  emailLimits: r.settings?.emailLimits ?? null,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
 });

@@ -2,11 +2,13 @@
 // template from a starter, its body edited in the code editor with the preview following,
 // a Liquid error marked on its line (and on the subject field), preview as a contact at both
 // widths, a test send that lands in the Outbox and opens there, SMTP settings saved and a
-// connection test that reaches no server, topics, a broadcast to a list with its report and a
-// follow-up list of who did not open; a new broadcast's warning while the workspace has no
-// postal address, the address in the preview footer, the bounce and complaint webhook URLs
-// and their rotation, the suppression list (added to by hand and by a webhook, an address
-// taken off), and the email lines of a contact's timeline.
+// connection test that reaches no server, the sending limits (a cap and quiet hours that
+// survive a reload, the server's message under a missing end, the control group) at both
+// widths, topics, a broadcast to a list with its report and a follow-up list of who did not
+// open; a new broadcast's warning while the workspace has no postal address, the address in
+// the preview footer, the bounce and complaint webhook URLs and their rotation, the
+// suppression list (added to by hand and by a webhook, an address taken off), and the email
+// lines of a contact's timeline.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -62,8 +64,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.base });
+async function newPage(width = 1280, height = 900): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, baseURL: server.base, ...(width < 600 ? { hasTouch: true, isMobile: true } : {}) });
   contexts.push(context);
   const [name, ...value] = session.cookie.split('=');
   await context.addCookies([{ name: name!, value: value.join('='), url: server.base }]);
@@ -343,7 +345,7 @@ describe('email in a browser', () => {
     await page.getByLabel('From name').fill('Acme Coffee');
     await page.getByLabel('From address').fill('hello@acme.test');
     await page.getByLabel('Reply-to').fill('help@acme.test');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Email goes out through 127.0.0.1.').waitFor();
     await page.getByText('Stored (encrypted). Leave empty to keep it.').waitFor();
     expect(await page.getByRole('textbox', { name: 'Password' }).inputValue()).toBe('');
@@ -356,6 +358,72 @@ describe('email in a browser', () => {
     await result.getByText('The connection failed').waitFor({ timeout: 30_000 });
     await result.getByText(/could not connect: nothing accepted the connection/).waitFor();
     await shot(page, '13-settings-smtp');
+  });
+
+  it('sets the sending limits: a daily cap and quiet hours survive a reload, and quiet hours with one end show the server’s message under the field', async () => {
+    const page = await newPage();
+    await page.goto('/settings/email');
+    const card = page.getByTestId('email-limits');
+    const perDay = card.getByRole('textbox', { name: 'Marketing emails a day, at most' });
+    const perWeek = card.getByRole('textbox', { name: 'Marketing emails a week, at most' });
+    const from = card.getByLabel('From', { exact: true });
+    const until = card.getByLabel('Until', { exact: true });
+    const control = card.getByRole('textbox', { name: 'Control group' });
+    await perDay.waitFor();
+    await card.getByText('Transactional emails, such as receipts, are never limited.').waitFor();
+    expect(await perDay.inputValue()).toBe('');
+    expect(await from.inputValue()).toBe('');
+    expect(await control.inputValue()).toBe('0%');
+    const save = card.getByRole('button', { name: 'Save limits' });
+    expect(await save.isDisabled()).toBe(true);
+
+    await perDay.fill('2');
+    await from.fill('21:00');
+    await until.fill('08:00');
+    await save.click();
+    await page.getByText('At most 2 marketing emails a day per contact; none from 21:00 to 08:00 their time.').waitFor();
+    expect(await api('GET', '/api/v1/email/limits')).toEqual({ perDay: 2, perWeek: null, quietHours: { from: '21:00', to: '08:00' }, controlGroupPercent: 0 });
+
+    await page.reload();
+    await perDay.waitFor();
+    await expect.poll(() => perDay.inputValue()).toBe('2');
+    expect(await perWeek.inputValue()).toBe('');
+    expect(await from.inputValue()).toBe('21:00');
+    expect(await until.inputValue()).toBe('08:00');
+    expect(await save.isDisabled()).toBe(true);
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: path.join(SHOTS, '13c-sending-limits-laptop.png') });
+
+    // Quiet hours with a start and no end: the server's message, under the missing end.
+    await card.getByRole('button', { name: 'No quiet hours' }).click();
+    expect(await until.inputValue()).toBe('');
+    await from.fill('22:30');
+    await save.click();
+    await card.getByText('Is missing: quiet hours need both a start and an end').waitFor();
+    expect(await until.getAttribute('aria-invalid')).toBe('true');
+    expect(await from.getAttribute('aria-invalid')).not.toBe('true');
+    expect(await api('GET', '/api/v1/email/limits')).toMatchObject({ perDay: 2, quietHours: { from: '21:00', to: '08:00' } });
+    await card.screenshot({ path: path.join(SHOTS, '13d-sending-limits-error.png') });
+
+    // The end given: the message goes, and the limits are saved with the control group.
+    await until.fill('07:00');
+    expect(await card.getByText('Is missing: quiet hours need both a start and an end').count()).toBe(0);
+    await control.fill('10');
+    await save.click();
+    await page.getByText('10% of contacts are in the control group.', { exact: false }).waitFor();
+    expect(await api('GET', '/api/v1/email/limits')).toEqual({ perDay: 2, perWeek: null, quietHours: { from: '22:30', to: '07:00' }, controlGroupPercent: 10 });
+
+    const phone = await newPage(390, 844);
+    await phone.goto('/settings/email');
+    const phoneCard = phone.getByTestId('email-limits');
+    await phoneCard.getByRole('textbox', { name: 'Marketing emails a day, at most' }).waitFor();
+    await expect.poll(() => phoneCard.getByRole('textbox', { name: 'Control group' }).inputValue()).toBe('10%');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phoneCard.scrollIntoViewIfNeeded();
+    await phoneCard.screenshot({ path: path.join(SHOTS, '13e-sending-limits-phone.png') });
+
+    // Put back: the other tests send to every contact.
+    await api('PUT', '/api/v1/email/limits', { controlGroupPercent: 0 });
   });
 
   it('warns on a new broadcast while there is no postal address, sets it in Settings › Workspace, and the template preview shows it in the footer', async () => {

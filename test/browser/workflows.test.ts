@@ -4,7 +4,9 @@
 // problem on its node and then deleted, the draft published; lapsed customers enrolled from
 // the editor, the engine moving them (the counts on the steps change), some of them buying
 // (they reach the goal), the contacts at a step and a contact's journey, the lift report; a
-// blank workflow with a branch on a condition of the segment editors; and the phone's width.
+// blank workflow with a branch on a condition of the segment editors and its own email limits
+// (the server's message about quiet hours with one end, then saved and read back); and the
+// phone's width.
 // Screenshots of each in test-results/workflows/.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -315,6 +317,44 @@ describe('workflows in a browser', () => {
       otherwise: null,
     });
     expect(saved.graph.steps['send-1']).toMatchObject({ kind: 'send_email', next: null });
+    expect(saved.emailLimits).toBeNull();
+
+    // Its own email limits: quiet hours with a start and no end are refused by the server, which the panel says; then saved.
+    await page.getByRole('button', { name: 'Goal, exits, holdout' }).click();
+    const settings = page.getByTestId('settings-panel');
+    const limits = settings.getByTestId('workflow-email-limits');
+    const workspaceLimits = limits.getByRole('radio', { name: 'Use the workspace’s limits' });
+    await workspaceLimits.waitFor();
+    expect(await workspaceLimits.isChecked()).toBe(true);
+    await limits.getByText('No limit on how many marketing emails a contact gets.').waitFor();
+    await limits.getByRole('radio', { name: 'Set its own limits' }).check();
+    await limits.getByRole('textbox', { name: 'Emails a day, at most' }).fill('3');
+    await limits.getByLabel('Quiet from').fill('22:00');
+    await page.getByTestId('unsaved').waitFor();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await settings.getByTestId('panel-problems').getByText('The end of the quiet hours is missing: quiet hours need both a start and an end').waitFor();
+    expect((await api('GET', `/api/v1/workflows/${id}`)).emailLimits).toBeNull();
+    await limits.getByLabel('Quiet until').fill('07:00');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await poll(() => page.getByTestId('unsaved').count()).toBe(0);
+    const own = { perDay: 3, perWeek: null, quietHours: { from: '22:00', to: '07:00' } };
+    expect((await api('GET', `/api/v1/workflows/${id}`)).emailLimits).toEqual(own);
+    await poll(() => settings.getByTestId('panel-problems').count()).toBe(0);
+    await poll(() => page.locator('.mantine-Notification-root').count()).toBe(0);
+    await limits.scrollIntoViewIfNeeded();
+    await limits.screenshot({ path: path.join(SHOTS, '09b-own-email-limits-laptop.png') });
+
+    // After a reload: its own limits, at a glance and in the panel; then the workspace's again.
+    await page.reload();
+    await page.getByTestId('overview-email-limits').getByText('Its own: at most 3 marketing emails a day per contact; none from 22:00 to 07:00 their time.').waitFor();
+    await page.getByRole('button', { name: 'Goal, exits, holdout', exact: true }).click();
+    expect(await limits.getByRole('radio', { name: 'Set its own limits' }).isChecked()).toBe(true);
+    expect(await limits.getByRole('textbox', { name: 'Emails a day, at most' }).inputValue()).toBe('3');
+    expect(await limits.getByLabel('Quiet until').inputValue()).toBe('07:00');
+    await workspaceLimits.check();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await poll(() => page.getByTestId('unsaved').count()).toBe(0);
+    expect((await api('GET', `/api/v1/workflows/${id}`)).emailLimits).toBeNull();
   });
 
   it('works at a phone’s width: the list, the graph with its panel in a drawer, the contacts at a step, the report', async () => {

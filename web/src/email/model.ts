@@ -22,6 +22,7 @@ import type {
   starterTemplate,
   templateBody,
   testSendResult,
+  workspaceEmailLimits,
 } from '../../../src/messaging/contract.ts';
 import type { ContactPage } from '../contacts/model.ts';
 import { ApiError, api } from '../lib/api.ts';
@@ -34,6 +35,8 @@ export type Rendered = z.input<typeof renderedMessage>;
 export type Snippet = z.input<typeof snippet>;
 export type EmailSettings = z.input<typeof emailSettings>;
 export type EmailSettingsBody = z.input<typeof emailSettingsBody>;
+/** The workspace's marketing email limits: cap a day and a week, quiet hours, control group. */
+export type EmailLimits = z.input<typeof workspaceEmailLimits>;
 export type TestSendResult = z.input<typeof testSendResult>;
 export type MessageSummary = z.input<typeof messageSummary>;
 export type MessageDetail = z.input<typeof messageDetail>;
@@ -119,6 +122,25 @@ export function useSnippetsQuery() {
 
 export function useEmailSettingsQuery() {
   return useQuery({ queryKey: useWorkspaceKey('email', 'settings'), queryFn: () => api.get<EmailSettings>('/email/settings') });
+}
+
+/** The workspace's marketing email limits (anyone in it may read them; admins change them). */
+export function useEmailLimitsQuery() {
+  return useQuery({ queryKey: useWorkspaceKey('email', 'limits'), queryFn: () => api.get<EmailLimits>('/email/limits') });
+}
+
+/** Limits in words: "At most 2 marketing emails a day and 5 a week per contact; none from 21:00 to 08:00 their time." */
+export function describeLimits(l: Pick<EmailLimits, 'perDay' | 'perWeek' | 'quietHours'>): string {
+  const emails = (n: number) => `${n} marketing email${n === 1 ? '' : 's'}`;
+  const cap =
+    l.perDay && l.perWeek
+      ? `At most ${emails(l.perDay)} a day and ${l.perWeek} a week per contact`
+      : l.perDay
+        ? `At most ${emails(l.perDay)} a day per contact`
+        : l.perWeek
+          ? `At most ${emails(l.perWeek)} a week per contact`
+          : 'No limit on how many marketing emails a contact gets';
+  return l.quietHours?.from && l.quietHours.to ? `${cap}; none from ${l.quietHours.from} to ${l.quietHours.to} their time.` : `${cap}.`;
 }
 
 const MESSAGES_PAGE = 50;

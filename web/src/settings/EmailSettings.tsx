@@ -1,5 +1,6 @@
-// Settings › Email: the SMTP server and sender of the workspace and the bounce and complaint
-// webhooks (admins), the topics of the preference page, and the suppression list.
+// Settings › Email: the SMTP server and sender of the workspace (admins), the limits on
+// marketing email (everyone sees them, admins change them), the bounce and complaint webhooks
+// (admins), the topics of the preference page, and the suppression list.
 import { Alert, Anchor, Button, Card, Grid, Group, NumberInput, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconCheck, IconInbox, IconPlugConnected } from '@tabler/icons-react';
@@ -15,6 +16,7 @@ import { applyFormError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { AdminOnly } from './AdminOnly.tsx';
+import { EmailLimitsCard } from './EmailLimitsCard.tsx';
 import { EmailWebhooksCard } from './EmailWebhooksCard.tsx';
 import { SuppressionsCard } from './SuppressionsCard.tsx';
 
@@ -46,6 +48,7 @@ export function EmailSettings() {
           )}
         </Card>
       )}
+      <EmailLimitsCard canEdit={isAdmin} />
       {isAdmin && <EmailWebhooksCard />}
       <TopicsCard />
       <SuppressionsCard />

@@ -1,13 +1,14 @@
 // The side panel of the editor: what the selected part of the workflow does, in a form — the
 // trigger (with who may enter and whether they may enter again), a step of any kind, the
-// workflow's settings (goal, exits, holdout) — with the server's problems about it, the
+// workflow's settings (goal, exits, holdout, its own email limits) — with the server's problems about it, the
 // palette that adds a step after one of its ways out, and deleting it.
 import { ActionIcon, Alert, Box, Button, Divider, Group, NumberInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, ThemeIcon, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { type Icon, IconAlertCircle, IconPlus, IconSettings, IconTrash, IconUsers, IconX } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
+import { describeLimits, type EmailLimits, useEmailLimitsQuery } from '../email/model.ts';
 import { useCatalogQuery } from '../segments/model.ts';
 import { ConditionSummary } from './Conditions.tsx';
-import type { Goal, Graph, Step, Trigger } from './model.ts';
+import type { Goal, Graph, OwnLimits, Step, Trigger } from './model.ts';
 import { eventWords, kindInfo, PALETTE, type PaletteKey, type Slot, TRIGGER_INFO, type Way, waysOut } from './steps.ts';
 import classes from './workflows.module.css';
 import { TimeInput, EventSelect, EventFilters, SegmentSelect, dateFields, ConditionBlock } from './fields.tsx';
@@ -17,6 +18,8 @@ export interface Settings {
   name: string;
   description: string;
   holdoutPercent: number;
+  /** Its own email limits; null: the workspace's. */
+  emailLimits: OwnLimits | null;
 }
 
 function PanelHeader({ icon: Icon, color, title, subtitle, onClose }: { icon: Icon; color: string; title: string; subtitle?: ReactNode; onClose?: () => void }) {
@@ -144,6 +147,7 @@ export function SidePanel(p: PanelProps) {
 /** With nothing selected: what to do, and the workflow's goal, exits and holdout at a glance. */
 function Overview({ graph, settings, readOnly, onSelect }: PanelProps) {
   const goal = graph.goal;
+  const limits = useEmailLimitsQuery();
   return (
     <Stack gap="md" data-testid="overview-panel">
       <Text fz="sm" c="dimmed">
@@ -186,8 +190,16 @@ function Overview({ graph, settings, readOnly, onSelect }: PanelProps) {
           {settings.holdoutPercent > 0 ? `${settings.holdoutPercent}% of contacts, at random: they get no emails or other actions, to show what the workflow changes.` : 'No one: the report cannot compare.'}
         </Text>
       </Stack>
+      <Stack gap={4}>
+        <Text fz="sm" fw={600}>
+          Email limits
+        </Text>
+        <Text fz="sm" data-testid="overview-email-limits">
+          {settings.emailLimits ? `Its own: ${lowerFirst(describeOwn(settings.emailLimits, limits.data))}` : `The workspace’s${limits.data ? `: ${lowerFirst(describeLimits(limits.data))}` : '.'}`}
+        </Text>
+      </Stack>
       <Button variant="light" leftSection={<IconSettings size={16} />} onClick={() => onSelect('settings')}>
-        {readOnly ? 'See the settings' : 'Change the name, goal, exits or holdout'}
+        {readOnly ? 'See the settings' : 'Change the name, goal, exits, email limits or holdout'}
       </Button>
     </Stack>
   );
@@ -314,7 +326,7 @@ function SettingsPanel({ graph, readOnly, problems, settings, onGraph, onSetting
   const setGoal = (g: Goal | undefined) => onGraph({ ...graph, goal: g });
   return (
     <Stack gap="md" data-testid="settings-panel">
-      <PanelHeader icon={IconSettings} color="gray" title="Workflow settings" subtitle="Its name, goal, exits and holdout" onClose={onClose} />
+      <PanelHeader icon={IconSettings} color="gray" title="Workflow settings" subtitle="Its name, goal, exits, holdout and email limits" onClose={onClose} />
       <Problems messages={problems.get('settings') ?? []} />
       <TextInput label="Name" value={settings.name} disabled={readOnly} onChange={(e) => onSettings({ ...settings, name: e.currentTarget.value })} />
       <Textarea label="Description" autosize minRows={2} maxRows={5} value={settings.description} disabled={readOnly} onChange={(e) => onSettings({ ...settings, description: e.currentTarget.value })} />
@@ -408,7 +420,100 @@ function SettingsPanel({ graph, readOnly, problems, settings, onGraph, onSetting
         disabled={readOnly}
         onChange={(v) => onSettings({ ...settings, holdoutPercent: typeof v === 'number' ? v : 0 })}
       />
+      <Divider />
+      <OwnLimitsForm value={settings.emailLimits} readOnly={readOnly} onChange={(emailLimits) => onSettings({ ...settings, emailLimits })} />
     </Stack>
+  );
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** The limits a workflow with its own is under, in words: a field it leaves out is the workspace's. */
+function describeOwn(own: OwnLimits, ws: EmailLimits | undefined): string {
+  const pick = <K extends 'perDay' | 'perWeek' | 'quietHours'>(k: K) => (own[k] !== undefined ? own[k] : ws?.[k]);
+  const quietHours = pick('quietHours');
+  return describeLimits({ perDay: pick('perDay'), perWeek: pick('perWeek'), quietHours: quietHours?.from && quietHours.to ? quietHours : null });
+}
+
+const numberOrNull = (v: number | string): number | null => (typeof v === 'number' ? v : v === '' ? null : Number(v));
+
+/**
+ * "Email limits for this workflow": the workspace's (null), or its own cap a day and a week and
+ * quiet hours. Own limits start as a copy of the workspace's; an empty field is no limit. A field
+ * set through the API as the workspace's (left out) shows the workspace's value until changed.
+ */
+function OwnLimitsForm({ value, readOnly, onChange }: { value: OwnLimits | null; readOnly: boolean; onChange: (v: OwnLimits | null) => void }) {
+  const workspace = useEmailLimitsQuery();
+  const ws: EmailLimits | undefined = workspace.data;
+  const theirs = (n: number | null | undefined) => (ws ? `Workspace’s: ${n ?? 'no limit'}` : 'Workspace’s');
+  const quiet = value?.quietHours;
+  const setQuiet = (end: 'from' | 'to', time: string) => {
+    const next = { from: quiet?.from ?? '', to: quiet?.to ?? '', [end]: time };
+    onChange({ ...value, quietHours: next.from || next.to ? next : null });
+  };
+  return (
+    <Box data-testid="workflow-email-limits">
+      <Text fz="sm" fw={600}>
+        Email limits for this workflow
+      </Text>
+      <Text fz="xs" c="dimmed" mb={6}>
+        How much marketing email it may send each contact (transactional emails are never limited). A change takes effect when saved, without publishing, for contacts already in it too.
+      </Text>
+      <Radio.Group
+        value={value ? 'own' : 'workspace'}
+        onChange={(v) => onChange(v === 'own' ? (ws ? { perDay: ws.perDay ?? null, perWeek: ws.perWeek ?? null, quietHours: ws.quietHours ?? null } : {}) : null)}
+        aria-label="Email limits for this workflow"
+      >
+        <Stack gap={6}>
+          <Radio value="workspace" label="Use the workspace’s limits" description={ws ? describeLimits(ws) : undefined} disabled={readOnly} />
+          <Radio value="own" label="Set its own limits" disabled={readOnly} />
+        </Stack>
+      </Radio.Group>
+      {value && (
+        <Stack gap="sm" mt="sm">
+          <SimpleGrid cols={2} spacing="sm">
+            <NumberInput
+              label="Emails a day, at most"
+              placeholder={value.perDay === undefined ? theirs(ws?.perDay) : 'No limit'}
+              min={1}
+              max={100}
+              allowDecimal={false}
+              allowNegative={false}
+              value={value.perDay ?? ''}
+              disabled={readOnly}
+              onChange={(v) => onChange({ ...value, perDay: numberOrNull(v) })}
+            />
+            <NumberInput
+              label="Emails a week, at most"
+              placeholder={value.perWeek === undefined ? theirs(ws?.perWeek) : 'No limit'}
+              min={1}
+              max={500}
+              allowDecimal={false}
+              allowNegative={false}
+              value={value.perWeek ?? ''}
+              disabled={readOnly}
+              onChange={(v) => onChange({ ...value, perWeek: numberOrNull(v) })}
+            />
+          </SimpleGrid>
+          <Text fz="xs" c="dimmed" mt={-4}>
+            Per contact, by their own calendar; broadcasts and other workflows count too. Empty: no limit.
+          </Text>
+          <SimpleGrid cols={2} spacing="sm">
+            <TextInput type="time" label="Quiet from" value={quiet?.from ?? ''} disabled={readOnly} onChange={(e) => setQuiet('from', e.currentTarget.value)} />
+            <TextInput type="time" label="Quiet until" value={quiet?.to ?? ''} disabled={readOnly} onChange={(e) => setQuiet('to', e.currentTarget.value)} />
+          </SimpleGrid>
+          <Text fz="xs" c="dimmed" mt={-4}>
+            {quiet === undefined && ws?.quietHours
+              ? `The workspace’s quiet hours apply (${ws.quietHours.from} to ${ws.quietHours.to}) until you set these. `
+              : ''}
+            Emails due in these hours wait until they end, in each contact’s own time zone. Leave both empty for none.
+          </Text>
+          <Text fz="xs" c="dimmed">
+            The control group is the same for every workflow: it is set in Settings → Email.
+          </Text>
+        </Stack>
+      )}
+    </Box>
   );
 }
 

@@ -67,7 +67,7 @@ function canonical(value: unknown): string {
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 }
-const snapshot = (graph: Graph, s: Settings) => canonical({ graph, name: s.name.trim(), description: s.description.trim(), holdoutPercent: s.holdoutPercent });
+const snapshot = (graph: Graph, s: Settings) => canonical({ graph, name: s.name.trim(), description: s.description.trim(), holdoutPercent: s.holdoutPercent, emailLimits: s.emailLimits });
 
 /** /workflows/:id and /workflows/:id/report */
 export function WorkflowPage() {
@@ -107,8 +107,10 @@ function Workflow({ w }: { w: WorkflowDetail }) {
 
   // The draft being edited lives here, above the tabs: looking at the report loses nothing.
   const [draft, setDraft] = useState<Graph>(() => w.graph ?? w.live?.graph ?? BLANK_GRAPH);
-  const [settings, setSettings] = useState<Settings>({ name: w.name, description: w.description, holdoutPercent: w.holdoutPercent });
-  const [saved, setSaved] = useState(() => snapshot(w.graph ?? w.live?.graph ?? BLANK_GRAPH, { name: w.name, description: w.description, holdoutPercent: w.holdoutPercent }));
+  const [settings, setSettings] = useState<Settings>({ name: w.name, description: w.description, holdoutPercent: w.holdoutPercent, emailLimits: w.emailLimits });
+  const [saved, setSaved] = useState(() =>
+    snapshot(w.graph ?? w.live?.graph ?? BLANK_GRAPH, { name: w.name, description: w.description, holdoutPercent: w.holdoutPercent, emailLimits: w.emailLimits }),
+  );
   const dirty = snapshot(draft, settings) !== saved;
   const [view, setView] = useState<'draft' | 'live'>(() => (w.state === 'archived' && w.live ? 'live' : 'draft'));
   const [selected, setSelected] = useState<string | null>(null);
@@ -218,7 +220,7 @@ function Workflow({ w }: { w: WorkflowDetail }) {
       notifyError(new Error(`${missing.length === 1 ? 'One thing is' : `${missing.length} things are`} still to choose, marked on the steps.`), 'Not saved yet');
       return false;
     }
-    const body = { name: settings.name.trim(), description: settings.description.trim(), holdoutPercent: settings.holdoutPercent, graph: draft };
+    const body = { name: settings.name.trim(), description: settings.description.trim(), holdoutPercent: settings.holdoutPercent, emailLimits: settings.emailLimits, graph: draft };
     try {
       const d = await saveMutation.mutateAsync(body);
       afterChange(d);

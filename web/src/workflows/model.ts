@@ -17,6 +17,8 @@ export type WorkflowDetail = Omit<DetailInput, 'graph' | 'live'> & {
   graph: Graph | null;
   live: { version: number; publishedAt: string; graph: Graph } | null;
 };
+/** A workflow's own email limits: a field left out is the workspace's, a field set to null is no limit. */
+export type OwnLimits = NonNullable<WorkflowDetail['emailLimits']>;
 export type StepCounts = z.input<typeof stepCounts>;
 export type Enrollment = z.input<typeof enrollmentPage>['items'][number];
 export type EnrollmentPage = z.input<typeof enrollmentPage>;

@@ -331,6 +331,14 @@ const PART_WORDS: Record<string, string> = {
   condition: 'Condition',
 };
 
+/** The fields of a workflow's own email limits, as the subject of the server's message ("… must be at least 1"). */
+const LIMIT_WORDS: Record<string, string> = {
+  perDay: 'The daily limit',
+  perWeek: 'The weekly limit',
+  'quietHours.from': 'The start of the quiet hours',
+  'quietHours.to': 'The end of the quiet hours',
+};
+
 function partWords(parts: string[]): string {
   if (parts.length === 0) return '';
   if (parts[0] === 'paths' && parts[1] !== undefined && /^\d+$/.test(parts[1])) {
@@ -357,6 +365,11 @@ export function problemsOf(details: unknown): Problem[] {
       const words = partWords(rest);
       return words ? `${words}: ${issue.message as string}` : sentenceCase(issue.message as string);
     };
+    if (parts[0] === 'emailLimits') {
+      const field = LIMIT_WORDS[parts.slice(1).join('.')];
+      out.push({ target: { kind: 'settings' }, message: field ? `${field} ${issue.message}` : `Email limits: ${issue.message}` });
+      continue;
+    }
     if (parts[0] !== 'graph') {
       out.push({ target: parts[0] === 'holdoutPercent' || parts[0] === 'name' ? { kind: 'settings' } : { kind: 'general' }, message: say(parts) });
       continue;
