@@ -263,6 +263,11 @@ export async function archiveWorkflow(ctx: AppContext, workspaceId: string, id: 
       await finish(tx, run, v, live.map((r) => r.contact_id), 'exited', 'archived', null);
     }
     await tx.query('delete from workflow_dependencies where workflow_id = $1', [id]);
+    // With no workflow left reading it, what is queued is dropped (it would enroll from old events later).
+    await tx.query(
+      "delete from workflow_pending where workspace_id = $1 and not exists (select 1 from workflows w where w.workspace_id = $1 and w.state in ('active', 'paused'))",
+      [workspaceId],
+    );
   });
   return getWorkflow(ctx, workspaceId, id);
 }

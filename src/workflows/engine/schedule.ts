@@ -24,6 +24,8 @@ export async function workflowRunsSettled(): Promise<void> {
 
 /** Every workspace with an active workflow: for the scheduled job. */
 export async function runAllWorkflows(ctx: AppContext): Promise<void> {
+  // What was queued while a workflow was being archived, with none left to read it, is dropped.
+  await ctx.db.query("delete from workflow_pending p where not exists (select 1 from workflow_dependencies d where d.workspace_id = p.workspace_id)");
   const rows = await ctx.db.query<{ workspace_id: string }>("select distinct workspace_id from workflows where state = 'active'");
   for (const r of rows) await runWorkflows(ctx, r.workspace_id);
 }

@@ -62,11 +62,9 @@ export async function runWorkflows(ctx: AppContext, workspaceId: string, options
 async function onePass(ctx: AppContext, workspaceId: string, queued: RunContext['queued']): Promise<number> {
   // Every write of every workspace asks for a pass: one indexed read when it has no workflow running.
   let versions = await loadVersions(ctx.db, workspaceId);
-  if (versions.length === 0) {
-    // Nothing reads the queue now: whatever is in it (queued before a pause) is dropped.
-    await ctx.db.query('delete from workflow_pending where workspace_id = $1', [workspaceId]);
-    return 0;
-  }
+  // (The queue of a workspace without a workflow is emptied when its last one is archived, and
+  // by the scheduled job: not by every write.)
+  if (versions.length === 0) return 0;
   const run = await runContext(ctx, ctx.db, workspaceId);
   run.queued = queued;
   let moved = 0;
