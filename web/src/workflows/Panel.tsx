@@ -199,7 +199,7 @@ function Overview({ graph, settings, readOnly, onSelect }: PanelProps) {
         </Text>
       </Stack>
       <Button variant="light" leftSection={<IconSettings size={16} />} onClick={() => onSelect('settings')}>
-        {readOnly ? 'See the settings' : 'Change the name, goal, exits, email limits or holdout'}
+        {readOnly ? 'See the settings' : 'Change these settings'}
       </Button>
     </Stack>
   );
