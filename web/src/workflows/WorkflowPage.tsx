@@ -226,7 +226,11 @@ function Workflow({ w }: { w: WorkflowDetail }) {
       afterChange(d);
       setSaved(snapshot(draft, settings));
       setServerProblems([]);
-      if (!quiet) notifySuccess('The draft is saved. Publish it to make it live.', 'Saved');
+      if (!quiet)
+        notifySuccess(
+          w.live ? 'Saved. The holdout and email limits apply now; changes to the steps go live when you publish them.' : 'The draft is saved. Publish it to make it live.',
+          'Saved',
+        );
       return true;
     } catch (err) {
       showProblems(err, 'Not saved');
