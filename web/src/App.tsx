@@ -33,6 +33,7 @@ import { PropertiesSettings } from './settings/PropertiesSettings.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { WorkspaceSettings } from './settings/WorkspaceSettings.tsx';
 import { AppLayout } from './shell/AppLayout.tsx';
+import { SurveysPage } from './surveys/SurveysPage.tsx';
 import { WorkflowsPage } from './workflows/WorkflowsPage.tsx';
 
 // The code editor (CodeMirror) and the charts (recharts) load with the pages that use them.
@@ -40,6 +41,8 @@ const TemplateEditorPage = lazy(() => import('./email/TemplateEditorPage.tsx').t
 const BroadcastPage = lazy(() => import('./email/BroadcastPage.tsx').then((m) => ({ default: m.BroadcastPage })));
 // The workflow editor (@xyflow/react) and its report (recharts).
 const WorkflowPage = lazy(() => import('./workflows/WorkflowPage.tsx').then((m) => ({ default: m.WorkflowPage })));
+// A survey's pages (recharts for its results).
+const SurveyPage = lazy(() => import('./surveys/SurveyPage.tsx').then((m) => ({ default: m.SurveyPage })));
 const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
@@ -97,6 +100,8 @@ export function App() {
         <Route path="email/templates/:id" element={later(<TemplateEditorPage />)} />
         <Route path="workflows" element={<WorkflowsPage />} />
         <Route path="workflows/:id/*" element={later(<WorkflowPage />)} />
+        <Route path="surveys" element={<SurveysPage />} />
+        <Route path="surveys/:id/*" element={later(<SurveyPage />)} />
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}

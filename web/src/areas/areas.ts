@@ -116,6 +116,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Surveys',
         icon: IconMessageCircleStar,
         color: 'orange',
+        built: true,
         summary: 'NPS, CSAT, CES and custom feedback surveys whose answers feed your segments and workflows.',
         features: [
           'NPS, CSAT, CES and custom question sets',
