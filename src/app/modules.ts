@@ -14,6 +14,7 @@ import { purchasesModule } from '../purchases/module.ts';
 import { segmentsModule } from '../segments/module.ts';
 import { trackingModule } from '../tracking/module.ts';
 import type { Module } from '../server/module.ts';
+import { surveysModule } from '../surveys/module.ts';
 import { workflowsModule } from '../workflows/module.ts';
 import { workspacesModule } from '../workspaces/module.ts';
 import { systemModule } from './system.ts';
@@ -30,6 +31,7 @@ export const MODULES: readonly Module[] = [
   contactListModule,
   importsModule,
   messagingModule,
+  surveysModule,
   workflowsModule,
   demoModule,
 ];

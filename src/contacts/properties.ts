@@ -90,14 +90,14 @@ export async function deleteDefinition(ctx: AppContext, workspaceId: string, key
  * Makes sure the given properties are defined, creating the missing ones with the given
  * (inferred) type; used by writers that meet new properties (tracking traits).
  */
-export async function ensureDefinitions(tx: SqlSession, workspaceId: string, defs: { key: string; type: PropertyType }[], now: Date): Promise<void> {
+export async function ensureDefinitions(tx: SqlSession, workspaceId: string, defs: { key: string; type: PropertyType; label?: string }[], now: Date): Promise<void> {
   if (defs.length === 0) return;
   await tx.query(
     `insert into property_definitions (workspace_id, key, label, type, created_at)
-     select $1, d.key, initcap(replace(d.key, '_', ' ')), d.type, $2
-     from unnest($3::text[], $4::text[]) as d(key, type)
+     select $1, d.key, coalesce(d.label, initcap(replace(d.key, '_', ' '))), d.type, $2
+     from unnest($3::text[], $4::text[], $5::text[]) as d(key, type, label)
      on conflict do nothing`,
-    [workspaceId, now, defs.map((d) => d.key), defs.map((d) => d.type)],
+    [workspaceId, now, defs.map((d) => d.key), defs.map((d) => d.type), defs.map((d) => d.label ?? null)],
   );
 }
 

@@ -20,7 +20,7 @@ interface PropertySpec {
 export type EventKind = 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'workflow' | 'survey' | 'loyalty' | 'identity' | 'other';
 
 /** Which part of Rapport writes an event (the `source` column). */
-export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows';
+export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows' | 'surveys';
 
 export interface SystemEventSpec {
   /** For pickers and headings: "Purchase", "Email opened". */
@@ -302,6 +302,40 @@ export const SYSTEM_EVENTS = {
     kind: 'workflow',
     properties: { ...workflow, reason: { type: 'string' }, detail: { type: 'string', optional: true } },
     sentence: (p) => `Left workflow ${quoted(p.workflow_name, '')}: ${EXIT_WORDS[String(p.reason)] ?? str(p.reason) ?? 'ended'}`.replace(/ +/g, ' ').trim(),
+  },
+  'survey.sent': {
+    label: 'Was sent a survey',
+    did: 'Was sent a survey',
+    didNot: 'Was not sent a survey',
+    kind: 'survey',
+    properties: { survey_id: { type: 'string' }, survey_name: { type: 'string' }, send_id: { type: 'string' }, reminder: { type: 'number' } },
+    sentence: (p) => `${Number(p.reminder) > 0 ? 'Was reminded of' : 'Was sent'} survey ${quoted(p.survey_name, '')}`.replace(/ +/g, ' ').trim(),
+  },
+  'survey.answered': {
+    label: 'Answered a survey',
+    did: 'Answered a survey',
+    didNot: 'Did not answer a survey',
+    kind: 'survey',
+    properties: {
+      survey_id: { type: 'string' },
+      survey_name: { type: 'string' },
+      response_id: { type: 'string' },
+      /** nps, csat, ces or custom: the survey's main question. */
+      kind: { type: 'string' },
+      score: { type: 'number', optional: true },
+      band: { type: 'string', optional: true },
+      text: { type: 'string', optional: true },
+      sentiment: { type: 'string', optional: true },
+      /** Left before the end: the answers given are kept. */
+      partial: { type: 'boolean' },
+      channel: { type: 'string' },
+    },
+    sentence: (p) => {
+      const kind = str(p.kind) && p.kind !== 'custom' ? String(p.kind).toUpperCase() : '';
+      const score = typeof p.score === 'number' ? `: ${kind ? `${kind} ` : 'score '}${p.score}${str(p.band) ? ` (${String(p.band)})` : ''}` : '';
+      const text = str(p.text) ? ` · “${String(p.text).length > 120 ? `${String(p.text).slice(0, 117)}…` : String(p.text)}”` : '';
+      return `Answered survey ${quoted(p.survey_name, '')}${score}${p.partial === true ? ' (did not finish)' : ''}${text}`.replace(/ +/g, ' ').trim();
+    },
   },
 } as const satisfies Record<string, SystemEventSpec>;
 

@@ -9,14 +9,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
 import type { Snapshot } from './broadcasts.ts';
-import { preferencesUrl } from '../consent/preferences.ts';
 import { prepareTemplate, type PreparedTemplate } from '../templates/prepared.ts';
 import type { RenderData } from '../templates/render.ts';
 import { DestinationError } from '../delivery/destination.ts';
 import { type Claimed, deliver, type Outcome, writeOutcomes } from '../delivery/render-send.ts';
 import { POOL, senderFor, type Sender } from '../delivery/transport.ts';
-import { baseUrl, unsubscribeUrl } from '../consent/unsubscribe.ts';
+import { baseUrl } from '../consent/unsubscribe.ts';
 import { contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
+import { messageLinks } from '../delivery/links.ts';
 
 /** This process, as a lease holder. */
 const PROCESS_ID = randomUUID();
@@ -86,7 +86,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   const dataOf = (m: Claimed): RenderData => ({
     contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [])),
     workspace,
-    links: { unsubscribe: unsubscribeUrl(ctx, ws, m.contact_id), preferences: preferencesUrl(ctx, ws, m.contact_id) },
+    links: messageLinks(ctx, ws, m.contact_id, m.id),
   });
 
   let prepared: PreparedTemplate | undefined;

@@ -15,14 +15,14 @@ import { uuidv7 } from '../../db/ids.ts';
 import { purchaseSummary } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
 import { eligibilitySql, type LeftOut, type SkipReason, skipReason } from '../consent/eligibility.ts';
-import { preferencesUrl } from '../consent/preferences.ts';
-import { baseUrl, unsubscribeUrl } from '../consent/unsubscribe.ts';
+import { baseUrl } from '../consent/unsubscribe.ts';
 import { type ContactMergeRow, contactMergeColumns, contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
 import { renderOne } from '../templates/prepared.ts';
 import { type RenderData, TemplateError, type TemplateIssue, type TemplateSource } from '../templates/render.ts';
 import { snippetMap } from '../templates/snippets.ts';
 import { addTracking, trackingLinks } from '../tracking/tracking.ts';
 import { enqueueMessage } from './send.ts';
+import { messageLinks } from './links.ts';
 
 export interface SendToContact {
   workspaceId: string;
@@ -122,11 +122,14 @@ export async function sendToContact(ctx: AppContext, input: SendToContact): Prom
   if (!c) return { status: 'skipped', reason: 'no_contact', detail: 'the contact does not exist in this workspace' };
   if (c.left_out) return { status: 'skipped', reason: skipReason(c.left_out, c.email_status, transactional), detail: c.why ?? c.left_out };
 
+  // The id is chosen here, since the tracking and survey links carry it; a call that loses the
+  // race for the key gets the winner's message and its own is never written.
+  const id = uuidv7();
   const data = {
     ...input.data,
     contact: contactMergeOfRow(contactId, c, await purchaseSummary(ctx.db, workspaceId, contactId)),
     workspace: await workspaceMergeData(ctx, workspaceId),
-    links: { unsubscribe: unsubscribeUrl(ctx, workspaceId, contactId), preferences: preferencesUrl(ctx, workspaceId, contactId) },
+    links: messageLinks(ctx, workspaceId, contactId, id),
   } as RenderData;
   let rendered;
   try {
@@ -136,9 +139,6 @@ export async function sendToContact(ctx: AppContext, input: SendToContact): Prom
     throw err;
   }
 
-  // The id is chosen here, since the tracking links carry it; a call that loses the race for
-  // the key gets the winner's message and its own is never written.
-  const id = uuidv7();
   const base = baseUrl(ctx);
   const queued = await enqueueMessage(ctx, workspaceId, {
     id,

@@ -7,8 +7,7 @@
 // just before each message leaves (render-send.ts `stopReason`).
 import { summarize } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
-import { preferencesUrl } from '../consent/preferences.ts';
-import { baseUrl, unsubscribeUrl } from '../consent/unsubscribe.ts';
+import { baseUrl } from '../consent/unsubscribe.ts';
 import { contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
 import { prepareTemplate, type PreparedTemplate } from '../templates/prepared.ts';
 import type { RenderData, TemplateSource } from '../templates/render.ts';
@@ -16,6 +15,7 @@ import { snippetMap } from '../templates/snippets.ts';
 import { DestinationError } from './destination.ts';
 import { type Claimed, deliver, type Outcome, writeOutcomes } from './render-send.ts';
 import { POOL, type Sender, senderFor } from './transport.ts';
+import { messageLinks } from './links.ts';
 
 export const TEMPLATED_JOB = 'email.templated';
 const BATCH = 200;
@@ -76,7 +76,7 @@ export async function deliverTemplated(ctx: AppContext, workspaceId: string): Pr
   const dataOf = (m: Claimed): RenderData => ({
     contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [])),
     workspace,
-    links: { unsubscribe: unsubscribeUrl(ctx, workspaceId, m.contact_id), preferences: preferencesUrl(ctx, workspaceId, m.contact_id) },
+    links: messageLinks(ctx, workspaceId, m.contact_id, m.id),
   });
   let handled = 0;
   for (;;) {

@@ -3,11 +3,11 @@
 import { getContact } from '../../contacts/contacts.ts';
 import { purchaseSummary } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
-import { baseUrl } from '../consent/unsubscribe.ts';
 import { contactMergeData, workspaceMergeData } from './merge-data.ts';
 import { renderTemplate, TemplateError } from './render.ts';
 import { snippetMap } from './snippets.ts';
 import { getTemplate, templateProblems } from './templates.ts';
+import { previewLinks } from '../delivery/links.ts';
 
 export async function previewTemplate(ctx: AppContext, workspaceId: string, id: string, contactId?: string) {
   const t = await getTemplate(ctx, workspaceId, id);
@@ -17,7 +17,7 @@ export async function previewTemplate(ctx: AppContext, workspaceId: string, id: 
   try {
     // Links that show what they are for, never a real unsubscribe (a test send goes to the
     // team, who must not unsubscribe the contact it was rendered as).
-    const links = { unsubscribe: `${baseUrl(ctx)}/u/preview`, preferences: `${baseUrl(ctx)}/p/preview` };
+    const links = previewLinks(ctx);
     return await renderTemplate(t, { contact, workspace: await workspaceMergeData(ctx, workspaceId), links }, await snippetMap(ctx, workspaceId));
   } catch (err) {
     if (err instanceof TemplateError) throw templateProblems(err.issues);

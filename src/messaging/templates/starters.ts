@@ -1,6 +1,6 @@
 // Starting templates for retention, as a marketer would begin them: every merge field has a
 // fallback, every message carries the sender's address and an unsubscribe link.
-const frame = (title: string, content: string, button?: { label: string; url: string }) => `<mjml>
+export const starterFrame = (title: string, content: string, button?: { label: string; url: string }) => `<mjml>
   <mj-head>
     <mj-attributes><mj-all font-family="Helvetica, Arial, sans-serif" /><mj-text font-size="16px" line-height="24px" color="#1f2933" /></mj-attributes>
   </mj-head>
@@ -31,7 +31,7 @@ export const STARTERS = [
       name: 'Welcome',
       subject: 'Welcome to {{ workspace.name }}, {{ contact.first_name }}',
       preheader: 'Here is what happens next.',
-      body: frame(
+      body: starterFrame(
         'Welcome, {{ contact.first_name }}!',
         '<mj-text>Thank you for joining {{ workspace.name }}. Every month we send one email with what is new, and the occasional offer only subscribers get.</mj-text>',
         { label: 'Take a look around', url: shopUrl },
@@ -47,7 +47,7 @@ export const STARTERS = [
       name: 'We miss you',
       subject: '{{ contact.first_name }}, it has been a while',
       preheader: 'Something to welcome you back.',
-      body: frame(
+      body: starterFrame(
         'We miss you, {{ contact.first_name }}',
         '<mj-text>It has been some time since your last visit. Here is {{ contact.properties.winback_offer | default: "10% off" }} your next order, this week only.</mj-text>',
         { label: 'Come back and save', url: shopUrl },
@@ -63,7 +63,7 @@ export const STARTERS = [
       name: 'Loyalty points summary',
       subject: 'You have {{ contact.properties.loyalty_points | default: 0 }} points, {{ contact.first_name }}',
       preheader: 'Your {{ contact.properties.loyalty_tier | default: "member" }} statement.',
-      body: frame(
+      body: starterFrame(
         'Your points this month',
         '<mj-text>Hello {{ contact.first_name }}, you have <strong>{{ contact.properties.loyalty_points | default: 0 }} points</strong> and your tier is <strong>{{ contact.properties.loyalty_tier | default: "member" }}</strong>.</mj-text>',
         { label: 'See your rewards', url: shopUrl },
@@ -79,7 +79,7 @@ export const STARTERS = [
       name: 'How was your order?',
       subject: 'How was your order, {{ contact.first_name }}?',
       preheader: 'One question, ten seconds.',
-      body: frame(
+      body: starterFrame(
         'How did we do?',
         '<mj-text>Hi {{ contact.first_name }}, thank you for your order{% if event.properties.order_id %} {{ event.properties.order_id }}{% endif %}. Would you recommend us to a friend?</mj-text>',
         { label: 'Answer one question', url: '{{ links.survey | default: links.shop | default: "https://example.com" }}' },
@@ -95,7 +95,7 @@ export const STARTERS = [
       name: 'Exclusive offer',
       subject: 'Just for you, {{ contact.first_name }}',
       preheader: 'A code that works for you only.',
-      body: frame(
+      body: starterFrame(
         'An offer just for you',
         '<mj-text>Use <strong>{{ contact.properties.coupon_code | default: "THANKYOU" }}</strong> at checkout before {{ contact.properties.coupon_expires | default: "the end of the month" }}.</mj-text>',
         { label: 'Shop now', url: shopUrl },

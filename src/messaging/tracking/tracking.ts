@@ -40,7 +40,9 @@ export function trackingLinks(secret: string, base: string, messageId: string): 
  * preference links) and the open pixel at the end of the body.
  */
 export function addTracking(html: string, links: TrackingLinks, base: string): string {
-  const own = [`${base}/u/`, `${base}/p/`];
+  // The sender's own pages: unsubscribe, preferences and survey answers (which record nothing on a
+  // GET, so that a scanner opening every link changes nothing).
+  const own = [`${base}/u/`, `${base}/p/`, `${base}/s/`];
   const tracked = html.replace(/(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2/gis, (whole, start: string, quote: string, raw: string) => {
     const url = decodeHref(raw.trim());
     if (!/^https?:\/\//i.test(url) || own.some((p) => url.startsWith(p)) || /\{\{|\{%/.test(url)) return whole;
