@@ -38,7 +38,7 @@ export type QuestionResult = Results['questions'][number];
 export type SendResult = z.input<typeof sendResult>;
 export type Fatigue = z.input<typeof fatigueSettings>;
 
-export const STATE_LABELS: Record<SurveyState, string> = { draft: 'Draft', active: 'Taking answers', closed: 'Closed', archived: 'Archived' };
+export const STATE_LABELS: Record<SurveyState, string> = { draft: 'Draft', active: 'Active', closed: 'Closed', archived: 'Archived' };
 export const STATE_COLORS: Record<SurveyState, string> = { draft: 'gray', active: 'teal', closed: 'orange', archived: 'dark' };
 export const KIND_LABELS: Record<SurveyKind, string> = { nps: 'NPS', csat: 'CSAT', ces: 'CES', custom: 'Custom' };
 export const KIND_NAMES: Record<SurveyKind, string> = {
