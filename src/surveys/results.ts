@@ -97,7 +97,7 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
        count(*) filter (where exists (
          select 1 from email_messages m join email_engagement e on e.message_id = m.id and e.kind = 'open' and not e.prefetch
          where m.workspace_id = s.workspace_id and m.idempotency_key like 'survey:' || s.id::text || '%'))::int as opened,
-       count(*) filter (where exists (select 1 from survey_responses r where r.survey_id = s.survey_id and r.respondent_key = 'send:' || s.id::text))::int as answered
+       count(*) filter (where exists (select 1 from survey_responses r where r.survey_id = s.survey_id and r.contact_id = s.contact_id and r.started_at >= s.created_at))::int as answered
      from survey_sends s where ${sendWhere.join(' and ')}`,
     fp.values,
   );
@@ -148,7 +148,7 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
     return { key: question.key, title: question.title, type: question.type, answered, counts: list, mean };
   });
   const multipleAnswered = await ctx.db.query<{ key: string; n: number }>(
-    `select e.key, count(*)::int as n from survey_responses r cross join lateral jsonb_each(r.answers) e where ${qWhere} and jsonb_typeof(e.value) = 'array' and jsonb_array_length(e.value) > 0 group by 1`,
+    `select e.key, count(*)::int as n from survey_responses r cross join lateral jsonb_each(r.answers) e where ${qWhere} and (case when jsonb_typeof(e.value) = 'array' then jsonb_array_length(e.value) else 0 end) > 0 group by 1`,
     qp.values,
   );
   for (const m of multipleAnswered) {

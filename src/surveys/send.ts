@@ -136,7 +136,7 @@ export async function sendReminders(ctx: AppContext): Promise<number> {
      join workspaces w on w.id = v.workspace_id
      where v.state = 'active' and coalesce((v.settings -> 'reminders' ->> 'count')::int, 0) > s.reminders and s.state = 'queued'
        and coalesce(s.reminded_at, s.created_at) <= $1::timestamptz - make_interval(days => coalesce((v.settings -> 'reminders' ->> 'afterDays')::int, 3))
-       and not exists (select 1 from survey_responses r where r.survey_id = v.id and r.respondent_key = 'send:' || s.id::text)
+       and not exists (select 1 from survey_responses r where r.survey_id = v.id and r.contact_id = s.contact_id and r.started_at >= s.created_at)
      order by s.workspace_id, s.created_at
      limit 5000`,
     [now],

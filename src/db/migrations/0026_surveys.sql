@@ -81,4 +81,6 @@ create table survey_responses (
 );
 create index survey_responses_survey_idx on survey_responses (survey_id, started_at);
 create index survey_responses_contact_idx on survey_responses (workspace_id, contact_id) where contact_id is not null;
+-- Answer-once rules, reminders and the funnel: a contact's responses to a survey.
+create index survey_responses_survey_contact_idx on survey_responses (survey_id, contact_id, started_at) where contact_id is not null;
 create index survey_responses_unrecorded_idx on survey_responses (updated_at) where recorded_at is null;
