@@ -94,9 +94,11 @@ const STEP_WORDS: Record<string, string> = {
   update_contact: 'Update step',
   list: 'List step',
   webhook: 'Webhook step',
+  send_survey: 'Survey step',
 };
 const RESULT_WORDS: Record<string, string> = {
   queued: 'email queued',
+  survey_queued: 'survey sent',
   skipped: 'skipped',
   capped: 'held back by the frequency cap',
   held: 'held until quiet hours end',

@@ -32,15 +32,113 @@ async function templateCarries(db: SqlSession, workspaceId: string, templateId: 
   return t.body.includes(`/${surveyId}`) && /\{\{\s*links\.survey\s*\}\}/.test(t.body);
 }
 
-export async function sendSurvey(ctx: AppContext, workspaceId: string, surveyId: string, body: z.output<typeof sendBody>, requestKey: string): Promise<SendResult> {
-  const survey = await getSurvey(ctx.db, workspaceId, surveyId);
+export type InviteOutcome =
+  | { status: 'queued'; sendId: string }
+  /** An earlier call with the same send key asked this contact already. */
+  | { status: 'repeated' }
+  | { status: 'left_out'; reason: 'recently_surveyed' | 'already_answered' | 'no_email'; detail: string };
+
+export interface Invitations {
+  survey: SurveyRow;
+  templateId: string;
+  now: Date;
+  /** The workspace's time zone. */
+  timezone: string;
+  /** The workspace's fatigue rule (getFatigue). */
+  minDaysBetween: number | null;
+  /** One invitation per row, each with a key from its cause (a request and contact, a workflow run and step). */
+  rows: { contactId: string; sendKey: string }[];
+}
+
+/**
+ * Invites contacts set-based, in the caller's transaction: the fatigue and answer-once rules,
+ * an invitation row per contact asked, its message queued by messaging's set-based send under
+ * `survey:<invitation>`, a survey.sent event. Returns each row's outcome by send key.
+ */
+export async function inviteContacts(tx: SqlSession, inv: Invitations): Promise<Map<string, InviteOutcome>> {
+  const out = new Map<string, InviteOutcome>();
+  if (inv.rows.length === 0) return out;
+  const { survey, now } = inv;
+  // Two invitations of the same contact at once see each other: one waits.
+  await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.survey:' || c::text, 0)) from unnest($1::uuid[]) c order by c", [[...new Set(inv.rows.map((r) => r.contactId))].sort()]);
+  const rows = await tx.query<{ send_key: string; contact_id: string; why: string | null; send_id: string | null }>(
+    `with c as (
+       select k.k as send_key, c.id from jsonb_to_recordset($3::jsonb) as k(c uuid, k text) join contacts c on c.id = k.c and c.workspace_id = $1),
+     classified as (
+       select c.send_key, c.id,
+         case
+           when exists (select 1 from survey_sends s where s.survey_id = $2 and s.send_key = c.send_key) then 'repeated'
+           when ${answeredSql(survey, 'c.id', '$4::timestamptz')} then 'already_answered'
+           when $5::int is not null and exists (select 1 from survey_sends s where s.workspace_id = $1 and s.contact_id = c.id and s.state = 'queued'
+                  and s.created_at > $4::timestamptz - make_interval(days => $5::int)) then 'recently_surveyed'
+         end as why
+       from c),
+     ins as (
+       insert into survey_sends (workspace_id, survey_id, contact_id, send_key, template_id, state, created_at)
+       select $1, $2, k.id, k.send_key, $6, 'queued', $4 from classified k where k.why is null
+       on conflict (survey_id, send_key) do nothing
+       returning id, send_key)
+     select k.send_key, k.id as contact_id, k.why, ins.id as send_id from classified k left join ins on ins.send_key = k.send_key`,
+    [survey.workspace_id, survey.id, JSON.stringify(inv.rows.map((r) => ({ c: r.contactId, k: r.sendKey }))), now, inv.minDaysBetween, inv.templateId],
+  );
+  for (const r of rows) {
+    if (r.why === 'repeated') out.set(r.send_key, { status: 'repeated' });
+    else if (r.why === 'already_answered') out.set(r.send_key, { status: 'left_out', reason: 'already_answered', detail: 'already answered this survey as often as it allows' });
+    else if (r.why === 'recently_surveyed') out.set(r.send_key, { status: 'left_out', reason: 'recently_surveyed', detail: `asked by a survey in the last ${inv.minDaysBetween} days` });
+  }
+  const fresh = rows.filter((r) => r.send_id);
+  const outcomes = await queueForContacts(tx, {
+    workspaceId: survey.workspace_id,
+    templateId: inv.templateId,
+    timezone: inv.timezone,
+    now,
+    rows: fresh.map((r) => ({ contactId: r.contact_id, key: `survey:${r.send_id}` })),
+  });
+  const skipped: { id: string; why: string }[] = [];
+  const queued: { contactId: string; sendId: string }[] = [];
+  for (const r of fresh) {
+    const o = outcomes.get(`survey:${r.send_id}`);
+    if (o?.status === 'queued') {
+      queued.push({ contactId: r.contact_id, sendId: r.send_id! });
+      out.set(r.send_key, { status: 'queued', sendId: r.send_id! });
+    } else {
+      const why = o && 'detail' in o ? o.detail : 'not sent';
+      skipped.push({ id: r.send_id!, why });
+      out.set(r.send_key, { status: 'left_out', reason: 'no_email', detail: why });
+    }
+  }
+  if (skipped.length)
+    await tx.query("update survey_sends s set state = 'skipped', skip_reason = k.why from jsonb_to_recordset($1::jsonb) as k(id uuid, why text) where s.id = k.id", [JSON.stringify(skipped)]);
+  await recordEvents(
+    tx,
+    survey.workspace_id,
+    'surveys',
+    queued.map((q) => ({
+      contactId: q.contactId,
+      name: 'survey.sent' as const,
+      occurredAt: now,
+      messageId: `survey.sent:${q.sendId}`,
+      properties: { survey_id: survey.id, survey_name: survey.name, send_id: q.sendId, reminder: 0 },
+    })),
+  );
+  for (const r of inv.rows) if (!out.has(r.sendKey)) out.set(r.sendKey, { status: 'left_out', reason: 'no_email', detail: 'the contact was deleted' });
+  return out;
+}
+
+/** Checks that a survey can be sent with a template: active, and the template carries its block. */
+export async function checkSendable(db: SqlSession, workspaceId: string, survey: SurveyRow, templateId: string): Promise<void> {
   if (survey.state !== 'active') throw conflict('Activate the survey first: a draft or closed survey takes no answers.', [{ path: 'state', message: `is ${survey.state}` }], 'not_active');
-  const carries = await templateCarries(ctx.db, workspaceId, body.templateId, surveyId);
+  const carries = await templateCarries(db, workspaceId, templateId, survey.id);
   if (carries === undefined) throw badRequest('The email template was not found in this workspace.', [{ path: 'templateId', message: 'is not a template of this workspace' }]);
   if (!carries)
     throw badRequest('This email template does not carry the survey: add the survey’s question block to it (Surveys › Send › Copy the block), or use the template made with the survey.', [
       { path: 'templateId', message: 'does not contain this survey’s block' },
     ]);
+}
+
+export async function sendSurvey(ctx: AppContext, workspaceId: string, surveyId: string, body: z.output<typeof sendBody>, requestKey: string): Promise<SendResult> {
+  const survey = await getSurvey(ctx.db, workspaceId, surveyId);
+  await checkSendable(ctx.db, workspaceId, survey, body.templateId);
   let ids: string[];
   if ('segmentId' in body.audience) {
     const [seg] = await ctx.db.query('select 1 from segments where workspace_id = $1 and id = $2', [workspaceId, body.audience.segmentId]);
@@ -54,71 +152,17 @@ export async function sendSurvey(ctx: AppContext, workspaceId: string, surveyId:
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const now = ctx.clock.now();
-    await ctx.db.transaction(async (tx) => {
-      // Two sends to the same contact at once see each other's invitations: one waits.
-      await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.survey:' || c::text, 0)) from unnest($1::uuid[]) c order by c", [chunk]);
-      const rows = await tx.query<{ contact_id: string; why: string | null; send_id: string | null }>(
-        `with c as (
-           select c.id from contacts c where c.workspace_id = $1 and c.id = any($3::uuid[])),
-         classified as (
-           select c.id,
-             case
-               when exists (select 1 from survey_sends s where s.survey_id = $2 and s.send_key = $4 || ':' || c.id::text) then 'repeated'
-               when ${answeredSql(survey, 'c.id', '$5::timestamptz')} then 'answered'
-               when $6::int is not null and exists (select 1 from survey_sends s where s.workspace_id = $1 and s.contact_id = c.id and s.state = 'queued'
-                      and s.created_at > $5::timestamptz - make_interval(days => $6::int)) then 'fatigue'
-             end as why
-           from c),
-         ins as (
-           insert into survey_sends (workspace_id, survey_id, contact_id, send_key, template_id, state, created_at)
-           select $1, $2, k.id, $4 || ':' || k.id::text, $7, 'queued', $5 from classified k where k.why is null
-           returning id, contact_id)
-         select k.id as contact_id, k.why, ins.id as send_id from classified k left join ins on ins.contact_id = k.id`,
-        [workspaceId, surveyId, chunk, requestKey, now, minDaysBetween, body.templateId],
-      );
-      for (const r of rows) {
-        if (r.why === 'repeated') result.repeated++;
-        else if (r.why === 'answered') result.leftOut.alreadyAnswered++;
-        else if (r.why === 'fatigue') result.leftOut.recentlySurveyed++;
-      }
-      const fresh = rows.filter((r) => r.send_id);
-      const outcomes = await queueForContacts(tx, {
-        workspaceId,
-        templateId: body.templateId,
-        timezone: ws?.timezone ?? 'UTC',
-        now,
-        rows: fresh.map((r) => ({ contactId: r.contact_id, key: `survey:${r.send_id}` })),
-      });
-      const skipped: { id: string; why: string }[] = [];
-      const queued: { contactId: string; sendId: string }[] = [];
-      for (const r of fresh) {
-        const o = outcomes.get(`survey:${r.send_id}`);
-        if (o?.status === 'queued') queued.push({ contactId: r.contact_id, sendId: r.send_id! });
-        else skipped.push({ id: r.send_id!, why: o && 'detail' in o ? o.detail : 'not sent' });
-      }
-      if (skipped.length)
-        await tx.query(
-          "update survey_sends s set state = 'skipped', skip_reason = k.why from jsonb_to_recordset($1::jsonb) as k(id uuid, why text) where s.id = k.id",
-          [JSON.stringify(skipped)],
-        );
-      result.leftOut.noEmail += skipped.length;
-      result.queued += queued.length;
-      await recordEvents(
-        tx,
-        workspaceId,
-        'surveys',
-        queued.map((q) => ({
-          contactId: q.contactId,
-          name: 'survey.sent' as const,
-          occurredAt: now,
-          messageId: `survey.sent:${q.sendId}`,
-          properties: { survey_id: surveyId, survey_name: survey.name, send_id: q.sendId, reminder: 0 },
-        })),
-      );
-    });
+    const outcomes = await ctx.db.transaction((tx) =>
+      inviteContacts(tx, { survey, templateId: body.templateId, now, timezone: ws?.timezone ?? 'UTC', minDaysBetween, rows: chunk.map((c) => ({ contactId: c, sendKey: `${requestKey}:${c}` })) }),
+    );
+    for (const o of outcomes.values()) {
+      if (o.status === 'queued') result.queued++;
+      else if (o.status === 'repeated') result.repeated++;
+      else if (o.reason === 'already_answered') result.leftOut.alreadyAnswered++;
+      else if (o.reason === 'recently_surveyed') result.leftOut.recentlySurveyed++;
+      else result.leftOut.noEmail++;
+    }
   }
-  // Contacts not found in the workspace count as unable to get email.
-  result.leftOut.noEmail += result.audience - result.queued - result.repeated - result.leftOut.alreadyAnswered - result.leftOut.recentlySurveyed - result.leftOut.noEmail;
   if (result.queued > 0) await ctx.jobs.send(TEMPLATED_JOB, { workspaceId });
   return result;
 }

@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/client.ts';
 import { useHarness } from '../testing/harness.ts';
 import { openShop, type Shop } from '../testing/workflows.ts';
+import { createFromStarter } from '../workflows/starters.ts';
+import { publishWorkflow } from '../workflows/workflows.ts';
 import { recordLeftResponses } from './jobs.ts';
 import { sendReminders } from './send.ts';
 
@@ -145,5 +147,32 @@ describe('answers feed workflows', () => {
     await shop.run();
     const runs = await shop.enrollments(winBack);
     expect(runs.map((r) => r.contact_id)).toEqual([hal]);
+  });
+});
+
+describe('a workflow asks', () => {
+  it('the “How was your order?” starter asks a week after each order, and the fatigue rule holds back a second ask', async () => {
+    await api.put('/api/v1/surveys/settings', { minDaysBetween: 30 });
+    const w = await createFromStarter(t.h.ctx, shop.workspaceId, shop.userId, 'order_csat');
+    await publishWorkflow(t.h.ctx, shop.workspaceId, w.id, shop.userId);
+    const jo = await shop.contact({ firstName: 'Jo' });
+    await shop.track(jo, 'purchase', { order_id: 'A-1', total: 2500, currency: 'EUR' });
+    await shop.run();
+    t.h.clock.advanceDays(7);
+    await shop.run(); // asked
+    t.h.clock.advanceDays(3);
+    await shop.track(jo, 'purchase', { order_id: 'A-2', total: 1500, currency: 'EUR' });
+    await shop.run();
+    t.h.clock.advanceDays(7);
+    await shop.run(); // 10 days after the first ask: held back
+    const sends = await t.h.db.query<{ state: string }>('select s.state from survey_sends s where s.contact_id = $1', [jo]);
+    expect(sends).toEqual([{ state: 'queued' }]);
+    const steps = (await shop.events(jo, 'workflow.step_completed')).map((e) => [e.properties.result, e.properties.detail ?? null]);
+    expect(steps).toEqual([
+      ['survey_queued', null],
+      ['skipped', 'asked by a survey in the last 30 days'],
+    ]);
+    const [survey] = await t.h.db.query<{ name: string; state: string; kind: string }>('select name, state, kind from surveys where workspace_id = $1', [shop.workspaceId]);
+    expect(survey).toEqual({ name: 'How was your order?', state: 'active', kind: 'csat' });
   });
 });

@@ -74,6 +74,11 @@ export const step = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('update_contact'), field: z.string().min(1).max(200), value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]), next }),
   z.strictObject({ kind: z.literal('list'), action: z.enum(['add', 'remove']), listId: UUID, next }),
   z.strictObject({ kind: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000), next }),
+  /**
+   * Asks the contact to answer a survey by email, under the survey's rules (not surveyed too
+   * often, not answered already); `templateId`: the email that carries it, else the survey's own.
+   */
+  z.strictObject({ kind: z.literal('send_survey'), surveyId: UUID, templateId: UUID.optional(), next }),
   z.strictObject({ kind: z.literal('exit') }),
 ]);
 export type Step = z.infer<typeof step>;

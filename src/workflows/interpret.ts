@@ -275,6 +275,12 @@ export class Interpreter {
         run.actions[key] = run.holdout ? 'holdout' : c?.email && c.email_status === 'subscribed' ? 'queued' : 'skipped';
         return this.moveOn(run, step.next, now);
       }
+      case 'send_survey': {
+        // The survey's own rules (fatigue, answered already) are not modelled: the generator makes no survey steps.
+        const c = this.contacts.get(run.contactId);
+        run.actions[key] = run.holdout ? 'holdout' : c?.email && c.email_status === 'subscribed' ? 'survey_queued' : 'skipped';
+        return this.moveOn(run, step.next, now);
+      }
       case 'update_contact': {
         const c = this.contacts.get(run.contactId)!;
         if (run.holdout) run.actions[key] = 'holdout';

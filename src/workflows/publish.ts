@@ -11,6 +11,7 @@ import { dependenciesOf, validateDefinition } from '../segments/validate.ts';
 import type { WorkflowGraph } from './graph.ts';
 import { triggerEvent } from './engine/pending.ts';
 import { validateGraph } from './validate.ts';
+import { findSurvey } from '../surveys/surveys.ts';
 
 /** Fields a workflow step may set besides custom properties. */
 export const SETTABLE_FIELDS = Object.keys(SETTABLE_COLUMNS);
@@ -67,6 +68,18 @@ export async function checkGraph(tx: SqlSession, sctx: LoadedContext, g: Workflo
       case 'list':
         segmentIs(s.listId, 'list', `${at}.listId`);
         break;
+      case 'send_survey': {
+        const survey = await findSurvey(tx, s.surveyId);
+        if (!survey || survey.workspace_id !== ws || survey.state === 'archived') issues.push({ path: `${at}.surveyId`, message: 'is not a survey of this workspace (it may have been deleted or archived)' });
+        else if (!s.templateId && !survey.email_template_id) issues.push({ path: `${at}.templateId`, message: 'is needed: the survey has no email template of its own' });
+        else {
+          const templateId = s.templateId ?? survey.email_template_id!;
+          const [t] = await tx.query<{ body: string }>('select body from email_templates where workspace_id = $1 and id = $2', [ws, templateId]);
+          if (!t) issues.push({ path: `${at}.templateId`, message: 'is not a template of this workspace (it may have been deleted)' });
+          else if (!t.body.includes(`/${survey.id}`)) issues.push({ path: `${at}.templateId`, message: 'does not carry this survey’s question block' });
+        }
+        break;
+      }
       case 'update_contact':
         updateField(sctx, s.field, s.value, `${at}`, issues);
         break;

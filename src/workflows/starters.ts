@@ -10,12 +10,17 @@ import { badRequest } from '../errors.ts';
 import type { SegmentNode } from '../segments/definition.ts';
 import type { Goal, WorkflowGraphInput } from './graph.ts';
 import { createWorkflow, type Workflow } from './workflows.ts';
+import { SURVEY_STARTERS, type Starter as SurveyStarter } from '../surveys/starters.ts';
+import { createSurvey } from '../surveys/surveys.ts';
+
+type SurveyStarterKey = SurveyStarter['key'];
 
 type TemplateKey = (typeof TEMPLATE_STARTERS)[number]['key'];
 
 interface Needs {
   template: (key: TemplateKey) => string;
   segment: (key: string) => string;
+  survey: (key: SurveyStarterKey) => string;
 }
 
 export interface WorkflowStarter {
@@ -27,6 +32,8 @@ export interface WorkflowStarter {
   holdoutPercent: number;
   templates: TemplateKey[];
   segments: string[];
+  /** Surveys it sends, made active from their starters when the workspace has none of that name. */
+  surveys?: SurveyStarterKey[];
   graph: (n: Needs) => WorkflowGraphInput;
 }
 
@@ -71,6 +78,26 @@ export const WORKFLOW_STARTERS: WorkflowStarter[] = [
       steps: {
         'wait-3-days': { kind: 'wait', for: { days: 3, hours: 0, minutes: 0 }, next: 'ask' },
         ask: { kind: 'send_email', templateId: n.template('feedback_request'), transactional: false, next: null },
+      },
+    }),
+  },
+  {
+    key: 'order_csat',
+    name: 'How was your order? (survey)',
+    description: 'A week after every order, the one-question satisfaction survey (1–5, a face per answer), under the survey rules: nobody asked too often.',
+    creates: 'the “How was your order?” survey and its email if you have no survey of that name',
+    holdoutPercent: 0,
+    templates: [],
+    segments: [],
+    surveys: ['csat_order'],
+    graph: (n) => ({
+      trigger: { kind: 'event', event: 'purchase', where: [], keyBy: 'order_id' },
+      reentry: { policy: 'every_time', minIntervalHours: 0 },
+      exits: [unsubscribed],
+      start: 'wait-a-week',
+      steps: {
+        'wait-a-week': { kind: 'wait', for: { days: 7, hours: 0, minutes: 0 }, next: 'ask' },
+        ask: { kind: 'send_survey', surveyId: n.survey('csat_order'), next: null },
       },
     }),
   },
@@ -164,7 +191,19 @@ export async function createFromStarter(ctx: AppContext, workspaceId: string, us
       await ctx.jobs.send('segments.recompute', { workspaceId, segmentIds: [created.id] });
     }
   }
-  const graph = starter.graph({ template: (k) => templates.get(k)!, segment: (k) => segments.get(k)! });
+  const surveys = new Map<string, string>();
+  for (const k of starter.surveys ?? []) {
+    const name = SURVEY_STARTERS.find((s) => s.key === k)!.name;
+    const [found] = await ctx.db.query<{ id: string }>("select id from surveys where workspace_id = $1 and lower(name) = lower($2) and state <> 'archived' order by created_at limit 1", [workspaceId, name]);
+    let id = found?.id;
+    if (!id) {
+      id = await createSurvey(ctx, workspaceId, userId, { starter: k });
+      // Asked only once the workflow is published.
+      await ctx.db.query("update surveys set state = 'active' where id = $1", [id]);
+    }
+    surveys.set(k, id);
+  }
+  const graph = starter.graph({ template: (k) => templates.get(k)!, segment: (k) => segments.get(k)!, survey: (k) => surveys.get(k)! });
   // A second use of the same starter gets a name of its own.
   const names = new Set((await ctx.db.query<{ name: string }>('select lower(name) as name from workflows where workspace_id = $1', [workspaceId])).map((r) => r.name));
   let title = name ?? starter.name;

@@ -8,6 +8,8 @@ import { eventNameSql, insertEventsSql } from '../../events/record.ts';
 import { effectiveLimits } from '../../messaging/delivery/limits.ts';
 import { queueForContacts } from '../../messaging/delivery/send-many.ts';
 import { setFieldOf } from '../../contacts/set-field.ts';
+import { findSurvey, getFatigue } from '../../surveys/surveys.ts';
+import { inviteContacts } from '../../surveys/send.ts';
 import { addToList, removeFromList } from '../../segments/lists.ts';
 import type { Step } from '../graph.ts';
 import type { LiveVersion } from '../versions.ts';
@@ -19,7 +21,7 @@ export interface Claimed {
   holdout: boolean;
 }
 
-type ActionStep = Extract<Step, { kind: 'send_email' | 'update_contact' | 'list' | 'webhook' }>;
+type ActionStep = Extract<Step, { kind: 'send_email' | 'send_survey' | 'update_contact' | 'list' | 'webhook' }>;
 
 export interface ActionResult {
   result: string;
@@ -28,7 +30,7 @@ export interface ActionResult {
   wakeAt?: Date;
 }
 
-export const isAction = (s: Step): s is ActionStep => s.kind === 'send_email' || s.kind === 'update_contact' || s.kind === 'list' || s.kind === 'webhook';
+export const isAction = (s: Step): s is ActionStep => s.kind === 'send_email' || s.kind === 'send_survey' || s.kind === 'update_contact' || s.kind === 'list' || s.kind === 'webhook';
 
 /** Does the step's action for every enrollment of the batch; returns each one's result, by enrollment id. */
 export async function act(tx: SqlSession, run: RunContext, version: LiveVersion, key: string, step: ActionStep, batch: Claimed[]): Promise<Map<string, ActionResult>> {
@@ -39,6 +41,9 @@ export async function act(tx: SqlSession, run: RunContext, version: LiveVersion,
     switch (step.kind) {
       case 'send_email':
         await send(tx, run, version, key, step, acting, results);
+        break;
+      case 'send_survey':
+        await survey(tx, run, key, step, acting, results);
         break;
       case 'update_contact':
         await update(tx, run, step, acting, results);
@@ -106,6 +111,41 @@ async function send(tx: SqlSession, run: RunContext, version: LiveVersion, key: 
     } else if (o.status === 'skipped') results.set(b.id, { result: 'skipped', detail: o.detail });
     else if (o.status === 'held') results.set(b.id, { result: 'held', detail: o.detail, wakeAt: o.until });
     else if (step.whenCapped === 'wait') results.set(b.id, { result: 'capped', detail: `${o.detail}; waits until it allows one`, wakeAt: o.until });
+    else results.set(b.id, { result: 'skipped', detail: o.detail });
+  }
+}
+
+/**
+ * Invites each contact to the step's survey (surveys/send.ts: the fatigue and answer-once rules,
+ * the invitation, its message) under the send key `workflow:<enrollment>:<step>`. A survey that
+ * was deleted, archived or closed since publishing skips the contact, saying why.
+ */
+async function survey(tx: SqlSession, run: RunContext, key: string, step: Extract<Step, { kind: 'send_survey' }>, batch: Claimed[], results: Map<string, ActionResult>) {
+  const s = await findSurvey(tx, step.surveyId);
+  if (!s || s.workspace_id !== run.workspaceId || s.state !== 'active') {
+    for (const b of batch) results.set(b.id, { result: 'skipped', detail: `the survey is ${s && s.workspace_id === run.workspaceId ? s.state : 'deleted'}` });
+    return;
+  }
+  const templateId = step.templateId ?? s.email_template_id;
+  if (!templateId) {
+    for (const b of batch) results.set(b.id, { result: 'skipped', detail: 'the survey has no email template' });
+    return;
+  }
+  const keyOf = (b: Claimed) => `workflow:${b.id}:${key}`;
+  const outcomes = await inviteContacts(tx, {
+    survey: s,
+    templateId,
+    now: run.now,
+    timezone: run.timezone,
+    minDaysBetween: (await getFatigue(tx, run.workspaceId)).minDaysBetween,
+    rows: batch.map((b) => ({ contactId: b.contact_id, sendKey: keyOf(b) })),
+  });
+  for (const b of batch) {
+    const o = outcomes.get(keyOf(b))!;
+    if (o.status === 'queued') {
+      results.set(b.id, { result: 'survey_queued' });
+      run.queued.emails++;
+    } else if (o.status === 'repeated') results.set(b.id, { result: 'survey_queued' });
     else results.set(b.id, { result: 'skipped', detail: o.detail });
   }
 }
