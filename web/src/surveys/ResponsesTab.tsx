@@ -51,7 +51,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
             <Select
               label="Score"
               placeholder="Any score"
-              w={200}
+              style={{ flex: '1 1 150px', maxWidth: 210 }}
               clearable
               data={bands.map((b) => ({ value: b, label: bandLabel(b, survey.kind) }))}
               value={filter.band}
@@ -61,7 +61,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
           <Select
             label="Tone of the text"
             placeholder="Any tone"
-            w={160}
+            style={{ flex: '1 1 130px', maxWidth: 170 }}
             clearable
             data={(['positive', 'neutral', 'negative'] as Sentiment[]).map((s) => ({ value: s, label: SENTIMENT_LABELS[s] }))}
             value={filter.sentiment}
@@ -77,7 +77,10 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
             ]}
             aria-label="Complete or partial"
           />
-          <Switch label="With text only" checked={filter.withText} onChange={(e) => setFilter((f) => ({ ...f, withText: e.currentTarget.checked }))} mb={8} />
+          <Switch label="With text only" checked={filter.withText} onChange={(e) => {
+              const withText = e.currentTarget.checked;
+              setFilter((f) => ({ ...f, withText }));
+            }} mb={8} />
         </Group>
         <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => download(`/surveys/${survey.id}/responses.csv`)}>
           Export CSV
@@ -124,16 +127,15 @@ function ResponseRow({ r, kind }: { r: ResponseItem; kind: SurveyKind }) {
     <Box className={classes.response} role="listitem" data-testid="response">
       <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
         <Group gap="sm" wrap="nowrap" align="flex-start" style={{ minWidth: 0 }}>
-          <Badge
+          <Box
             className={classes.score}
-            size="lg"
-            variant={r.score === null ? 'outline' : 'filled'}
-            color={bandColor(r.band)}
+            bg={r.score === null ? 'gray.1' : bandColor(r.band) === 'yellow' ? 'yellow.5' : `${bandColor(r.band)}.6`}
+            c={r.score === null ? 'dimmed' : 'white'}
             title={r.band ? bandLabel(r.band, kind) : undefined}
             data-testid="score"
           >
             {r.score === null ? '–' : r.score}
-          </Badge>
+          </Box>
           <Stack gap={0} style={{ minWidth: 0 }}>
             {r.contact ? (
               <Anchor component={Link} to={`/contacts/${r.contact.id}`} fz="sm" fw={600} truncate="end">

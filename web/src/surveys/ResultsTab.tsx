@@ -8,7 +8,7 @@ import { Anchor, Badge, Box, Card, Group, Progress, SegmentedControl, Select, Si
 import { IconArrowRight } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, LabelList, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, ErrorBar, LabelList, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { bandOf, scaleOf } from '../../../src/surveys/scores.ts';
 import { Kpi } from '../components/Kpi.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
@@ -322,9 +322,25 @@ function DistributionCard({ q, type }: { q: QuestionResult; type: 'nps' | 'csat'
   );
 }
 
+const monthFormat = new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const dayFormat = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+/** "Nov 2026" for a month, "30 Nov" for the week starting then. */
+function periodLabel(period: string, interval: 'week' | 'month'): string {
+  const d = new Date(`${period.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return period;
+  return interval === 'month' ? monthFormat.format(d) : dayFormat.format(d);
+}
+
 function TrendCard({ r, interval, onInterval }: { r: Results; interval: 'week' | 'month'; onInterval: (i: 'week' | 'month') => void }) {
   const kind = r.kind;
-  const data = r.trend.map((t) => ({ period: t.period, n: t.n, value: t.value, range: t.ci95 ?? undefined }));
+  const data = r.trend.map((t) => ({
+    period: periodLabel(t.period, interval),
+    n: t.n,
+    value: t.value,
+    range: t.ci95 ?? undefined,
+    // The interval as whiskers too: a band needs two points to show.
+    error: t.ci95 && t.value !== null ? [t.value - t.ci95[0], t.ci95[1] - t.value] : undefined,
+  }));
   const withValues = data.filter((d) => d.value !== null);
   const domain: [number, number] = kind === 'nps' ? [-100, 100] : kind === 'csat' ? [0, 100] : [1, 7];
   const title = kind === 'nps' ? 'NPS over time' : kind === 'csat' ? 'Satisfaction over time' : 'Ease over time';
@@ -366,12 +382,15 @@ function TrendCard({ r, interval, onInterval }: { r: Results; interval: 'week' |
               <Tooltip
                 formatter={(value: unknown, name: unknown) => {
                   if (name === 'range' && Array.isArray(value)) return [`${format(Number(value[0]))} to ${format(Number(value[1]))}`, '95% range'];
+                  if (name === 'error') return null;
                   return [value === null || value === undefined ? '–' : format(Number(value)), kind === 'nps' ? 'NPS' : kind === 'csat' ? 'Satisfied' : 'Ease'];
                 }}
                 labelFormatter={(label: unknown, payload: readonly { payload?: { n?: number } }[]) => `${String(label)} · ${n(payload?.[0]?.payload?.n ?? 0)} answers`}
               />
-              <Area dataKey="range" stroke="none" fill="var(--mantine-color-orange-2)" fillOpacity={0.6} isAnimationActive={false} connectNulls />
-              <Line dataKey="value" stroke="var(--mantine-color-orange-7)" strokeWidth={2} dot={{ r: 3, fill: 'var(--mantine-color-orange-7)' }} isAnimationActive={false} connectNulls />
+              {withValues.length > 1 && <Area dataKey="range" stroke="none" fill="var(--mantine-color-orange-1)" fillOpacity={0.8} isAnimationActive={false} connectNulls />}
+              <Line dataKey="value" stroke="var(--mantine-color-orange-7)" strokeWidth={2} dot={{ r: 3.5, fill: 'var(--mantine-color-orange-7)' }} isAnimationActive={false} connectNulls>
+                <ErrorBar dataKey="error" width={8} strokeWidth={1.5} stroke="var(--mantine-color-orange-4)" direction="y" isAnimationActive={false} />
+              </Line>
             </ComposedChart>
           </ResponsiveContainer>
         </Box>

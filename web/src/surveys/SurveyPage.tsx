@@ -4,6 +4,7 @@
 // (React.lazy): the charts stay out of the app's main chunk.
 import { Anchor, Badge, Button, Group, Menu, Tabs, Text } from '@mantine/core';
 import { IconChartBar, IconChevronLeft, IconDeviceFloppy, IconDots, IconExternalLink, IconListDetails, IconPencil, IconSend, IconTrash } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { Link, useBeforeUnload, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -65,6 +66,8 @@ function Survey({ s }: { s: SurveyDetail }) {
   const [saved, setSaved] = useState(() => snapshot(draftOf(s)));
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // On a phone the tabs go without their icons, so that all four fit.
+  const phone = useMediaQuery('(max-width: 30em)');
   const dirty = snapshot(draft) !== saved;
 
   useBeforeUnload(
@@ -177,16 +180,16 @@ function Survey({ s }: { s: SurveyDetail }) {
       />
       <Tabs value={tab} onChange={(v) => v && navigate(v === 'results' ? `/surveys/${s.id}` : `/surveys/${s.id}/${v}`)} keepMounted={false}>
         <Tabs.List mb="lg" className={classes.tabs}>
-          <Tabs.Tab value="results" leftSection={<IconChartBar size={16} stroke={1.7} />} fw={500}>
+          <Tabs.Tab value="results" leftSection={phone ? undefined : <IconChartBar size={16} stroke={1.7} />} fw={500}>
             Results
           </Tabs.Tab>
-          <Tabs.Tab value="responses" leftSection={<IconListDetails size={16} stroke={1.7} />} fw={500}>
+          <Tabs.Tab value="responses" leftSection={phone ? undefined : <IconListDetails size={16} stroke={1.7} />} fw={500}>
             Responses
           </Tabs.Tab>
-          <Tabs.Tab value="edit" leftSection={<IconPencil size={16} stroke={1.7} />} fw={500}>
+          <Tabs.Tab value="edit" leftSection={phone ? undefined : <IconPencil size={16} stroke={1.7} />} fw={500}>
             {canWrite ? 'Edit' : 'Questions'}
           </Tabs.Tab>
-          <Tabs.Tab value="send" leftSection={<IconSend size={16} stroke={1.7} />} fw={500}>
+          <Tabs.Tab value="send" leftSection={phone ? undefined : <IconSend size={16} stroke={1.7} />} fw={500}>
             Send
           </Tabs.Tab>
         </Tabs.List>
