@@ -102,6 +102,23 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
     fp.values,
   );
 
+  // Broadcasts whose email carries the survey's block count too (asked by a message of theirs).
+  const bp = new Params([workspaceId, `%/${survey.id}%`]);
+  const bWhere = ["m.state in ('sent', 'bounced')"];
+  if (q.from) bWhere.push(`m.created_at >= ${bp.add(q.from, 'date')}::timestamptz`);
+  if (q.to) bWhere.push(`m.created_at < (${bp.add(q.to, 'date')} + 1)::timestamptz`);
+  if (q.segmentId)
+    bWhere.push(`exists (select 1 from segment_members sm where sm.workspace_id = $1 and sm.segment_id = ${bp.add(q.segmentId, 'uuid')} and sm.contact_id = m.contact_id and sm.exited_at is null)`);
+  const [viaBroadcasts] = await ctx.db.query<{ sent: number; opened: number; answered: number }>(
+    `select count(*)::int as sent,
+       count(*) filter (where exists (select 1 from email_engagement e where e.message_id = m.id and e.kind = 'open' and not e.prefetch))::int as opened,
+       count(*) filter (where exists (select 1 from survey_responses r where r.survey_id = ${bp.add(survey.id, 'uuid')} and r.message_id = m.id))::int as answered
+     from broadcasts b join email_templates t on t.id = b.template_id and t.body like $2
+     join email_messages m on m.broadcast_id = b.id
+     where b.workspace_id = $1 and ${bWhere.join(' and ')}`,
+    bp.values,
+  );
+
   // The main figure per period.
   const tp = new Params();
   const tWhere = responseFilter(tp, survey, q);
@@ -184,7 +201,7 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
   }));
 
   const scores = { promoters: a.promoters, passives: a.passives, detractors: a.detractors };
-  const f = funnel!;
+  const f = { sent: funnel!.sent + viaBroadcasts!.sent, opened: funnel!.opened + viaBroadcasts!.opened, answered: funnel!.answered + viaBroadcasts!.answered };
   return {
     kind: survey.kind,
     funnel: { sent: f.sent, opened: f.opened, answered: f.answered, responseRate: f.sent ? Math.round((f.answered / f.sent) * 1000) / 10 : null },
