@@ -1,10 +1,12 @@
 // The form of each kind of step in the editor's side panel.
-import { ActionIcon, Badge, Box, Button, Chip, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Box, Button, Chip, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Link } from 'react-router-dom';
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
 import { type ReactNode } from 'react';
 import type { Catalog } from '../conditions/model.ts';
 import { useTopicsQuery } from '../email/model.ts';
 import { useCatalogQuery } from '../segments/model.ts';
+import { useSurveysQuery } from '../surveys/model.ts';
 import type { Graph, Step } from './model.ts';
 import { durationText, WEEKDAY_KEYS } from './steps.ts';
 import { type StepOf, DurationInput, TimeInput, EventSelect, EventFilters, TemplateSelect, SegmentSelect, dateFields, ConditionBlock } from './fields.tsx';
@@ -74,6 +76,8 @@ export function StepForm({ step: s, readOnly, onChange, graph, stepKey, onGraph 
       return <SplitForm step={s} readOnly={readOnly} graph={graph} stepKey={stepKey} onGraph={onGraph} />;
     case 'send_email':
       return <SendForm step={s} readOnly={readOnly} onChange={onChange} />;
+    case 'send_survey':
+      return <SurveyForm step={s} readOnly={readOnly} onChange={onChange} />;
     case 'update_contact':
       return <UpdateForm step={s} readOnly={readOnly} onChange={onChange} catalog={catalog.data} />;
     case 'list':
@@ -108,6 +112,25 @@ export function StepForm({ step: s, readOnly, onChange, graph, stepKey, onGraph 
         </Text>
       );
   }
+}
+
+function SurveyForm({ step: s, readOnly, onChange }: { step: StepOf<'send_survey'>; readOnly: boolean; onChange: (s: Step) => void }) {
+  const surveys = useSurveysQuery();
+  const options = (surveys.data?.items ?? []).filter((x) => x.state !== 'archived').map((x) => ({ value: x.id, label: x.state === 'active' ? x.name : `${x.name} (${x.state === 'draft' ? 'draft: activate it to send' : 'closed'})` }));
+  return (
+    <Stack gap="sm">
+      <Select label="Survey" placeholder="Choose a survey" data={options} value={s.surveyId || null} searchable disabled={readOnly} onChange={(surveyId) => surveyId && onChange({ ...s, surveyId })} nothingFoundMessage="No survey of that name" />
+      {s.surveyId && (
+        <Anchor component={Link} to={`/surveys/${s.surveyId}`} fz="xs">
+          Open the survey
+        </Anchor>
+      )}
+      <TemplateSelect value={s.templateId ?? ''} disabled={readOnly} onChange={(templateId) => onChange({ ...s, templateId })} />
+      <Text fz="xs" c="dimmed">
+        Leave the template empty to send the survey’s own email. Contacts asked by any survey recently, or who already answered this one, are skipped (the survey’s and the workspace’s rules), and the step says so on their timeline.
+      </Text>
+    </Stack>
+  );
 }
 
 function SendForm({ step: s, readOnly, onChange }: { step: StepOf<'send_email'>; readOnly: boolean; onChange: (s: Step) => void }) {

@@ -60,6 +60,7 @@ import { StepContactsDrawer } from './StepContacts.tsx';
 import { deleteStep, insertStep, kindInfo, missingChoices, type Names, type PaletteKey, type Problem, problemsOf, pruneCutOff, reachable, type Slot, targetId } from './steps.ts';
 import { StateBadge } from './WorkflowsPage.tsx';
 import classes from './workflows.module.css';
+import { useSurveysQuery } from '../surveys/model.ts';
 
 /** JSON with keys sorted, so that two equal drafts read the same. */
 function canonical(value: unknown): string {
@@ -85,13 +86,15 @@ function useNames(): Names {
   const templates = useTemplatesQuery();
   const segments = useSegmentsQuery();
   const catalog = useCatalogQuery();
+  const surveys = useSurveysQuery();
   return useMemo(
     () => ({
       template: (id) => templates.data?.find((t) => t.id === id)?.name,
       segment: (id) => segments.data?.items.find((s) => s.id === id)?.name,
+      survey: (id) => surveys.data?.items.find((s) => s.id === id)?.name,
       field: (field) => fieldLabel(field, catalog.data),
     }),
-    [templates.data, segments.data, catalog.data],
+    [templates.data, segments.data, surveys.data, catalog.data],
   );
 }
 

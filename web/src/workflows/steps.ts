@@ -11,6 +11,7 @@ import {
   IconGitBranch,
   IconHourglass,
   IconMail,
+  IconMessageQuestion,
   IconPlaylistAdd,
   IconPlaylistX,
   IconUserEdit,
@@ -41,6 +42,7 @@ export const PALETTE: KindInfo[] = [
   { key: 'branch', label: 'Branch', icon: IconGitBranch, color: 'violet', help: 'Paths by conditions: the first that holds is taken, everyone else goes on' },
   { key: 'split', label: 'Split', icon: IconArrowsSplit, color: 'violet', help: 'Random paths by percentage, to try two versions' },
   { key: 'send_email', label: 'Send email', icon: IconMail, color: 'blue', help: 'One of your email templates' },
+  { key: 'send_survey', label: 'Send survey', icon: IconMessageQuestion, color: 'blue', help: 'Ask them to answer one of your surveys (nobody is asked too often)' },
   { key: 'update_contact', label: 'Update contact', icon: IconUserEdit, color: 'orange', help: 'Set a field or property' },
   { key: 'list_add', label: 'Add to list', icon: IconPlaylistAdd, color: 'teal', help: 'Put the contact on one of your lists' },
   { key: 'list_remove', label: 'Remove from list', icon: IconPlaylistX, color: 'teal', help: 'Take the contact off one of your lists' },
@@ -110,6 +112,7 @@ const KEY_STEMS: Record<PaletteKey, string> = {
   branch: 'branch',
   split: 'split',
   send_email: 'send',
+  send_survey: 'survey',
   update_contact: 'update',
   list_add: 'add-to-list',
   list_remove: 'remove-from-list',
@@ -146,6 +149,8 @@ export function newStep(kind: PaletteKey, next: string | null): Step {
       };
     case 'send_email':
       return { kind, templateId: '', transactional: false, whenCapped: 'skip', next };
+    case 'send_survey':
+      return { kind, surveyId: '', next };
     case 'update_contact':
       return { kind, field: '', value: '', next };
     case 'list_add':
@@ -210,6 +215,7 @@ export function deleteStep(g: Graph, key: string): { graph: Graph; removed: stri
 export interface Names {
   template: (id: string) => string | undefined;
   segment: (id: string) => string | undefined;
+  survey: (id: string) => string | undefined;
   field: (field: string) => string;
 }
 
@@ -271,6 +277,11 @@ export function describeStep(s: Step, names: Names): string {
       const list = names.segment(s.listId);
       const target = list ? quote(list) : 'a deleted list';
       return s.action === 'add' ? `Add to ${target}` : `Remove from ${target}`;
+    }
+    case 'send_survey': {
+      if (!s.surveyId) return 'Send a survey (choose one)';
+      const name = names.survey(s.surveyId);
+      return name ? `Ask ${quote(name)}` : 'Send a deleted survey';
     }
     case 'webhook': {
       if (!s.url) return 'Call a webhook (give its address)';
@@ -425,6 +436,9 @@ export function missingChoices(g: Graph): Problem[] {
         break;
       case 'webhook':
         if (!/^https?:\/\/[^\s/]+/.test(s.url)) step(key, 'Give the address to call, starting with https://');
+        break;
+      case 'send_survey':
+        if (!s.surveyId) step(key, 'Choose the survey to send.');
         break;
       case 'branch':
       case 'split':
