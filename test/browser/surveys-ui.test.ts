@@ -198,6 +198,44 @@ describe('surveys in a browser', () => {
     await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
   });
 
+  it('starts a blank survey from New survey, adds a choice question with a rule and saves it', async () => {
+    const page = await newPage(1280, 800);
+    await page.goto('/surveys');
+    await page.getByRole('button', { name: /^(New survey|Or start from a blank survey)$/ }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New survey' });
+    await dialog.getByRole('listitem', { name: 'Was it easy?' }).waitFor();
+    await shot(page, '14-new-survey-laptop', false);
+    await dialog.getByRole('textbox', { name: 'Name of the new survey' }).fill('After delivery');
+    await dialog.getByRole('button', { name: 'Blank survey' }).click();
+    await page.waitForURL(/\/surveys\/[0-9a-f-]{36}\/edit$/);
+    const id = page.url().split('/').slice(-2)[0]!;
+    await page.getByTestId('question-card').first().waitFor();
+    expect(await page.getByTestId('question-card').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Add a question' }).click();
+    await page.getByRole('menuitem', { name: /One choice/ }).click();
+    const card = page.getByTestId('question-card').nth(1);
+    await card.getByRole('textbox', { name: 'Answer 1', exact: true }).fill('On time');
+    await card.getByRole('textbox', { name: 'Answer 2', exact: true }).fill('Late');
+    await card.getByRole('button', { name: 'Add a rule' }).click();
+    await card.getByTestId('rule').getByLabel(/if the answer is one of/).click();
+    await page.getByRole('option', { name: 'Late' }).click();
+    await page.keyboard.press('Escape');
+    // Moved to the top: the open question comes after it, and the rule may lead there.
+    await card.getByRole('button', { name: 'Move question 2 up' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).first().click();
+    await page.getByTestId('unsaved').waitFor({ state: 'detached' });
+    const saved = await api('GET', `/api/v1/surveys/${id}`);
+    expect(saved.kind).toBe('custom');
+    expect(saved.content.questions.map((q: any) => q.type)).toEqual(['single', 'text']);
+    expect(saved.content.questions[0].choices).toEqual([
+      { key: 'on_time', label: 'On time' },
+      { key: 'late', label: 'Late' },
+    ]);
+    expect(saved.content.questions[0].logic).toEqual([{ when: { values: ['late'] }, goTo: 'thanks' }]);
+    await shot(page, '15-edit-custom-laptop');
+  });
+
   it('fits a phone', async () => {
     const page = await newPage(375, 760);
     await page.goto('/surveys');

@@ -353,7 +353,7 @@ function TrendCard({ r, interval, onInterval }: { r: Results; interval: 'week' |
             {title}
           </Title>
           <Text fz="sm" c="dimmed">
-            {kind === 'nps' ? 'By the day each answer came. The shaded band is the 95% range: wide when a period has few answers.' : 'By the day each answer came.'}
+            {kind === 'nps' ? 'By the day each answer came. The whiskers (and the shaded band) show the 95% range: wide when a period has few answers.' : 'By the day each answer came.'}
           </Text>
         </Stack>
         <SegmentedControl
