@@ -32,7 +32,7 @@ async function invite(name: string): Promise<{ contactId: string; path: (a?: num
   const sent = await api.post(`/api/v1/surveys/${surveyId}/sends`, { templateId: detail.body.emailTemplateId, audience: { contactIds: [contactId] } });
   expect(sent.body).toMatchObject({ queued: 1 });
   const [m] = await t.h.db.query<{ id: string }>('select id from email_messages where contact_id = $1', [contactId]);
-  const base = new URL(messageLinks(t.h.ctx, shop.workspaceId, contactId, m!.id).survey!).pathname;
+  const base = new URL(messageLinks(t.h.ctx, shop.workspaceId, contactId, m!.id).surveys!).pathname;
   return { contactId, path: (a) => `${base}/${surveyId}${a === undefined ? '' : `?a=${a}`}` };
 }
 

@@ -1,6 +1,6 @@
 // A survey's first question as a block of an email template (MJML): a button per answer (eleven
 // for NPS, five faces for CSAT, seven for CES, a choice per line), each linking to the survey's
-// answer page with the answer chosen: {{ links.survey }}/<survey id>?a=<answer>. The link opens
+// answer page with the answer chosen: {{ links.surveys }}/<survey id>?a=<answer>. The link opens
 // the page with that answer selected; nothing is recorded until the person confirms it there (a
 // POST), so a security gateway that opens every link of a message answers nothing.
 import type { Question, SurveyContent } from './definition.ts';
@@ -40,7 +40,7 @@ function scaleRow(link: (a: string | number) => string, q: Question & { type: 'n
 /** The MJML block for the survey's first question, to go inside a template's <mj-column>. */
 export function emailBlock(surveyId: string, content: SurveyContent): string {
   const q = content.questions[0]!;
-  const base = `{{ links.survey }}/${surveyId}`;
+  const base = `{{ links.surveys }}/${surveyId}`;
   const link = (a: string | number) => `${base}?a=${encodeURIComponent(String(a))}`;
   const color = content.look.color;
   let answers: string;

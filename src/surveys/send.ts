@@ -29,7 +29,7 @@ function answeredSql(survey: SurveyRow, c: string, now: string): string {
 async function templateCarries(db: SqlSession, workspaceId: string, templateId: string, surveyId: string): Promise<boolean | undefined> {
   const [t] = await db.query<{ body: string }>('select body from email_templates where workspace_id = $1 and id = $2', [workspaceId, templateId]);
   if (!t) return undefined;
-  return t.body.includes(`/${surveyId}`) && /\{\{\s*links\.survey\s*\}\}/.test(t.body);
+  return t.body.includes(`/${surveyId}`) && /\{\{\s*links\.surveys\s*\}\}/.test(t.body);
 }
 
 export type InviteOutcome =

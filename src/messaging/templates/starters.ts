@@ -82,7 +82,7 @@ export const STARTERS = [
       body: starterFrame(
         'How did we do?',
         '<mj-text>Hi {{ contact.first_name }}, thank you for your order{% if event.properties.order_id %} {{ event.properties.order_id }}{% endif %}. Would you recommend us to a friend?</mj-text>',
-        { label: 'Answer one question', url: '{{ links.survey | default: links.shop | default: "https://example.com" }}' },
+        { label: 'Answer one question', url: '{{ links.shop | default: "https://example.com" }}' },
       ),
       defaults: { 'contact.first_name': 'there' },
     },
