@@ -102,6 +102,27 @@ export const WORKFLOW_STARTERS: WorkflowStarter[] = [
     }),
   },
   {
+    key: 'detractor_follow_up',
+    name: 'Follow up on unhappy customers',
+    description: 'When someone answers an NPS survey with 0 to 6: a personal apology the next morning, asking what went wrong. The goal is that they buy again.',
+    creates: 'the “Sorry we let you down” email template if you have none of that name',
+    holdoutPercent: 10,
+    templates: ['detractor_follow_up'],
+    segments: [],
+    graph: (n) => ({
+      trigger: { kind: 'event', event: 'survey.answered', where: [{ property: 'band', type: 'string', op: 'eq', value: 'detractor' }] },
+      reentry: { policy: 'after_leaving' },
+      goal: purchased,
+      exits: [unsubscribed],
+      start: 'next-morning',
+      steps: {
+        'next-morning': { kind: 'wait_until', at: '10:00', next: 'sorry' },
+        sorry: { kind: 'send_email', templateId: n.template('detractor_follow_up'), transactional: false, next: 'a-month' },
+        'a-month': { kind: 'wait', for: { days: 30, hours: 0, minutes: 0 }, next: null },
+      },
+    }),
+  },
+  {
     key: 'win_back',
     name: 'Win back after 90 quiet days',
     description:

@@ -88,6 +88,22 @@ export const STARTERS = [
     },
   },
   {
+    key: 'detractor_follow_up',
+    name: 'Sorry we let you down',
+    description: 'After a low score in a survey: say sorry, ask what went wrong, and offer to put it right.',
+    template: {
+      name: 'Sorry we let you down',
+      subject: 'We are sorry, {{ contact.first_name }}',
+      preheader: 'Tell us what went wrong and we will put it right.',
+      body: starterFrame(
+        'We hear you',
+        '<mj-text>Hi {{ contact.first_name }}, thank you for your honest answer. We are sorry we let you down. Reply to this email and tell us what went wrong: a person reads every reply, and we will do our best to put it right.</mj-text>',
+        { label: 'Visit the shop', url: shopUrl },
+      ),
+      defaults: { 'contact.first_name': 'there' },
+    },
+  },
+  {
     key: 'exclusive_offer',
     name: 'Exclusive offer',
     description: 'An offer only this audience gets, with a code (the coupons module fills it).',
