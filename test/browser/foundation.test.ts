@@ -82,9 +82,9 @@ describe('the foundation in a browser', () => {
     await shot(page, '02-contacts');
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, '02-contacts-1440');
-    await page.getByRole('link', { name: 'Surveys', exact: true }).click();
-    await page.getByText('Surveys is not built yet').waitFor();
-    await shot(page, '02-surveys-1440');
+    await page.getByRole('link', { name: 'Reports', exact: true }).click();
+    await page.getByText('Reports is not built yet').waitFor();
+    await shot(page, '02-reports-1440');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Sign out, then a wrong password, then the right one.

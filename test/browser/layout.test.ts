@@ -98,7 +98,8 @@ beforeAll(async () => {
     { name: 'settings-api-keys', path: '/settings/api-keys', ready: table() },
     { name: 'settings-email', path: '/settings/email', ready: table('Suppressed addresses') },
     { name: 'workflows', path: '/workflows', ready: heading(/Workflows/) },
-    { name: 'surveys-soon', path: '/surveys', ready: heading(/Surveys/) },
+    { name: 'surveys', path: '/surveys', ready: heading(/Surveys/) },
+    { name: 'reports-soon', path: '/reports', ready: heading(/Reports/) },
   );
 }, 600_000);
 
@@ -239,9 +240,9 @@ describe('the layout from a phone to a wide screen', () => {
         expect(await menu.getAttribute('aria-expanded')).toBe('false');
       } else {
         // Areas not built yet say so in the navigation, to screen readers too.
-        const surveys = nav.getByRole('link', { name: 'Surveys', exact: true });
-        expect(await surveys.innerText()).toContain('Soon');
-        const describedBy = await surveys.getAttribute('aria-describedby');
+        const reports = nav.getByRole('link', { name: 'Reports', exact: true });
+        expect(await reports.innerText()).toContain('Soon');
+        const describedBy = await reports.getAttribute('aria-describedby');
         expect(describedBy).toBeTruthy();
         expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe('Not built yet');
         expect(await nav.getByRole('link', { name: 'Contacts', exact: true }).getAttribute('aria-describedby')).toBeNull();
