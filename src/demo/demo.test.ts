@@ -43,7 +43,7 @@ describe('loading the demo', () => {
     const snapA = await snapshot(a.workspaceId);
     expect(snapA.contacts).toHaveLength(400);
     expect(snapA.events).toHaveLength(expectedEvents);
-    expect(snapA.definitions.map((d) => d.key)).toEqual(['accepts_sms', 'birthday', 'city', 'country', 'favourite_category', 'loyalty_tier', 'signup_source']);
+    expect(snapA.definitions.map((d) => d.key)).toEqual(['accepts_sms', 'birthday', 'city', 'country', 'favourite_category', 'loyalty_tier', 'nps_band', 'nps_date', 'nps_score', 'signup_source']);
     // Contacts carry their own signup dates, spread over years, not the time of loading.
     const created = snapA.contacts.map((x) => new Date(x.created_at as string).getTime());
     expect(Math.max(...created) - Math.min(...created)).toBeGreaterThan(365 * 86_400_000);
@@ -147,12 +147,34 @@ describe('loading the demo', () => {
     expect(segments.find((s) => s.name === 'No purchase in 90 days')!.memberCount).toBe(lapsed!.n);
 
     const templates = (await a.client.get('/api/v1/email/templates')).body as { name: string; subject: string }[];
-    expect(templates.map((x) => x.name).sort()).toEqual(['Exclusive offer', 'Loyalty points summary', 'We miss you']);
+    expect(templates.map((x) => x.name).sort()).toEqual(['Exclusive offer', 'Loyalty points summary', 'Survey: How likely are you to recommend us?', 'We miss you']);
     expect(templates.find((x) => x.name === 'We miss you')!.subject).toBe('Mine');
+
+    // An NPS survey with a year of answers: the figures, the trend and the contacts' latest score agree with the responses.
+    const surveys = (await a.client.get('/api/v1/surveys')).body.items as { id: string; name: string; state: string; responses: number; sent: number }[];
+    expect(surveys).toMatchObject([{ name: 'How likely are you to recommend us?', state: 'active' }]);
+    const survey = surveys[0]!;
+    expect(survey.responses).toBeGreaterThan(5);
+    expect(survey.sent).toBeGreaterThan(survey.responses);
+    const results = (await a.client.get(`/api/v1/surveys/${survey.id}/results?interval=month`)).body;
+    const [byBand] = await t.h.db.query<{ p: number; d: number; n: number }>(
+      "select count(*) filter (where score >= 9)::int as p, count(*) filter (where score <= 6)::int as d, count(*)::int as n from survey_responses where survey_id = $1",
+      [survey.id],
+    );
+    expect(results.nps.nps).toBe(Math.round(((byBand!.p - byBand!.d) / byBand!.n) * 1000) / 10);
+    expect(results.trend.length).toBeGreaterThan(3);
+    const [props] = await t.h.db.query<{ n: number }>("select count(*)::int as n from contacts where workspace_id = $1 and properties ? 'nps_score'", [a.workspaceId]);
+    const [answered] = await t.h.db.query<{ n: number; events: number }>(
+      "select count(distinct contact_id)::int as n, (select count(*)::int from events where workspace_id = $1 and name = 'survey.answered') as events from survey_responses where workspace_id = $1",
+      [a.workspaceId],
+    );
+    expect(props!.n).toBe(answered!.n);
+    expect(answered!.events).toBe(survey.responses);
 
     const again = await loadDemo(t.h.ctx, a.workspaceId, { contacts: 600 });
     expect(again.examples).toEqual({ segments: [], templates: [] });
     expect((await a.client.get('/api/v1/segments')).body.items).toHaveLength(4);
+    expect((await a.client.get('/api/v1/surveys')).body.items).toHaveLength(1);
   });
 
   it('tells its progress step by step, with counts that end at the totals counted beforehand', async () => {

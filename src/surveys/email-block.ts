@@ -22,7 +22,7 @@ function scaleRow(link: (a: string | number) => string, q: Question & { type: 'n
   const { min, max } = scaleOf(q.type, q.type === 'rating' ? q.points : undefined);
   const cells: string[] = [];
   for (let v = min; v <= max; v++) {
-    const label = q.type === 'csat' && q.style === 'faces' ? CSAT_FACES[v - 1]! : (q.type === 'csat' || q.type === 'rating') && q.style === 'stars' ? `${'★'.repeat(v)}` : String(v);
+    const label = q.type === 'csat' && q.style === 'faces' ? CSAT_FACES[v - 1]! : (q.type === 'csat' || q.type === 'rating') && q.style === 'stars' ? `${v}★` : String(v);
     cells.push(cell(link(v), label, color, String(v)));
   }
   const [low, high] =

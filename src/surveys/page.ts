@@ -17,8 +17,8 @@ function css(color: string): string {
 main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem 3rem}.card{background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .logo{display:block;max-height:48px;max-width:60%;margin:0 auto 1rem}h1{font-size:1.35rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:0 0 .5rem}
 .intro,.desc{color:#52606d;margin:0 0 1rem}.step{color:#7b8794;font-size:.85rem;margin:0 0 .75rem}fieldset{border:0;margin:0;padding:0}legend{font-size:1.15rem;font-weight:600;margin:0 0 .75rem;padding:0}
-.scale{display:flex;gap:.35rem;flex-wrap:wrap}.scale label{flex:1 1 0;min-width:2.4rem}.scale input,.choices input{position:absolute;opacity:0;width:1px;height:1px}
-.scale span{display:block;text-align:center;padding:.7rem 0;border:2px solid ${color};border-radius:8px;color:${color};font-weight:700;cursor:pointer;font-size:1.05rem}
+.scale{display:grid;gap:.3rem}.scale label{min-width:0}.scale input,.choices input{position:absolute;opacity:0;width:1px;height:1px}
+.scale label>span{display:block;text-align:center;padding:.7rem 0;border:2px solid ${color};border-radius:8px;color:${color};font-weight:700;cursor:pointer;font-size:1.05rem}
 .scale input:checked+span{background:${color};color:#fff}.scale input:focus-visible+span,.choices input:focus-visible+span{outline:3px solid #1f2933;outline-offset:2px}
 .ends{display:flex;justify-content:space-between;font-size:.8rem;color:#7b8794;margin:.4rem 0 0;gap:1rem}.ends span:last-child{text-align:right}
 .choices label{display:block;margin:.4rem 0}.choices span{display:block;padding:.7rem .9rem;border:2px solid #cbd2d9;border-radius:8px;cursor:pointer}
@@ -27,7 +27,8 @@ textarea,input[type=text]{font:inherit;width:100%;padding:.6rem .7rem;border:2px
 .error{color:#c92a2a;font-weight:600;margin:.75rem 0 0}.actions{display:flex;gap:.75rem;align-items:center;margin-top:1.25rem;flex-wrap:wrap}
 button,.button{font:inherit;font-weight:600;padding:.75rem 1.4rem;border:0;border-radius:8px;background:${color};color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:transparent;color:#52606d;border:2px solid #cbd2d9}.note{background:#fff3bf;border-radius:8px;padding:.5rem .75rem;font-size:.9rem;margin:0 0 1rem}
-.faces span{font-size:1.8rem;padding:.35rem 0}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}`;
+@media (max-width:420px){main{padding:1rem .6rem 2rem}.card{padding:1.1rem .8rem}.scale{gap:.2rem}.scale label>span{font-size:.95rem;padding:.65rem 0;border-width:1.5px}}
+.faces label>span{font-size:1.8rem;padding:.35rem 0}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}`;
 }
 
 export function layout(content: SurveyContent, title: string, inner: string, note?: string): string {
@@ -47,7 +48,7 @@ function scaleInputs(q: Question & { type: 'nps' | 'csat' | 'ces' | 'rating' }, 
   const stars = (q.type === 'csat' || q.type === 'rating') && q.style === 'stars';
   const items: string[] = [];
   for (let v = min; v <= max; v++) {
-    const shown = faces ? `${CSAT_FACES[v - 1]}<span class="sr">${v}</span>` : stars ? `${'★'.repeat(v)}<span class="sr">${esc(t.stars(v))}</span>` : String(v);
+    const shown = faces ? `${CSAT_FACES[v - 1]}<span class="sr">${v}</span>` : stars ? `${v}★<span class="sr">${esc(t.stars(v))}</span>` : String(v);
     items.push(`<label><input type="radio" name="a" value="${v}"${chosen === v ? ' checked' : ''}><span>${shown}</span></label>`);
   }
   const [low, high] =
@@ -58,7 +59,8 @@ function scaleInputs(q: Question & { type: 'nps' | 'csat' | 'ces' | 'rating' }, 
         : q.type === 'csat'
           ? [t.veryDissatisfied, t.verySatisfied]
           : [q.lowLabel ?? '', q.highLabel ?? ''];
-  return `<div class="scale${faces ? ' faces' : ''}">${items.join('')}</div><p class="ends"><span>${esc(low)}</span><span>${esc(high)}</span></p>`;
+  // One row whatever the width (eleven buttons fit a phone): a grid of equal columns.
+  return `<div class="scale${faces ? ' faces' : ''}" style="grid-template-columns:repeat(${max - min + 1},minmax(0,1fr))">${items.join('')}</div><p class="ends"><span>${esc(low)}</span><span>${esc(high)}</span></p>`;
 }
 
 function choiceInputs(q: Question & { type: 'single' | 'multiple' }, t: PageStrings, chosen: unknown, otherText: unknown): string {

@@ -12,12 +12,13 @@ export interface Starter {
   kind: 'nps' | 'csat' | 'ces' | 'custom';
   content: (workspace: string, language: Language) => SurveyContentInput;
   settings: Partial<SurveySettings>;
-  /** The email that carries it: subject and the words around the question. */
-  email: { subject: string; intro: string };
+  /** The email that carries it: subject, heading (Liquid: the contact's and workspace's fields) and the words before the question. */
+  email: { subject: string; heading: string; intro: string };
 }
 
-const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; passive: string; thanks: string; thanksBody: string; review: string; reviewBody: string; reviewButton: string }> = {
+const NPS_TEXTS: Record<Language, { title: string; q: string; worse: string; like: string; passive: string; thanks: string; thanksBody: string; review: string; reviewBody: string; reviewButton: string }> = {
   en: {
+    title: 'A quick question',
     q: 'How likely are you to recommend {w} to a friend or colleague?',
     worse: 'What should we do better?',
     like: 'What did you like most?',
@@ -29,6 +30,7 @@ const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; pass
     reviewButton: 'Leave a review',
   },
   de: {
+    title: 'Eine kurze Frage',
     q: 'Wie wahrscheinlich ist es, dass Sie {w} einem Freund oder Kollegen empfehlen?',
     worse: 'Was sollten wir besser machen?',
     like: 'Was hat Ihnen am besten gefallen?',
@@ -40,6 +42,7 @@ const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; pass
     reviewButton: 'Bewertung schreiben',
   },
   fr: {
+    title: 'Une petite question',
     q: 'Quelle est la probabilité que vous recommandiez {w} à un ami ou un collègue ?',
     worse: 'Que devrions-nous améliorer ?',
     like: 'Qu’avez-vous le plus apprécié ?',
@@ -51,6 +54,7 @@ const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; pass
     reviewButton: 'Laisser un avis',
   },
   es: {
+    title: 'Una pregunta rápida',
     q: '¿Qué probabilidad hay de que recomiende {w} a un amigo o colega?',
     worse: '¿Qué deberíamos mejorar?',
     like: '¿Qué es lo que más le gustó?',
@@ -62,6 +66,7 @@ const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; pass
     reviewButton: 'Escribir una reseña',
   },
   nl: {
+    title: 'Een korte vraag',
     q: 'Hoe waarschijnlijk is het dat u {w} aanbeveelt aan een vriend of collega?',
     worse: 'Wat kunnen we beter doen?',
     like: 'Wat vond u het beste?',
@@ -73,6 +78,7 @@ const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; pass
     reviewButton: 'Review schrijven',
   },
   it: {
+    title: 'Una domanda veloce',
     q: 'Quanto è probabile che consigli {w} a un amico o a un collega?',
     worse: 'Cosa dovremmo migliorare?',
     like: 'Cosa le è piaciuto di più?',
@@ -84,6 +90,7 @@ const NPS_TEXTS: Record<Language, { q: string; worse: string; like: string; pass
     reviewButton: 'Scrivi una recensione',
   },
   pt: {
+    title: 'Uma pergunta rápida',
     q: 'Qual a probabilidade de recomendar {w} a um amigo ou colega?',
     worse: 'O que devemos fazer melhor?',
     like: 'Do que gostou mais?',
@@ -117,7 +124,7 @@ export const SURVEY_STARTERS: Starter[] = [
       const t = NPS_TEXTS[language];
       return {
         language,
-        title: t.q.replace('{w}', w),
+        title: t.title,
         questions: [
           { key: 'nps', type: 'nps', title: t.q.replace('{w}', w) },
           { key: 'better', type: 'text', title: t.worse, required: false, showIf: { question: 'nps', bands: ['detractor'] } },
@@ -131,7 +138,7 @@ export const SURVEY_STARTERS: Starter[] = [
       };
     },
     settings: { answerOnce: 'period', periodDays: 90 },
-    email: { subject: 'A quick question from {{ workspace.name }}', intro: 'Hi {{ contact.first_name }}, one question, one click:' },
+    email: { subject: 'A quick question from {{ workspace.name }}', heading: 'A quick question from {{ workspace.name }}', intro: 'Hi {{ contact.first_name }}, one question, one click:' },
   },
   {
     key: 'csat_order',
@@ -148,7 +155,7 @@ export const SURVEY_STARTERS: Starter[] = [
       endings: [{ key: 'thanks', title: 'Thank you!', body: 'We read every answer.' }],
     }),
     settings: { answerOnce: 'always' },
-    email: { subject: 'How was your order, {{ contact.first_name }}?', intro: 'Hi {{ contact.first_name }}, your order arrived a few days ago. How did we do?' },
+    email: { subject: 'How was your order, {{ contact.first_name }}?', heading: 'How was your order?', intro: 'Hi {{ contact.first_name }}, your order arrived a few days ago. How did we do?' },
   },
   {
     key: 'ces',
@@ -165,7 +172,7 @@ export const SURVEY_STARTERS: Starter[] = [
       endings: [{ key: 'thanks', title: 'Thank you!', body: 'Your answer helps us make it easier.' }],
     }),
     settings: { answerOnce: 'period', periodDays: 30 },
-    email: { subject: 'Was it easy?', intro: 'Hi {{ contact.first_name }}, one question about your last visit:' },
+    email: { subject: 'Was it easy?', heading: 'Was it easy?', intro: 'Hi {{ contact.first_name }}, one question about your last visit:' },
   },
   {
     key: 'cancellation',
@@ -183,6 +190,6 @@ export const SURVEY_STARTERS: Starter[] = [
       endings: [{ key: 'thanks', title: 'Thank you for telling us', body: 'If you change your mind, we will be here.' }],
     }),
     settings: { answerOnce: 'once' },
-    email: { subject: 'Why are you leaving, {{ contact.first_name }}?', intro: 'Hi {{ contact.first_name }}, we are sorry to see you go. Would you tell us why?' },
+    email: { subject: 'Why are you leaving, {{ contact.first_name }}?', heading: 'Why are you leaving?', intro: 'Hi {{ contact.first_name }}, we are sorry to see you go. Would you tell us why?' },
   },
 ];

@@ -81,7 +81,7 @@ export async function createSurvey(ctx: AppContext, workspaceId: string, userId:
     name: await freeTemplateName(ctx, workspaceId, `Survey: ${name}`.slice(0, 190)),
     subject: starter.email.subject,
     preheader: content.questions[0]!.title.slice(0, 150),
-    body: starterFrame(starter.email.subject.replace(/,? ?\{\{[^}]*\}\}/g, '').trim() || name, `<mj-text>${starter.email.intro}</mj-text>\n        ${emailBlock(id, content)}`),
+    body: starterFrame(starter.email.heading, `<mj-text>${starter.email.intro}</mj-text>\n        ${emailBlock(id, content)}`),
     defaults: { 'contact.first_name': 'there' },
   });
   await ctx.db.query('update surveys set email_template_id = $3 where workspace_id = $1 and id = $2', [workspaceId, id, template.id]);

@@ -87,7 +87,7 @@ export function EditTab({ survey, draft, onDraft, problems, readOnly, dirty, sav
               error={problem('content.language')}
             />
           </SimpleGrid>
-          <TextInput label="Title" description="At the top of every page of the survey" value={c.title} onChange={(e) => setContent({ ...c, title: e.currentTarget.value }, 'content.title')} error={problem('content.title')} readOnly={readOnly} />
+          <TextInput label="Title" description="At the top of the first page, with the introduction (and the name of the browser tab on every page)" value={c.title} onChange={(e) => setContent({ ...c, title: e.currentTarget.value }, 'content.title')} error={problem('content.title')} readOnly={readOnly} />
           <Textarea
             label="Introduction"
             description="A few words above the first question (optional)"

@@ -104,7 +104,7 @@ function ResultsBody({ survey, r, filter, onInterval }: { survey: SurveyDetail; 
         <Kpi
           testId="rate"
           label="Response rate"
-          value={pct(r.funnel.responseRate, 1)}
+          value={pct(r.funnel.responseRate === null ? null : r.funnel.responseRate / 100, 1)}
           captionBelow
           caption={`${n(r.funnel.sent)} sent → ${n(r.funnel.opened)} opened → ${n(r.funnel.answered)} answered`}
           hint="Of the invitations sent by email, how many were answered. Opened counts people, not mail scanners or privacy proxies."
