@@ -160,3 +160,36 @@ describe('hostile input', () => {
     }
   });
 });
+
+describe('links without an email', () => {
+  it('a personal link answers for its contact, once; the open link takes anonymous answers only where the survey says so', async () => {
+    const gil = await shop.contact({ firstName: 'Gil' });
+    const links = await api.post(`/api/v1/surveys/${surveyId}/links`, { contactIds: [gil] });
+    const personal = new URL(links.body.items[0].url).pathname;
+    expect((await get(personal)).body).toContain('How likely are you to recommend');
+    expect((await post(personal, { q: 'nps', a: '8' })).statusCode).toBe(303);
+    expect((await post(personal, { q: 'nps', a: '8' })).statusCode).toBe(303);
+    expect(await responses(gil)).toMatchObject([{ score: 8, state: 'partial' }]);
+
+    // No open link while the survey takes no anonymous answers.
+    const detail = await api.get(`/api/v1/surveys/${surveyId}`);
+    expect(detail.body.openLink).toBeNull();
+    await api.patch(`/api/v1/surveys/${surveyId}`, { settings: { ...detail.body.settings, anonymous: true } });
+    try {
+      const open = new URL((await api.get(`/api/v1/surveys/${surveyId}`)).body.openLink).pathname;
+      const page = await get(open);
+      const visit = /name="v" value="([0-9a-f-]{36})"/.exec(page.body)?.[1];
+      expect(visit).toBeDefined();
+      const before = await t.h.db.query('select 1 from survey_responses where survey_id = $1 and contact_id is null', [surveyId]);
+      expect((await post(open, { v: visit!, q: 'nps', a: '9' })).statusCode).toBe(303);
+      expect((await post(open, { v: visit!, q: 'nps', a: '9' })).statusCode).toBe(303);
+      const after = await t.h.db.query<{ score: number; channel: string }>('select score, channel from survey_responses where survey_id = $1 and contact_id is null', [surveyId]);
+      expect(after.length - before.length).toBe(1);
+      expect(after.at(-1)).toMatchObject({ score: 9, channel: 'link' });
+      await api.patch(`/api/v1/surveys/${surveyId}`, { settings: { ...detail.body.settings, anonymous: false } });
+      expect((await get(open)).statusCode).toBe(404);
+    } finally {
+      await api.patch(`/api/v1/surveys/${surveyId}`, { settings: detail.body.settings });
+    }
+  });
+});
