@@ -223,7 +223,7 @@ describe('a survey sent in a broadcast and answered from the email', () => {
     await page.getByRole('link', { name: '3', exact: true }).click();
     await page.waitForURL(href);
     await page.getByRole('button', { name: 'Confirm my answer' }).waitFor();
-    await page.getByRole('heading', { name: QUESTION }).waitFor();
+    await page.getByText(QUESTION, { exact: true }).waitFor();
     expect(await page.locator('input[name="a"][value="3"]').isChecked()).toBe(true);
     expect(await page.locator('input[name="a"]:checked').count()).toBe(1);
     // Nothing recorded by opening the page.
@@ -368,8 +368,7 @@ describe('a survey sent in a broadcast and answered from the email', () => {
     }
   });
 
-  // What the flow above showed that a shop owner or a respondent would find wrong: each stated
-  // on its own, so that the flow runs whatever they say.
+  // Three things the first run of this flow found wrong (fixed since), each kept as a check of its own.
 
   it('gives the response rate of the broadcast as 66.7% (two answers from three messages)', async () => {
     expect(surveyId).not.toBe('');
@@ -377,14 +376,14 @@ describe('a survey sent in a broadcast and answered from the email', () => {
     await page.goto(`/surveys/${surveyId}`);
     const rate = page.getByTestId('kpi-rate');
     await rate.getByText('3 sent → 2 opened → 2 answered').waitFor();
-    // The API gives a percentage already (66.7), which the page multiplies by 100 again: "6,670%".
+    // The API gives a percentage (66.7); the page showed it multiplied by 100 again ("6,670%").
     expect((await api<{ funnel: { responseRate: number } }>('GET', `/api/v1/surveys/${surveyId}/results`)).funnel.responseRate).toBe(66.7);
     expect(await rate.getByTestId('kpi-value').innerText()).toBe('66.7%');
   });
 
   it('heads the survey’s email with a whole sentence, not one cut short after “from”', () => {
     expect(inbox.received).toHaveLength(3);
-    // The heading is the starter's subject with its merge field taken out: "A quick question from".
+    // The heading keeps the workspace's name (it was cut to "A quick question from").
     const heading = mailTo('zoe@shop.test')
       .text!.split('\n')
       .map((l) => l.trim())
@@ -398,7 +397,7 @@ describe('a survey sent in a broadcast and answered from the email', () => {
     const page = await newPage({ width: 1280, height: 900, signedIn: false, userAgent: DESKTOP_UA });
     await page.goto(surveyLinks(mailTo('ida@shop.test'), surveyId).get('8')!);
     await page.getByRole('button', { name: 'Confirm my answer' }).waitFor();
-    // The survey's title (at the top of the first page) is the starter's question word for word.
+    // The survey's title (at the top of the first page) was the starter's question word for word.
     expect(await page.getByText(QUESTION, { exact: true }).count()).toBe(1);
   });
 });
