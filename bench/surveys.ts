@@ -5,7 +5,7 @@
 // 1. set-up over the API with a key of scope "full": an NPS survey from the starter, activated,
 //    ANSWERS contacts (inserted set-based) invited with the survey's own email template (the
 //    messages stay queued rows: no worker, no SMTP); each contact's answer link is built from
-//    its message as the email's block builds it (messageLinks(…).survey + /<survey id>);
+//    its message as the email's block builds it (messageLinks(…).surveys + /<survey id>);
 // 2. the load: every contact's first answer (a form POST q=nps&a=<random 0–10>, a browser user
 //    agent) plus DUPLICATES of them posted a second time with the same score, each right next to
 //    its original so that both are in flight together (a double tap, a retried request), all
