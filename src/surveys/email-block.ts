@@ -4,6 +4,7 @@
 // the page with that answer selected; nothing is recorded until the person confirms it there (a
 // POST), so a security gateway that opens every link of a message answers nothing.
 import type { Question, SurveyContent } from './definition.ts';
+import { scaleEnds } from './flow.ts';
 import { scaleOf } from './scores.ts';
 import { PAGE_STRINGS } from './strings.ts';
 
@@ -25,14 +26,7 @@ function scaleRow(link: (a: string | number) => string, q: Question & { type: 'n
     const label = q.type === 'csat' && q.style === 'faces' ? CSAT_FACES[v - 1]! : (q.type === 'csat' || q.type === 'rating') && q.style === 'stars' ? `${v}★` : String(v);
     cells.push(cell(link(v), label, color, String(v)));
   }
-  const [low, high] =
-    q.type === 'nps'
-      ? [q.lowLabel ?? t.notLikely, q.highLabel ?? t.extremelyLikely]
-      : q.type === 'ces'
-        ? [q.lowLabel ?? t.stronglyDisagree, q.highLabel ?? t.stronglyAgree]
-        : q.type === 'csat'
-          ? [t.veryDissatisfied, t.verySatisfied]
-          : [q.lowLabel ?? '', q.highLabel ?? ''];
+  const [low, high] = scaleEnds(q, t);
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="table-layout:fixed"><tr>${cells.join('')}</tr></table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="font-size:12px;color:#616e7c"><tr><td align="left">${esc(low)}</td><td align="right">${esc(high)}</td></tr></table>`;
 }

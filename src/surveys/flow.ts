@@ -4,7 +4,7 @@
 // not apply), which ending they see, and the main score and band.
 import { type Ending, mainQuestion, type Question, type SurveyContent } from './definition.ts';
 import { type Band, bandOf, scaleOf } from './scores.ts';
-import { PAGE_STRINGS } from './strings.ts';
+import { PAGE_STRINGS, type PageStrings } from './strings.ts';
 
 /** A question's answer: a score, a choice key ('other' for the free choice), several choice keys, or text. */
 export type AnswerValue = number | string | string[];
@@ -126,4 +126,12 @@ export function textsOf(c: SurveyContent, answers: Answers): string[] {
     if (typeof other === 'string' && other.trim()) out.push(other.trim());
   }
   return out;
+}
+
+/** The words under the ends of a scale: the question's own, else the standard ones in the survey's language. */
+export function scaleEnds(q: Question & { type: 'nps' | 'csat' | 'ces' | 'rating' }, t: PageStrings): [string, string] {
+  if (q.type === 'nps') return [q.lowLabel ?? t.notLikely, q.highLabel ?? t.extremelyLikely];
+  if (q.type === 'ces') return [q.lowLabel ?? t.stronglyDisagree, q.highLabel ?? t.stronglyAgree];
+  if (q.type === 'csat') return [t.veryDissatisfied, t.verySatisfied];
+  return [q.lowLabel ?? '', q.highLabel ?? ''];
 }

@@ -4,7 +4,7 @@
 // escaped. Scales are radio buttons drawn as buttons; the answer chosen in the email is checked.
 import type { Ending, Question, SurveyContent } from './definition.ts';
 import { CSAT_FACES } from './email-block.ts';
-import { isShown, type Answers } from './flow.ts';
+import { isShown, scaleEnds, type Answers } from './flow.ts';
 import { scaleOf } from './scores.ts';
 import { PAGE_STRINGS, type PageStrings } from './strings.ts';
 
@@ -51,14 +51,7 @@ function scaleInputs(q: Question & { type: 'nps' | 'csat' | 'ces' | 'rating' }, 
     const shown = faces ? `${CSAT_FACES[v - 1]}<span class="sr">${v}</span>` : stars ? `${v}★<span class="sr">${esc(t.stars(v))}</span>` : String(v);
     items.push(`<label><input type="radio" name="a" value="${v}"${chosen === v ? ' checked' : ''}><span>${shown}</span></label>`);
   }
-  const [low, high] =
-    q.type === 'nps'
-      ? [q.lowLabel ?? t.notLikely, q.highLabel ?? t.extremelyLikely]
-      : q.type === 'ces'
-        ? [q.lowLabel ?? t.stronglyDisagree, q.highLabel ?? t.stronglyAgree]
-        : q.type === 'csat'
-          ? [t.veryDissatisfied, t.verySatisfied]
-          : [q.lowLabel ?? '', q.highLabel ?? ''];
+  const [low, high] = scaleEnds(q, t);
   // One row whatever the width (eleven buttons fit a phone): a grid of equal columns.
   return `<div class="scale${faces ? ' faces' : ''}" style="grid-template-columns:repeat(${max - min + 1},minmax(0,1fr))">${items.join('')}</div><p class="ends"><span>${esc(low)}</span><span>${esc(high)}</span></p>`;
 }
