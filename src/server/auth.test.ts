@@ -31,8 +31,9 @@ describe('authentication on every route', () => {
       'POST /api/v1/setup',
     ]);
     // Outside the API: the links in every marketing email (unsubscribe, preferences, open
-    // pixel, click redirect), signed; and the bounce and complaint webhooks, whose URL holds a
-    // per-workspace secret.
+    // pixel, click redirect, survey answers), signed; the survey preview, for members of the
+    // survey's workspace (checked by the page itself); and the bounce and complaint webhooks,
+    // whose URL holds a per-workspace secret.
     const publicPages = t.h.app.routeTable
       .filter((r) => r.access === 'public' && !r.url.startsWith('/api/') && !r.url.startsWith('/v1/') && r.method !== 'HEAD')
       .map((r) => `${r.method} ${r.url}`)
@@ -44,6 +45,15 @@ describe('authentication on every route', () => {
       'POST /p/:token',
       'GET /t/o/:token',
       'GET /t/c/:token',
+      'GET /s/:token/:survey',
+      'POST /s/:token/:survey',
+      'GET /s/c/:token',
+      'POST /s/c/:token',
+      'GET /s/o/:token',
+      'POST /s/o/:token',
+      'GET /s/r/:token',
+      'POST /s/r/:token',
+      'GET /s/preview/:survey',
       'POST /hooks/email/:secret/generic',
       'POST /hooks/email/:secret/postmark',
       'POST /hooks/email/:secret/ses',

@@ -193,3 +193,19 @@ describe('links without an email', () => {
     }
   });
 });
+
+describe('the preview', () => {
+  it('shows the survey to members of its workspace only, and records nothing', async () => {
+    expect((await get(`/s/preview/${surveyId}?a=7`)).statusCode).toBe(404);
+    const other = await t.h.signUp();
+    expect((await other.client.get(`/s/preview/${surveyId}?a=7`)).status).toBe(404);
+    const mine = await api.get(`/s/preview/${surveyId}?a=7`);
+    expect(mine.status).toBe(200);
+    expect(mine.headers['content-type']).toContain('text/html');
+    const before = await t.h.db.query('select 1 from survey_responses where survey_id = $1', [surveyId]);
+    const next = await api.get(`/s/preview/${surveyId}?q=nps&a=2`);
+    expect(next.status).toBe(200);
+    const after = await t.h.db.query('select 1 from survey_responses where survey_id = $1', [surveyId]);
+    expect(after.length).toBe(before.length);
+  });
+});
