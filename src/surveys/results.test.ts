@@ -53,6 +53,13 @@ describe('results', () => {
     expect(list.body.headline).toEqual({ kind: 'nps', value: 25, n: 20 });
     const oct = await api.get(`/api/v1/surveys/${surveyId}/results?from=2026-10-01&to=2026-10-31`);
     expect(oct.body.nps.nps).toBe(100);
+
+    // NPS among a list's members: the two detractors on it.
+    const [d1, d2] = (await t.h.db.query<{ contact_id: string }>("select contact_id from survey_responses where survey_id = $1 and band = 'detractor' order by started_at limit 2", [surveyId])).map((x) => x.contact_id);
+    const unhappy = await api.post('/api/v1/segments', { name: 'Unhappy', kind: 'list' });
+    expect((await api.post(`/api/v1/segments/${unhappy.body.id}/members`, { contactIds: [d1, d2] })).status).toBe(200);
+    const among = await api.get(`/api/v1/surveys/${surveyId}/results?segmentId=${unhappy.body.id}`);
+    expect(among.body.nps).toMatchObject({ n: 2, detractors: 2, nps: -100 });
   });
 
   it('lists responses newest first with filters and pages, and exports CSV in which a formula stays text', async () => {

@@ -63,22 +63,28 @@ export async function surveySummaries(db: SqlSession, workspaceId: string, only?
   }));
 }
 
-/** The responses a results query covers: `where` over `r`, with its parameters. */
-export function responseFilter(p: Params, survey: SurveyRow, q: { from?: string; to?: string; segmentId?: string }): string {
-  const where = [`r.survey_id = ${p.add(survey.id, 'uuid')}`];
-  if (q.from) where.push(`r.started_at >= ${p.add(q.from, 'date')}::timestamptz`);
-  if (q.to) where.push(`r.started_at < (${p.add(q.to, 'date')} + 1)::timestamptz`);
+type Scope = { from?: string; to?: string; segmentId?: string };
+
+/**
+ * The period and segment of a results query, over a row whose time is `at` and contact is
+ * `contact` (responses, invitations, messages): SQL conditions, parameters added to `p`.
+ */
+function scopeSql(p: Params, workspaceId: string, q: Scope, at: string, contact: string): string[] {
+  const where: string[] = [];
+  if (q.from) where.push(`${at} >= ${p.add(q.from, 'date')}::timestamptz`);
+  if (q.to) where.push(`${at} < (${p.add(q.to, 'date')} + 1)::timestamptz`);
   if (q.segmentId)
     where.push(
-      `exists (select 1 from segment_members m where m.workspace_id = ${p.add(survey.workspace_id, 'uuid')} and m.segment_id = ${p.add(q.segmentId, 'uuid')} and m.contact_id = r.contact_id and m.exited_at is null)`,
+      `exists (select 1 from segment_members sm where sm.workspace_id = ${p.add(workspaceId, 'uuid')} and sm.segment_id = ${p.add(q.segmentId, 'uuid')} and sm.contact_id = ${contact} and sm.exited_at is null)`,
     );
-  return where.join(' and ');
+  return where;
 }
 
 export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surveyId: string, q: z.output<typeof resultsQuery>): Promise<Results> {
   const survey = await getSurvey(ctx.db, workspaceId, surveyId);
+  // The responses covered (`r`), the same condition for every query over them.
   const p = new Params();
-  const where = responseFilter(p, survey, q);
+  const where = [`r.survey_id = ${p.add(survey.id, 'uuid')}`, ...scopeSql(p, workspaceId, q, 'r.started_at', 'r.contact_id')].join(' and ');
   const [agg] = await ctx.db.query<Agg & { responses: number; complete: number }>(
     `select count(*)::int as responses, count(*) filter (where r.state = 'complete')::int as complete, ${AGGREGATES} from survey_responses r where ${where}`,
     p.values,
@@ -87,11 +93,7 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
 
   // The funnel over the invitations of the period.
   const fp = new Params([survey.id]);
-  const sendWhere = ['s.survey_id = $1', "s.state = 'queued'"];
-  if (q.from) sendWhere.push(`s.created_at >= ${fp.add(q.from, 'date')}::timestamptz`);
-  if (q.to) sendWhere.push(`s.created_at < (${fp.add(q.to, 'date')} + 1)::timestamptz`);
-  if (q.segmentId)
-    sendWhere.push(`exists (select 1 from segment_members m where m.workspace_id = ${fp.add(workspaceId, 'uuid')} and m.segment_id = ${fp.add(q.segmentId, 'uuid')} and m.contact_id = s.contact_id and m.exited_at is null)`);
+  const sendWhere = ['s.survey_id = $1', "s.state = 'queued'", ...scopeSql(fp, workspaceId, q, 's.created_at', 's.contact_id')];
   const [funnel] = await ctx.db.query<{ sent: number; opened: number; answered: number }>(
     `select count(*)::int as sent,
        count(*) filter (where exists (
@@ -104,11 +106,7 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
 
   // Broadcasts whose email carries the survey's block count too (asked by a message of theirs).
   const bp = new Params([workspaceId, `%/${survey.id}%`]);
-  const bWhere = ["m.state in ('sent', 'bounced')"];
-  if (q.from) bWhere.push(`m.created_at >= ${bp.add(q.from, 'date')}::timestamptz`);
-  if (q.to) bWhere.push(`m.created_at < (${bp.add(q.to, 'date')} + 1)::timestamptz`);
-  if (q.segmentId)
-    bWhere.push(`exists (select 1 from segment_members sm where sm.workspace_id = $1 and sm.segment_id = ${bp.add(q.segmentId, 'uuid')} and sm.contact_id = m.contact_id and sm.exited_at is null)`);
+  const bWhere = ["m.state in ('sent', 'bounced')", ...scopeSql(bp, workspaceId, q, 'm.created_at', 'm.contact_id')];
   const [viaBroadcasts] = await ctx.db.query<{ sent: number; opened: number; answered: number }>(
     `select count(*)::int as sent,
        count(*) filter (where exists (select 1 from email_engagement e where e.message_id = m.id and e.kind = 'open' and not e.prefetch))::int as opened,
@@ -120,13 +118,11 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
   );
 
   // The main figure per period.
-  const tp = new Params();
-  const tWhere = responseFilter(tp, survey, q);
   const unit = q.interval === 'week' ? 'week' : 'month';
   const trendRows = await ctx.db.query<Agg & { period: string }>(
     `select to_char(date_trunc('${unit}', r.started_at at time zone 'UTC'), 'YYYY-MM-DD') as period, ${AGGREGATES}
-     from survey_responses r where ${tWhere} and r.score is not null group by 1 order by 1`,
-    tp.values,
+     from survey_responses r where ${where} and r.score is not null group by 1 order by 1`,
+    p.values,
   );
   const trend = trendRows.map((t) => {
     if (survey.kind === 'nps') {
@@ -137,16 +133,14 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
   });
 
   // Per question: how many gave each score or choice.
-  const qp = new Params();
-  const qWhere = responseFilter(qp, survey, q);
   const counts = await ctx.db.query<{ key: string; v: unknown; n: number }>(
     `select e.key, coalesce(x.value, e.value) as v, count(*)::int as n
      from survey_responses r
      cross join lateral jsonb_each(r.answers) e
      left join lateral jsonb_array_elements(case when jsonb_typeof(e.value) = 'array' then e.value else '[]'::jsonb end) x on true
-     where ${qWhere} and jsonb_typeof(e.value) in ('number', 'string', 'array') and e.key not like '%.other'
+     where ${where} and jsonb_typeof(e.value) in ('number', 'string', 'array') and e.key not like '%.other'
      group by 1, 2`,
-    qp.values,
+    p.values,
   );
   const questions = survey.content.questions.map((question) => {
     const mine = counts.filter((c) => c.key === question.key && c.v !== null && !(Array.isArray(c.v) && c.v.length === 0));
@@ -165,8 +159,8 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
     return { key: question.key, title: question.title, type: question.type, answered, counts: list, mean };
   });
   const multipleAnswered = await ctx.db.query<{ key: string; n: number }>(
-    `select e.key, count(*)::int as n from survey_responses r cross join lateral jsonb_each(r.answers) e where ${qWhere} and (case when jsonb_typeof(e.value) = 'array' then jsonb_array_length(e.value) else 0 end) > 0 group by 1`,
-    qp.values,
+    `select e.key, count(*)::int as n from survey_responses r cross join lateral jsonb_each(r.answers) e where ${where} and (case when jsonb_typeof(e.value) = 'array' then jsonb_array_length(e.value) else 0 end) > 0 group by 1`,
+    p.values,
   );
   for (const m of multipleAnswered) {
     const found = questions.find((x) => x.key === m.key);
@@ -174,13 +168,11 @@ export async function surveyResultsOf(ctx: AppContext, workspaceId: string, surv
   }
 
   // Open text per band: sentiment counts and frequent terms (of the latest 2,000 answers each).
-  const xp = new Params();
-  const xWhere = responseFilter(xp, survey, q);
   const textRows = await ctx.db.query<{ band: string | null; answers: Answers; sentiment: string | null; text_language: string | null }>(
     `select * from (
        select r.band, r.answers, r.sentiment, r.text_language, row_number() over (partition by r.band order by r.started_at desc) as k
-       from survey_responses r where ${xWhere} and r.text_language is not null) t where t.k <= 2000`,
-    xp.values,
+       from survey_responses r where ${where} and r.text_language is not null) t where t.k <= 2000`,
+    p.values,
   );
   const groups = new Map<string, typeof textRows>();
   for (const r of textRows) {
