@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openPglite } from '../src/db/client.ts';
+import { waitSampler } from './_pg-waits.ts';
 
 const BATCH_SECONDS = Number(process.env.BATCH_SECONDS ?? 15);
 const LATENCY_SECONDS = Number(process.env.LATENCY_SECONDS ?? 10);
@@ -156,28 +157,6 @@ async function openLoop(seconds: number, send: (due: number) => Promise<Result>)
   return { latencies: results.map((r) => r.ms), failed: results.filter((r) => r.status !== 200).length, rate: total / elapsed, timeline };
 }
 
-/** Samples what the server's PostgreSQL sessions wait on (type:event → sessions × samples). */
-function waitSampler(admin: pg.Client): { stop(): Promise<Record<string, number>> } {
-  const counts: Record<string, number> = {};
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await admin.query(
-        `select coalesce(wait_event_type || ':' || wait_event, 'cpu') as w, count(*)::int as n from pg_stat_activity
-         where application_name = 'rapport' and datname = current_database() and state = 'active' group by 1`,
-      );
-      for (const r of rows) counts[r.w as string] = (counts[r.w as string] ?? 0) + (r.n as number);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
-    },
-  };
-}
 
 async function deadlockCount(admin: pg.Client): Promise<number> {
   return Number((await admin.query('select deadlocks from pg_stat_database where datname = current_database()')).rows[0].deadlocks);

@@ -31,6 +31,7 @@ import { openPglite } from '../src/db/client.ts';
 import { messageLinks } from '../src/messaging/delivery/links.ts';
 import { createApiKey } from '../src/workspaces/apikeys.ts';
 import { benchDatabase, log } from './_setup.ts';
+import { waitSampler } from './_pg-waits.ts';
 
 const ANSWERS = Number(process.env.ANSWERS ?? 1000);
 const DUPLICATES = Math.min(ANSWERS, Number(process.env.DUPLICATES ?? 200));
@@ -107,28 +108,6 @@ async function fire(n: number, send: (i: number) => Promise<Answer>): Promise<{ 
 
 const summary = (xs: number[]) => ({ p50_ms: round(percentile(xs, 50)), p95_ms: round(percentile(xs, 95)), p99_ms: round(percentile(xs, 99)), max_ms: round(Math.max(...xs)) });
 
-/** Samples what the server's PostgreSQL sessions wait on (type:event → sessions × samples), as bench/ingest.ts does. */
-function waitSampler(admin: pg.Client): { stop(): Promise<Record<string, number>> } {
-  const counts: Record<string, number> = {};
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await admin.query(
-        `select coalesce(wait_event_type || ':' || wait_event, 'cpu') as w, count(*)::int as n from pg_stat_activity
-         where application_name = 'rapport' and datname = current_database() and state = 'active' group by 1`,
-      );
-      for (const r of rows) counts[r.w as string] = (counts[r.w as string] ?? 0) + (r.n as number);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
-    },
-  };
-}
 
 /** CPU time (user + system) of processes, in ms, from /proc (Linux), as bench/ingest.ts reads it. */
 function cpuMs(pids: number[]): number {
