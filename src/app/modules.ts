@@ -11,6 +11,7 @@ import { eventsModule } from '../events/module.ts';
 import { importsModule } from '../imports/module.ts';
 import { messagingModule } from '../messaging/module.ts';
 import { purchasesModule } from '../purchases/module.ts';
+import { reportsModule } from '../reports/module.ts';
 import { segmentsModule } from '../segments/module.ts';
 import { trackingModule } from '../tracking/module.ts';
 import type { Module } from '../server/module.ts';
@@ -33,5 +34,6 @@ export const MODULES: readonly Module[] = [
   messagingModule,
   surveysModule,
   workflowsModule,
+  reportsModule,
   demoModule,
 ];

@@ -3,6 +3,6 @@ import * as tables from './schema.ts';
 
 export const purchasesModule: Module = {
   name: 'purchases',
-  purpose: 'the one purchase model: order events → per-contact, per-currency summaries (triggers), e-commerce mapping',
+  purpose: 'the one purchase model: order events → per-contact, per-currency summaries and per-contact, per-day rows (triggers), e-commerce mapping',
   tables,
 };

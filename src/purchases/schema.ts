@@ -1,4 +1,4 @@
-import { bigint, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { ts } from '../db/columns.ts';
 
 /**
@@ -21,4 +21,24 @@ export const contactPurchases = pgTable(
     lastOrderAt: ts('last_order_at'),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.currency] })],
+);
+
+/**
+ * Per contact, day (the workspace's calendar day) and currency: orders, refunds and amounts.
+ * Kept current from the same events by triggers (migration 0027) and rebuilt for a workspace
+ * whose time zone changes; what reports and the retention models read instead of every event.
+ */
+export const purchaseDays = pgTable(
+  'purchase_days',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    currency: text('currency').notNull(),
+    orders: integer('orders').notNull().default(0),
+    refunds: integer('refunds').notNull().default(0),
+    spent: bigint('spent', { mode: 'number' }).notNull().default(0),
+    refunded: bigint('refunded', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.day, t.currency] })],
 );

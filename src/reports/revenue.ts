@@ -1,0 +1,133 @@
+// Revenue retention in one currency (definitions.ts): per cohort of first order in that
+// currency, the cumulative revenue per customer after each period (the revenue LTV curve); and
+// gross and net revenue retention period over period, over the customers who had revenue in
+// the previous period (new customers left out; GRR counts each at most their previous revenue).
+import type { SqlSession } from '../db/client.ts';
+import { addPeriods, type Grain, periodsBetween, periodStart } from './days.ts';
+
+export interface RevenueCohort {
+  start: string;
+  size: number;
+  /** Revenue (minor units) in period k after the cohort's first, net of refunds. */
+  revenue: number[];
+  /** Cumulative revenue per customer through period k (minor units, not rounded). */
+  perCustomer: number[];
+}
+
+export type RetentionGrain = 'month' | 'quarter' | 'year';
+
+export interface RetentionPoint {
+  /** The first day of the period. */
+  start: string;
+  /** Starting customers: revenue in the period before. */
+  customers: number;
+  /** Their revenue in the period before, in this period, and this period's capped at the one before, summed. */
+  previousRevenue: number;
+  revenue: number;
+  keptRevenue: number;
+  nrr: number | null;
+  grr: number | null;
+}
+
+interface Scope {
+  workspaceId: string;
+  currency: string;
+  from: string;
+  to: string;
+}
+
+export async function revenueCohortsOf(db: SqlSession, s: Scope, grain: Grain): Promise<RevenueCohort[]> {
+  const first = periodStart(s.from, grain);
+  const offsetSql =
+    grain === 'week'
+      ? `((p.p - c.cohort) / 7)`
+      : `((extract(year from p.p)::int * 12 + extract(month from p.p)::int) - (extract(year from c.cohort)::int * 12 + extract(month from c.cohort)::int))`;
+  const rows = await db.query<{ cohort: string; k: number; revenue: string; size: number }>(
+    `with firsts as (
+       select contact_id, min(day) as first_day from purchase_days
+       where workspace_id = $1 and currency = $2 and orders > 0 group by contact_id
+     ), cohort as (
+       select contact_id, date_trunc('${grain}', first_day)::date as cohort from firsts where first_day >= $3::date and first_day <= $4::date
+     ), per_period as (
+       select d.contact_id, date_trunc('${grain}', d.day)::date as p, sum(d.spent - d.refunded) as revenue
+       from purchase_days d
+       where d.workspace_id = $1 and d.currency = $2 and d.day >= $3::date and d.day <= $4::date
+       group by 1, 2
+     )
+     select c.cohort::text as cohort, ${offsetSql} as k, sum(p.revenue)::text as revenue, 0 as size
+     from cohort c join per_period p on p.contact_id = c.contact_id and p.p >= c.cohort
+     group by 1, 2
+     union all
+     select cohort::text, 0, '0', count(*)::int from cohort group by 1`,
+    [s.workspaceId, s.currency, first, s.to],
+  );
+  const last = periodStart(s.to, grain);
+  const byStart = new Map<string, RevenueCohort>();
+  for (const r of rows) {
+    let c = byStart.get(r.cohort);
+    if (!c) {
+      const reached = periodsBetween(r.cohort, last, grain) + 1;
+      byStart.set(r.cohort, (c = { start: r.cohort, size: 0, revenue: Array.from({ length: reached }, () => 0), perCustomer: [] }));
+    }
+    c.size += r.size;
+    if (r.k < c.revenue.length) c.revenue[r.k]! += Number(r.revenue);
+  }
+  const out = [...byStart.values()].sort((x, y) => x.start.localeCompare(y.start));
+  for (const c of out) {
+    let sum = 0;
+    c.perCustomer = c.revenue.map((x) => (sum += x) / c.size);
+  }
+  return out;
+}
+
+/** NRR and GRR for each period from the one containing `from` to the one containing `to`. */
+export async function revenueRetentionOf(db: SqlSession, s: Scope, grain: RetentionGrain): Promise<RetentionPoint[]> {
+  const first = truncate(s.from, grain);
+  const before = shift(first, -1, grain);
+  const rows = await db.query<{ start: string; customers: number; previous: string; revenue: string; kept: string }>(
+    `with per_period as (
+       select contact_id, date_trunc('${grain}', day)::date as p, sum(spent - refunded) as revenue
+       from purchase_days
+       where workspace_id = $1 and currency = $2 and day >= $3::date and day <= $4::date
+       group by 1, 2
+     )
+     select (a.p + interval '1 ${grain}')::date::text as start, count(*)::int as customers,
+            sum(a.revenue)::text as previous, coalesce(sum(b.revenue), 0)::text as revenue,
+            coalesce(sum(greatest(0, least(coalesce(b.revenue, 0), a.revenue))), 0)::text as kept
+     from per_period a
+     left join per_period b on b.contact_id = a.contact_id and b.p = (a.p + interval '1 ${grain}')::date
+     where a.revenue > 0 and a.p < date_trunc('${grain}', $4::date)::date
+     group by a.p order by a.p`,
+    [s.workspaceId, s.currency, before, s.to],
+  );
+  const found = new Map(rows.map((r) => [r.start, r]));
+  const out: RetentionPoint[] = [];
+  for (let p = first; p <= s.to; p = shift(p, 1, grain)) {
+    const r = found.get(p);
+    const previousRevenue = Number(r?.previous ?? 0);
+    const revenue = Number(r?.revenue ?? 0);
+    const keptRevenue = Number(r?.kept ?? 0);
+    out.push({
+      start: p,
+      customers: r?.customers ?? 0,
+      previousRevenue,
+      revenue,
+      keptRevenue,
+      nrr: previousRevenue > 0 ? revenue / previousRevenue : null,
+      grr: previousRevenue > 0 ? keptRevenue / previousRevenue : null,
+    });
+  }
+  return out;
+}
+
+function truncate(day: string, grain: RetentionGrain): string {
+  if (grain === 'year') return `${day.slice(0, 4)}-01-01`;
+  const month = periodStart(day, 'month');
+  if (grain === 'month') return month;
+  const m = Number(month.slice(5, 7));
+  return addPeriods(`${month.slice(0, 5)}01-01`, m - 1 - ((m - 1) % 3), 'month');
+}
+
+function shift(start: string, n: number, grain: RetentionGrain): string {
+  return addPeriods(start, grain === 'month' ? n : grain === 'quarter' ? 3 * n : 12 * n, 'month');
+}

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
+import type { AppContext } from '../server/context.ts';
+import { workspaceOf } from '../server/request.ts';
+import { errorResponse } from '../shared/schemas.ts';
+import {
+  churnResult,
+  cohortQuery,
+  cohortResult,
+  dashboardResult,
+  periodQuery,
+  revenueQuery,
+  revenueResult,
+  settingsBody,
+  settingsResult,
+  spanQuery,
+} from './contract.ts';
+import { churnCsv, cohortsCsv, dashboardCsv, revenueCsv } from './csv.ts';
+import { churnReport, cohortReport, dashboardReport, reportScope, revenueReport } from './reports.ts';
+import { saveReportSettings } from './settings.ts';
+
+const tags = ['Reports'];
+const errors = { 400: errorResponse };
+
+const csv = (reply: FastifyReply, name: string, text: string) =>
+  reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(text);
+
+/** The dashboard and the reports, each also as CSV (/api/v1/reports…). */
+export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/reports/dashboard', { schema: { tags, summary: 'The home dashboard: each figure for the period and the one before, with its small chart', querystring: periodQuery, response: { 200: dashboardResult, ...errors } } }, async (req) =>
+      dashboardReport(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get('/reports/dashboard.csv', { schema: { tags, summary: 'The dashboard as CSV', querystring: periodQuery, produces: ['text/csv'] } }, async (req, reply) =>
+      csv(reply, 'dashboard', dashboardCsv(await dashboardReport(ctx, workspaceOf(req).workspaceId, req.query))),
+    );
+
+    app.get('/reports/cohorts', { schema: { tags, summary: 'Cohort retention: customers by week or month of their first order (or first event, or sign-up), who ordered in each later period', querystring: cohortQuery, response: { 200: cohortResult, ...errors } } }, async (req) =>
+      cohortReport(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get('/reports/cohorts.csv', { schema: { tags, summary: 'Cohort retention as CSV', querystring: cohortQuery, produces: ['text/csv'] } }, async (req, reply) =>
+      csv(reply, 'cohorts', cohortsCsv(await cohortReport(ctx, workspaceOf(req).workspaceId, req.query))),
+    );
+
+    app.get('/reports/revenue', { schema: { tags, summary: 'Revenue retention in one currency: revenue per customer by cohort, and net and gross revenue retention', querystring: revenueQuery, response: { 200: revenueResult, ...errors } } }, async (req) =>
+      revenueReport(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get('/reports/revenue.csv', { schema: { tags, summary: 'Revenue retention as CSV', querystring: revenueQuery, produces: ['text/csv'] } }, async (req, reply) =>
+      csv(reply, 'revenue-retention', revenueCsv(await revenueReport(ctx, workspaceOf(req).workspaceId, req.query))),
+    );
+
+    app.get('/reports/churn', { schema: { tags, summary: 'Churn and repeat purchase: per month, and the distributions as of the last day', querystring: spanQuery, response: { 200: churnResult, ...errors } } }, async (req) =>
+      churnReport(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get('/reports/churn.csv', { schema: { tags, summary: 'Churn and repeat purchase as CSV', querystring: spanQuery, produces: ['text/csv'] } }, async (req, reply) =>
+      csv(reply, 'churn', churnCsv(await churnReport(ctx, workspaceOf(req).workspaceId, req.query))),
+    );
+
+    app.get('/reports/settings', { schema: { tags, summary: 'What the reports count: the active window, the attribution window, who gets the weekly digest', response: { 200: settingsResult } } }, async (req) => {
+      const s = await reportScope(ctx, workspaceOf(req).workspaceId);
+      return { activeDays: s.activeDays, attributionDays: s.attributionDays, digestUserIds: s.digestUserIds, timezone: s.timezone };
+    });
+    app.put('/reports/settings', { config: { role: 'admin' }, schema: { tags, summary: 'Change what the reports count', body: settingsBody, response: { 200: settingsResult, ...errors } } }, async (req) => {
+      const { workspaceId } = workspaceOf(req);
+      await saveReportSettings(ctx.db, workspaceId, req.body);
+      const s = await reportScope(ctx, workspaceId);
+      return { activeDays: s.activeDays, attributionDays: s.attributionDays, digestUserIds: s.digestUserIds, timezone: s.timezone };
+    });
+  };
+}
