@@ -125,3 +125,74 @@ export type CohortResult = z.output<typeof cohortResult>;
 export type RevenueResult = z.output<typeof revenueResult>;
 export type ChurnResult = z.output<typeof churnResult>;
 export type ReportSettingsResult = z.output<typeof settingsResult>;
+
+// Email performance, lift and segments over time.
+
+const moneyAmount = z.object({ currency: z.string(), amount: z.number(), orders: z.number() });
+export const emailRow = z.object({
+  kind: z.enum(['total', 'broadcast', 'workflow', 'template', 'other']),
+  /** The broadcast's, workflow's or template's id; null for the total and for messages of no campaign. */
+  id: z.string().nullable(),
+  name: z.string(),
+  sent: z.number(),
+  delivered: z.number(),
+  bounced: z.number(),
+  /** Messages opened (or clicked) by a person; machine opens are those only scanners and privacy proxies opened. */
+  humanOpens: z.number(),
+  machineOpens: z.number(),
+  clicks: z.number(),
+  unsubscribes: z.number(),
+  complaints: z.number(),
+  openRate: z.number().nullable(),
+  clickRate: z.number().nullable(),
+  clickToOpenRate: z.number().nullable(),
+  /** Orders attributed to these messages, per currency (never summed across currencies). */
+  revenue: z.array(moneyAmount),
+});
+export const emailResult = z.object({
+  period,
+  attributionDays: z.number(),
+  bucketDays: z.number(),
+  total: emailRow,
+  campaigns: z.array(emailRow),
+  templates: z.array(emailRow),
+  series: z.array(z.object({ start: z.string(), sent: z.number(), delivered: z.number(), humanOpens: z.number(), machineOpens: z.number(), clicks: z.number() })),
+  links: z.array(z.object({ url: z.string(), clicks: z.number(), uniqueClicks: z.number() })),
+});
+
+const liftGroup = z.object({ contacts: z.number(), converted: z.number(), rate: z.number().nullable() });
+export const liftRow = z.object({
+  kind: z.enum(['workflow', 'broadcast']),
+  id: z.string(),
+  name: z.string(),
+  /** What counts as converting, in words. */
+  goal: z.string(),
+  treated: liftGroup,
+  holdout: liftGroup,
+  absoluteLift: z.number().nullable(),
+  relativeLift: z.number().nullable(),
+  interval: z.object({ low: z.number(), high: z.number() }).nullable(),
+  pValue: z.number().nullable(),
+  significant: z.boolean(),
+  verdict: z.string(),
+  /** Revenue per contact of each group, per currency (minor units). */
+  revenue: z.array(z.object({ currency: z.string(), treated: z.number().nullable(), holdout: z.number().nullable() })),
+});
+export const liftResult = z.object({ attributionDays: z.number(), items: z.array(liftRow) });
+
+export const segmentsQuery = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  /** Comma-separated segment ids (at most 8); none: the 5 largest. */
+  ids: z.string().max(400).optional(),
+});
+export const segmentsResult = z.object({
+  from: z.string(),
+  to: z.string(),
+  segments: z.array(z.object({ id: z.string(), name: z.string(), sizes: z.array(z.object({ day: z.string(), size: z.number() })) })),
+  available: z.array(z.object({ id: z.string(), name: z.string(), size: z.number() })),
+});
+
+export type EmailResult = z.output<typeof emailResult>;
+export type LiftResult = z.output<typeof liftResult>;
+export type SegmentsResult = z.output<typeof segmentsResult>;
