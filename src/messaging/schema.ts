@@ -96,6 +96,7 @@ export const emailMessages = pgTable('email_messages', {
   broadcastId: uuid('broadcast_id'),
   retryAt: ts('retry_at'),
   topicId: uuid('topic_id'),
+  leftOut: text('left_out'),
 });
 
 export const emailEngagement = pgTable('email_engagement', {

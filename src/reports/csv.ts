@@ -2,7 +2,7 @@
 // currency (with the currency beside it), rates as proportions with four decimals.
 import { csvText } from '../shared/csv-writer.ts';
 import { toMajorUnits } from '../shared/money.ts';
-import type { ChurnResult, CohortResult, DashboardResult, RevenueResult } from './contract.ts';
+import type { ChurnResult, CohortResult, DashboardResult, EmailResult, LiftResult, RevenueResult, SegmentsResult } from './contract.ts';
 import { bucketLabel, DEFINITIONS, ORDER_COUNT_BUCKETS, SECOND_ORDER_BUCKETS } from './definitions.ts';
 
 type Cell = string | number | null;
@@ -49,4 +49,35 @@ export function churnCsv(c: ChurnResult): string {
     { columns: ['table', 'period or bucket', 'active customers / customers', 'new customers', 'churned', 'active at start', 'churn rate', 'repeat buyers', 'buyers', 'repeat purchase rate'] },
     rows,
   );
+}
+
+export function emailCsv(e: EmailResult): string {
+  const rows: Cell[][] = [];
+  for (const r of [e.total, ...e.campaigns, ...e.templates]) {
+    const base = [r.kind, r.name, r.sent, r.delivered, r.bounced, r.humanOpens, r.machineOpens, r.clicks, r.unsubscribes, r.complaints, r4(r.openRate), r4(r.clickRate), r4(r.clickToOpenRate)];
+    if (r.revenue.length === 0) rows.push([...base, null, null, null]);
+    for (const m of r.revenue) rows.push([...base, m.currency, m.orders, money(m.amount, m.currency)]);
+  }
+  return csvText(
+    {
+      columns: ['kind', 'name', 'sent', 'delivered', 'bounced', 'opened by people', 'opened only by machines', 'clicked', 'unsubscribes', 'complaints', 'open rate', 'click rate', 'click-to-open rate', 'currency', `orders within ${e.attributionDays} days`, 'revenue attributed'],
+    },
+    rows,
+  );
+}
+
+export function liftCsv(l: LiftResult): string {
+  const rows: Cell[][] = l.items.map((i) => [
+    i.kind, i.name, i.goal, i.treated.contacts, i.treated.converted, r4(i.treated.rate), i.holdout.contacts, i.holdout.converted, r4(i.holdout.rate),
+    r4(i.absoluteLift), r4(i.interval?.low ?? null), r4(i.interval?.high ?? null), i.pValue, i.significant ? 'yes' : 'no',
+  ]);
+  return csvText(
+    { columns: ['kind', 'name', 'goal', 'treated', 'treated converted', 'treated rate', 'held out', 'held out converted', 'held out rate', 'lift', 'lift 95% low', 'lift 95% high', 'p-value', 'significant'] },
+    rows,
+  );
+}
+
+export function segmentsCsv(s: SegmentsResult): string {
+  const rows: Cell[][] = s.segments.flatMap((x) => x.sizes.map((p) => [x.name, p.day, p.size]));
+  return csvText({ columns: ['segment', 'day', 'members'] }, rows);
 }

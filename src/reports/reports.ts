@@ -6,10 +6,13 @@ import { invalid } from '../errors.ts';
 import type { AppContext } from '../server/context.ts';
 import { churnReportOf } from './churn.ts';
 import { cohortsOf, type Breakdown, type CohortBy } from './cohorts.ts';
-import type { ChurnResult, CohortResult, DashboardResult, RevenueResult, cohortQuery, periodQuery, revenueQuery, spanQuery } from './contract.ts';
+import type { ChurnResult, CohortResult, DashboardResult, EmailResult, LiftResult, RevenueResult, SegmentsResult, cohortQuery, periodQuery, revenueQuery, segmentsQuery, spanQuery } from './contract.ts';
 import { dashboardOf } from './dashboard.ts';
-import { addPeriods, dayIn, periodOf, periodStart } from './days.ts';
+import { addDays, addPeriods, dayIn, periodOf, periodStart } from './days.ts';
+import { emailReportOf } from './email.ts';
+import { liftTableOf } from './lift.ts';
 import { revenueCohortsOf, revenueRetentionOf } from './revenue.ts';
+import { segmentSizesOf } from './segments.ts';
 import { reportSettingsOf } from './settings.ts';
 
 export async function reportScope(ctx: AppContext, workspaceId: string) {
@@ -71,6 +74,29 @@ export async function churnReport(ctx: AppContext, workspaceId: string, q: z.out
   const { from, to } = spanOf(s.today, q);
   const r = await churnReportOf(ctx.db, { workspaceId, timezone: s.timezone, activeDays: s.activeDays, from, to });
   return { from, to, activeDays: s.activeDays, ...r };
+}
+
+export async function emailReport(ctx: AppContext, workspaceId: string, q: z.output<typeof periodQuery>): Promise<EmailResult> {
+  const s = await reportScope(ctx, workspaceId);
+  return emailReportOf(ctx.db, s, periodOf(q.range, s.today, q.from, q.to));
+}
+
+export async function liftTable(ctx: AppContext, workspaceId: string): Promise<LiftResult> {
+  const s = await reportScope(ctx, workspaceId);
+  return liftTableOf(ctx, workspaceId, s.attributionDays);
+}
+
+/** Segment sizes per day over the last 90 days unless a span is given. */
+export async function segmentsReport(ctx: AppContext, workspaceId: string, q: z.output<typeof segmentsQuery>): Promise<SegmentsResult> {
+  const s = await reportScope(ctx, workspaceId);
+  const to = q.to ?? s.today;
+  const from = q.from ?? addDays(to, -89);
+  if (from > to) throw invalid('bad_span', 'The first day must be on or before the last day.', [{ path: 'from', message: 'must be on or before to' }]);
+  const ids = q.ids?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (ids && ids.length > 8) throw invalid('too_many_segments', 'Compare at most 8 segments at once.', [{ path: 'ids', message: 'at most 8' }]);
+  if (ids?.some((id) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)))
+    throw invalid('bad_segment_id', 'Segment ids are UUIDs separated by commas.', [{ path: 'ids', message: 'must be segment ids separated by commas' }]);
+  return segmentSizesOf(ctx.db, workspaceId, from, to, ids);
 }
 
 /** The workspace's order currencies, most orders first. */

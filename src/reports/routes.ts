@@ -8,15 +8,19 @@ import {
   cohortQuery,
   cohortResult,
   dashboardResult,
+  emailResult,
+  liftResult,
   periodQuery,
   revenueQuery,
   revenueResult,
   settingsBody,
+  segmentsQuery,
+  segmentsResult,
   settingsResult,
   spanQuery,
 } from './contract.ts';
-import { churnCsv, cohortsCsv, dashboardCsv, revenueCsv } from './csv.ts';
-import { churnReport, cohortReport, dashboardReport, reportScope, revenueReport } from './reports.ts';
+import { churnCsv, cohortsCsv, dashboardCsv, emailCsv, liftCsv, revenueCsv, segmentsCsv } from './csv.ts';
+import { churnReport, cohortReport, dashboardReport, emailReport, liftTable, reportScope, revenueReport, segmentsReport } from './reports.ts';
 import { saveReportSettings } from './settings.ts';
 
 const tags = ['Reports'];
@@ -54,6 +58,25 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.get('/reports/churn.csv', { schema: { tags, summary: 'Churn and repeat purchase as CSV', querystring: spanQuery, produces: ['text/csv'] } }, async (req, reply) =>
       csv(reply, 'churn', churnCsv(await churnReport(ctx, workspaceOf(req).workspaceId, req.query))),
+    );
+
+    app.get('/reports/email', { schema: { tags, summary: 'Email performance across broadcasts and workflows: per campaign, per template, over time, top links, revenue attributed', querystring: periodQuery, response: { 200: emailResult, ...errors } } }, async (req) =>
+      emailReport(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get('/reports/email.csv', { schema: { tags, summary: 'Email performance as CSV', querystring: periodQuery, produces: ['text/csv'] } }, async (req, reply) =>
+      csv(reply, 'email-performance', emailCsv(await emailReport(ctx, workspaceOf(req).workspaceId, req.query))),
+    );
+
+    app.get('/reports/lift', { schema: { tags, summary: 'Every workflow with a holdout and every broadcast with a control group: treated against held out, lift with its 95% interval', response: { 200: liftResult } } }, async (req) =>
+      liftTable(ctx, workspaceOf(req).workspaceId),
+    );
+    app.get('/reports/lift.csv', { schema: { tags, summary: 'Lift as CSV', produces: ['text/csv'] } }, async (req, reply) => csv(reply, 'lift', liftCsv(await liftTable(ctx, workspaceOf(req).workspaceId))));
+
+    app.get('/reports/segments', { schema: { tags, summary: 'Segment sizes per day, several segments on one chart', querystring: segmentsQuery, response: { 200: segmentsResult, ...errors } } }, async (req) =>
+      segmentsReport(ctx, workspaceOf(req).workspaceId, req.query),
+    );
+    app.get('/reports/segments.csv', { schema: { tags, summary: 'Segment sizes per day as CSV', querystring: segmentsQuery, produces: ['text/csv'] } }, async (req, reply) =>
+      csv(reply, 'segment-sizes', segmentsCsv(await segmentsReport(ctx, workspaceOf(req).workspaceId, req.query))),
     );
 
     app.get('/reports/settings', { schema: { tags, summary: 'What the reports count: the active window, the attribution window, who gets the weekly digest', response: { 200: settingsResult } } }, async (req) => {

@@ -165,3 +165,12 @@ create table report_settings (
   -- Members who get the dashboard by email each Monday.
   digest_user_ids uuid[] not null default '{}'
 );
+
+-- Why a broadcast's message was not sent (eligibility.ts's reasons), so that the lift report
+-- knows the control group from the rest of those left out. Earlier rows: from their text.
+alter table email_messages add column left_out text;
+update email_messages set left_out = 'control_group'
+where state = 'suppressed' and broadcast_id is not null and last_error like '%control group%';
+
+-- Revenue attributed to email: a contact's opens and clicks by people before an order.
+create index email_engagement_contact_idx on email_engagement (contact_id, at) where not prefetch;

@@ -229,10 +229,11 @@ export async function startBroadcast(ctx: AppContext, workspaceId: string, id: s
 async function freezeAudience(tx: SqlSession, workspaceId: string, id: string, segmentId: string, templateId: string, topicId: string | null, now: Date): Promise<number> {
   const [r] = await tx.query<{ n: number }>(
     `with audience as (${audienceSql('$1', '$3', '$5')}), ins as (
-       insert into email_messages (workspace_id, contact_id, template_id, kind, idempotency_key, to_email, broadcast_id, state, last_error, created_at)
+       insert into email_messages (workspace_id, contact_id, template_id, kind, idempotency_key, to_email, broadcast_id, state, last_error, left_out, created_at)
        select $1, a.id, $4, 'broadcast', 'broadcast:' || $2 || ':' || a.id, a.email, $2::uuid,
               case when a.left_out is null then 'queued' else 'suppressed' end,
               case when a.left_out is not null then a.why end,
+              a.left_out,
               $6
        from audience a
        on conflict (workspace_id, idempotency_key) do nothing
