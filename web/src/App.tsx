@@ -43,6 +43,15 @@ const BroadcastPage = lazy(() => import('./email/BroadcastPage.tsx').then((m) =>
 const WorkflowPage = lazy(() => import('./workflows/WorkflowPage.tsx').then((m) => ({ default: m.WorkflowPage })));
 // A survey's pages (recharts for its results).
 const SurveyPage = lazy(() => import('./surveys/SurveyPage.tsx').then((m) => ({ default: m.SurveyPage })));
+// The dashboard and the reports (recharts).
+const DashboardPage = lazy(() => import('./reports/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
+const CohortsTab = lazy(() => import('./reports/CohortsTab.tsx').then((m) => ({ default: m.CohortsTab })));
+const RevenueTab = lazy(() => import('./reports/RevenueTab.tsx').then((m) => ({ default: m.RevenueTab })));
+const ChurnTab = lazy(() => import('./reports/ChurnTab.tsx').then((m) => ({ default: m.ChurnTab })));
+const EmailReportTab = lazy(() => import('./reports/EmailTab.tsx').then((m) => ({ default: m.EmailTab })));
+const LiftTab = lazy(() => import('./reports/LiftTab.tsx').then((m) => ({ default: m.LiftTab })));
+const SegmentsReportTab = lazy(() => import('./reports/SegmentsTab.tsx').then((m) => ({ default: m.SegmentsTab })));
 const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
@@ -79,7 +88,7 @@ export function App() {
           </RequireSession>
         }
       >
-        <Route index element={<Navigate to="/contacts" replace />} />
+        <Route index element={later(<DashboardPage />)} />
         <Route path="contacts" element={<ContactsPage />} />
         <Route path="contacts/import" element={<ImportPage />} />
         <Route path="contacts/import/:id" element={<ImportDetailPage />} />
@@ -102,6 +111,15 @@ export function App() {
         <Route path="workflows/:id/*" element={later(<WorkflowPage />)} />
         <Route path="surveys" element={<SurveysPage />} />
         <Route path="surveys/:id/*" element={later(<SurveyPage />)} />
+        <Route path="reports" element={later(<ReportsPage />)}>
+          <Route index element={<Navigate to="cohorts" replace />} />
+          <Route path="cohorts" element={later(<CohortsTab />)} />
+          <Route path="revenue" element={later(<RevenueTab />)} />
+          <Route path="churn" element={later(<ChurnTab />)} />
+          <Route path="email" element={later(<EmailReportTab />)} />
+          <Route path="lift" element={later(<LiftTab />)} />
+          <Route path="segments" element={later(<SegmentsReportTab />)} />
+        </Route>
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}

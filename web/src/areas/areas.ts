@@ -135,6 +135,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Reports',
         icon: IconChartBar,
         color: 'cyan',
+        built: true,
         summary:
           'Reports you would rather look at than read: email performance, retention cohorts, churn, repeat purchase, revenue retention and NPS over time.',
         features: [

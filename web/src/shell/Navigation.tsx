@@ -1,12 +1,13 @@
 import { AppShell, Badge, NavLink, ScrollArea, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { Fragment } from 'react';
-import { IconSettings } from '@tabler/icons-react';
+import { IconLayoutDashboard, IconSettings } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, useLocation } from 'react-router-dom';
 import { AREA_GROUPS } from '../areas/areas.ts';
 import classes from './Navigation.module.css';
 
 /**
- * The left navigation: every area of the product, grouped, and Settings at the bottom. Areas
+ * The left navigation: the dashboard (the home page) on top, every area of the product,
+ * grouped, and Settings at the bottom. Areas
  * not built yet carry a "Soon" badge, which screen readers hear as the link's description.
  * `onNavigate` is told when a link is chosen (the phone layout closes the menu).
  */
@@ -17,6 +18,16 @@ export function Navigation({ onNavigate }: { onNavigate?: () => void }) {
     <>
       <AppShell.Section grow component={ScrollArea} px="sm" py="md">
         <Stack gap="lg">
+          <NavLink
+            component={RouterNavLink}
+            to="/"
+            end
+            onClick={onNavigate}
+            label="Dashboard"
+            leftSection={<IconLayoutDashboard size={18} stroke={1.7} />}
+            active={pathname === '/'}
+            className={classes.link}
+          />
           {AREA_GROUPS.map((group) => (
             <Stack key={group.label} gap={2}>
               <Text className={classes.groupLabel}>{group.label}</Text>
