@@ -7,6 +7,7 @@ import { bucketLabel, DEFINITIONS, ORDER_COUNT_BUCKETS, SECOND_ORDER_BUCKETS } f
 import { count, dayLabel, fillWindow, money, monthLabel, pct, plural, share } from './format.ts';
 import { type ChurnResult, csvHref, queryString, useChurnQuery } from './model.ts';
 import { CsvButton, DataTable, Formula, NoOrders, QueryBody, ReportCard } from './parts.tsx';
+import { soFar, underWay } from './periods.ts';
 import { SpanPicker } from './SpanPicker.tsx';
 import { SPAN_DEFAULTS, spanParams, useUrlState } from './url.ts';
 
@@ -50,12 +51,16 @@ export function ChurnTab() {
 }
 
 function Monthly({ r, csv }: { r: ChurnResult; csv: string }) {
-  const data = r.months.map((m) => ({ month: monthLabel(m.start), churn: toPercent(share(m.churn.count, m.churn.of)), repeat: toPercent(share(m.repeat.count, m.repeat.of)) }));
+  // A month under way is left out of the chart: its churn is only so far.
+  const data = r.months
+    .filter((m) => !underWay(m.start, 'month', r.to))
+    .map((m) => ({ month: monthLabel(m.start), churn: toPercent(share(m.churn.count, m.churn.of)), repeat: toPercent(share(m.repeat.count, m.repeat.of)) }));
+  const open = r.months.find((m) => underWay(m.start, 'month', r.to));
   return (
     <ReportCard
       testId="churn-monthly"
       title="Churn and repeat purchase, month by month"
-      description={`Churn: of the customers active when the month began (an order in the ${r.activeDays} days before), the share with no order in the ${r.activeDays} days up to its end. Repeat purchase: of the month’s buyers, the share who had ordered before.`}
+      description={`Churn: of the customers active when the month began (an order in the ${r.activeDays} days before), the share with no order in the ${r.activeDays} days up to its end. Repeat purchase: of the month’s buyers, the share who had ordered before.${open ? ` ${monthLabel(open.start)} is not over: it is in the table, not in the chart.` : ''}`}
       actions={<CsvButton href={csv} />}
     >
       <LineChart
@@ -80,7 +85,7 @@ function Monthly({ r, csv }: { r: ChurnResult; csv: string }) {
         maxHeight={360}
         head={['Month', 'Active customers', 'New customers', 'Churned', 'Churn rate', 'Repeat buyers', 'Repeat rate']}
         rows={r.months.map((m) => [
-          monthLabel(m.start),
+          `${monthLabel(m.start)}${soFar(m.start, 'month', r.to)}`,
           count(m.active),
           count(m.newCustomers),
           `${count(m.churn.count)} of ${count(m.churn.of)}`,

@@ -3,10 +3,10 @@
 // Each with its table.
 import { LineChart } from '@mantine/charts';
 import { Checkbox, Group, Select, Text } from '@mantine/core';
-import type { CohortView } from './CohortGrid.tsx';
+import { type CohortView, isOpen, lastPeriodOpen } from './CohortGrid.tsx';
 import { count, pct, periodLabel, periodName, share } from './format.ts';
 import type { CohortResult } from './model.ts';
-import { seriesColor } from './palette.ts';
+import { seriesColor, seriesKey } from './palette.ts';
 import { DataTable, ReportCard } from './parts.tsx';
 
 export const groupName = (g: string) => (g === '' ? 'All customers' : g);
@@ -27,21 +27,24 @@ export function RetentionCurves({ r, view, each, onEach, group }: CurvesProps) {
   const start = r.mean.every((m) => (m[view][0] ?? 1) >= 0.9999) ? 1 : 0;
   const periods = Array.from({ length: Math.max(0, r.periods + 1 - start) }, (_, i) => i + start);
   const cohorts = each ? r.rows.filter((row) => row.group === group) : [];
-  const data = periods.map((k) => {
+  // The last period is only the oldest cohort's current one: not drawn while it is under way.
+  const open = lastPeriodOpen(r);
+  const drawn = open && periods.length > 1 ? periods.slice(0, -1) : periods;
+  const data = drawn.map((k) => {
     const point: Record<string, string | number | null> = { period: periodName(r.grain, k) };
-    r.mean.forEach((m, i) => (point[`g${i}`] = toPercent(m[view][k])));
-    cohorts.forEach((row, i) => (point[`c${i}`] = row[view][k] === undefined ? null : toPercent(share(row[view][k]!, row.size))));
+    r.mean.forEach((m, i) => (point[seriesKey('g', i)] = toPercent(m[view][k])));
+    cohorts.forEach((row, i) => (point[seriesKey('c', i)] = row[view][k] === undefined || isOpen(r, row, k) ? null : toPercent(share(row[view][k]!, row.size))));
     return point;
   });
   const series = [
-    ...cohorts.map((row, i) => ({ name: `c${i}`, label: periodLabel(row.start, r.grain), color: 'gray.4' })),
-    ...r.mean.map((m, i) => ({ name: `g${i}`, label: r.mean.length > 1 ? `${groupName(m.group)} (mean)` : 'All cohorts (mean)', color: seriesColor(i) })),
+    ...cohorts.map((row, i) => ({ name: seriesKey('c', i), label: periodLabel(row.start, r.grain), color: 'gray.4' })),
+    ...r.mean.map((m, i) => ({ name: seriesKey('g', i), label: r.mean.length > 1 ? `${groupName(m.group)} (mean)` : 'All cohorts (mean)', color: seriesColor(i) })),
   ];
   return (
     <ReportCard
       testId="cohort-curves"
       title="Retention curves"
-      description={`The share of each cohort who ordered ${view === 'exact' ? 'in' : 'in or after'} each ${r.grain} since their first${start === 1 ? ` (${r.grain} 0 is everyone, so it is left out)` : ''}.`}
+      description={`The share of each cohort who ordered ${view === 'exact' ? 'in' : 'in or after'} each ${r.grain} since their first${start === 1 ? ` (${r.grain} 0 is everyone, so it is left out)` : ''}. The mean of each ${r.grain} is weighted by cohort size.${open ? ` ${periodName(r.grain, r.periods)} is only under way, so it is not drawn.` : ''}`}
       actions={<Checkbox label="Show each cohort" checked={each} onChange={(e) => onEach(e.currentTarget.checked)} size="xs" />}
     >
       <LineChart
@@ -53,7 +56,7 @@ export function RetentionCurves({ r, view, each, onEach, group }: CurvesProps) {
         withDots={!each}
         connectNulls={false}
         valueFormatter={percent}
-        withLegend={!each || r.mean.length > 1}
+        withLegend={r.mean.length > 1}
         legendProps={{ verticalAlign: 'bottom', height: 40 }}
         lineProps={(s) => (s.name.startsWith('c') ? { strokeWidth: 1, strokeOpacity: 0.7 } : { strokeWidth: 2.5 })}
         withTooltip={!each}
@@ -63,7 +66,10 @@ export function RetentionCurves({ r, view, each, onEach, group }: CurvesProps) {
       <DataTable
         label="Retention curves"
         head={[r.grain === 'week' ? 'Week' : 'Month', ...r.mean.flatMap((m) => [r.mean.length > 1 ? groupName(m.group) : 'All cohorts (mean)', 'Cohorts'])]}
-        rows={Array.from({ length: r.periods + 1 }, (_, k) => [periodName(r.grain, k), ...r.mean.flatMap((m) => [pct(m[view][k]), count(m.reached[k])])])}
+        rows={Array.from({ length: r.periods + 1 }, (_, k) => [
+          `${periodName(r.grain, k)}${open && k === r.periods ? ' (so far)' : ''}`,
+          ...r.mean.flatMap((m) => [pct(m[view][k]), count(m.reached[k])]),
+        ])}
         maxHeight={320}
       />
     </ReportCard>
@@ -73,13 +79,14 @@ export function RetentionCurves({ r, view, each, onEach, group }: CurvesProps) {
 export function PeriodTrend({ r, view, n, onN }: { r: CohortResult; view: CohortView; n: number; onN: (n: number) => void }) {
   const k = Math.min(Math.max(1, n), Math.max(1, r.periods));
   const unit = r.grain === 'week' ? 'Week' : 'Month';
-  const starts = [...new Set(r.rows.filter((row) => row[view].length > k).map((row) => row.start))].sort();
+  // Cohorts whose period k is under way are left out: their share is only so far.
+  const starts = [...new Set(r.rows.filter((row) => row[view].length > k && !isOpen(r, row, k)).map((row) => row.start))].sort();
   const cell = (start: string, group: string) => r.rows.find((row) => row.start === start && row.group === group);
   const data = starts.map((start) => {
     const point: Record<string, string | number | null> = { cohort: periodLabel(start, r.grain).replace('Week of ', '') };
     r.groups.forEach((g, i) => {
       const row = cell(start, g);
-      point[`g${i}`] = row ? toPercent(share(row[view][k]!, row.size)) : null;
+      point[seriesKey('g', i)] = row ? toPercent(share(row[view][k]!, row.size)) : null;
     });
     return point;
   });
@@ -88,7 +95,7 @@ export function PeriodTrend({ r, view, n, onN }: { r: CohortResult; view: Cohort
     <ReportCard
       testId="cohort-trend"
       title={`${unit}-${k} retention over cohorts`}
-      description={`For each cohort that has reached ${unit.toLowerCase()} ${k}: the share who ordered ${view === 'exact' ? 'in' : 'in or after'} it. Rising means newer customers come back more.`}
+      description={`For each cohort that has reached ${unit.toLowerCase()} ${k}: the share who ordered ${view === 'exact' ? 'in' : 'in or after'} it. Rising means newer customers come back more.${lastPeriodOpen(r) ? ` The cohort whose ${unit.toLowerCase()} ${k} is under way is left out.` : ''}`}
       actions={
         <Group gap="xs">
           <Select aria-label="Period N" size="xs" w={120} data={options} value={String(k)} onChange={(v) => v && onN(Number(v))} data-testid="trend-n" />
@@ -105,7 +112,7 @@ export function PeriodTrend({ r, view, n, onN }: { r: CohortResult; view: Cohort
             h={240}
             data={data}
             dataKey="cohort"
-            series={r.groups.map((g, i) => ({ name: `g${i}`, label: groupName(g), color: seriesColor(i) }))}
+            series={r.groups.map((g, i) => ({ name: seriesKey('g', i), label: groupName(g), color: seriesColor(i) }))}
             curveType="monotone"
             connectNulls={false}
             valueFormatter={percent}

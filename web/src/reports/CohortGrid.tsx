@@ -2,11 +2,19 @@
 // period after it, each cell the share of the cohort who ordered then (or then or later), its
 // colour by that share; the count and cohort size on hover. The weighted mean on top.
 import { Table, Text } from '@mantine/core';
+import { periodStart } from '../../../src/reports/days.ts';
 import { count, pct, periodLabel, periodName, share } from './format.ts';
 import type { CohortResult } from './model.ts';
 import { heat } from './palette.ts';
+import { underWay } from './periods.ts';
 
 export type CohortView = 'exact' | 'orLater';
+
+/** Whether the report's last period is not over yet (its counts are so far). */
+export const lastPeriodOpen = (r: CohortResult) => underWay(periodStart(r.asOf, r.grain), r.grain, r.asOf);
+
+/** Whether a cohort's period k is the one under way (the last it has reached, not over yet). */
+export const isOpen = (r: CohortResult, row: CohortResult['rows'][number], k: number) => lastPeriodOpen(r) && k === row.exact.length - 1;
 
 const cellStyle = { padding: '5px 8px', whiteSpace: 'nowrap' as const, textAlign: 'right' as const, fontSize: 'var(--mantine-font-size-xs)', fontVariantNumeric: 'tabular-nums' };
 const sticky = { position: 'sticky' as const, left: 0, zIndex: 1, background: 'var(--mantine-color-body)' };
@@ -67,11 +75,12 @@ export function CohortGrid({ r, group, view }: { r: CohortResult; group: string;
                   const c = row[view][k];
                   if (c === undefined) return <Table.Td key={k} style={cellStyle} />;
                   const s = share(c, row.size) ?? 0;
+                  const open = isOpen(r, row, k);
                   return (
                     <Table.Td
                       key={k}
-                      style={{ ...cellStyle, ...heat(s, max), borderRadius: 4 }}
-                      title={`${label} cohort, ${unit} ${k}: ${count(c)} of ${count(row.size)} customers ${what} ${unit} ${k} (${pct(s)})`}
+                      style={{ ...cellStyle, ...heat(s, max), borderRadius: 4, ...(open ? { outline: '1px dashed var(--mantine-color-gray-5)', outlineOffset: -1, fontStyle: 'italic' } : {}) }}
+                      title={`${label} cohort, ${unit} ${k}: ${count(c)} of ${count(row.size)} customers ${what} ${unit} ${k} (${pct(s)})${open ? `, so far: this ${unit} is not over` : ''}`}
                       data-count={c}
                     >
                       {pct(s)}

@@ -1,13 +1,13 @@
 // Cohort retention: customers grouped by the week or month of their first order (or of a first
 // event, or of becoming a contact), optionally split by a segment or a contact property; the
 // triangle as a heat grid, the retention curves and the period-N trend. Everything in the URL.
-import { Card, Group, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Card, Group, Input, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { eventLabel } from '../../../src/events/catalogue.ts';
 import { DEFINITIONS } from '../../../src/reports/definitions.ts';
 import { usePropertiesQuery } from '../contacts/model.ts';
 import { useCatalogQuery, useSegmentsQuery } from '../segments/model.ts';
 import { groupName, PeriodTrend, RetentionCurves } from './CohortCharts.tsx';
-import { CohortGrid, type CohortView } from './CohortGrid.tsx';
+import { CohortGrid, type CohortView, lastPeriodOpen } from './CohortGrid.tsx';
 import { plural, spanLabel } from './format.ts';
 import { csvHref, queryString, useCohortsQuery } from './model.ts';
 import { CsvButton, Formula, NoOrders, QueryBody, ReportCard } from './parts.tsx';
@@ -75,7 +75,7 @@ export function CohortsTab() {
                 <ReportCard
                   testId="cohorts"
                   title="Cohort retention"
-                  description={`Customers by the ${unit} of their ${BY.find((b) => b.value === s.by)!.label.toLowerCase()}${s.by === 'first_event' ? ` (${eventLabel(s.event)})` : ''}, ${spanLabel(r.from, r.asOf)}: ${plural(r.rows.reduce((n, row) => n + row.size, 0), 'customer')} in ${plural(new Set(r.rows.map((row) => row.start)).size, 'cohort')}. Hover a cell for its count.`}
+                  description={`Customers by the ${unit} of their ${BY.find((b) => b.value === s.by)!.label.toLowerCase()}${s.by === 'first_event' ? ` (${eventLabel(s.event)})` : ''}, ${spanLabel(r.from, r.asOf)}: ${plural(r.rows.reduce((n, row) => n + row.size, 0), 'customer')} in ${plural(new Set(r.rows.map((row) => row.start)).size, 'cohort')}. Hover a cell for its count${lastPeriodOpen(r) ? `; dashed cells are this ${unit}, not over yet` : ''}.`}
                   actions={
                     <Group gap="xs">
                       <SegmentedControl
@@ -124,11 +124,8 @@ function CohortFilters({ s, set }: { s: typeof DEFAULTS; set: (patch: Partial<Re
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" data-testid="cohort-filters">
       <SpanPicker state={s} set={set} />
-      <Stack gap={4}>
-        <Text fz="sm" fw={500}>
-          Cohorts by
-        </Text>
-        <SegmentedControl
+      <Input.Wrapper label="Cohorts by" labelElement="div">
+        <SegmentedControl style={{ display: 'flex' }}
           size="sm"
           aria-label="Cohorts by"
           data={[
@@ -138,7 +135,7 @@ function CohortFilters({ s, set }: { s: typeof DEFAULTS; set: (patch: Partial<Re
           value={s.grain}
           onChange={(grain) => set({ grain, n: null })}
         />
-      </Stack>
+      </Input.Wrapper>
       <Select label="Cohort starts with" size="sm" w={210} data={BY} value={s.by} onChange={(by) => by && set({ by })} />
       {s.by === 'first_event' && (
         <Select

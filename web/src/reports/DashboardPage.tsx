@@ -96,7 +96,7 @@ function Dashboard({ d, currency: wanted, onCurrency }: { d: DashboardResult; cu
           >
             {sales ? sales.tiles.map((t) => show(t)) : <Text c="dimmed">No orders in this period.</Text>}
           </Section>
-          <Section title="Customers">{CUSTOMER_TILES.map((k) => show(tile(k)))}</Section>
+          <Section title="Customers" wide>{CUSTOMER_TILES.map((k) => show(tile(k)))}</Section>
         </>
       )}
       <Section title="Feedback and email">
@@ -109,7 +109,7 @@ function Dashboard({ d, currency: wanted, onCurrency }: { d: DashboardResult; cu
   );
 }
 
-function Section({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+function Section({ title, actions, children, wide = false }: { title: string; actions?: ReactNode; children: ReactNode; wide?: boolean }) {
   return (
     <Box component="section" aria-label={title}>
       <Group justify="space-between" mb="xs" gap="sm">
@@ -118,7 +118,7 @@ function Section({ title, actions, children }: { title: string; actions?: ReactN
         </Title>
         {actions}
       </Group>
-      <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" verticalSpacing="sm">
+      <SimpleGrid cols={wide ? { base: 2, sm: 3, lg: 5 } : { base: 2, sm: 3 }} spacing="sm" verticalSpacing="sm">
         {children}
       </SimpleGrid>
     </Box>

@@ -69,7 +69,7 @@ export function DashboardTile({ tile, currency, missing, previousLabel, activeDa
       <Stack gap={4} h="100%">
         <Tooltip label={formula} multiline w={300} events={{ hover: true, focus: true, touch: true }}>
           <Group gap={4} wrap="nowrap" tabIndex={0} aria-label={`${def.label}: ${formula}`} style={{ cursor: 'help', alignSelf: 'flex-start' }}>
-            <Text fz="xs" c="dimmed" fw={600} tt="uppercase" lts="0.04em" lineClamp={1}>
+            <Text fz="xs" c="dimmed" fw={600} tt="uppercase" lts="0.04em" lineClamp={2} lh={1.35}>
               {def.label}
             </Text>
             <IconInfoCircle size={13} stroke={1.6} color="var(--mantine-color-gray-5)" style={{ flexShrink: 0 }} aria-hidden />

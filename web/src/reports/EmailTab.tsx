@@ -5,7 +5,7 @@ import { LineChart } from '@mantine/charts';
 import { Anchor, Badge, Card, SimpleGrid, Stack, Text } from '@mantine/core';
 import { DEFINITIONS } from '../../../src/reports/definitions.ts';
 import { Kpi } from '../components/Kpi.tsx';
-import { count, fillWindow, money, pct, periodLabel, plural, spanLabel } from './format.ts';
+import { count, fillWindow, money, pct, periodLabel, spanLabel } from './format.ts';
 import { csvHref, type EmailResult, type EmailRow, useEmailReportQuery } from './model.ts';
 import { AppLink, CsvButton, DataTable, Formula, QueryBody, ReportCard } from './parts.tsx';
 import { PeriodPicker } from './PeriodPicker.tsx';
@@ -122,7 +122,7 @@ function EmailReport({ r, csv }: { r: EmailResult; csv?: string }) {
 
 function RowsCard({ testId, title, description, rows, attributionDays }: { testId: string; title: string; description: string; rows: EmailRow[]; attributionDays: number }) {
   return (
-    <ReportCard testId={testId} title={title} description={`${description} ${plural(rows.length, 'row')}.`}>
+    <ReportCard testId={testId} title={title} description={description}>
       {rows.length === 0 ? (
         <Text c="dimmed" fz="sm">
           Nothing sent in this period.

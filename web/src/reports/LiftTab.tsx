@@ -1,7 +1,7 @@
 // Lift: for each workflow and broadcast with a holdout, did the contacts who got it convert more
 // than those held out? Conversion, revenue per contact, the lift with its 95% interval, and a
 // verdict in words. A small bar draws the interval against zero.
-import { Badge, Box, Card, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Box, Card, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { DEFINITIONS } from '../../../src/reports/definitions.ts';
 import { count, money, pct } from './format.ts';
 import { csvHref, type LiftResult, type LiftRow, useLiftQuery } from './model.ts';
@@ -44,42 +44,51 @@ function LiftTable({ r }: { r: LiftResult }) {
     >
       <DataTable
         label="Lift"
-        minWidth={1100 + 160 * currencies.length}
-        head={['Workflow or broadcast', 'Goal', 'Got it', 'Held out', 'Lift', '95% interval', '', 'Verdict', ...currencies.map((c) => `Revenue per contact (${c})`)]}
+        minWidth={960 + 170 * currencies.length}
+        align={['left', 'right', 'right', 'right', 'left']}
+        head={['Workflow or broadcast', 'Got it', 'Held out', 'Lift (95% interval)', 'Verdict', ...currencies.map((c) => `Revenue per contact, ${c}`)]}
         rows={r.items.map((i) => [
-          <Stack key={i.id} gap={0}>
-            <Text fz="sm" fw={500} lineClamp={1} maw={240}>
+          <Stack gap={2} maw={280} style={{ whiteSpace: 'normal' }}>
+            <Text fz="sm" fw={500} lineClamp={2}>
               {i.name}
             </Text>
-            <Badge size="xs" color={i.kind === 'workflow' ? 'teal' : 'blue'} w="fit-content">
-              {i.kind === 'workflow' ? 'Workflow' : 'Broadcast'}
-            </Badge>
+            <Group gap={6} wrap="nowrap" align="flex-start">
+              <Badge size="xs" color={i.kind === 'workflow' ? 'teal' : 'blue'} style={{ flexShrink: 0 }}>
+                {i.kind === 'workflow' ? 'Workflow' : 'Broadcast'}
+              </Badge>
+              <Text fz="xs" c="dimmed" lh={1.3}>
+                Goal: {i.goal}
+              </Text>
+            </Group>
           </Stack>,
-          <Text key="goal" fz="sm" maw={220} style={{ whiteSpace: 'normal' }} ta="left">
-            {i.goal}
-          </Text>,
           group(i.treated),
           group(i.holdout),
-          <Stack key="lift" gap={0} align="flex-end">
+          <Stack gap={2} align="flex-end">
             <Text fz="sm" fw={600}>
               {points(i.absoluteLift)}
+              {i.relativeLift !== null && (
+                <Text span fz="xs" c="dimmed" fw={400}>
+                  {' '}
+                  ({i.relativeLift > 0 ? '+' : ''}
+                  {pct(i.relativeLift)})
+                </Text>
+              )}
             </Text>
             <Text fz="xs" c="dimmed">
-              {i.relativeLift === null ? '' : `${i.relativeLift > 0 ? '+' : ''}${pct(i.relativeLift)} relative`}
+              {i.interval ? `${points(i.interval.low)} to ${points(i.interval.high)}` : 'no interval yet'}
             </Text>
-          </Stack>,
-          <Stack key="ci" gap={2} align="flex-end">
-            <Text fz="xs">{i.interval ? `${points(i.interval.low)} to ${points(i.interval.high)}` : '–'}</Text>
             {i.interval && <IntervalBar low={i.interval.low} high={i.interval.high} lift={i.absoluteLift} scale={scale} />}
           </Stack>,
-          <Tooltip key="sig" label={i.pValue === null ? 'Not enough contacts to tell' : `p = ${i.pValue < 0.001 ? '< 0.001' : i.pValue.toFixed(3)}`}>
-            <Badge color={i.significant ? 'teal' : 'gray'} variant={i.significant ? 'filled' : 'light'} data-testid="lift-badge">
-              {i.significant ? 'Significant' : 'Not yet'}
-            </Badge>
-          </Tooltip>,
-          <Text key="verdict" fz="sm" maw={280} style={{ whiteSpace: 'normal' }} ta="left">
-            {i.verdict}
-          </Text>,
+          <Stack gap={4} align="flex-start" maw={300} style={{ whiteSpace: 'normal' }}>
+            <Tooltip label={i.pValue === null ? 'Not enough conversions to tell' : `p = ${i.pValue < 0.001 ? '< 0.001' : i.pValue.toFixed(3)}`}>
+              <Badge color={i.significant ? 'teal' : 'gray'} variant={i.significant ? 'filled' : 'light'} data-testid="lift-badge" style={{ flexShrink: 0, overflow: 'visible' }}>
+                {i.significant ? 'Significant' : 'Not yet'}
+              </Badge>
+            </Tooltip>
+            <Text fz="sm" ta="left" lh={1.4}>
+              {i.verdict}
+            </Text>
+          </Stack>,
           ...currencies.map((c) => revenue(i, c)),
         ])}
       />

@@ -16,7 +16,7 @@ export function PeriodPicker({ state, set, shown }: Props) {
     <Group gap="sm" align="flex-end" wrap="wrap" data-testid="period-picker">
       <SegmentedControl
         aria-label="Period"
-        data={RANGES.map((r) => ({ value: r, label: r === 'custom' ? RANGE_LABELS[r] : `Last ${RANGE_LABELS[r]}` }))}
+        data={RANGES.map((r) => ({ value: r, label: RANGE_LABELS[r] }))}
         value={RANGES.includes(state.range as never) ? state.range : '90d'}
         onChange={(range) =>
           set(range === 'custom' ? { range, from: state.from || shown?.from || null, to: state.to || shown?.to || null } : { range, from: null, to: null })

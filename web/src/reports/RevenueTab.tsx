@@ -2,13 +2,14 @@
 // customers spend as much as older ones did at the same age?), and net and gross revenue
 // retention per month, quarter or year. Currencies are never added up: a picker chooses one.
 import { LineChart } from '@mantine/charts';
-import { Card, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Card, Group, Input, SegmentedControl, Stack, Text } from '@mantine/core';
 import { DEFINITIONS } from '../../../src/reports/definitions.ts';
 import { CurrencyPicker } from './CurrencyPicker.tsx';
 import { count, money, moneyShort, pct, periodLabel, periodName } from './format.ts';
 import { csvHref, queryString, type RevenueResult, useRevenueQuery } from './model.ts';
-import { seriesColor } from './palette.ts';
+import { seriesColor, seriesKey } from './palette.ts';
 import { CsvButton, DataTable, Formula, NoOrders, QueryBody, ReportCard } from './parts.tsx';
+import { soFar, underWay } from './periods.ts';
 import { SpanPicker } from './SpanPicker.tsx';
 import { SPAN_DEFAULTS, spanParams, useUrlState } from './url.ts';
 
@@ -29,11 +30,8 @@ export function RevenueTab() {
       <Card>
         <Group gap="sm" align="flex-end" wrap="wrap">
           <SpanPicker state={s} set={set} />
-          <Stack gap={4}>
-            <Text fz="sm" fw={500}>
-              Cohorts by
-            </Text>
-            <SegmentedControl
+          <Input.Wrapper label="Cohorts by" labelElement="div">
+            <SegmentedControl style={{ display: 'flex' }}
               size="sm"
               aria-label="Cohorts by"
               data={[
@@ -43,20 +41,14 @@ export function RevenueTab() {
               value={s.grain}
               onChange={(grain) => set({ grain })}
             />
-          </Stack>
-          <Stack gap={4}>
-            <Text fz="sm" fw={500}>
-              Retention per
-            </Text>
-            <SegmentedControl size="sm" aria-label="Retention per" data={RETENTION} value={s.retention} onChange={(retention) => set({ retention })} />
-          </Stack>
+          </Input.Wrapper>
+          <Input.Wrapper label="Retention per" labelElement="div">
+            <SegmentedControl style={{ display: 'flex' }} size="sm" aria-label="Retention per" data={RETENTION} value={s.retention} onChange={(retention) => set({ retention })} />
+          </Input.Wrapper>
           {query.data && query.data.currencies.length > 1 && query.data.currency && (
-            <Stack gap={4}>
-              <Text fz="sm" fw={500}>
-                Currency
-              </Text>
-              <CurrencyPicker size="sm" currencies={query.data.currencies} value={query.data.currency} onChange={(currency) => set({ currency })} />
-            </Stack>
+            <Input.Wrapper label="Currency" labelElement="div">
+              <CurrencyPicker block size="sm" currencies={query.data.currencies} value={query.data.currency} onChange={(currency) => set({ currency })} />
+            </Input.Wrapper>
           )}
         </Group>
       </Card>
@@ -86,7 +78,7 @@ function PerCustomer({ r, currency, csv }: { r: RevenueResult; currency: string;
   const periods = Math.max(0, ...r.cohorts.map((c) => c.perCustomer.length));
   const data = Array.from({ length: periods }, (_, k) => {
     const point: Record<string, string | number | null> = { period: periodName(r.grain, k) };
-    r.cohorts.forEach((c, i) => (point[`c${i}`] = c.perCustomer[k] === undefined ? null : Math.round(c.perCustomer[k]!)));
+    r.cohorts.forEach((c, i) => (point[seriesKey('c', i)] = c.perCustomer[k] === undefined ? null : Math.round(c.perCustomer[k]!)));
     return point;
   });
   return (
@@ -106,7 +98,7 @@ function PerCustomer({ r, currency, csv }: { r: RevenueResult; currency: string;
             h={300}
             data={data}
             dataKey="period"
-            series={r.cohorts.map((c, i) => ({ name: `c${i}`, label: periodLabel(c.start, r.grain).replace('Week of ', ''), color: seriesColor(i) }))}
+            series={r.cohorts.map((c, i) => ({ name: seriesKey('c', i), label: periodLabel(c.start, r.grain).replace('Week of ', ''), color: seriesColor(i) }))}
             curveType="monotone"
             withDots={false}
             connectNulls={false}
@@ -133,12 +125,14 @@ function PerCustomer({ r, currency, csv }: { r: RevenueResult; currency: string;
 function Retention({ r, currency }: { r: RevenueResult; currency: string }) {
   const label = (start: string) => periodLabel(start, r.retentionGrain);
   const points = r.retention.filter((p) => p.nrr !== null || p.grr !== null);
-  const data = points.map((p) => ({ start: label(p.start), nrr: p.nrr === null ? null : Math.round(p.nrr * 1000) / 10, grr: p.grr === null ? null : Math.round(p.grr * 1000) / 10 }));
+  // A period under way is left out of the chart: its revenue is only so far.
+  const open = r.retention.find((p) => underWay(p.start, r.retentionGrain, r.to));
+  const data = points.filter((p) => p !== open).map((p) => ({ start: label(p.start), nrr: p.nrr === null ? null : Math.round(p.nrr * 1000) / 10, grr: p.grr === null ? null : Math.round(p.grr * 1000) / 10 }));
   return (
     <ReportCard
       testId="revenue-retention"
       title="Net and gross revenue retention"
-      description={`Of the customers who bought in ${currency} in the ${r.retentionGrain} before, how much of their spending came back this ${r.retentionGrain}. Above 100% NRR: returning customers spent more than before.`}
+      description={`Of the customers who bought in ${currency} in the ${r.retentionGrain} before, how much of their spending came back this ${r.retentionGrain}. Above 100% NRR: returning customers spent more than before.${open ? ` ${label(open.start)} is not over: it is in the table, not in the chart.` : ''}`}
     >
       {points.length === 0 ? (
         <Text c="dimmed" fz="sm">
@@ -167,8 +161,8 @@ function Retention({ r, currency }: { r: RevenueResult; currency: string }) {
             label="Net and gross revenue retention"
             minWidth={760}
             maxHeight={360}
-            head={[r.retentionGrain === 'year' ? 'Year' : r.retentionGrain === 'quarter' ? 'Quarter' : 'Month', 'Starting customers', 'Their revenue before', 'Their revenue now', 'Kept (at most before)', 'NRR', 'GRR']}
-            rows={r.retention.map((p) => [label(p.start), count(p.customers), money(p.previousRevenue, currency), money(p.revenue, currency), money(p.keptRevenue, currency), pct(p.nrr), pct(p.grr)])}
+            head={[r.retentionGrain === 'year' ? 'Year' : r.retentionGrain === 'quarter' ? 'Quarter' : 'Month', 'Starting customers', 'Revenue before', 'Revenue now', 'Kept', 'NRR', 'GRR']}
+            rows={r.retention.map((p) => [`${label(p.start)}${soFar(p.start, r.retentionGrain, r.to)}`, count(p.customers), money(p.previousRevenue, currency), money(p.revenue, currency), money(p.keptRevenue, currency), pct(p.nrr), pct(p.grr)])}
           />
         </>
       )}

@@ -4,7 +4,7 @@ import { LineChart } from '@mantine/charts';
 import { Card, Group, MultiSelect, Stack, Text } from '@mantine/core';
 import { count, dayLabel, shortDay } from './format.ts';
 import { csvHref, queryString, type SegmentsResult, useSegmentsReportQuery } from './model.ts';
-import { seriesColor } from './palette.ts';
+import { seriesColor, seriesKey } from './palette.ts';
 import { AppLink, CsvButton, DataTable, QueryBody, ReportCard } from './parts.tsx';
 import { SpanPicker } from './SpanPicker.tsx';
 import { SPAN_DEFAULTS, spanParams, useUrlState } from './url.ts';
@@ -20,7 +20,7 @@ export function SegmentsTab() {
   return (
     <Stack gap="lg">
       <Card>
-        <Group gap="sm" align="flex-end" wrap="wrap">
+        <Group gap="sm" align="flex-start" wrap="wrap">
           <SpanPicker state={s} set={set} />
           <MultiSelect
             label="Segments"
@@ -65,7 +65,7 @@ function Sizes({ r, csv }: { r: SegmentsResult; csv: string }) {
   const bySegment = r.segments.map((x) => new Map(x.sizes.map((p) => [p.day, p.size])));
   const data = days.map((day) => {
     const point: Record<string, string | number | null> = { day: shortDay(day) };
-    bySegment.forEach((sizes, i) => (point[`s${i}`] = sizes.get(day) ?? null));
+    bySegment.forEach((sizes, i) => (point[seriesKey('s', i)] = sizes.get(day) ?? null));
     return point;
   });
   // The table: the first of each month and the last day (a row a day would be too long to read).
@@ -83,13 +83,18 @@ function Sizes({ r, csv }: { r: SegmentsResult; csv: string }) {
         </Text>
       ) : (
         <>
+          {days.length < 2 && (
+            <Text c="dimmed" fz="sm" mb="sm">
+              Sizes are recorded once a day from the day a segment is created: the line grows from here.
+            </Text>
+          )}
           <LineChart
             h={300}
             data={data}
             dataKey="day"
-            series={r.segments.map((x, i) => ({ name: `s${i}`, label: x.name, color: seriesColor(i) }))}
+            series={r.segments.map((x, i) => ({ name: seriesKey('s', i), label: x.name, color: seriesColor(i) }))}
             curveType="monotone"
-            withDots={false}
+            withDots={days.length < 2}
             connectNulls
             valueFormatter={(v) => count(v)}
             withLegend

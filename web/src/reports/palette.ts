@@ -9,3 +9,6 @@ export function heat(value: number, max: number): { background: string; color: s
   const alpha = value > 0 ? 0.08 + 0.82 * Math.sqrt(t) : 0;
   return { background: `rgba(21, 170, 191, ${alpha.toFixed(3)})`, color: alpha > 0.55 ? 'white' : 'var(--mantine-color-dark-7)' };
 }
+
+/** A series' key in chart data, sortable as text ("c03" before "c10": legends list keys in text order). */
+export const seriesKey = (prefix: string, i: number) => `${prefix}${String(i).padStart(3, '0')}`;

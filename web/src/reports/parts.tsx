@@ -1,6 +1,7 @@
 // The pieces every report is made of: a card with its title, what it shows and its CSV; the
 // table under each chart, which scrolls sideways inside its card on a phone; the formula; and
 // the loading, error and "this data is missing" states.
+import '@mantine/charts/styles.css';
 import { Anchor, Button, Card, EmptyState, Group, Table, Text } from '@mantine/core';
 import { IconDownload, IconFileImport, IconMathFunction } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -45,14 +46,15 @@ export function Formula({ children, label }: { children: ReactNode; label?: stri
 }
 
 /** The numbers behind a chart: a table that scrolls sideways inside its card when it is wider. */
-export function DataTable({ label, head, rows, minWidth = 480, maxHeight, firstColumnSticky = true }: { label: string; head: ReactNode[]; rows: ReactNode[][]; minWidth?: number; maxHeight?: number; firstColumnSticky?: boolean }) {
+export function DataTable({ label, head, rows, minWidth, maxHeight, align }: { label: string; head: ReactNode[]; rows: ReactNode[][]; minWidth?: number; maxHeight?: number; align?: ('left' | 'right')[] }) {
+  const ta = (i: number) => align?.[i] ?? (i === 0 ? 'left' : 'right');
   return (
-    <Table.ScrollContainer minWidth={minWidth} maxHeight={maxHeight} type="native" mt="md">
+    <Table.ScrollContainer minWidth={minWidth ?? Math.max(300, 110 * head.length)} maxHeight={maxHeight} type="native" mt="md">
         <Table aria-label={label} striped highlightOnHover verticalSpacing={6} fz="sm" stickyHeader={maxHeight !== undefined}>
           <Table.Thead>
             <Table.Tr>
               {head.map((h, i) => (
-                <Table.Th key={i} ta={i === 0 ? 'left' : 'right'}>
+                <Table.Th key={i} ta={ta(i)}>
                   {h}
                 </Table.Th>
               ))}
@@ -62,7 +64,7 @@ export function DataTable({ label, head, rows, minWidth = 480, maxHeight, firstC
             {rows.map((row, r) => (
               <Table.Tr key={r}>
                 {row.map((cell, i) => (
-                  <Table.Td key={i} ta={i === 0 ? 'left' : 'right'} style={{ whiteSpace: 'nowrap', fontWeight: i === 0 && firstColumnSticky ? 500 : undefined }}>
+                  <Table.Td key={i} ta={ta(i)} style={{ whiteSpace: 'nowrap', fontWeight: i === 0 ? 500 : undefined }}>
                     {cell}
                   </Table.Td>
                 ))}
