@@ -35,7 +35,7 @@ export async function emailReportOf(db: SqlSession, s: Scope, period: Period): P
              exists (select 1 from email_engagement g where g.message_id = m.id and g.prefetch and g.kind = 'open') as machine,
              exists (select 1 from email_engagement g where g.message_id = m.id and g.kind = 'click' and not g.prefetch) as clicked
       from email_messages m
-      where m.workspace_id = $1 and m.kind <> 'test' and m.state in ('sent', 'bounced')
+      where m.workspace_id = $1 and m.kind <> 'test' and m.contact_id is not null and m.state in ('sent', 'bounced')
         and coalesce(m.sent_at, m.created_at) >= ($2::date::timestamp at time zone $4)
         and coalesce(m.sent_at, m.created_at) < ($3::date::timestamp at time zone $4)
     )`;

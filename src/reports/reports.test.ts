@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
+import { sendDueDigests } from './digest.ts';
 
 const t = useHarness();
 const NOW = new Date('2026-03-15T12:00:00Z');
@@ -191,5 +192,33 @@ describe('reports', () => {
     expect(s.segments).toEqual([{ id: seg.id, name: 'Big spenders', sizes: [{ day: '2026-03-01', size: 10 }, { day: '2026-03-02', size: 12 }] }]);
     const other = await t.h.signUp();
     expect((await other.client.get(`/api/v1/reports/segments?ids=${seg.id}`)).status).toBe(400);
+  });
+
+  it('the weekly digest goes to the chosen members once a week, on Monday morning their time, with last week\'s figures', async () => {
+    const owner = await t.h.signUp();
+    const ws = owner.workspaceId;
+    const [a] = await contactsIn(ws, 1);
+    await order(ws, a!, '2026-03-10T10:00:00Z', 12_345);
+    const stranger = await t.h.signUp();
+    const refused = await owner.client.put('/api/v1/reports/settings', { activeDays: 90, attributionDays: 5, digestUserIds: [stranger.userId] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0]).toMatchObject({ path: 'body.digestUserIds.0', message: 'is not a member of this workspace' });
+    expect((await owner.client.put('/api/v1/reports/settings', { activeDays: 90, attributionDays: 5, digestUserIds: [owner.userId] })).status).toBe(200);
+
+    const digests = () => t.h.db.query<{ to_email: string; subject: string; text: string }>("select to_email, subject, text from email_messages where workspace_id = $1 and idempotency_key like 'report-digest:%'", [ws]);
+    t.h.clock.set('2026-03-16T06:00:00Z'); // Monday, before 08:00
+    await sendDueDigests(t.h.ctx);
+    expect(await digests()).toEqual([]);
+    t.h.clock.set('2026-03-16T09:00:00Z');
+    await sendDueDigests(t.h.ctx);
+    t.h.clock.set('2026-03-16T10:00:00Z');
+    await sendDueDigests(t.h.ctx); // the hourly job again: nothing twice
+    const sent = await digests();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.to_email).toBe(owner.email);
+    expect(sent[0]!.subject).toContain('2026-03-09 to 2026-03-15');
+    expect(sent[0]!.text).toContain('Revenue: £123.45');
+    // Not counted as email to contacts.
+    expect((await owner.client.get('/api/v1/reports/email?range=30d')).body.total.sent).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
+import { forbidden } from '../errors.ts';
 import type { AppContext } from '../server/context.ts';
 import { workspaceOf } from '../server/request.ts';
 import { errorResponse } from '../shared/schemas.ts';
@@ -22,6 +23,10 @@ import {
 import { churnCsv, cohortsCsv, dashboardCsv, emailCsv, liftCsv, revenueCsv, segmentsCsv } from './csv.ts';
 import { churnReport, cohortReport, dashboardReport, emailReport, liftTable, reportScope, revenueReport, segmentsReport } from './reports.ts';
 import { saveReportSettings } from './settings.ts';
+import { sendDigest } from './digest.ts';
+import { dayIn, periodStart } from './days.ts';
+import { uuidv7 } from '../db/ids.ts';
+import { z } from 'zod';
 
 const tags = ['Reports'];
 const errors = { 400: errorResponse };
@@ -78,6 +83,14 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/reports/segments.csv', { schema: { tags, summary: 'Segment sizes per day as CSV', querystring: segmentsQuery, produces: ['text/csv'] } }, async (req, reply) =>
       csv(reply, 'segment-sizes', segmentsCsv(await segmentsReport(ctx, workspaceOf(req).workspaceId, req.query))),
     );
+
+    app.post('/reports/digest', { schema: { tags, summary: 'Send me the weekly digest now (last week against the week before), to my own address', response: { 202: z.object({ queued: z.number() }) } } }, async (req, reply) => {
+      const { workspaceId, userId } = workspaceOf(req);
+      if (!userId) throw forbidden('Only a signed-in member can get the digest (an API key has no address).');
+      const s = await reportScope(ctx, workspaceId);
+      const monday = periodStart(dayIn(ctx.clock.now(), s.timezone), 'week');
+      return reply.code(202).send({ queued: await sendDigest(ctx, workspaceId, monday, { userId, key: `report-digest-now:${userId}:${uuidv7()}` }) });
+    });
 
     app.get('/reports/settings', { schema: { tags, summary: 'What the reports count: the active window, the attribution window, who gets the weekly digest', response: { 200: settingsResult } } }, async (req) => {
       const s = await reportScope(ctx, workspaceOf(req).workspaceId);
