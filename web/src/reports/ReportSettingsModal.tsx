@@ -79,6 +79,8 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
           max={730}
           allowDecimal={false}
           allowNegative={false}
+          // The server says what is wrong with a number out of range, under the field.
+          clampBehavior="none"
           disabled={!canEdit}
           {...form.getInputProps('activeDays')}
         />
@@ -90,6 +92,8 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
           max={90}
           allowDecimal={false}
           allowNegative={false}
+          // The server says what is wrong with a number out of range, under the field.
+          clampBehavior="none"
           disabled={!canEdit}
           {...form.getInputProps('attributionDays')}
         />

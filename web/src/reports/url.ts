@@ -1,7 +1,7 @@
 // A report's period and filters live in the URL's search params, so that a report can be shared
 // and a reload shows the same one. Values equal to their default are left out of the URL.
 import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { addPeriods, parseDay, periodStart, type RangeName } from '../../../src/reports/days.ts';
 import { queryString } from './model.ts';
 
@@ -9,7 +9,7 @@ export type UrlState<K extends string> = Record<K, string>;
 export type SetUrlState<K extends string> = (patch: Partial<Record<K, string | null>>) => void;
 
 export function useUrlState<K extends string>(defaults: UrlState<K>): [UrlState<K>, SetUrlState<K>] {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const key = params.toString();
   const values = useMemo(() => {
     const out = { ...defaults };
@@ -21,21 +21,21 @@ export function useUrlState<K extends string>(defaults: UrlState<K>): [UrlState<
     // The defaults are constants of each page; the params are read through their string.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
+  const navigate = useNavigate();
+  // Built from the address as it is now, not from a render's params: a picker may call an
+  // older `set` (its handler kept from a render before the last change), which must not undo it.
   const set = useCallback<SetUrlState<K>>(
-    (patch) =>
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          for (const [k, v] of Object.entries(patch) as [K, string | null | undefined][]) {
-            if (v === null || v === undefined || v === '' || v === defaults[k]) next.delete(k);
-            else next.set(k, v);
-          }
-          return next;
-        },
-        { replace: true },
-      ),
+    (patch) => {
+      const next = new URLSearchParams(window.location.search);
+      for (const [k, v] of Object.entries(patch) as [K, string | null | undefined][]) {
+        if (v === null || v === undefined || v === '' || v === defaults[k]) next.delete(k);
+        else next.set(k, v);
+      }
+      const search = next.toString();
+      navigate({ pathname: window.location.pathname, search: search ? `?${search}` : '' }, { replace: true });
+    },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [setParams],
+    [navigate],
   );
   return [values, set];
 }
