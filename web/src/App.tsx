@@ -73,7 +73,8 @@ export function App() {
 
   return (
     <Routes>
-      <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to="/" replace />} />
+      {/* Once set up, the first stop is Contacts (where a demo load is followed); a sign-in lands on the dashboard. */}
+      <Route path="/setup" element={needsSetup ? <SetupPage /> : <Navigate to="/contacts" replace />} />
       <Route
         path="/signin"
         element={needsSetup ? <Navigate to="/setup" replace /> : signedIn ? <AfterSignIn /> : <SignInPage />}

@@ -151,6 +151,10 @@ function Buyers({ r }: { r: ChurnResult }) {
   const amount = (group: ChurnResult['oneTime'], currency: string) => group.revenue.find((x) => x.currency === currency)?.amount ?? 0;
   return (
     <ReportCard testId="buyers" title="One-time and repeat buyers" description={`Customers by ${dayLabel(r.to)}, and their share of the revenue from ${dayLabel(r.from)} to ${dayLabel(r.to)}, per currency.`}>
+      <Group gap="lg" mb="sm" aria-hidden>
+        <Legend color="var(--mantine-color-gray-4)" label="One-time buyers" />
+        <Legend color="var(--mantine-color-cyan-6)" label="Repeat buyers" />
+      </Group>
       <Stack gap="md">
         <Bar label="Customers" left={r.oneTime.customers} right={r.repeat.customers} text={(x) => count(x)} />
         {currencies.map((c) => (
@@ -171,6 +175,15 @@ function Buyers({ r }: { r: ChurnResult }) {
       />
       <Formula label={DEFINITIONS.oneTimeVsRepeat.label}>{DEFINITIONS.oneTimeVsRepeat.formula}</Formula>
     </ReportCard>
+  );
+}
+
+function Legend({ color, label }: { color: string; label: string }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Box w={12} h={12} style={{ borderRadius: 3, background: color }} />
+      <Text fz="xs">{label}</Text>
+    </Group>
   );
 }
 

@@ -19,7 +19,7 @@ export const isOpen = (r: CohortResult, row: CohortResult['rows'][number], k: nu
 const cellStyle = { padding: '5px 8px', whiteSpace: 'nowrap' as const, textAlign: 'right' as const, fontSize: 'var(--mantine-font-size-xs)', fontVariantNumeric: 'tabular-nums' };
 const sticky = { position: 'sticky' as const, left: 0, zIndex: 1, background: 'var(--mantine-color-body)' };
 
-export function CohortGrid({ r, group, view }: { r: CohortResult; group: string; view: CohortView }) {
+export function CohortGrid({ r, group, view, who = 'customers' }: { r: CohortResult; group: string; view: CohortView; who?: 'customers' | 'contacts' }) {
   const rows = r.rows.filter((row) => row.group === group);
   const mean = r.mean.find((m) => m.group === group);
   const columns = Array.from({ length: r.periods + 1 }, (_, k) => k);
@@ -34,7 +34,7 @@ export function CohortGrid({ r, group, view }: { r: CohortResult; group: string;
         <Table.Thead>
           <Table.Tr>
             <Table.Th style={{ ...sticky, zIndex: 3 }}>Cohort</Table.Th>
-            <Table.Th ta="right">Customers</Table.Th>
+            <Table.Th ta="right">{who === 'customers' ? 'Customers' : 'Contacts'}</Table.Th>
             {columns.map((k) => (
               <Table.Th key={k} ta="right">
                 {periodName(r.grain, k)}
@@ -80,7 +80,7 @@ export function CohortGrid({ r, group, view }: { r: CohortResult; group: string;
                     <Table.Td
                       key={k}
                       style={{ ...cellStyle, ...heat(s, max), borderRadius: 4, ...(open ? { outline: '1px dashed var(--mantine-color-gray-5)', outlineOffset: -1, fontStyle: 'italic' } : {}) }}
-                      title={`${label} cohort, ${unit} ${k}: ${count(c)} of ${count(row.size)} customers ${what} ${unit} ${k} (${pct(s)})${open ? `, so far: this ${unit} is not over` : ''}`}
+                      title={`${label} cohort, ${unit} ${k}: ${count(c)} of ${count(row.size)} ${who} ${what} ${unit} ${k} (${pct(s)})${open ? `, so far: this ${unit} is not over` : ''}`}
                       data-count={c}
                     >
                       {pct(s)}

@@ -27,6 +27,9 @@ const BREAKDOWN = [
   { value: 'property', label: 'A contact property' },
 ];
 
+/** What starts a cohort, after "their": "first order", "first “Email opened”", "becoming a contact". */
+const startOf = (by: string, event: string) => (by === 'first_event' ? `first “${eventLabel(event)}”` : by === 'contact_created' ? 'becoming a contact' : 'first order');
+
 export function CohortsTab() {
   const [s, set] = useUrlState(DEFAULTS);
   const span = spanParams(s);
@@ -68,14 +71,14 @@ export function CohortsTab() {
               <NoOrders what="cohorts" />
             ) : r.rows.length === 0 ? (
               <Card>
-                <Text c="dimmed">No cohort starts in this period: no customer’s {BY.find((b) => b.value === s.by)!.label.toLowerCase()} falls in it.</Text>
+                <Text c="dimmed">No cohort starts in this period: nobody’s {startOf(s.by, s.event)} falls in it.</Text>
               </Card>
             ) : (
               <>
                 <ReportCard
                   testId="cohorts"
                   title="Cohort retention"
-                  description={`Customers by the ${unit} of their ${BY.find((b) => b.value === s.by)!.label.toLowerCase()}${s.by === 'first_event' ? ` (${eventLabel(s.event)})` : ''}, ${spanLabel(r.from, r.asOf)}: ${plural(r.rows.reduce((n, row) => n + row.size, 0), 'customer')} in ${plural(new Set(r.rows.map((row) => row.start)).size, 'cohort')}. Hover a cell for its count${lastPeriodOpen(r) ? `; dashed cells are this ${unit}, not over yet` : ''}.`}
+                  description={`${s.by === 'first_order' ? 'Customers' : 'Contacts'} by the ${unit} of their ${startOf(s.by, s.event)}, ${spanLabel(r.from, r.asOf)}: ${plural(r.rows.reduce((n, row) => n + row.size, 0), s.by === 'first_order' ? 'customer' : 'contact')} in ${plural(new Set(r.rows.map((row) => row.start)).size, 'cohort')}. Hover a cell for its count${lastPeriodOpen(r) ? `; dashed cells are this ${unit}, not over yet` : ''}.`}
                   actions={
                     <Group gap="xs">
                       <SegmentedControl
@@ -103,7 +106,7 @@ export function CohortsTab() {
                       style={{ maxWidth: '100%', overflowX: 'auto' }}
                     />
                   )}
-                  <CohortGrid r={r} group={r.groups.includes(s.group) ? s.group : r.groups[0]!} view={view} />
+                  <CohortGrid r={r} group={r.groups.includes(s.group) ? s.group : r.groups[0]!} view={view} who={s.by === 'first_order' ? 'customers' : 'contacts'} />
                   <Formula label={DEFINITIONS.cohortRetention.label}>{DEFINITIONS.cohortRetention.formula}</Formula>
                 </ReportCard>
                 <RetentionCurves r={r} view={view} each={s.each === '1'} onEach={(each) => set({ each: each ? '1' : null })} group={r.groups.includes(s.group) ? s.group : r.groups[0]!} />

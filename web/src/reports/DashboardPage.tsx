@@ -104,7 +104,7 @@ function Dashboard({ d, currency: wanted, onCurrency }: { d: DashboardResult; cu
         {show(tile('openRate'), noEmailInPeriod(tile('openRate')))}
         {show(tile('clickRate'), noEmailInPeriod(tile('clickRate')))}
       </Section>
-      <NumbersBehind d={d} currency={currency} />
+      {(d.has.orders || d.has.nps || d.has.email) && <NumbersBehind d={d} currency={currency} />}
     </>
   );
 }

@@ -94,7 +94,7 @@ export function DashboardTile({ tile, currency, missing, previousLabel, activeDa
                 </Group>
               )}
             </Group>
-            <Text fz="xs" c="dimmed" lineClamp={1}>
+            <Text fz="xs" c="dimmed" lineClamp={2}>
               {tile.count
                 ? `${count(tile.count.current.count)} of ${count(tile.count.current.of)} ${COUNT_UNITS[tile.key] ?? ''}`
                 : `Before: ${tileValue(tile.key, tile.previous, currency)}`}
