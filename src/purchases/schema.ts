@@ -39,6 +39,31 @@ export const purchaseDays = pgTable(
     refunds: integer('refunds').notNull().default(0),
     spent: bigint('spent', { mode: 'number' }).notNull().default(0),
     refunded: bigint('refunded', { mode: 'number' }).notNull().default(0),
+    firstDay: date('first_day', { mode: 'string' }),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.day, t.currency] })],
 );
+
+/**
+ * Per contact and day with orders (any currency): the contact's first, previous and next order
+ * days, set by linkOrderDays (order-days.ts) for the contacts the triggers queue in
+ * `order_days_pending`.
+ */
+export const orderDays = pgTable(
+  'order_days',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    orders: integer('orders').notNull(),
+    firstDay: date('first_day', { mode: 'string' }).notNull(),
+    prevDay: date('prev_day', { mode: 'string' }),
+    nextDay: date('next_day', { mode: 'string' }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.day] })],
+);
+
+export const orderDaysPending = pgTable('order_days_pending', {
+  workspaceId: uuid('workspace_id').notNull(),
+  contactId: uuid('contact_id').notNull(),
+});

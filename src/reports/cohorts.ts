@@ -65,38 +65,77 @@ function groupSql(b: Breakdown, p: Params): string {
   return `''`;
 }
 
-export async function cohortsOf(db: SqlSession, input: CohortInput): Promise<Cohorts> {
-  const { grain } = input;
-  const first = periodStart(input.from, grain);
-  const asOf = input.to;
-  const periods = periodsBetween(first, periodStart(asOf, grain), grain);
-  const offsetSql =
-    grain === 'week'
-      ? `((a.p - c.cohort) / 7)`
-      : `((extract(year from a.p)::int * 12 + extract(month from a.p)::int) - (extract(year from c.cohort)::int * 12 + extract(month from c.cohort)::int))`;
-  const by = input.breakdown;
-  const p = new Params([input.workspaceId, first, asOf, input.timezone]);
-  const rows = await db.query<{ cohort: string; grp: string; k: number; exact: number; last: number; size: number }>(
-    `with starts as (${startsSql(input.by, p)}),
+/** Periods from a cohort's start (SQL over two period starts). */
+function offsetSql(grain: Grain, period: string, cohort: string): string {
+  return grain === 'week'
+    ? `((${period} - ${cohort}) / 7)`
+    : `((extract(year from ${period})::int * 12 + extract(month from ${period})::int) - (extract(year from ${cohort})::int * 12 + extract(month from ${cohort})::int))`;
+}
+
+/**
+ * Cohorts by first order, in one pass over the linked order days of the span: a row is a
+ * contact's first in its period when the previous order day was in an earlier period, their
+ * last up to the report's end when the next order day is after it, their first ever on their
+ * first day.
+ */
+function linkedSql(grain: Grain, by: Breakdown, p: Params): string {
+  const period = `date_trunc('${grain}', o.day)::date`;
+  const cohort = `date_trunc('${grain}', o.first_day)::date`;
+  const group =
+    by.kind === 'segment'
+      ? `case when sm.contact_id is not null then 'Members' else 'Not members' end`
+      : by.kind === 'property'
+        ? `coalesce(nullif(k.properties ->> ${p.add(by.key, 'text')}, ''), '(none)')`
+        : `''`;
+  const join =
+    by.kind === 'segment'
+      ? `left join segment_members sm on sm.segment_id = ${p.add(by.segmentId, 'uuid')} and sm.contact_id = o.contact_id and sm.exited_at is null`
+      : by.kind === 'property'
+        ? 'join contacts k on k.id = o.contact_id'
+        : '';
+  return `select ${cohort}::text as cohort, ${group} as grp, ${offsetSql(grain, period, cohort)} as k,
+                 count(*) filter (where o.prev_day is null or date_trunc('${grain}', o.prev_day) < date_trunc('${grain}', o.day))::int as exact,
+                 count(*) filter (where o.next_day is null or o.next_day > $3::date)::int as last,
+                 count(*) filter (where o.day = o.first_day)::int as size
+          from order_days o ${join}
+          where o.workspace_id = $1 and o.day >= $2::date and o.day <= $3::date and o.first_day >= $2::date
+            and $4::text is not null
+          group by 1, 2, 3`;
+}
+
+/** Cohorts by a first event or by becoming a contact: orders of each cohort's contacts in each period. */
+function startsJoinSql(grain: Grain, start: CohortBy, by: Breakdown, p: Params): string {
+  return `with starts as (${startsSql(start, p)}),
      cohort as (
        select s.contact_id, date_trunc('${grain}', s.first_day)::date as cohort, ${groupSql(by, p)} as grp
        from starts s ${by.kind === 'property' ? 'join contacts k on k.id = s.contact_id' : ''}
        where s.first_day >= $2::date and s.first_day <= $3::date
      ),
      activity as (
-       select distinct p.contact_id, date_trunc('${grain}', p.day)::date as p
-       from purchase_days p
-       where p.workspace_id = $1 and p.orders > 0 and p.day >= $2::date and p.day <= $3::date
+       select distinct o.contact_id, date_trunc('${grain}', o.day)::date as p
+       from order_days o
+       where o.workspace_id = $1 and o.day >= $2::date and o.day <= $3::date
      ),
      offsets as (
-       select c.contact_id, c.cohort, c.grp, ${offsetSql} as k
+       select c.contact_id, c.cohort, c.grp, ${offsetSql(grain, 'a.p', 'c.cohort')} as k
        from cohort c join activity a on a.contact_id = c.contact_id and a.p >= c.cohort
      )
      select cohort::text, grp, k, count(*)::int as exact, 0 as last, 0 as size from offsets group by 1, 2, 3
      union all
      select cohort::text, grp, k, 0, count(*)::int, 0 from (select cohort, grp, max(k) as k from offsets group by contact_id, cohort, grp) x group by 1, 2, 3
      union all
-     select cohort::text, grp, 0, 0, 0, count(*)::int from cohort group by 1, 2`,
+     select cohort::text, grp, 0, 0, 0, count(*)::int from cohort group by 1, 2`;
+}
+
+export async function cohortsOf(db: SqlSession, input: CohortInput): Promise<Cohorts> {
+  const { grain } = input;
+  const first = periodStart(input.from, grain);
+  const asOf = input.to;
+  const periods = periodsBetween(first, periodStart(asOf, grain), grain);
+  const by = input.breakdown;
+  const p = new Params([input.workspaceId, first, asOf, input.timezone]);
+  const rows = await db.query<{ cohort: string; grp: string; k: number; exact: number; last: number; size: number }>(
+    input.by.kind === 'first_order' ? linkedSql(grain, by, p) : startsJoinSql(grain, input.by, by, p),
     p.values,
   );
   const groupSizes = new Map<string, number>();

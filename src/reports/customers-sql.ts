@@ -1,14 +1,20 @@
-// Customer counts over a period from the per-day purchase rows, in one pass: who is a
-// customer, new, active, churned and repeat at the period's start, its end and the end of
-// each bucket of its small charts (definitions.ts says what each means).
+// Customer counts over a period from the linked per-day order rows (`order_days`: each row
+// knows the contact's first, previous and next order day), in two passes over the days of the
+// period: who is a customer, new, active, churned and repeat at the period's start, its end and
+// the end of each bucket of its small charts (definitions.ts says what each means).
 //
-// A contact is active at the start of day t when they ordered on a day in [t − N, t). Each
-// order day d makes them active on the boundaries d + 1 … d + N; a contact's order days
-// closer than N + 1 apart join into one span [first + 1, last + N]. Spans of one contact
-// never overlap, so "active at t" counts the spans that cover t, and "churned between two
-// boundaries" counts the spans that end between them with no later span covering the second.
+// A contact is active at the start of day t when they ordered on a day in [t − N, t). The
+// contact's last order before t is the row with day < t ≤ next day, so each row stands for
+// the boundaries t in (day, min(next day, day + N)]: a row's boundaries are a bit mask, a
+// contact's mask is the OR of its rows', and counting contacts by mask answers "active at each
+// boundary" and "active at one and not at another" (churned) at once. New customers are rows
+// on their first day; a buyer of a bucket is their first row in it, a repeat buyer when an
+// order came before, or two that day, or another later in the bucket.
 import type { SqlSession } from '../db/client.ts';
 import { addDays, daysBetween } from './days.ts';
+
+/** Boundaries of the masks (bits of a bigint): the previous period's start and up to 60 buckets. */
+export const MAX_BUCKETS = 60;
 
 export interface CustomerCounts {
   /** Customers at the start of the previous period, the current one, and its end. */
@@ -45,109 +51,62 @@ export function boundsOf(a: string, b: string, step: number): string[] {
 
 export async function customerCounts(db: SqlSession, p: Input): Promise<CustomerCounts> {
   const m = p.bounds.length - 1;
-  const lo = addDays(p.a0, -p.activeDays);
-  // $1 workspace, $2 lo, $3 a0, $4 a, $5 b, $6 the boundaries, $7 M (buckets), $8 N
-  // width_bucket(x, bounds) is how many boundaries are at or before x.
-  const rows = await db.query<{ kind: string; j: number; n: number; of: number }>(
-    `with days as (
-       select contact_id, day, sum(orders)::int as orders
-       from purchase_days
-       where workspace_id = $1 and day >= $2::date and day < $5::date and orders > 0
-       group by contact_id, day
-     ), marked as (
-       select contact_id, day, lag(day) over w as prev_day, sum(orders) over (w rows between unbounded preceding and current row) as cum
-       from days
-       window w as (partition by contact_id order by day)
-     ), buyers as (
-       select b.contact_id, b.first_day,
-              exists (select 1 from purchase_days x where x.workspace_id = $1 and x.contact_id = b.contact_id and x.day < $2::date and x.orders > 0) as before
-       from (select contact_id, min(day) as first_day from days group by contact_id) b
-     ), spans as (
-       select contact_id, min(day) + 1 as s, max(day) + $8::int as e
-       from (select contact_id, day, sum(case when prev_day is null or day > prev_day + $8::int then 1 else 0 end) over (partition by contact_id order by day) as span
-             from marked) n
-       group by contact_id, span
-     ), placed as (
-       select contact_id, s, e,
-              width_bucket(s - 1, $6::date[]) as lo, width_bucket(e, $6::date[]) - 1 as hi
-       from spans
-     ), covering as (
-       select lo, hi, lead(lo) over (partition by contact_id order by s) as next_lo from placed where lo <= hi
-     ), per_contact as (
-       select bool_or(s <= $3::date and e >= $3::date) as at_a0, bool_or(s <= $4::date and e >= $4::date) as at_a, bool_or(s <= $5::date and e >= $5::date) as at_b
-       from placed group by contact_id
-     ), repeats as (
-       select m.contact_id, width_bucket(m.day, $6::date[]) - 1 as j, bool_or(b.before or m.cum >= 2) as repeat
-       from marked m join buyers b using (contact_id) where m.day >= $3::date group by 1, 2
-     )
-     select 'active_from' as kind, lo as j, count(*)::int as n, 0 as of from covering group by lo
-     union all
-     select 'active_until', hi, count(*)::int, 0 from covering group by hi
-     union all
-     select 'churned', hi, count(*)::int, 0 from covering where hi < $7::int and (next_lo is null or next_lo <> hi + 1) group by hi
-     union all
-     select 'new', width_bucket(first_day, $6::date[]) - 1, count(*)::int, 0
-       from buyers where not before and first_day >= $3::date group by 2
-     union all
-     select 'churn_previous', 0, count(*) filter (where not at_a)::int, count(*)::int from per_contact where at_a0
-     union all
-     select 'churn_current', 0, count(*) filter (where not at_b)::int, count(*)::int from per_contact where at_a
-     union all
-     select 'repeat', j, count(*) filter (where repeat)::int, count(*)::int from repeats group by j
-     union all
-     select 'repeat_period', case when current then 0 else -1 end, count(*) filter (where r)::int, count(*)::int
-       from (select j >= 0 as current, bool_or(repeat) as r from repeats group by contact_id, j >= 0) x group by current
-     union all
-     select 'customers_before', 0, count(*)::int, 0 from (
-       select contact_id from contact_purchases where workspace_id = $1 and orders > 0
-       group by contact_id having min(first_order_at) < ($3::date::timestamp at time zone $9)
-     ) c`,
-    [p.workspaceId, lo, p.a0, p.bounds[0], p.bounds[m], p.bounds, m, p.activeDays, p.timezone],
-  );
-  const zeros = () => Array.from({ length: m }, () => 0);
-  const active = Array.from({ length: m + 1 }, () => 0);
-  const churned = zeros();
-  const newBuckets = zeros();
-  const repeatBuckets: Ratio[] = Array.from({ length: m }, () => ({ of: 0, count: 0 }));
-  let newPrevious = 0;
-  let customersBefore = 0;
-  let churnPrevious: Ratio = { of: 0, count: 0 };
-  let churnCurrent: Ratio = { of: 0, count: 0 };
-  let repeatPrevious: Ratio = { of: 0, count: 0 };
-  let repeatCurrent: Ratio = { of: 0, count: 0 };
-  const from = Array.from({ length: m + 2 }, () => 0);
-  const until = Array.from({ length: m + 2 }, () => 0);
-  for (const r of rows) {
-    if (r.kind === 'active_from' && r.j >= 0 && r.j <= m) from[r.j] = r.n;
-    else if (r.kind === 'active_until' && r.j >= 0 && r.j <= m) until[r.j] = r.n;
-    else if (r.kind === 'churned' && r.j >= 0 && r.j < m) churned[r.j] = r.n;
-    else if (r.kind === 'new') {
-      if (r.j < 0) newPrevious = r.n;
-      else if (r.j < m) newBuckets[r.j] = r.n;
-    } else if (r.kind === 'churn_previous') churnPrevious = { of: r.of, count: r.n };
-    else if (r.kind === 'churn_current') churnCurrent = { of: r.of, count: r.n };
-    else if (r.kind === 'repeat' && r.j >= 0 && r.j < m) repeatBuckets[r.j] = { of: r.of, count: r.n };
-    else if (r.kind === 'repeat_period') {
-      if (r.j < 0) repeatPrevious = { of: r.of, count: r.n };
-      else repeatCurrent = { of: r.of, count: r.n };
-    } else if (r.kind === 'customers_before') customersBefore = r.n;
-  }
-  // Spans covering boundary j: those starting at or before it minus those that ended before it.
-  for (let j = 0, started = 0, ended = 0; j <= m; j++) {
-    started += from[j]!;
-    active[j] = started - ended;
-    ended += until[j]!;
-  }
-  const newCurrent = newBuckets.reduce((s, n) => s + n, 0);
+  if (m > MAX_BUCKETS) throw new Error(`at most ${MAX_BUCKETS} buckets`);
+  const all = [p.a0, ...p.bounds];
+  const a = p.bounds[0]!;
+  const b = p.bounds[m]!;
+  // $1 workspace, $2 the boundaries (a0, a, …, b), $3 N, $4 the first day read, $5 b
+  const [masks, rows, before] = await Promise.all([
+    db.query<{ mask: string; n: number }>(
+      `select mask::text, count(*)::int as n from (
+         select contact_id, bit_or(mask) as mask from (
+           select contact_id, case when lo <= hi then (1::bigint << (hi + 1)) - (1::bigint << lo) else 0 end as mask
+           from (select contact_id, width_bucket(day, $2::date[]) as lo,
+                        width_bucket(least(coalesce(next_day, 'infinity'::date), day + $3::int), $2::date[]) - 1 as hi
+                 from order_days where workspace_id = $1 and day >= $4::date and day < $5::date) r
+         ) x where mask <> 0 group by contact_id
+       ) y group by mask`,
+      [p.workspaceId, all, p.activeDays, addDays(p.a0, -p.activeDays), b],
+    ),
+    db.query<{ j: number; new: number; buyers: number; repeaters: number; period_buyers: number; period_repeaters: number }>(
+      `select j, count(*) filter (where day = first_day)::int as new,
+              count(*) filter (where prev_day is null or prev_day < $2[j + 1])::int as buyers,
+              count(*) filter (where (prev_day is null or prev_day < $2[j + 1]) and (prev_day is not null or orders >= 2 or next_day < $2[j + 2]))::int as repeaters,
+              count(*) filter (where j >= 1 and (prev_day is null or prev_day < $3::date))::int as period_buyers,
+              count(*) filter (where j >= 1 and (prev_day is null or prev_day < $3::date) and (prev_day is not null or orders >= 2 or next_day < $4::date))::int as period_repeaters
+       from (select *, width_bucket(day, $2::date[]) - 1 as j from order_days where workspace_id = $1 and day >= $5::date and day < $4::date) r
+       group by j`,
+      [p.workspaceId, all, a, b, p.a0],
+    ),
+    db.query<{ n: number }>('select count(*)::int as n from order_days where workspace_id = $1 and day = first_day and day < $2::date', [p.workspaceId, p.a0]),
+  ]);
+  // Contacts by the boundaries they were active at: bit i of a mask is boundary all[i].
+  const counted = masks.map((x) => ({ mask: BigInt(x.mask), n: x.n }));
+  const has = (mask: bigint, i: number) => ((mask >> BigInt(i)) & 1n) === 1n;
+  const activeAt = (i: number) => counted.reduce((s, x) => s + (has(x.mask, i) ? x.n : 0), 0);
+  const churn = (i: number, k: number): Ratio => ({
+    of: activeAt(i),
+    count: counted.reduce((s, x) => s + (has(x.mask, i) && !has(x.mask, k) ? x.n : 0), 0),
+  });
+  const at = (j: number) => rows.find((r) => r.j === j);
+  const newBuckets = Array.from({ length: m }, (_, j) => at(j + 1)?.new ?? 0);
+  const newPrevious = at(0)?.new ?? 0;
+  const newCurrent = newBuckets.reduce((x, y) => x + y, 0);
+  const customersBefore = before[0]?.n ?? 0;
   const customerBuckets: number[] = [];
   let running = customersBefore + newPrevious;
   for (const n of newBuckets) customerBuckets.push((running += n));
+  const sum = (f: (r: (typeof rows)[number]) => number) => rows.filter((r) => r.j >= 1).reduce((x, r) => x + f(r), 0);
   return {
     customers: { previous: customersBefore + newPrevious, current: customersBefore + newPrevious + newCurrent },
     newCustomers: { previous: newPrevious, current: newCurrent, buckets: newBuckets },
-    active: { previous: active[0]!, current: active[m]!, buckets: active.slice(1) },
-    churn: { previous: churnPrevious, current: churnCurrent, buckets: churned.map((count, j) => ({ of: active[j]!, count })) },
-    repeat: { previous: repeatPrevious, current: repeatCurrent, buckets: repeatBuckets },
+    active: { previous: activeAt(1), current: activeAt(m + 1), buckets: Array.from({ length: m }, (_, j) => activeAt(j + 2)) },
+    churn: { previous: churn(0, 1), current: churn(1, m + 1), buckets: Array.from({ length: m }, (_, j) => churn(j + 1, j + 2)) },
+    repeat: {
+      previous: { of: at(0)?.buyers ?? 0, count: at(0)?.repeaters ?? 0 },
+      current: { of: sum((r) => r.period_buyers), count: sum((r) => r.period_repeaters) },
+      buckets: Array.from({ length: m }, (_, j) => ({ of: at(j + 1)?.buyers ?? 0, count: at(j + 1)?.repeaters ?? 0 })),
+    },
     customerBuckets,
   };
 }

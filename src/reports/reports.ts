@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
 import { invalid } from '../errors.ts';
+import { linkOrderDays } from '../purchases/order-days.ts';
 import type { AppContext } from '../server/context.ts';
 import { churnReportOf } from './churn.ts';
 import { cohortsOf, type Breakdown, type CohortBy } from './cohorts.ts';
@@ -15,7 +16,9 @@ import { revenueCohortsOf, revenueRetentionOf } from './revenue.ts';
 import { segmentSizesOf } from './segments.ts';
 import { reportSettingsOf } from './settings.ts';
 
+/** The workspace's settings, time zone and today; the links of its order days brought up to date first. */
 export async function reportScope(ctx: AppContext, workspaceId: string) {
+  await linkOrderDays(ctx.db, workspaceId);
   const s = await reportSettingsOf(ctx.db, workspaceId);
   return { ...s, workspaceId, today: dayIn(ctx.clock.now(), s.timezone) };
 }

@@ -16,6 +16,8 @@ export interface RevenueCohort {
 
 export type RetentionGrain = 'month' | 'quarter' | 'year';
 
+const STEP: Record<RetentionGrain, string> = { month: '1 month', quarter: '3 months', year: '1 year' };
+
 export interface RetentionPoint {
   /** The first day of the period. */
   start: string;
@@ -38,27 +40,18 @@ interface Scope {
 
 export async function revenueCohortsOf(db: SqlSession, s: Scope, grain: Grain): Promise<RevenueCohort[]> {
   const first = periodStart(s.from, grain);
+  const period = `date_trunc('${grain}', day)::date`;
+  const cohort = `date_trunc('${grain}', first_day)::date`;
   const offsetSql =
     grain === 'week'
-      ? `((p.p - c.cohort) / 7)`
-      : `((extract(year from p.p)::int * 12 + extract(month from p.p)::int) - (extract(year from c.cohort)::int * 12 + extract(month from c.cohort)::int))`;
+      ? `((${period} - ${cohort}) / 7)`
+      : `((extract(year from day)::int * 12 + extract(month from day)::int) - (extract(year from first_day)::int * 12 + extract(month from first_day)::int))`;
+  // One pass over the days of the span in this currency: each row knows the contact's first order day in it.
   const rows = await db.query<{ cohort: string; k: number; revenue: string; size: number }>(
-    `with firsts as (
-       select contact_id, min(day) as first_day from purchase_days
-       where workspace_id = $1 and currency = $2 and orders > 0 group by contact_id
-     ), cohort as (
-       select contact_id, date_trunc('${grain}', first_day)::date as cohort from firsts where first_day >= $3::date and first_day <= $4::date
-     ), per_period as (
-       select d.contact_id, date_trunc('${grain}', d.day)::date as p, sum(d.spent - d.refunded) as revenue
-       from purchase_days d
-       where d.workspace_id = $1 and d.currency = $2 and d.day >= $3::date and d.day <= $4::date
-       group by 1, 2
-     )
-     select c.cohort::text as cohort, ${offsetSql} as k, sum(p.revenue)::text as revenue, 0 as size
-     from cohort c join per_period p on p.contact_id = c.contact_id and p.p >= c.cohort
-     group by 1, 2
-     union all
-     select cohort::text, 0, '0', count(*)::int from cohort group by 1`,
+    `select ${cohort}::text as cohort, ${offsetSql} as k, sum(spent - refunded)::text as revenue, count(*) filter (where day = first_day)::int as size
+     from purchase_days
+     where workspace_id = $1 and currency = $2 and day >= $3::date and day <= $4::date and first_day >= $3::date and day >= ${cohort}
+     group by 1, 2`,
     [s.workspaceId, s.currency, first, s.to],
   );
   const last = periodStart(s.to, grain);
@@ -91,11 +84,11 @@ export async function revenueRetentionOf(db: SqlSession, s: Scope, grain: Retent
        where workspace_id = $1 and currency = $2 and day >= $3::date and day <= $4::date
        group by 1, 2
      )
-     select (a.p + interval '1 ${grain}')::date::text as start, count(*)::int as customers,
+     select (a.p + interval '${STEP[grain]}')::date::text as start, count(*)::int as customers,
             sum(a.revenue)::text as previous, coalesce(sum(b.revenue), 0)::text as revenue,
             coalesce(sum(greatest(0, least(coalesce(b.revenue, 0), a.revenue))), 0)::text as kept
      from per_period a
-     left join per_period b on b.contact_id = a.contact_id and b.p = (a.p + interval '1 ${grain}')::date
+     left join per_period b on b.contact_id = a.contact_id and b.p = (a.p + interval '${STEP[grain]}')::date
      where a.revenue > 0 and a.p < date_trunc('${grain}', $4::date)::date
      group by a.p order by a.p`,
     [s.workspaceId, s.currency, before, s.to],

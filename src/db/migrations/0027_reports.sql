@@ -16,8 +16,35 @@ create table purchase_days (
   refunds integer not null default 0,
   spent bigint not null default 0,
   refunded bigint not null default 0,
+  -- The contact's first order day in this currency (set by the linking below).
+  first_day date,
   primary key (workspace_id, contact_id, day, currency)
 );
+
+-- One row per contact and day with orders (in any currency), linked to the contact's first,
+-- previous and next order days. With the links, the reports' questions (a first order, the
+-- last order before a day, who was active then) are conditions on single rows, answered in
+-- one pass over the days of a period, without sorting or grouping every customer's history.
+create table order_days (
+  workspace_id uuid not null,
+  contact_id uuid not null,
+  day date not null,
+  orders integer not null,
+  first_day date not null,
+  prev_day date,
+  next_day date,
+  primary key (workspace_id, contact_id, day)
+);
+create index order_days_day_idx on order_days (workspace_id, day);
+
+-- Contacts whose links may be out of date: written in the writer's transaction by the triggers,
+-- taken by src/purchases/order-days.ts under a workspace lock (before any report reads, and
+-- every minute), so concurrent writers never need to wait on each other for the links.
+create table order_days_pending (
+  workspace_id uuid not null,
+  contact_id uuid not null
+);
+create index order_days_pending_idx on order_days_pending (workspace_id);
 -- Reports over a period read the days in it.
 create index purchase_days_day_idx on purchase_days (workspace_id, day) include (contact_id, currency, orders, spent, refunded);
 
@@ -42,6 +69,17 @@ begin
     refunds = d.refunds + excluded.refunds,
     spent = d.spent + excluded.spent,
     refunded = d.refunded + excluded.refunded;
+  insert into order_days as o (workspace_id, contact_id, day, orders, first_day)
+  select n.workspace_id, n.contact_id, (n.occurred_at at time zone w.timezone)::date, count(*), (n.occurred_at at time zone w.timezone)::date
+  from new_rows n
+  join workspaces w on w.id = n.workspace_id
+  where n.name = 'purchase' and n.contact_id is not null and rapport_is_order_event(n.name, n.properties)
+  group by 1, 2, 3
+  order by 1, 2, 3
+  on conflict (workspace_id, contact_id, day) do update set orders = o.orders + excluded.orders;
+  insert into order_days_pending (workspace_id, contact_id)
+  select distinct n.workspace_id, n.contact_id from new_rows n
+  where n.name = 'purchase' and n.contact_id is not null and rapport_is_order_event(n.name, n.properties);
   return null;
 end $$;
 
@@ -57,6 +95,9 @@ begin
   delete from purchase_days d
   using jsonb_to_recordset(affected) as a(w uuid, c uuid)
   where d.workspace_id = a.w and d.contact_id = a.c;
+  delete from order_days d
+  using jsonb_to_recordset(affected) as a(w uuid, c uuid)
+  where d.workspace_id = a.w and d.contact_id = a.c;
   insert into purchase_days (workspace_id, contact_id, day, currency, orders, refunds, spent, refunded)
   select e.workspace_id, e.contact_id, (e.occurred_at at time zone w.timezone)::date, e.properties ->> 'currency',
          count(*) filter (where e.name = 'purchase'),
@@ -69,6 +110,12 @@ begin
   where e.name in ('purchase', 'refund') and rapport_is_order_event(e.name, e.properties)
   group by 1, 2, 3, 4
   order by 1, 2, 3, 4;
+  insert into order_days (workspace_id, contact_id, day, orders, first_day)
+  select workspace_id, contact_id, day, sum(orders), day from purchase_days d
+  where (d.workspace_id, d.contact_id) in (select w, c from jsonb_to_recordset(affected) as a(w uuid, c uuid)) and d.orders > 0
+  group by 1, 2, 3;
+  insert into order_days_pending (workspace_id, contact_id)
+  select distinct w, c from jsonb_to_recordset(affected) as a(w uuid, c uuid);
 end $$;
 
 create function rapport_forget_purchase_days() returns trigger
@@ -120,6 +167,7 @@ create function rapport_rebuild_purchase_days(ws uuid) returns void
 language plpgsql as $$
 begin
   delete from purchase_days where workspace_id = ws;
+  delete from order_days where workspace_id = ws;
   insert into purchase_days (workspace_id, contact_id, day, currency, orders, refunds, spent, refunded)
   select e.workspace_id, e.contact_id, (e.occurred_at at time zone w.timezone)::date, e.properties ->> 'currency',
          count(*) filter (where e.name = 'purchase'),
@@ -130,6 +178,9 @@ begin
   where e.workspace_id = ws and e.contact_id is not null
     and e.name in ('purchase', 'refund') and rapport_is_order_event(e.name, e.properties)
   group by 1, 2, 3, 4;
+  insert into order_days (workspace_id, contact_id, day, orders, first_day)
+  select workspace_id, contact_id, day, sum(orders), day from purchase_days where workspace_id = ws and orders > 0 group by 1, 2, 3;
+  insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from order_days where workspace_id = ws;
 end $$;
 
 create function rapport_timezone_purchase_days() returns trigger
@@ -154,6 +205,9 @@ select e.workspace_id, e.contact_id, (e.occurred_at at time zone w.timezone)::da
 from events e join workspaces w on w.id = e.workspace_id
 where e.contact_id is not null and e.name in ('purchase', 'refund') and rapport_is_order_event(e.name, e.properties)
 group by 1, 2, 3, 4;
+insert into order_days (workspace_id, contact_id, day, orders, first_day)
+select workspace_id, contact_id, day, sum(orders), day from purchase_days where orders > 0 group by 1, 2, 3;
+insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from order_days;
 
 -- What the reports count, per workspace (src/reports/definitions.ts states each formula).
 create table report_settings (
