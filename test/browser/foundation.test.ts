@@ -82,9 +82,9 @@ describe('the foundation in a browser', () => {
     await shot(page, '02-contacts');
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, '02-contacts-1440');
-    await page.getByRole('link', { name: 'Reports', exact: true }).click();
-    await page.getByText('Reports is not built yet').waitFor();
-    await shot(page, '02-reports-1440');
+    await page.getByRole('link', { name: 'Social', exact: true }).click();
+    await page.getByText('Social is not built yet').waitFor();
+    await shot(page, '02-social-1440');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Sign out, then a wrong password, then the right one.
@@ -98,7 +98,9 @@ describe('the foundation in a browser', () => {
     await shot(page, '04-signin-error');
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Your contact list is empty').waitFor();
+    // A sign-in lands on the dashboard, which says what to import first.
+    await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+    await page.getByText('Import your order history to see revenue, customers and cohorts').waitFor();
 
     // Settings › API keys: create an ingest key, shown once.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
@@ -163,7 +165,7 @@ describe('the foundation in a browser', () => {
     const owner = await newPage({ width: 1440, height: 900 });
     await owner.goto('/signin');
     await signIn(owner, OWNER.email, OWNER.password);
-    await owner.getByText('Your contact list is empty').waitFor();
+    await owner.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
     await owner.goto('/settings/members');
     await owner.getByRole('row').filter({ hasText: OWNER.email }).waitFor();
     await owner.getByRole('button', { name: 'Invite member' }).click();

@@ -99,7 +99,12 @@ beforeAll(async () => {
     { name: 'settings-email', path: '/settings/email', ready: table('Suppressed addresses') },
     { name: 'workflows', path: '/workflows', ready: heading(/Workflows/) },
     { name: 'surveys', path: '/surveys', ready: heading(/Surveys/) },
-    { name: 'reports-soon', path: '/reports', ready: heading(/Reports/) },
+    { name: 'dashboard', path: '/', ready: (page) => page.getByTestId('tile-revenue').getByTestId('tile-value').waitFor() },
+    { name: 'reports-cohorts', path: '/reports/cohorts', ready: (page) => page.getByTestId('cohort-grid').waitFor() },
+    { name: 'reports-revenue', path: '/reports/revenue', ready: table('Net and gross revenue retention') },
+    { name: 'reports-churn', path: '/reports/churn', ready: table('Orders per customer') },
+    { name: 'reports-email', path: '/reports/email', ready: table('Campaigns') },
+    { name: 'retention-soon', path: '/retention', ready: heading(/Retention/) },
   );
 }, 600_000);
 
@@ -240,9 +245,9 @@ describe('the layout from a phone to a wide screen', () => {
         expect(await menu.getAttribute('aria-expanded')).toBe('false');
       } else {
         // Areas not built yet say so in the navigation, to screen readers too.
-        const reports = nav.getByRole('link', { name: 'Reports', exact: true });
-        expect(await reports.innerText()).toContain('Soon');
-        const describedBy = await reports.getAttribute('aria-describedby');
+        const social = nav.getByRole('link', { name: 'Social', exact: true });
+        expect(await social.innerText()).toContain('Soon');
+        const describedBy = await social.getAttribute('aria-describedby');
         expect(describedBy).toBeTruthy();
         expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe('Not built yet');
         expect(await nav.getByRole('link', { name: 'Contacts', exact: true }).getAttribute('aria-describedby')).toBeNull();
