@@ -63,6 +63,20 @@ export const orderDays = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.day] })],
 );
 
+/** Revenue per contact, currency and month, with the next month's (order-days.ts keeps it). */
+export const purchaseMonths = pgTable(
+  'purchase_months',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    currency: text('currency').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    revenue: bigint('revenue', { mode: 'number' }).notNull(),
+    nextRevenue: bigint('next_revenue', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.currency, t.month] })],
+);
+
 export const orderDaysPending = pgTable('order_days_pending', {
   workspaceId: uuid('workspace_id').notNull(),
   contactId: uuid('contact_id').notNull(),

@@ -122,6 +122,7 @@ describe('reports equal an in-memory computation of their definitions', () => {
           const stored = async () => [
             await t.h.db.query('select contact_id, day::text, currency, orders, refunds, spent, refunded, first_day::text from purchase_days where workspace_id = $1 order by 1, 2, 3', [ws]),
             await t.h.db.query('select contact_id, day::text, orders, first_day::text, prev_day::text, next_day::text from order_days where workspace_id = $1 order by 1, 2', [ws]),
+            await t.h.db.query('select contact_id, currency, month::text, revenue, next_revenue from purchase_months where workspace_id = $1 order by 1, 2, 3', [ws]),
           ];
           const before = await stored();
           await t.h.db.query('select rapport_rebuild_purchase_days($1)', [ws]);

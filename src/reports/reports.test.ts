@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testing/harness.ts';
+import { linkAllOrderDays } from '../purchases/order-days.ts';
 import { sendDueDigests } from './digest.ts';
 
 const t = useHarness();
@@ -220,5 +221,16 @@ describe('reports', () => {
     expect(sent[0]!.text).toContain('Revenue: £123.45');
     // Not counted as email to contacts.
     expect((await owner.client.get('/api/v1/reports/email?range=30d')).body.total.sent).toBe(0);
+  });
+
+  it('right after a large import the reports say the order history is being prepared, and answer once it is linked', async () => {
+    const owner = await t.h.signUp();
+    await t.h.db.query('insert into order_days_pending (workspace_id, contact_id) select $1, gen_random_uuid() from generate_series(1, 20001)', [owner.workspaceId]);
+    const res = await owner.client.get('/api/v1/reports/dashboard');
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'reports_preparing', message: expect.stringMatching(/being prepared/) });
+    expect((await owner.client.get('/api/v1/reports/settings')).status).toBe(200);
+    await linkAllOrderDays(t.h.db);
+    expect((await owner.client.get('/api/v1/reports/dashboard')).status).toBe(200);
   });
 });

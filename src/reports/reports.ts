@@ -2,8 +2,8 @@
 // period or span asked for (defaults: the last 90 days, the last 12 months), the currency.
 import type { z } from 'zod';
 import type { SqlSession } from '../db/client.ts';
-import { invalid } from '../errors.ts';
-import { linkOrderDays } from '../purchases/order-days.ts';
+import { conflict, invalid } from '../errors.ts';
+import { linkOrderDays, pendingOrderLinks } from '../purchases/order-days.ts';
 import type { AppContext } from '../server/context.ts';
 import { churnReportOf } from './churn.ts';
 import { cohortsOf, type Breakdown, type CohortBy } from './cohorts.ts';
@@ -16,9 +16,22 @@ import { revenueCohortsOf, revenueRetentionOf } from './revenue.ts';
 import { segmentSizesOf } from './segments.ts';
 import { reportSettingsOf } from './settings.ts';
 
+/**
+ * Above this many customers to link (an order history just imported), a report does not wait
+ * for the links: it says they are being prepared, and the every-minute job links them.
+ */
+export const LINK_IN_REQUEST_MAX = 20_000;
+
 /** The workspace's settings, time zone and today; the links of its order days brought up to date first. */
 export async function reportScope(ctx: AppContext, workspaceId: string) {
-  await linkOrderDays(ctx.db, workspaceId);
+  const pending = await pendingOrderLinks(ctx.db, workspaceId, LINK_IN_REQUEST_MAX + 1);
+  if (pending > LINK_IN_REQUEST_MAX)
+    throw conflict(
+      'Your order history is being prepared for reports (more than 20,000 customers changed at once, usually an import). This takes about a minute per 500,000 customers; try again shortly.',
+      undefined,
+      'reports_preparing',
+    );
+  if (pending > 0) await linkOrderDays(ctx.db, workspaceId);
   const s = await reportSettingsOf(ctx.db, workspaceId);
   return { ...s, workspaceId, today: dayIn(ctx.clock.now(), s.timezone) };
 }

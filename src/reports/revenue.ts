@@ -77,7 +77,19 @@ export async function revenueCohortsOf(db: SqlSession, s: Scope, grain: Grain): 
 export async function revenueRetentionOf(db: SqlSession, s: Scope, grain: RetentionGrain): Promise<RetentionPoint[]> {
   const first = truncate(s.from, grain);
   const before = shift(first, -1, grain);
-  const rows = await db.query<{ start: string; customers: number; previous: string; revenue: string; kept: string }>(
+  // Month over month from the monthly rollup (one pass over a month's rows), unless days after
+  // `to` exist in its month (a span ending in the past, mid-month): then from the days.
+  const monthly = grain === 'month' && !(await daysAfter(db, s.workspaceId, s.to));
+  const rows = monthly
+    ? await db.query<{ start: string; customers: number; previous: string; revenue: string; kept: string }>(
+        `select (month + interval '1 month')::date::text as start, count(*)::int as customers, sum(revenue)::text as previous,
+                sum(next_revenue)::text as revenue, sum(greatest(0, least(next_revenue, revenue)))::text as kept
+         from purchase_months
+         where workspace_id = $1 and currency = $2 and month >= $3::date and month < date_trunc('month', $4::date)::date and revenue > 0
+         group by month`,
+        [s.workspaceId, s.currency, before, s.to],
+      )
+    : await db.query<{ start: string; customers: number; previous: string; revenue: string; kept: string }>(
     `with per_period as (
        select contact_id, date_trunc('${grain}', day)::date as p, sum(spent - refunded) as revenue
        from purchase_days
@@ -111,6 +123,12 @@ export async function revenueRetentionOf(db: SqlSession, s: Scope, grain: Retent
     });
   }
   return out;
+}
+
+/** Whether the workspace has order days after a day (a span that does not reach the end of the data). */
+async function daysAfter(db: SqlSession, workspaceId: string, day: string): Promise<boolean> {
+  const [r] = await db.query<{ later: boolean }>('select exists (select 1 from purchase_days where workspace_id = $1 and day > $2::date) as later', [workspaceId, day]);
+  return r?.later ?? false;
 }
 
 function truncate(day: string, grain: RetentionGrain): string {

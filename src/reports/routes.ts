@@ -22,14 +22,14 @@ import {
 } from './contract.ts';
 import { churnCsv, cohortsCsv, dashboardCsv, emailCsv, liftCsv, revenueCsv, segmentsCsv } from './csv.ts';
 import { churnReport, cohortReport, dashboardReport, emailReport, liftTable, reportScope, revenueReport, segmentsReport } from './reports.ts';
-import { saveReportSettings } from './settings.ts';
+import { reportSettingsOf, saveReportSettings } from './settings.ts';
 import { sendDigest } from './digest.ts';
 import { dayIn, periodStart } from './days.ts';
 import { uuidv7 } from '../db/ids.ts';
 import { z } from 'zod';
 
 const tags = ['Reports'];
-const errors = { 400: errorResponse };
+const errors = { 400: errorResponse, 409: errorResponse };
 
 const csv = (reply: FastifyReply, name: string, text: string) =>
   reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(text);
@@ -93,13 +93,13 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/reports/settings', { schema: { tags, summary: 'What the reports count: the active window, the attribution window, who gets the weekly digest', response: { 200: settingsResult } } }, async (req) => {
-      const s = await reportScope(ctx, workspaceOf(req).workspaceId);
+      const s = await reportSettingsOf(ctx.db, workspaceOf(req).workspaceId);
       return { activeDays: s.activeDays, attributionDays: s.attributionDays, digestUserIds: s.digestUserIds, timezone: s.timezone };
     });
     app.put('/reports/settings', { config: { role: 'admin' }, schema: { tags, summary: 'Change what the reports count', body: settingsBody, response: { 200: settingsResult, ...errors } } }, async (req) => {
       const { workspaceId } = workspaceOf(req);
       await saveReportSettings(ctx.db, workspaceId, req.body);
-      const s = await reportScope(ctx, workspaceId);
+      const s = await reportSettingsOf(ctx.db, workspaceId);
       return { activeDays: s.activeDays, attributionDays: s.attributionDays, digestUserIds: s.digestUserIds, timezone: s.timezone };
     });
   };

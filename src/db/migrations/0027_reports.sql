@@ -37,6 +37,20 @@ create table order_days (
 );
 create index order_days_day_idx on order_days (workspace_id, day);
 
+-- Revenue (orders minus refunds) per contact, currency and calendar month, with the same
+-- contact's revenue in the month after (0 without one): net and gross revenue retention month
+-- over month become sums over one month's rows. Rebuilt per contact by the linking below.
+create table purchase_months (
+  workspace_id uuid not null,
+  contact_id uuid not null,
+  currency text not null,
+  month date not null,
+  revenue bigint not null,
+  next_revenue bigint not null,
+  primary key (workspace_id, contact_id, currency, month)
+);
+create index purchase_months_month_idx on purchase_months (workspace_id, currency, month);
+
 -- Contacts whose links may be out of date: written in the writer's transaction by the triggers,
 -- taken by src/purchases/order-days.ts under a workspace lock (before any report reads, and
 -- every minute), so concurrent writers never need to wait on each other for the links.
@@ -79,7 +93,7 @@ begin
   on conflict (workspace_id, contact_id, day) do update set orders = o.orders + excluded.orders;
   insert into order_days_pending (workspace_id, contact_id)
   select distinct n.workspace_id, n.contact_id from new_rows n
-  where n.name = 'purchase' and n.contact_id is not null and rapport_is_order_event(n.name, n.properties);
+  where n.name in ('purchase', 'refund') and n.contact_id is not null and rapport_is_order_event(n.name, n.properties);
   return null;
 end $$;
 
@@ -180,7 +194,7 @@ begin
   group by 1, 2, 3, 4;
   insert into order_days (workspace_id, contact_id, day, orders, first_day)
   select workspace_id, contact_id, day, sum(orders), day from purchase_days where workspace_id = ws and orders > 0 group by 1, 2, 3;
-  insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from order_days where workspace_id = ws;
+  insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from purchase_days where workspace_id = ws;
 end $$;
 
 create function rapport_timezone_purchase_days() returns trigger
@@ -207,7 +221,7 @@ where e.contact_id is not null and e.name in ('purchase', 'refund') and rapport_
 group by 1, 2, 3, 4;
 insert into order_days (workspace_id, contact_id, day, orders, first_day)
 select workspace_id, contact_id, day, sum(orders), day from purchase_days where orders > 0 group by 1, 2, 3;
-insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from order_days;
+insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from purchase_days;
 
 -- What the reports count, per workspace (src/reports/definitions.ts states each formula).
 create table report_settings (
