@@ -2,7 +2,7 @@
 // churn and repeat purchase rates; and as of the range's last day, the time between first and
 // second order, orders per customer, and one-time against repeat buyers with their revenue.
 import type { SqlSession } from '../db/client.ts';
-import { customerCounts, type Ratio } from './customers-sql.ts';
+import { customerCounts, MAX_BUCKETS, type Ratio } from './customers-sql.ts';
 import { addDays, addPeriods, periodStart } from './days.ts';
 import { ORDER_COUNT_BUCKETS, SECOND_ORDER_BUCKETS } from './definitions.ts';
 
@@ -38,13 +38,27 @@ interface Scope {
   to: string;
 }
 
+/** The per-month figures, MAX_BUCKETS months at a time (a bucket is a bit of customerCounts' masks). */
+async function monthlyCounts(db: SqlSession, s: Scope, bounds: string[]) {
+  const out = { active: [] as number[], newCustomers: [] as number[], churn: [] as Ratio[], repeat: [] as Ratio[] };
+  for (let i = 0; i < bounds.length - 1; i += MAX_BUCKETS) {
+    const part = bounds.slice(i, i + MAX_BUCKETS + 1);
+    const c = await customerCounts(db, { workspaceId: s.workspaceId, timezone: s.timezone, a0: addPeriods(part[0]!, -1, 'month'), bounds: part, activeDays: s.activeDays });
+    out.active.push(...c.active.buckets);
+    out.newCustomers.push(...c.newCustomers.buckets);
+    out.churn.push(...c.churn.buckets);
+    out.repeat.push(...c.repeat.buckets);
+  }
+  return out;
+}
+
 export async function churnReportOf(db: SqlSession, s: Scope): Promise<ChurnReport> {
   const first = periodStart(s.from, 'month');
   const bounds: string[] = [];
   for (let m = first; m <= s.to; m = addPeriods(m, 1, 'month')) bounds.push(m);
   bounds.push(addDays(s.to, 1));
   const [counts, buyers, revenue] = await Promise.all([
-    customerCounts(db, { workspaceId: s.workspaceId, timezone: s.timezone, a0: addPeriods(first, -1, 'month'), bounds, activeDays: s.activeDays }),
+    monthlyCounts(db, s, bounds),
     db.query<{ kind: string; i: number; n: number; median: number | null }>(
       `with buyers as (
          select min(day) filter (where cum >= 2) - min(day) as gap, max(cum)::int as total
@@ -73,10 +87,10 @@ export async function churnReportOf(db: SqlSession, s: Scope): Promise<ChurnRepo
   ]);
   const months = bounds.slice(0, -1).map((start, j) => ({
     start,
-    active: counts.active.buckets[j]!,
-    newCustomers: counts.newCustomers.buckets[j]!,
-    churn: counts.churn.buckets[j]!,
-    repeat: counts.repeat.buckets[j]!,
+    active: counts.active[j]!,
+    newCustomers: counts.newCustomers[j]!,
+    churn: counts.churn[j]!,
+    repeat: counts.repeat[j]!,
   }));
   const secondCounts = SECOND_ORDER_BUCKETS.map(() => 0);
   const perCustomer = ORDER_COUNT_BUCKETS.map(() => 0);

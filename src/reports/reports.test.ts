@@ -78,7 +78,7 @@ describe('reports', () => {
 
   it('an empty workspace gets empty reports, not errors, and says what is missing', async () => {
     const owner = await t.h.signUp();
-    for (const path of ['dashboard', 'cohorts', 'revenue', 'churn', 'email', 'lift', 'segments']) {
+    for (const path of ['dashboard', 'cohorts', 'revenue', 'churn', 'churn?from=2017-01-01&to=2026-06-30', 'revenue?retention=quarter', 'email', 'lift', 'segments']) {
       const res = await owner.client.get(`/api/v1/reports/${path}`);
       expect(res.status, path).toBe(200);
     }
