@@ -72,7 +72,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       csv(reply, 'email-performance', emailCsv(await emailReport(ctx, workspaceOf(req).workspaceId, req.query))),
     );
 
-    app.get('/reports/lift', { schema: { tags, summary: 'Every workflow with a holdout and every broadcast with a control group: treated against held out, lift with its 95% interval', response: { 200: liftResult } } }, async (req) =>
+    app.get('/reports/lift', { schema: { tags, summary: 'Every workflow with a holdout and every broadcast with a control group: treated against held out, lift with its 95% interval', response: { 200: liftResult, 409: errorResponse } } }, async (req) =>
       liftTable(ctx, workspaceOf(req).workspaceId),
     );
     app.get('/reports/lift.csv', { schema: { tags, summary: 'Lift as CSV', produces: ['text/csv'] } }, async (req, reply) => csv(reply, 'lift', liftCsv(await liftTable(ctx, workspaceOf(req).workspaceId))));
@@ -84,7 +84,7 @@ export function reportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       csv(reply, 'segment-sizes', segmentsCsv(await segmentsReport(ctx, workspaceOf(req).workspaceId, req.query))),
     );
 
-    app.post('/reports/digest', { schema: { tags, summary: 'Send me the weekly digest now (last week against the week before), to my own address', response: { 202: z.object({ queued: z.number() }) } } }, async (req, reply) => {
+    app.post('/reports/digest', { schema: { tags, summary: 'Send me the weekly digest now (last week against the week before), to my own address', response: { 202: z.object({ queued: z.number() }), 403: errorResponse, 409: errorResponse } } }, async (req, reply) => {
       const { workspaceId, userId } = workspaceOf(req);
       if (!userId) throw forbidden('Only a signed-in member can get the digest (an API key has no address).');
       const s = await reportScope(ctx, workspaceId);
