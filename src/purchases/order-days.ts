@@ -5,10 +5,22 @@
 // changed (`order_days_pending`, in the writer's transaction); this takes a workspace's queue
 // under a workspace lock and relinks those contacts in one statement. Readers (reports, the
 // retention models) call it first; a job calls it every minute.
+import { analyzeChangedTables } from '../db/analyze.ts';
 import type { Database, SqlSession } from '../db/client.ts';
 
 /** Brings the links of a workspace up to date; returns how many contacts were relinked. */
+/** After linking this many contacts at once (an import), the planner's statistics are refreshed. */
+const ANALYZE_AFTER = 10_000;
+
 export async function linkOrderDays(db: Database, workspaceId: string): Promise<number> {
+  const linked = await linkBatch(db, workspaceId);
+  // A table that doubled in one go would otherwise be planned with the statistics of before
+  // (purchase_months estimated at one row read by index: 0.9 s instead of 0.2 s).
+  if (linked >= ANALYZE_AFTER) await analyzeChangedTables(db);
+  return linked;
+}
+
+async function linkBatch(db: Database, workspaceId: string): Promise<number> {
   return db.transaction(async (tx: SqlSession) => {
     await tx.query("select pg_advisory_xact_lock(hashtextextended('rapport.order_days:' || $1::text, 0))", [workspaceId]);
     await tx.query('create temp table link_batch (contact_id uuid primary key) on commit drop');

@@ -79,8 +79,10 @@ function offsetSql(grain: Grain, period: string, cohort: string): string {
  * first day.
  */
 function linkedSql(grain: Grain, by: Breakdown, p: Params): string {
-  const period = `date_trunc('${grain}', o.day)::date`;
-  const cohort = `date_trunc('${grain}', o.first_day)::date`;
+  // Grouped by the two period starts as written in the statistics of migration 0027 (the
+  // planner then knows there are few groups); the offset is computed after grouping.
+  const period = `date_trunc('${grain}', o.day::timestamp)`;
+  const cohort = `date_trunc('${grain}', o.first_day::timestamp)`;
   const group =
     by.kind === 'segment'
       ? `case when sm.contact_id is not null then 'Members' else 'Not members' end`
@@ -93,14 +95,17 @@ function linkedSql(grain: Grain, by: Breakdown, p: Params): string {
       : by.kind === 'property'
         ? 'join contacts k on k.id = o.contact_id'
         : '';
-  return `select ${cohort}::text as cohort, ${group} as grp, ${offsetSql(grain, period, cohort)} as k,
-                 count(*) filter (where o.prev_day is null or date_trunc('${grain}', o.prev_day) < date_trunc('${grain}', o.day))::int as exact,
-                 count(*) filter (where o.next_day is null or o.next_day > $3::date)::int as last,
-                 count(*) filter (where o.day = o.first_day)::int as size
-          from order_days o ${join}
-          where o.workspace_id = $1 and o.day >= $2::date and o.day <= $3::date and o.first_day >= $2::date
-            and $4::text is not null
-          group by 1, 2, 3`;
+  return `select cohort::date::text as cohort, grp, ${offsetSql(grain, 'period::date', 'cohort::date')} as k, exact, last, size
+          from (
+            select ${cohort} as cohort, ${period} as period, ${group} as grp,
+                   count(*) filter (where o.prev_day is null or date_trunc('${grain}', o.prev_day::timestamp) < ${period})::int as exact,
+                   count(*) filter (where o.next_day is null or o.next_day > $3::date)::int as last,
+                   count(*) filter (where o.day = o.first_day)::int as size
+            from order_days o ${join}
+            where o.workspace_id = $1 and o.day >= $2::date and o.day <= $3::date and o.first_day >= $2::date
+              and $4::text is not null
+            group by 1, 2, 3
+          ) g`;
 }
 
 /** Cohorts by a first event or by becoming a contact: orders of each cohort's contacts in each period. */

@@ -40,20 +40,18 @@ interface Scope {
 
 export async function revenueCohortsOf(db: SqlSession, s: Scope, grain: Grain): Promise<RevenueCohort[]> {
   const first = periodStart(s.from, grain);
-  const period = `date_trunc('${grain}', day)::date`;
-  const cohort = `date_trunc('${grain}', first_day)::date`;
-  const offsetSql =
-    grain === 'week'
-      ? `((${period} - ${cohort}) / 7)`
-      : `((extract(year from day)::int * 12 + extract(month from day)::int) - (extract(year from first_day)::int * 12 + extract(month from first_day)::int))`;
-  // One pass over the days of the span in this currency: each row knows the contact's first order day in it.
-  const rows = await db.query<{ cohort: string; k: number; revenue: string; size: number }>(
-    `select ${cohort}::text as cohort, ${offsetSql} as k, sum(spent - refunded)::text as revenue, count(*) filter (where day = first_day)::int as size
-     from purchase_days
-     where workspace_id = $1 and currency = $2 and day >= $3::date and day <= $4::date and first_day >= $3::date and day >= ${cohort}
-     group by 1, 2`,
+  // One pass over the days of the span in this currency (each row knows the contact's first
+  // order day in it), grouped by the two period starts as in migration 0027's statistics.
+  const rows = await db.query<{ cohort: string; period: string; revenue: string; size: number }>(
+    `select cohort::date::text as cohort, period::date::text as period, revenue, size from (
+       select date_trunc('${grain}', first_day::timestamp) as cohort, date_trunc('${grain}', day::timestamp) as period,
+              sum(spent - refunded)::text as revenue, count(*) filter (where day = first_day)::int as size
+       from purchase_days
+       where workspace_id = $1 and currency = $2 and day >= $3::date and day <= $4::date and first_day >= $3::date
+       group by 1, 2
+     ) g where period >= cohort`,
     [s.workspaceId, s.currency, first, s.to],
-  );
+  ).then((found) => found.map((r) => ({ cohort: r.cohort, k: periodsBetween(r.cohort, r.period, grain), revenue: r.revenue, size: r.size })));
   const last = periodStart(s.to, grain);
   const byStart = new Map<string, RevenueCohort>();
   for (const r of rows) {

@@ -242,3 +242,11 @@ where state = 'suppressed' and broadcast_id is not null and last_error like '%co
 
 -- Revenue attributed to email: a contact's opens and clicks by people before an order.
 create index email_engagement_contact_idx on email_engagement (contact_id, at) where not prefetch;
+
+-- Cohort reports group a period's rows by the month (or week) of the first order and of the
+-- order: ~600 groups, but without statistics on those expressions the planner guesses a
+-- hundred thousand, sorts them on disk and skips the parallel hash (3x slower at 2,000,000 rows).
+create statistics purchase_days_months (ndistinct) on (date_trunc('month', first_day::timestamp)), (date_trunc('month', day::timestamp)) from purchase_days;
+create statistics purchase_days_weeks (ndistinct) on (date_trunc('week', first_day::timestamp)), (date_trunc('week', day::timestamp)) from purchase_days;
+create statistics order_days_months (ndistinct) on (date_trunc('month', first_day::timestamp)), (date_trunc('month', day::timestamp)) from order_days;
+create statistics order_days_weeks (ndistinct) on (date_trunc('week', first_day::timestamp)), (date_trunc('week', day::timestamp)) from order_days;
