@@ -57,6 +57,11 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
     },
     onError: (err) => setError(applyFormError(form, err)),
   });
+  const digestNow = useMutation({
+    mutationFn: () => api.post<{ queued: number }>('/reports/digest', {}),
+    onSuccess: () => notifySuccess('Last week’s figures are on their way to your address (without a mail server: Email › Outbox).', 'Digest sent'),
+    onError: (err) => setError(err instanceof Error ? err.message : String(err)),
+  });
 
   return (
     <form noValidate onSubmit={form.onSubmit((v) => save.mutate(v))}>
@@ -99,7 +104,7 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
         />
         <MultiSelect
           label="Weekly digest"
-          description="Members who get the weekly digest of these reports by email."
+          description="Members who get last week’s figures by email every Monday morning."
           placeholder={form.values.digestUserIds.length === 0 ? 'Nobody' : undefined}
           data={(members.data ?? []).map((m) => ({ value: m.userId, label: `${m.name} (${m.email})` }))}
           searchable
@@ -110,15 +115,20 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
         <Text fz="xs" c="dimmed">
           Days are counted in the workspace’s time zone ({settings.timezone}).
         </Text>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone}>
-            {canEdit ? 'Cancel' : 'Close'}
+        <Group justify="space-between" gap="sm">
+          <Button variant="subtle" loading={digestNow.isPending} onClick={() => digestNow.mutate()}>
+            Send me the digest now
           </Button>
-          {canEdit && (
-            <Button type="submit" loading={save.isPending}>
-              Save
+          <Group gap="sm">
+            <Button variant="default" onClick={onDone}>
+              {canEdit ? 'Cancel' : 'Close'}
             </Button>
-          )}
+            {canEdit && (
+              <Button type="submit" loading={save.isPending}>
+                Save
+              </Button>
+            )}
+          </Group>
         </Group>
       </Stack>
     </form>
