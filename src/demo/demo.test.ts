@@ -118,6 +118,18 @@ describe('loading the demo', () => {
     expect(row!.top10).toBeGreaterThan(30);
     const stages = await t.h.db.query<{ lifecycle_stage: string }>('select distinct lifecycle_stage from contacts where workspace_id = $1 order by 1', [a.workspaceId]);
     expect(stages.map((s) => s.lifecycle_stage)).toEqual(['churned', 'customer', 'lead']);
+    // Its campaigns are broadcasts with their messages and engagement, as the email report counts them.
+    const [mail] = await t.h.db.query<{ sent: number; messages: number; opened: number; people_opens: number; campaigns: number; broadcasts: number }>(
+      `select (select count(*) from events where workspace_id = $1 and name = 'email.sent')::int as sent,
+              (select count(*) from email_messages where workspace_id = $1 and state = 'sent')::int as messages,
+              (select count(*) from events where workspace_id = $1 and name = 'email.opened')::int as opened,
+              (select count(distinct message_id) from email_engagement where workspace_id = $1 and kind = 'open' and not prefetch)::int as people_opens,
+              (select count(distinct properties ->> 'campaign') from events where workspace_id = $1 and name = 'email.sent')::int as campaigns,
+              (select count(*) from broadcasts where workspace_id = $1 and state = 'sent')::int as broadcasts`,
+      [a.workspaceId],
+    );
+    expect(mail!.sent).toBeGreaterThan(1_000);
+    expect(mail).toMatchObject({ messages: mail!.sent, people_opens: mail!.opened, broadcasts: mail!.campaigns });
   });
 
   it('comes with segments computed from its own purchases and the email templates to send them, leaving names already taken alone', async () => {

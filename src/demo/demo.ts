@@ -9,6 +9,7 @@ import { insertEventsSql } from '../events/record.ts';
 import { DEMO_PROPERTIES, EMAIL_DOMAINS } from './catalogue.ts';
 import type { DemoProgress } from './contract.ts';
 import { addDemoExamples, type DemoExamples } from './examples.ts';
+import { addDemoEmails } from './emails.ts';
 import { addDemoSurvey } from './survey.ts';
 import { DEFAULT_CONTACTS, DEFAULT_SEED, type DemoBatch, generateDemo } from './generate.ts';
 import { type DemoTotals, startingProgress } from './progress.ts';
@@ -110,6 +111,7 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
   await analyzeChangedTables(ctx.db);
   const examples = await addDemoExamples(ctx, workspaceId, (step, made) => report({ step, [step]: made }));
   await addDemoSurvey(ctx, workspaceId, now, seed);
+  await addDemoEmails(ctx.db, workspaceId);
   notifyDataChanged(ctx, workspaceId);
   await report({ step: 'done' });
   return {

@@ -86,7 +86,7 @@ export async function emailReportOf(db: SqlSession, s: Scope, period: Period): P
        select 'campaign', kind, campaign_id::text, coalesce((select name from broadcasts x where x.id = campaign_id), (select name from workflows x where x.id = campaign_id)), ${figures}
          from per_message group by kind, campaign_id
        union all
-       select 'template', 'template', template_id::text, (select name from email_templates t where t.id = template_id), ${figures} from per_message group by template_id`,
+       select 'template', 'template', template_id::text, (select name from email_templates t where t.id = template_id), ${figures} from per_message where template_id is not null group by template_id`,
       params,
     ),
     db.query<{ grp: string; kind: string; id: string | null; currency: string; amount: string; orders: number }>(
@@ -94,6 +94,7 @@ export async function emailReportOf(db: SqlSession, s: Scope, period: Period): P
        select g.grp, g.kind, g.id, a.currency, sum(a.total)::text as amount, count(*)::int as orders
        from attributed a join msgs m on m.id = a.message_id
        cross join lateral (values ('total', 'total', null::text), ('campaign', m.kind, m.campaign_id::text), ('template', 'template', m.template_id::text)) g(grp, kind, id)
+       where g.grp <> 'template' or g.id is not null
        group by 1, 2, 3, 4 order by 6 desc`,
       params,
     ),
