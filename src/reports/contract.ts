@@ -1,5 +1,6 @@
 // Requests and responses of the reports API (/api/v1/reports…). The web app imports the types.
 import { z } from 'zod';
+import { lift } from '../workflows/contract.ts';
 import { DASHBOARD_TILES } from './definitions.ts';
 import { parseDay, RANGES } from './days.ts';
 
@@ -160,21 +161,13 @@ export const emailResult = z.object({
   links: z.array(z.object({ url: z.string(), clicks: z.number(), uniqueClicks: z.number() })),
 });
 
-const liftGroup = z.object({ contacts: z.number(), converted: z.number(), rate: z.number().nullable() });
-export const liftRow = z.object({
+/** A workflow's or broadcast's lift: the workflows' statistics (workflows/contract.ts), with what it is and its revenue. */
+export const liftRow = lift.extend({
   kind: z.enum(['workflow', 'broadcast']),
   id: z.string(),
   name: z.string(),
   /** What counts as converting, in words. */
   goal: z.string(),
-  treated: liftGroup,
-  holdout: liftGroup,
-  absoluteLift: z.number().nullable(),
-  relativeLift: z.number().nullable(),
-  interval: z.object({ low: z.number(), high: z.number() }).nullable(),
-  pValue: z.number().nullable(),
-  significant: z.boolean(),
-  verdict: z.string(),
   /** Revenue per contact of each group, per currency (minor units). */
   revenue: z.array(z.object({ currency: z.string(), treated: z.number().nullable(), holdout: z.number().nullable() })),
 });

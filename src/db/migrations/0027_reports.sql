@@ -210,18 +210,7 @@ create trigger workspaces_timezone_purchase_days
   execute function rapport_timezone_purchase_days();
 
 -- Orders already stored.
-insert into purchase_days (workspace_id, contact_id, day, currency, orders, refunds, spent, refunded)
-select e.workspace_id, e.contact_id, (e.occurred_at at time zone w.timezone)::date, e.properties ->> 'currency',
-       count(*) filter (where e.name = 'purchase'),
-       count(*) filter (where e.name = 'refund'),
-       coalesce(sum((e.properties ->> 'total')::bigint) filter (where e.name = 'purchase'), 0),
-       coalesce(sum((e.properties ->> 'total')::bigint) filter (where e.name = 'refund'), 0)
-from events e join workspaces w on w.id = e.workspace_id
-where e.contact_id is not null and e.name in ('purchase', 'refund') and rapport_is_order_event(e.name, e.properties)
-group by 1, 2, 3, 4;
-insert into order_days (workspace_id, contact_id, day, orders, first_day)
-select workspace_id, contact_id, day, sum(orders), day from purchase_days where orders > 0 group by 1, 2, 3;
-insert into order_days_pending (workspace_id, contact_id) select distinct workspace_id, contact_id from purchase_days;
+select rapport_rebuild_purchase_days(id) from workspaces;
 
 -- What the reports count, per workspace (src/reports/definitions.ts states each formula).
 create table report_settings (
