@@ -39,14 +39,20 @@ async function workflowItems(ctx: AppContext, workspaceId: string): Promise<Item
   return out;
 }
 
+/** The workspace's broadcasts that left members out as the control group ($1 workspace). */
+const CONTROLLED = `controlled as materialized (
+  select b.id, b.name, b.started_at from broadcasts b
+  where b.workspace_id = $1 and b.started_at is not null
+    and b.id in (select m.broadcast_id from email_messages m where m.left_out = 'control_group')
+)`;
+
 async function broadcastItems(db: SqlSession, workspaceId: string, days: number): Promise<Item[]> {
   const rows = await db.query<{ id: string; name: string; holdout: boolean; contacts: number; converted: number }>(
-    `with groups as (
+    `with ${CONTROLLED},
+     groups as (
        select b.id, b.name, b.started_at, m.contact_id, m.left_out is not distinct from 'control_group' as holdout
-       from broadcasts b join email_messages m on m.broadcast_id = b.id
-       where b.workspace_id = $1 and b.started_at is not null and m.contact_id is not null
-         and (m.left_out = 'control_group' or m.state in ('sent', 'bounced', 'queued', 'sending'))
-         and exists (select 1 from email_messages c where c.broadcast_id = b.id and c.left_out = 'control_group')
+       from controlled b join email_messages m on m.broadcast_id = b.id
+       where m.contact_id is not null and (m.left_out = 'control_group' or m.state in ('sent', 'bounced', 'queued', 'sending'))
      )
      select g.id, g.name, g.holdout, count(*)::int as contacts,
             count(*) filter (where exists (
@@ -56,11 +62,12 @@ async function broadcastItems(db: SqlSession, workspaceId: string, days: number)
     [workspaceId, days],
   );
   const money = await db.query<{ id: string; holdout: boolean; currency: string; revenue: string }>(
-    `select b.id, m.left_out is not distinct from 'control_group' as holdout, o.properties ->> 'currency' as currency, sum((o.properties ->> 'total')::bigint)::text as revenue
-     from broadcasts b join email_messages m on m.broadcast_id = b.id
-     join events o on o.workspace_id = b.workspace_id and o.contact_id = m.contact_id and o.name = 'purchase'
+    `with ${CONTROLLED}
+     select b.id, m.left_out is not distinct from 'control_group' as holdout, o.properties ->> 'currency' as currency, sum((o.properties ->> 'total')::bigint)::text as revenue
+     from controlled b join email_messages m on m.broadcast_id = b.id
+     join events o on o.workspace_id = $1 and o.contact_id = m.contact_id and o.name = 'purchase'
        and o.occurred_at >= b.started_at and o.occurred_at < b.started_at + make_interval(days => $2)
-     where b.workspace_id = $1 and b.started_at is not null and (m.left_out = 'control_group' or m.state in ('sent', 'bounced', 'queued', 'sending'))
+     where (m.left_out = 'control_group' or m.state in ('sent', 'bounced', 'queued', 'sending'))
        and rapport_is_order_event(o.name, o.properties)
      group by 1, 2, 3`,
     [workspaceId, days],

@@ -228,6 +228,8 @@ create table report_settings (
 alter table email_messages add column left_out text;
 update email_messages set left_out = 'control_group'
 where state = 'suppressed' and broadcast_id is not null and last_error like '%control group%';
+-- The broadcasts that had a control group (the lift report lists them).
+create index email_messages_control_idx on email_messages (broadcast_id) where left_out = 'control_group';
 
 -- Revenue attributed to email: a contact's opens and clicks by people before an order.
 create index email_engagement_contact_idx on email_engagement (contact_id, at) where not prefetch;
