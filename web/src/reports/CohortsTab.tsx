@@ -1,7 +1,7 @@
 // Cohort retention: customers grouped by the week or month of their first order (or of a first
 // event, or of becoming a contact), optionally split by a segment or a contact property; the
 // triangle as a heat grid, the retention curves and the period-N trend. Everything in the URL.
-import { Card, Group, Input, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Card, Group, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { eventLabel } from '../../../src/events/catalogue.ts';
 import { DEFINITIONS } from '../../../src/reports/definitions.ts';
 import { usePropertiesQuery } from '../contacts/model.ts';
@@ -10,7 +10,7 @@ import { groupName, PeriodTrend, RetentionCurves } from './CohortCharts.tsx';
 import { CohortGrid, type CohortView, lastPeriodOpen } from './CohortGrid.tsx';
 import { plural, spanLabel } from './format.ts';
 import { csvHref, queryString, useCohortsQuery } from './model.ts';
-import { CsvButton, Formula, NoOrders, QueryBody, ReportCard } from './parts.tsx';
+import { CsvButton, Formula, GrainPicker, NoOrders, QueryBody, ReportCard } from './parts.tsx';
 import { SpanPicker } from './SpanPicker.tsx';
 import { SPAN_DEFAULTS, spanParams, useUrlState } from './url.ts';
 
@@ -127,18 +127,7 @@ function CohortFilters({ s, set }: { s: typeof DEFAULTS; set: (patch: Partial<Re
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" data-testid="cohort-filters">
       <SpanPicker state={s} set={set} />
-      <Input.Wrapper label="Cohorts by" labelElement="div">
-        <SegmentedControl style={{ display: 'flex' }}
-          size="sm"
-          aria-label="Cohorts by"
-          data={[
-            { value: 'month', label: 'Month' },
-            { value: 'week', label: 'Week' },
-          ]}
-          value={s.grain}
-          onChange={(grain) => set({ grain, n: null })}
-        />
-      </Input.Wrapper>
+      <GrainPicker value={s.grain} onChange={(grain) => set({ grain, n: null })} />
       <Select label="Cohort starts with" size="sm" w={210} data={BY} value={s.by} onChange={(by) => by && set({ by })} />
       {s.by === 'first_event' && (
         <Select

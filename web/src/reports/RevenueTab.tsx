@@ -8,7 +8,7 @@ import { CurrencyPicker } from './CurrencyPicker.tsx';
 import { count, money, moneyShort, pct, periodLabel, periodName } from './format.ts';
 import { csvHref, queryString, type RevenueResult, useRevenueQuery } from './model.ts';
 import { seriesColor, seriesKey } from './palette.ts';
-import { CsvButton, DataTable, Formula, NoOrders, QueryBody, ReportCard } from './parts.tsx';
+import { CsvButton, DataTable, Formula, GrainPicker, NoOrders, QueryBody, ReportCard } from './parts.tsx';
 import { soFar, underWay } from './periods.ts';
 import { SpanPicker } from './SpanPicker.tsx';
 import { SPAN_DEFAULTS, spanParams, useUrlState } from './url.ts';
@@ -30,18 +30,7 @@ export function RevenueTab() {
       <Card>
         <Group gap="sm" align="flex-end" wrap="wrap">
           <SpanPicker state={s} set={set} />
-          <Input.Wrapper label="Cohorts by" labelElement="div">
-            <SegmentedControl style={{ display: 'flex' }}
-              size="sm"
-              aria-label="Cohorts by"
-              data={[
-                { value: 'month', label: 'Month' },
-                { value: 'week', label: 'Week' },
-              ]}
-              value={s.grain}
-              onChange={(grain) => set({ grain })}
-            />
-          </Input.Wrapper>
+          <GrainPicker value={s.grain} onChange={(grain) => set({ grain })} />
           <Input.Wrapper label="Retention per" labelElement="div">
             <SegmentedControl style={{ display: 'flex' }} size="sm" aria-label="Retention per" data={RETENTION} value={s.retention} onChange={(retention) => set({ retention })} />
           </Input.Wrapper>

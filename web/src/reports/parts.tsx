@@ -2,7 +2,7 @@
 // table under each chart, which scrolls sideways inside its card on a phone; the formula; and
 // the loading, error and "this data is missing" states.
 import '@mantine/charts/styles.css';
-import { Anchor, Button, Card, EmptyState, Group, Table, Text } from '@mantine/core';
+import { Anchor, Button, Card, EmptyState, Group, Input, SegmentedControl, Table, Text } from '@mantine/core';
 import { IconDownload, IconFileImport, IconMathFunction } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -126,5 +126,24 @@ export function AppLink({ to, children }: { to: string; children: ReactNode }) {
     <Anchor component={Link} to={to} fz="inherit">
       {children}
     </Anchor>
+  );
+}
+
+/** Cohorts by month or by week (the cohort and revenue reports). */
+export function GrainPicker({ value, onChange }: { value: string; onChange: (grain: string) => void }) {
+  return (
+    <Input.Wrapper label="Cohorts by" labelElement="div">
+      <SegmentedControl
+        style={{ display: 'flex' }}
+        size="sm"
+        aria-label="Cohorts by"
+        data={[
+          { value: 'month', label: 'Month' },
+          { value: 'week', label: 'Week' },
+        ]}
+        value={value}
+        onChange={onChange}
+      />
+    </Input.Wrapper>
   );
 }
