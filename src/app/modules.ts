@@ -12,6 +12,7 @@ import { importsModule } from '../imports/module.ts';
 import { messagingModule } from '../messaging/module.ts';
 import { purchasesModule } from '../purchases/module.ts';
 import { reportsModule } from '../reports/module.ts';
+import { retentionModule } from '../retention/module.ts';
 import { segmentsModule } from '../segments/module.ts';
 import { trackingModule } from '../tracking/module.ts';
 import type { Module } from '../server/module.ts';
@@ -35,5 +36,6 @@ export const MODULES: readonly Module[] = [
   surveysModule,
   workflowsModule,
   reportsModule,
+  retentionModule,
   demoModule,
 ];

@@ -8,6 +8,7 @@ import { registerServerCommands } from './server.ts';
 import { registerDemoCommands } from './demo.ts';
 import { registerImportCommands } from './import.ts';
 import { registerWorkflowCommands } from './workflow.ts';
+import { registerRetentionCommands } from './retention.ts';
 
 export class CliError extends Error {}
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerImportCommands(program);
   registerDemoCommands(program);
   registerWorkflowCommands(program);
+  registerRetentionCommands(program);
   return program;
 }
 

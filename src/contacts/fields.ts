@@ -80,3 +80,36 @@ export function toPropertyKey(label: string): string {
   if (!key) return 'property';
   return /^[a-z]/.test(key) ? key : `p_${key}`.slice(0, 63);
 }
+
+/**
+ * The scores of a customer that the retention models write (table `contact_scores`, see
+ * src/retention/), read like fields by conditions, the contact list and templates under the
+ * name "scores.<column>". Contacts who never ordered have none. Money scores (expected order
+ * value, lifetime value) are amounts in a currency: conditions read them as order figures
+ * (`purchases` conditions with a currency), not here.
+ */
+export const SCORE_FIELDS: Readonly<Record<string, BuiltInField & { column: string; description: string }>> = {
+  'scores.p_alive': {
+    label: 'Chance still a customer',
+    type: 'number',
+    column: 'p_alive',
+    description: 'The probability (0 to 1) that the customer still buys from you, from their order history (the BG/NBD model).',
+  },
+  'scores.expected_purchases_90': {
+    label: 'Orders expected in 90 days',
+    type: 'number',
+    column: 'expected_purchases_90',
+    description: 'How many times the customer is expected to order in the next 90 days (days with orders).',
+  },
+  'scores.health': {
+    label: 'Health score',
+    type: 'number',
+    column: 'health',
+    description: 'From 0 to 100: the chance they are still a customer, their email engagement and their latest NPS answer, combined.',
+  },
+  'scores.rfm_recency': { label: 'RFM recency (1–5)', type: 'number', column: 'rfm_recency', description: 'Quintile of the last order among your customers: 5 = the most recent fifth.' },
+  'scores.rfm_frequency': { label: 'RFM frequency (1–5)', type: 'number', column: 'rfm_frequency', description: 'Quintile of the number of order days: 5 = the fifth who ordered most often.' },
+  'scores.rfm_monetary': { label: 'RFM monetary (1–5)', type: 'number', column: 'rfm_monetary', description: 'Quintile of the total spent (in their currency): 5 = the fifth who spent most.' },
+};
+
+export const isScoreField = (name: string): boolean => Object.hasOwn(SCORE_FIELDS, name);

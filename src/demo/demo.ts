@@ -11,6 +11,8 @@ import type { DemoProgress } from './contract.ts';
 import { addDemoExamples, type DemoExamples } from './examples.ts';
 import { addDemoEmails } from './emails.ts';
 import { addDemoSurvey } from './survey.ts';
+import { DomainError } from '../errors.ts';
+import { fitRetention } from '../retention/retention.ts';
 import { DEFAULT_CONTACTS, DEFAULT_SEED, type DemoBatch, generateDemo } from './generate.ts';
 import { type DemoTotals, startingProgress } from './progress.ts';
 import { DemoSummary, type DemoShape } from './summary.ts';
@@ -112,6 +114,7 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
   const examples = await addDemoExamples(ctx, workspaceId, (step, made) => report({ step, [step]: made }));
   await addDemoSurvey(ctx, workspaceId, now, seed);
   await addDemoEmails(ctx.db, workspaceId);
+  await addDemoScores(ctx, workspaceId);
   notifyDataChanged(ctx, workspaceId);
   await report({ step: 'done' });
   return {
@@ -125,6 +128,19 @@ export async function loadDemo(ctx: AppContext, workspaceId: string, options: Lo
     shape: summary.result(),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * The retention models fitted on the demo's history, so that the at-risk list, the contact
+ * pages' scores and the model's check are there in the first hour, not the next night. A fit
+ * already running (the demo loaded twice at once) does the same.
+ */
+async function addDemoScores(ctx: AppContext, workspaceId: string): Promise<void> {
+  try {
+    await fitRetention(ctx, workspaceId, { cause: 'request' });
+  } catch (e) {
+    if (!(e instanceof DomainError && e.code === 'fit_running')) throw e;
+  }
 }
 
 /**

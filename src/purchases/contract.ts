@@ -21,6 +21,31 @@ export const currencyTotals = z.object({
 });
 export type CurrencyTotals = z.infer<typeof currencyTotals>;
 
+/**
+ * What the retention models predict of a customer (written by each fit, see src/retention/);
+ * null for a contact who never ordered or before the first fit.
+ */
+export const contactScores = z.object({
+  scoredAt: dateTime,
+  /** The probability (0..1) that they still buy from you; null when the history was too thin to trust a model. */
+  pAlive: z.number().nullable(),
+  /** The same at the fit before. */
+  pAliveBefore: z.number().nullable(),
+  /** Days with orders expected in the next 90 days. */
+  expectedPurchases90: z.number().nullable(),
+  /** The currency of the two amounts: the one most of their orders are in. */
+  currency: z.string().nullable(),
+  /** Expected value of an order, minor units. */
+  expectedOrderValue: z.number().int().nullable(),
+  /** Expected value over the horizon (12 months unless set otherwise), discounted, minor units. */
+  clv: z.number().int().nullable(),
+  /** Quintiles 1..5 among the workspace's customers. */
+  rfm: z.object({ recency: z.number().int().nullable(), frequency: z.number().int().nullable(), monetary: z.number().int().nullable() }),
+  /** 0..100. */
+  health: z.number().int().nullable(),
+});
+export type ContactScores = z.infer<typeof contactScores>;
+
 /** A contact's orders in every currency; amounts are never summed across currencies. */
 export const purchaseSummary = z.object({
   orders: z.number().int(),
@@ -30,5 +55,6 @@ export const purchaseSummary = z.object({
   lastOrderAt: dateTime.nullable(),
   /** Most orders first. */
   currencies: z.array(currencyTotals),
+  scores: contactScores.nullable(),
 });
 export type PurchaseSummary = z.infer<typeof purchaseSummary>;

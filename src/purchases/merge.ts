@@ -34,3 +34,30 @@ export function purchaseMergeData(s: PurchaseSummary): Record<keyof typeof PURCH
     currency: main?.currency ?? null,
   };
 }
+
+/** What a template sees of a customer's retention scores: {{ contact.scores.p_alive }}. */
+export const SCORE_MERGE_FIELDS = {
+  p_alive: 'Chance they are still a customer, as a percentage (82)',
+  expected_purchases_90: 'Orders expected in the next 90 days (1.4)',
+  expected_order_value: 'Expected value of their next order, as money',
+  clv: 'Expected value over the next 12 months, as money',
+  health: 'Health score, 0 to 100',
+  rfm_recency: 'RFM recency, 1 to 5',
+  rfm_frequency: 'RFM frequency, 1 to 5',
+  rfm_monetary: 'RFM monetary, 1 to 5',
+} as const;
+
+export function scoreMergeData(s: PurchaseSummary): Record<keyof typeof SCORE_MERGE_FIELDS, string | number | null> {
+  const c = s.scores;
+  const money = (minor: number | null | undefined) => (c?.currency && minor !== null && minor !== undefined ? formatMoney(minor, c.currency, 'en-GB') : null);
+  return {
+    p_alive: c?.pAlive === null || c?.pAlive === undefined ? null : Math.round(c.pAlive * 100),
+    expected_purchases_90: c?.expectedPurchases90 === null || c?.expectedPurchases90 === undefined ? null : Math.round(c.expectedPurchases90 * 10) / 10,
+    expected_order_value: money(c?.expectedOrderValue),
+    clv: money(c?.clv),
+    health: c?.health ?? null,
+    rfm_recency: c?.rfm.recency ?? null,
+    rfm_frequency: c?.rfm.frequency ?? null,
+    rfm_monetary: c?.rfm.monetary ?? null,
+  };
+}

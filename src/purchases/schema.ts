@@ -1,4 +1,4 @@
-import { bigint, date, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, pgTable, primaryKey, real, smallint, text, uuid } from 'drizzle-orm/pg-core';
 import { ts } from '../db/columns.ts';
 
 /**
@@ -81,3 +81,29 @@ export const orderDaysPending = pgTable('order_days_pending', {
   workspaceId: uuid('workspace_id').notNull(),
   contactId: uuid('contact_id').notNull(),
 });
+
+/**
+ * Per contact who has ordered: what the retention models predict (the probability of still
+ * being a customer, orders expected in 90 days, expected order value, lifetime value) and the
+ * RFM and health scores. Written by each fit of src/retention/ (migration 0028); read as contact
+ * fields ("scores.p_alive") by segments, the contact list, templates and the contact page.
+ */
+export const contactScores = pgTable(
+  'contact_scores',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    scoredAt: ts('scored_at').notNull(),
+    pAlive: real('p_alive'),
+    pAliveBefore: real('p_alive_before'),
+    expectedPurchases90: real('expected_purchases_90'),
+    currency: text('currency'),
+    expectedOrderValue: bigint('expected_order_value', { mode: 'number' }),
+    clv: bigint('clv', { mode: 'number' }),
+    rfmRecency: smallint('rfm_recency'),
+    rfmFrequency: smallint('rfm_frequency'),
+    rfmMonetary: smallint('rfm_monetary'),
+    health: smallint('health'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId] })],
+);

@@ -1,7 +1,7 @@
 // Reading the per-contact purchase summary (kept by the database from the purchase and refund
 // events, migration 0015), and checking it against the events it comes from.
 import type { SqlSession } from '../db/client.ts';
-import type { CurrencyTotals, PurchaseSummary } from './contract.ts';
+import type { ContactScores, CurrencyTotals, PurchaseSummary } from './contract.ts';
 
 /** One currency's row of the summary, as stored. */
 export interface SummaryRow {
@@ -19,7 +19,7 @@ interface Row extends SummaryRow {
   contact_id: string;
 }
 
-const EMPTY: PurchaseSummary = { orders: 0, refunds: 0, items: 0, firstOrderAt: null, lastOrderAt: null, currencies: [] };
+const EMPTY: PurchaseSummary = { orders: 0, refunds: 0, items: 0, firstOrderAt: null, lastOrderAt: null, currencies: [], scores: null };
 
 /** The summaries of some contacts (contacts without orders get an empty one). */
 export async function purchaseSummaries(db: SqlSession, workspaceId: string, contactIds: string[]): Promise<Map<string, PurchaseSummary>> {
@@ -33,8 +33,46 @@ export async function purchaseSummaries(db: SqlSession, workspaceId: string, con
   );
   const byContact = new Map<string, Row[]>();
   for (const r of rows) byContact.set(r.contact_id, [...(byContact.get(r.contact_id) ?? []), r]);
-  for (const id of contactIds) out.set(id, summarize(byContact.get(id) ?? []));
+  const scores = await db.query<ScoreRow & { contact_id: string }>(
+    `select contact_id, ${SCORE_COLUMNS} from contact_scores where workspace_id = $1 and contact_id = any($2::uuid[])`,
+    [workspaceId, contactIds],
+  );
+  const scoresBy = new Map(scores.map((r) => [r.contact_id, r]));
+  for (const id of contactIds) out.set(id, summarize(byContact.get(id) ?? [], scoresBy.get(id)));
   return out;
+}
+
+/** A contact_scores row as stored (or as JSON: `to_jsonb` of the row, in the bulk senders). */
+export interface ScoreRow {
+  scored_at: Date | string;
+  p_alive: number | null;
+  p_alive_before: number | null;
+  expected_purchases_90: number | null;
+  currency: string | null;
+  expected_order_value: string | number | null;
+  clv: string | number | null;
+  rfm_recency: number | null;
+  rfm_frequency: number | null;
+  rfm_monetary: number | null;
+  health: number | null;
+}
+
+export const SCORE_COLUMNS = 'scored_at, p_alive, p_alive_before, expected_purchases_90, currency, expected_order_value, clv, rfm_recency, rfm_frequency, rfm_monetary, health';
+
+/** A stored scores row as the API's scores. */
+export function scoresOfRow(r: ScoreRow): ContactScores {
+  const num = (v: string | number | null) => (v === null ? null : Number(v));
+  return {
+    scoredAt: new Date(r.scored_at),
+    pAlive: r.p_alive,
+    pAliveBefore: r.p_alive_before,
+    expectedPurchases90: r.expected_purchases_90,
+    currency: r.currency,
+    expectedOrderValue: num(r.expected_order_value),
+    clv: num(r.clv),
+    rfm: { recency: r.rfm_recency, frequency: r.rfm_frequency, monetary: r.rfm_monetary },
+    health: r.health,
+  };
 }
 
 export async function purchaseSummary(db: SqlSession, workspaceId: string, contactId: string): Promise<PurchaseSummary> {
@@ -42,7 +80,7 @@ export async function purchaseSummary(db: SqlSession, workspaceId: string, conta
 }
 
 /** Summary rows (one per currency, most orders first) as the API's summary. */
-export function summarize(rows: SummaryRow[]): PurchaseSummary {
+export function summarize(rows: SummaryRow[], scores?: ScoreRow | null): PurchaseSummary {
   if (rows.length === 0) return EMPTY;
   const currencies: CurrencyTotals[] = rows.map((r) => {
     const spent = Number(r.spent);
@@ -70,6 +108,7 @@ export function summarize(rows: SummaryRow[]): PurchaseSummary {
     firstOrderAt: first.length ? new Date(Math.min(...first)) : null,
     lastOrderAt: last.length ? new Date(Math.max(...last)) : null,
     currencies,
+    scores: scores ? scoresOfRow(scores) : null,
   };
 }
 

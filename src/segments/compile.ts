@@ -7,7 +7,7 @@ import { Params } from '../db/params.ts';
 import type { Condition, EventCondition, EventFilter, EventMeasure, FieldCondition, PurchaseCondition, SegmentNode } from './definition.ts';
 import { DAY_MS, ignoringCase, numberTest, predicate, SQL_COMPARE, timeTest, typedJson } from './predicates.ts';
 import { dayEnd, parseMoment, type ResolvedField, type SegmentContext } from './validate.ts';
-import { type PurchaseMetric, purchaseMetricType } from './vocabulary.ts';
+import { type PurchaseMetric, purchaseMetricType, SCORE_METRICS } from './vocabulary.ts';
 
 // The statements of the segment queue pass their own parameters in (see membership.ts).
 
@@ -65,6 +65,8 @@ class Compiler {
   private readonly ctes: string[] = [];
   private readonly joins: string[] = [];
   private n = 0;
+  /** The alias of the contact's scores, joined once when a condition reads one. */
+  private scores: string | undefined;
 
   constructor(
     private readonly p: Params,
@@ -143,6 +145,15 @@ class Compiler {
   private fieldSql(f: ResolvedField, c: string): string {
     // A built-in field's name is its column's, from the fixed list in validate.ts.
     if (f.column) return `${c}.${f.column}`;
+    if (f.score) {
+      // A score's column is one of the fixed names of SCORE_FIELDS; a contact without scores has no value.
+      if (!this.scores) {
+        this.scores = `sc${this.n++}`;
+        const restrict = this.ids ? ` and ${this.scores}.contact_id = any(${this.ids})` : '';
+        this.joins.push(`left join contact_scores ${this.scores} on ${this.scores}.workspace_id = ${this.ws} and ${this.scores}.contact_id = ${c}.id${restrict}`);
+      }
+      return `${this.scores}.${f.score}::numeric`;
+    }
     const k = this.p.add(f.key);
     // Custom properties are validated against their type when written, so text and dates need
     // no type guard (one JSON lookup a row instead of two); numbers and yes/no keep theirs,
@@ -213,7 +224,13 @@ class Compiler {
     // figures make it fail, and the condition is "not among them".
     const emptyHolds = purchaseHoldsWithoutOrders(cond);
     let select: string;
-    if (cond.currency !== undefined) {
+    if (SCORE_METRICS.includes(cond.metric)) {
+      // A prediction, one per scored contact, in the currency most of their orders are in.
+      const where = [`cs.workspace_id = ${this.ws}`, `cs.currency = ${p.add(cond.currency!)}`];
+      if (this.ids) where.push(`cs.contact_id = any(${this.ids})`);
+      const test = predicate(p, `cs.${cond.metric === 'clv' ? 'clv' : 'expected_order_value'}::numeric`, type, cond.op, cond.value, this.ctx.now);
+      select = `select cs.contact_id from contact_scores cs where ${where.join(' and ')} and ${emptyHolds ? `not (${test})` : test}`;
+    } else if (cond.currency !== undefined) {
       // One row per contact and currency: a filter, no aggregation.
       where.push(`cp.currency = ${p.add(cond.currency)}`);
       const test = predicate(p, PURCHASE_ROW_SQL[cond.metric], type, cond.op, cond.value, this.ctx.now);
@@ -282,11 +299,14 @@ function purchaseAggregate(metric: PurchaseMetric, filter = ''): string {
       return `min(cp.first_order_at)${filter}`;
     case 'last_order':
       return `max(cp.last_order_at)${filter}`;
+    case 'expected_order_value':
+    case 'clv':
+      return 'null';
   }
 }
 
 /** An order condition that holds for no contact without orders, in an AND every match must meet. */
-const isRequiredPurchase = (n: SegmentNode): boolean => n.kind === 'purchases' && !purchaseHoldsWithoutOrders(n);
+const isRequiredPurchase = (n: SegmentNode): boolean => n.kind === 'purchases' && !SCORE_METRICS.includes(n.metric) && !purchaseHoldsWithoutOrders(n);
 
 /** The same, on the one row of a contact in one currency. */
 const PURCHASE_ROW_SQL: Record<PurchaseMetric, string> = {
@@ -299,11 +319,15 @@ const PURCHASE_ROW_SQL: Record<PurchaseMetric, string> = {
   average_order: '(cp.spent::numeric / nullif(cp.orders, 0))',
   first_order: 'cp.first_order_at',
   last_order: 'cp.last_order_at',
+  // Read from the scores (see purchases()), never from the summary.
+  expected_order_value: 'null',
+  clv: 'null',
 };
 
 /** Whether a purchase condition holds for a contact who never ordered (counts and sums 0, the rest no value). */
 export function purchaseHoldsWithoutOrders(cond: PurchaseCondition): boolean {
-  const zero = purchaseMetricType(cond.metric) === 'number' && cond.metric !== 'average_order';
+  // Counts and sums are 0 without orders; an average or a prediction has no value.
+  const zero = purchaseMetricType(cond.metric) === 'number' && cond.metric !== 'average_order' && !SCORE_METRICS.includes(cond.metric);
   if (!zero) return cond.op === 'neq' || cond.op === 'is_not_set';
   const v = cond.value as number;
   switch (cond.op) {

@@ -18,6 +18,8 @@ export interface MemoryContact {
   created_at: Date;
   updated_at: Date;
   properties: Record<string, unknown>;
+  /** The retention scores by column ("p_alive"), when the contact has been scored. */
+  scores?: Record<string, number | string | null>;
 }
 
 export interface MemoryEvent {
@@ -57,7 +59,7 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
     switch (cond.kind) {
       case 'field': {
         const f = ctx.resolveField(cond.field)!;
-        const raw = f.column ? (c as unknown as Record<string, unknown>)[f.column] : c.properties[f.key!];
+        const raw = f.column ? (c as unknown as Record<string, unknown>)[f.column] : f.score ? (c.scores?.[f.score] ?? null) : c.properties[f.key!];
         const type = f.type === 'enum' || f.type === 'country' ? 'string' : f.type;
         if (cond.ignoreCase && type === 'string' && CASE_OPS.has(cond.op)) {
           const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
@@ -69,7 +71,7 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
       case 'event':
         return eventHolds(cond, eventsByContact.get(c.id) ?? [], ctx.now);
       case 'purchases':
-        return purchasesHold(cond, eventsByContact.get(c.id) ?? [], ctx.now);
+        return purchasesHold(cond, eventsByContact.get(c.id) ?? [], ctx.now, c.scores);
       case 'segment':
         return members(cond.segmentId).has(c.id) === cond.member;
     }
@@ -193,7 +195,7 @@ function eventHolds(cond: EventCondition, events: MemoryEvent[], now: Date): boo
  * The purchase summary, computed here from the events themselves (the database keeps it by
  * triggers): purchases and refunds with a whole-number total and a currency count.
  */
-function purchasesHold(cond: PurchaseCondition, events: MemoryEvent[], now: Date): boolean {
+function purchasesHold(cond: PurchaseCondition, events: MemoryEvent[], now: Date, scores?: Record<string, number | string | null>): boolean {
   const counted = events.filter(
     (e) =>
       (e.name === 'purchase' || e.name === 'refund') &&
@@ -234,6 +236,11 @@ function purchasesHold(cond: PurchaseCondition, events: MemoryEvent[], now: Date
       break;
     case 'last_order':
       x = times.length === 0 ? null : new Date(Math.max(...times));
+      break;
+    case 'expected_order_value':
+    case 'clv':
+      // A prediction in the currency of the scores; no value in another one or without scores.
+      x = scores && scores.currency === cond.currency ? ((scores[cond.metric] as number | null | undefined) ?? null) : null;
       break;
   }
   return test(x, purchaseMetricType(cond.metric), cond.op, cond.value, now);

@@ -5,7 +5,7 @@
 // descriptions say them in words ("spent at least £64.50") and how they were found.
 import { formatMoney } from '../shared/money.ts';
 import type { AppContext } from '../server/context.ts';
-import type { EventCondition, PurchaseCondition, SegmentDefinition } from './definition.ts';
+import type { EventCondition, FieldCondition, PurchaseCondition, SegmentDefinition } from './definition.ts';
 
 const and = (...children: SegmentDefinition['children']): SegmentDefinition => ({ kind: 'group', op: 'and', children });
 const orders = (op: PurchaseCondition['op'], value: number, currency?: string): PurchaseCondition => ({
@@ -22,6 +22,7 @@ const lastOrder = (op: 'within_last_days' | 'more_than_days_ago', days: number, 
   op,
   value: days,
 });
+const score = (field: string, op: 'gte' | 'lt', value: number): FieldCondition => ({ kind: 'field', field, op, value });
 const spent = (op: 'gte' | 'lt', value: number, currency: string): PurchaseCondition => ({ kind: 'purchases', metric: 'spent', currency, op, value });
 /** Purchases in a window of time are events (the summary is of all time). */
 const recentOrders = (op: 'eq' | 'gte', value: number, days: number): EventCondition => ({
@@ -153,6 +154,19 @@ export async function segmentTemplates(ctx: AppContext, workspaceId: string) {
       name: 'Bought once, never again',
       description: 'Exactly one order, more than 30 days ago: a second order is the hardest one to win.',
       definition: and(orders('eq', 1), lastOrder('more_than_days_ago', 30)),
+    },
+    {
+      key: 'valuable_slipping_away',
+      name: 'Valuable and slipping away',
+      description:
+        'Customers who ordered at least twice and spent in the top 40% (RFM monetary 4–5), whose chance of still being a customer has fallen to between 20% and 70%: the ones most worth a win-back. The chance comes from the retention models, refitted every night; customers enter as it falls.',
+      definition: and(score('scores.p_alive', 'gte', 0.2), score('scores.p_alive', 'lt', 0.7), score('scores.rfm_monetary', 'gte', 4), orders('gte', 2)),
+    },
+    {
+      key: 'probably_lost',
+      name: 'Probably lost',
+      description: 'Customers whose chance of still being a customer, by the retention models, is below 20%: gone unless something brings them back.',
+      definition: and(score('scores.p_alive', 'lt', 0.2)),
     },
     {
       key: 'top_10_spend',

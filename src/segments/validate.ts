@@ -2,7 +2,7 @@
 // operator fits its field's type, values have the right shape, nesting stays within limits,
 // and segments it uses exist here and do not use it back. Every problem is reported with the
 // path of the offending node, so the builder can point at it.
-import { BUILT_IN_FIELDS, isBuiltInField } from '../contacts/fields.ts';
+import { BUILT_IN_FIELDS, isBuiltInField, isScoreField, SCORE_FIELDS } from '../contacts/fields.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { FieldIssue } from '../errors.ts';
 import { isCurrency } from '../shared/money.ts';
@@ -19,12 +19,15 @@ import {
   OPS_FOR_TYPE,
   PURCHASE_OPS,
   purchaseMetricType,
+  SCORE_METRICS,
   type ValueType,
 } from './vocabulary.ts';
 
 export interface ResolvedField {
   /** A built-in column ("email", "created_at"): one of the fixed names below, never user text. */
   column?: string;
+  /** A column of the contact's retention scores ("p_alive"): one of the fixed names of SCORE_FIELDS. */
+  score?: string;
   /** A custom property's key (bound as a parameter). */
   key?: string;
   type: ValueType;
@@ -53,6 +56,7 @@ export function fieldResolver(defs: Map<string, PropertyDefinition>): (name: str
       const meta = BUILT_IN_FIELDS[name]!;
       return { column: name, type: meta.type, options: meta.options };
     }
+    if (isScoreField(name)) return { score: SCORE_FIELDS[name]!.column, type: SCORE_FIELDS[name]!.type };
     if (!name.startsWith('properties.')) return undefined;
     const def = defs.get(name.slice('properties.'.length));
     return def ? { key: def.key, type: def.type, options: def.type === 'enum' ? def.options : undefined } : undefined;
@@ -132,7 +136,7 @@ function checkCondition(cond: Condition, ctx: SegmentContext, { selfId, adHoc }:
     case 'field': {
       const f = ctx.resolveField(cond.field);
       if (!f) {
-        return [{ path: ['field'], message: `unknown field "${cond.field.slice(0, 100)}": use a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}) or "properties.<key>" of a defined property` }];
+        return [{ path: ['field'], message: `unknown field "${cond.field.slice(0, 100)}": use a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}), a score (${Object.keys(SCORE_FIELDS).join(', ')}) or "properties.<key>" of a defined property` }];
       }
       if (cond.ignoreCase && f.type !== 'string') return [{ path: ['ignoreCase'], message: 'applies to text fields only' }];
       return checkOp(f.type, OPS_FOR_TYPE[f.type], cond.op, cond.value, f.options);
@@ -287,9 +291,10 @@ export function dependenciesOf(root: SegmentNode): Dependencies {
       events.add(node.event);
       if (node.window.type === 'last_days' || DAYS_OPS.has(node.measure.op)) timeRelative = true;
     } else if (node.kind === 'purchases') {
-      // The summary changes with every purchase and refund event.
+      // The summary changes with every purchase and refund event; a prediction with each fit.
       events.add('purchase');
       events.add('refund');
+      if (SCORE_METRICS.includes(node.metric)) fields.add(`scores.${node.metric}`);
       if (DAYS_OPS.has(node.op)) timeRelative = true;
     } else segments.add(node.segmentId);
   };

@@ -119,10 +119,16 @@ export const TIME_OP_LABELS = {
 
 // ---- Orders (the purchase summary) -------------------------------------------------------------
 
-export const PURCHASE_METRICS = ['orders', 'refunds', 'items', 'spent', 'refunded', 'net_spent', 'average_order', 'first_order', 'last_order'] as const;
+export const PURCHASE_METRICS = ['orders', 'refunds', 'items', 'spent', 'refunded', 'net_spent', 'average_order', 'first_order', 'last_order', 'expected_order_value', 'clv'] as const;
 export type PurchaseMetric = (typeof PURCHASE_METRICS)[number];
 /** Amounts, in minor units of a currency that the condition must name. */
-export const MONEY_METRICS: readonly PurchaseMetric[] = ['spent', 'refunded', 'net_spent', 'average_order'];
+export const MONEY_METRICS: readonly PurchaseMetric[] = ['spent', 'refunded', 'net_spent', 'average_order', 'expected_order_value', 'clv'];
+/**
+ * Predictions of the retention models (the contact's scores, in the currency most of their
+ * orders are in): read from the scores, not the summary; no value for a contact not scored in
+ * that currency.
+ */
+export const SCORE_METRICS: readonly PurchaseMetric[] = ['expected_order_value', 'clv'];
 export const DATE_METRICS: readonly PurchaseMetric[] = ['first_order', 'last_order'];
 
 export const PURCHASE_METRIC_LABELS = {
@@ -135,6 +141,8 @@ export const PURCHASE_METRIC_LABELS = {
   average_order: 'Average order value',
   first_order: 'First order',
   last_order: 'Last order',
+  expected_order_value: 'Expected order value (predicted)',
+  clv: 'Lifetime value, next 12 months (predicted)',
 } as const satisfies Record<PurchaseMetric, string>;
 
 export const PURCHASE_OPS = {

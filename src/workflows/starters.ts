@@ -146,6 +146,29 @@ export const WORKFLOW_STARTERS: WorkflowStarter[] = [
     }),
   },
   {
+    key: 'win_back_slipping',
+    name: 'Win back valuable customers slipping away',
+    description:
+      'When a valuable customer’s chance of still being a customer falls below 70% (the retention models, refitted every night): “we miss you” at 10:00 their time, and if they have not bought a week later, the exclusive offer. 10% are held out, so the report can show whether it keeps customers.',
+    creates: 'the “Valuable and slipping away” segment and the “We miss you” and “Exclusive offer” templates if you have none of those names',
+    holdoutPercent: 10,
+    templates: ['win_back', 'exclusive_offer'],
+    segments: ['valuable_slipping_away'],
+    graph: (n) => ({
+      trigger: { kind: 'segment_entered', segmentId: n.segment('valuable_slipping_away') },
+      reentry: { policy: 'after_leaving' },
+      goal: purchased,
+      exits: [unsubscribed],
+      start: 'morning',
+      steps: {
+        morning: { kind: 'wait_until', at: '10:00', next: 'miss-you' },
+        'miss-you': { kind: 'send_email', templateId: n.template('win_back'), transactional: false, next: 'a-week' },
+        'a-week': { kind: 'wait_event', event: 'purchase', where: [], timeout: { days: 7, hours: 0, minutes: 0 }, happened: null, timedOut: 'offer' },
+        offer: { kind: 'send_email', templateId: n.template('exclusive_offer'), transactional: false, next: null },
+      },
+    }),
+  },
+  {
     key: 'birthday',
     name: 'Birthday',
     description: 'On each contact’s birthday at 09:00 their time, the exclusive offer. Needs a date property “birthday”.',

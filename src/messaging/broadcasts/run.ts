@@ -84,7 +84,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   const workspace = await workspaceMergeData(ctx, ws);
   const base = baseUrl(ctx);
   const dataOf = (m: Claimed): RenderData => ({
-    contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [])),
+    contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [], m.scores)),
     workspace,
     links: messageLinks(ctx, ws, m.contact_id, m.id),
   });
@@ -212,6 +212,7 @@ async function claim(ctx: AppContext, workspaceId: string, broadcastId: string, 
                       'spent', cp.spent, 'refunded', cp.refunded, 'first_order_at', cp.first_order_at, 'last_order_at', cp.last_order_at)
                     order by cp.orders desc, cp.spent desc, cp.currency)
              from contact_purchases cp where cp.workspace_id = $1 and cp.contact_id = cl.contact_id) as purchases,
+            (select to_jsonb(s) from contact_scores s where s.workspace_id = $1 and s.contact_id = cl.contact_id) as scores,
             exists (select 1 from email_topic_optouts o join broadcasts b on b.topic_id = o.topic_id where b.id = $2 and o.contact_id = cl.contact_id) as left_topic
      from claimed cl
      left join contacts c on c.id = cl.contact_id and c.workspace_id = $1

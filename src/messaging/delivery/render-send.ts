@@ -3,7 +3,7 @@
 // broadcast's messages (broadcasts/run.ts) and for messages queued without content, rendered
 // when they leave (templated.ts: workflow sends).
 import { eventNameSql, insertEventsSql } from '../../events/record.ts';
-import type { SummaryRow } from '../../purchases/summary.ts';
+import type { ScoreRow, SummaryRow } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
 import type { PreparedTemplate } from '../templates/prepared.ts';
 import type { RenderData } from '../templates/render.ts';
@@ -29,6 +29,8 @@ export interface Claimed {
   properties: Record<string, unknown> | null;
   /** The contact's purchase summary rows (one per currency, most orders first). */
   purchases: SummaryRow[] | null;
+  /** Their retention scores, when they have been scored. */
+  scores: ScoreRow | null;
   suppressed: string | null;
   left_topic: boolean;
 }

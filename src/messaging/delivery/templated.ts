@@ -47,6 +47,7 @@ async function claim(ctx: AppContext, workspaceId: string, n: number): Promise<C
                       'spent', cp.spent, 'refunded', cp.refunded, 'first_order_at', cp.first_order_at, 'last_order_at', cp.last_order_at)
                     order by cp.orders desc, cp.spent desc, cp.currency)
              from contact_purchases cp where cp.workspace_id = $1 and cp.contact_id = cl.contact_id) as purchases,
+            (select to_jsonb(s) from contact_scores s where s.workspace_id = $1 and s.contact_id = cl.contact_id) as scores,
             (cl.kind <> 'transactional' and exists (select 1 from email_topic_optouts o where o.topic_id = cl.topic_id and o.contact_id = cl.contact_id)) as left_topic
      from claimed cl
      left join contacts c on c.id = cl.contact_id and c.workspace_id = $1
@@ -74,7 +75,7 @@ export async function deliverTemplated(ctx: AppContext, workspaceId: string): Pr
   const base = baseUrl(ctx);
   const prepared = new Map<string, PreparedTemplate | null>();
   const dataOf = (m: Claimed): RenderData => ({
-    contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [])),
+    contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [], m.scores)),
     workspace,
     links: messageLinks(ctx, workspaceId, m.contact_id, m.id),
   });

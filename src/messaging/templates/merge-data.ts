@@ -3,7 +3,7 @@
 // send to one contact, so that a merge field means the same everywhere.
 import type { getContact } from '../../contacts/contacts.ts';
 import type { PurchaseSummary } from '../../purchases/contract.ts';
-import { purchaseMergeData } from '../../purchases/merge.ts';
+import { purchaseMergeData, scoreMergeData } from '../../purchases/merge.ts';
 import type { AppContext } from '../../server/context.ts';
 import type { RenderData } from './render.ts';
 
@@ -34,6 +34,7 @@ export function contactMergeOfRow(id: string, r: ContactMergeRow, purchases: Pur
     lifecycle_stage: r.lifecycle_stage,
     properties: r.properties ?? {},
     purchases: purchaseMergeData(purchases),
+    scores: scoreMergeData(purchases),
   };
 }
 
@@ -49,6 +50,7 @@ export function contactMergeData(c: Awaited<ReturnType<typeof getContact>>, purc
     lifecycle_stage: c.lifecycleStage,
     properties: c.properties,
     purchases: purchaseMergeData(purchases),
+    scores: scoreMergeData(purchases),
   };
 }
 
