@@ -109,7 +109,7 @@ async function main() {
         summaries_ratio: Number((summariesMs / referenceMs).toFixed(2)),
         fit_and_scores_s: Number(fitS.toFixed(1)),
         ratio: Number(((fitS * 1000) / referenceMs).toFixed(2)),
-        peak_rss_mb: Math.round(peakRss / 1e6),
+        peak_rss_mb: peakRss,
         verdict: result.verdict,
         holdout_error: result.check?.total.error ?? null,
         target_s: TARGET_S,

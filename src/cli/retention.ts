@@ -21,7 +21,8 @@ export function fitJson(r: FitResult) {
     paretonbd: model(r.paretonbd),
     gammagamma: r.gammagamma ? { currency: r.gammagamma.currency, ...model(r.gammagamma) } : null,
     spend: r.spend.map((s) => ({ currency: s.currency, customers: s.customers, ...model(s) })),
-    check: r.check ? { calibrationEnd: r.check.calibrationEnd, holdoutDays: r.check.holdoutDays, customers: r.check.customers, params: r.check.params, total: r.check.total, groups: r.check.groups } : null,
+    check: r.check ? { calibrationEnd: r.check.calibrationEnd, holdoutDays: r.check.holdoutDays, customers: r.check.customers, model: r.check.model, models: r.check.models, total: r.check.total, groups: r.check.groups } : null,
+    scoringModel: r.scoringModel,
     verdict: r.verdict,
     verdictText: r.verdictText,
     subscriptions: r.subscriptions,
@@ -43,10 +44,13 @@ function human(r: FitResult): string {
   if (rows.length) lines.push(table(['MODEL', 'PARAMETER', 'VALUE', 'STD. ERROR'], rows, [false, false, true, true]), '');
   if (r.check) {
     const t = r.check.total;
-    lines.push(`Holdout check: fitted up to ${r.check.calibrationEnd}, the next ${r.check.holdoutDays} days predicted ${t.predicted} repeat purchases, ${t.actual} were made${t.error === null ? '' : ` (${(t.error * 100).toFixed(1)} %)`}.`);
+    const name = r.check.model === 'paretonbd' ? 'Pareto/NBD' : 'BG/NBD';
+    lines.push(`Holdout check: fitted up to ${r.check.calibrationEnd}, ${name} predicted ${t.predicted} repeat purchases in the next ${r.check.holdoutDays} days, ${t.actual} were made${t.error === null ? '' : ` (${(t.error * 100).toFixed(1)} %)`}.`);
+    const bg = r.check.models.bgnbd;
+    if (bg && r.check.model !== 'bgnbd') lines.push(`  BG/NBD predicted ${bg.predicted}${bg.error === null ? '' : ` (${(bg.error * 100).toFixed(1)} %)`}.`);
   }
   lines.push(r.verdictText);
-  if (r.scored) lines.push(`${r.scored.toLocaleString('en')} customers scored.`);
+  if (r.scored) lines.push(`${r.scored.toLocaleString('en')} customers scored (by ${r.scoringModel === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD'}).`);
   return lines.join('\n');
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { contact } from '../contacts/contract.ts';
 import { BULK_DELETE_CONFIRM_ABOVE } from '../contacts/deletion-rules.ts';
+import { contactScores } from '../purchases/contract.ts';
 import { FIELD_OPS } from '../segments/vocabulary.ts';
 
 const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
@@ -50,19 +51,24 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 export const contactListQuery = z.object({
   q: z.string().max(200).optional(),
   filters: filtersParam.optional(),
-  /** A built-in field or "properties.<key>"; default created_at. */
+  /** A built-in field, a score ("scores.p_alive", see SCORE_FIELDS) or "properties.<key>"; default created_at. */
   sort: z.string().max(100).default('created_at'),
   order: z.enum(SORT_ORDERS).default('desc'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** The `nextCursor` of the previous page. */
   after: z.string().max(2000).optional(),
+  /** `true`: each contact comes with the scores of the retention models (`scores`, null when not scored). */
+  scores: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
 });
 export type ContactListQuery = z.input<typeof contactListQuery>;
 
-export const contactExportQuery = contactListQuery.omit({ limit: true, after: true });
+export const contactExportQuery = contactListQuery.omit({ limit: true, after: true, scores: true });
+
+/** A contact of the list: with their scores when asked for (`scores=true`). */
+export const listedContact = contact.extend({ scores: contactScores.nullable().optional() });
 
 export const contactPage = z.object({
-  items: z.array(contact),
+  items: z.array(listedContact),
   nextCursor: z.string().nullable(),
   /** On the first page only: how many contacts match. */
   total: z.number().optional(),

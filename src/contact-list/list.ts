@@ -1,15 +1,14 @@
 // GET /contacts: a page of the contacts a search and filters select, in any order, with the
-// number of matches on the first page.
-import type { Contact } from '../contacts/row.ts';
+// number of matches on the first page (and each contact's retention scores when asked for).
 import type { AppContext } from '../server/context.ts';
 import type { ContactFilter } from './contract.ts';
-import { prepareList } from './paging.ts';
+import { type ListedContact, prepareList } from './paging.ts';
 
 export async function listContacts(
   ctx: AppContext,
   workspaceId: string,
-  query: { q?: string; filters?: ContactFilter[]; sort: string; order: 'asc' | 'desc'; limit: number; after?: string },
-): Promise<{ items: Contact[]; nextCursor: string | null; total?: number; totalExact?: boolean }> {
+  query: { q?: string; filters?: ContactFilter[]; sort: string; order: 'asc' | 'desc'; limit: number; after?: string; scores?: boolean },
+): Promise<{ items: ListedContact[]; nextCursor: string | null; total?: number; totalExact?: boolean }> {
   const list = await prepareList(ctx, workspaceId, { q: query.q, filters: query.filters ?? [] }, query);
   const page = await list.page(query.limit, query.after);
   if (query.after) return page;

@@ -1,11 +1,13 @@
-// Sorting on any field or property, and keyset pages: a page costs the same at row 50 and at
-// row 900,000 (no OFFSET). Property keys reach SQL only as bound parameters of `->>` (after
-// matching a defined key); column names only from the fixed list of built-in fields.
+// Sorting on any field, score or property, and keyset pages: a page costs the same at row 50 and
+// at row 900,000 (no OFFSET). Property keys reach SQL only as bound parameters of `->>` (after
+// matching a defined key); column names only from the fixed lists of built-in and score fields.
 import { Params } from '../db/params.ts';
-import { BUILT_IN_FIELDS, isBuiltInField, PROPERTY_KEY_PATTERN } from '../contacts/fields.ts';
+import { BUILT_IN_FIELDS, isBuiltInField, isScoreField, PROPERTY_KEY_PATTERN, SCORE_FIELDS } from '../contacts/fields.ts';
 import { definitionsByKey } from '../contacts/properties.ts';
 import { CONTACT_COLUMNS, type Contact, type ContactRow, toContact } from '../contacts/row.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
+import type { ContactScores } from '../purchases/contract.ts';
+import { SCORE_COLUMNS, type ScoreRow, scoresOfRow } from '../purchases/summary.ts';
 import type { AppContext } from '../server/context.ts';
 import { badRequest } from '../errors.ts';
 import { unknownField } from './filters.ts';
@@ -16,7 +18,12 @@ type SqlType = 'text' | 'numeric' | 'timestamptz' | 'boolean';
 export interface ListOptions {
   sort: string;
   order: 'asc' | 'desc';
+  /** Each contact with their retention scores (null when not scored): read for the page's rows only. */
+  scores?: boolean;
 }
+
+/** A contact of a page, with their scores when asked for. */
+export type ListedContact = Contact & { scores?: ContactScores | null };
 
 // Built-in columns that always have a value (the others may be empty).
 const NOT_NULL = new Set(['email_status', 'created_at', 'updated_at']);
@@ -26,7 +33,7 @@ interface SortKey {
   sql: string;
   sqlType: SqlType;
   nullable: boolean;
-  /** A property's: its contacts without a value are walked in id order. */
+  /** A property's or a score's: its contacts without a value are walked in id order. */
   property: boolean;
 }
 
@@ -35,6 +42,12 @@ function sortKey(name: string, defs: Map<string, PropertyDefinition>, p: Params)
   if (isBuiltInField(name)) {
     // The built-in field's name is its column's.
     return { sql: `c.${name}`, sqlType: BUILT_IN_FIELDS[name]!.type === 'date' ? 'timestamptz' : 'text', nullable: !NOT_NULL.has(name), property: false };
+  }
+  if (isScoreField(name)) {
+    // The column is one of the fixed names of SCORE_FIELDS; a contact never scored has no value.
+    // One primary-key lookup a contact, only when sorting by a score.
+    const column = SCORE_FIELDS[name]!.column;
+    return { sql: `(select s.${column}::numeric from contact_scores s where s.workspace_id = c.workspace_id and s.contact_id = c.id)`, sqlType: 'numeric', nullable: true, property: true };
   }
   const key = name.startsWith('properties.') ? name.slice('properties.'.length) : undefined;
   const def = key !== undefined && PROPERTY_KEY_PATTERN.test(key) ? defs.get(key) : undefined;
@@ -46,6 +59,8 @@ function sortKey(name: string, defs: Map<string, PropertyDefinition>, p: Params)
   if (def.type === 'boolean') return { sql: typed('boolean', 'boolean'), sqlType: 'boolean', nullable: true, property: true };
   return { sql: `(c.properties ->> ${k})`, sqlType: 'text', nullable: true, property: true };
 }
+
+type PageRow = ContactRow & { sort_key: string | null; scores?: ScoreRow | null };
 
 // How long the exact count may take before an estimate is answered instead.
 const COUNT_BUDGET_MS = 30;
@@ -102,7 +117,12 @@ export async function prepareList(ctx: AppContext, workspaceId: string, selectio
   // Contacts without a value come last in both directions (a "top spenders" list starts with spenders).
   const segments: ('values' | 'nulls')[] = !sort.nullable ? ['values'] : ['values', 'nulls'];
 
-  async function segment(kind: 'values' | 'nulls', after: Cursor | undefined, limit: number): Promise<(ContactRow & { sort_key: string | null })[]> {
+  // The scores of the page's rows only, after the limit: the default list does not read them.
+  const scoresSql = options.scores
+    ? `, (select to_jsonb(s) from (select ${SCORE_COLUMNS} from contact_scores where workspace_id = $1 and contact_id = t.id) s) as scores`
+    : '';
+
+  async function segment(kind: 'values' | 'nulls', after: Cursor | undefined, limit: number): Promise<PageRow[]> {
     const q = new Params(base);
     const conds = [...where];
     if (sort.nullable) conds.push(`${sort.sql} is ${kind === 'values' ? 'not ' : ''}null`);
@@ -116,7 +136,7 @@ export async function prepareList(ctx: AppContext, workspaceId: string, selectio
     // sort: inside, it was computed for every contact sorted (sort by last name at 1,000,000
     // contacts: 507 → 305 ms, npm run bench -- list).
     return ctx.db.query(
-      `${withSql}select t.*, to_jsonb(t.sort_value) #>> '{}' as sort_key from (
+      `${withSql}select t.*, to_jsonb(t.sort_value) #>> '{}' as sort_key${scoresSql} from (
          select ${CONTACT_COLUMNS}, ${sort.sql} as sort_value ${fromSql}
          where ${conds.join(' and ')} order by ${orderBy} limit ${q.add(limit)}) t`,
       q.values,
@@ -124,9 +144,9 @@ export async function prepareList(ctx: AppContext, workspaceId: string, selectio
   }
 
   return {
-    async page(limit: number, afterText?: string): Promise<{ items: Contact[]; nextCursor: string | null }> {
+    async page(limit: number, afterText?: string): Promise<{ items: ListedContact[]; nextCursor: string | null }> {
       const after = afterText ? decodeCursor(afterText, options) : undefined;
-      const rows: (ContactRow & { sort_key: string | null })[] = [];
+      const rows: PageRow[] = [];
       // Start in the segment the cursor is in; later segments start from their beginning.
       let from = after ? segments.indexOf(after.v === null ? 'nulls' : 'values') : 0;
       if (from < 0) from = 0;
@@ -136,7 +156,8 @@ export async function prepareList(ctx: AppContext, workspaceId: string, selectio
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       const nextCursor = rows.length > limit && last ? encodeCursor({ s: options.sort, o: dir, v: last.sort_key, id: last.id }) : null;
-      return { items: items.map(toContact), nextCursor };
+      const listed = (r: PageRow): ListedContact => (options.scores ? { ...toContact(r), scores: r.scores ? scoresOfRow(r.scores) : null } : toContact(r));
+      return { items: items.map(listed), nextCursor };
     },
 
     /**

@@ -6,7 +6,8 @@
 import type { SqlSession } from '../db/client.ts';
 import { addDays, daysBetween } from '../reports/days.ts';
 import { DAYS_PER_UNIT, MIN_REPEAT_BUYERS, VERDICT_LIMITS, type Verdict } from './definitions.ts';
-import { bgnbd } from './models/index.ts';
+import { bgnbd, paretonbd } from './models/index.ts';
+import { type PurchaseModel, type PurchaseModelName, purchaseModel, usable } from './purchase-model.ts';
 import { holdoutRows, type SummaryScope, trackingRows } from './summaries.ts';
 
 export interface HoldoutGroup {
@@ -24,11 +25,20 @@ export interface TrackingPoint {
   predicted: number;
 }
 
+/** One model's fit on the calibration period and its prediction of the holdout period. */
+export interface CheckedModel {
+  params: Record<string, number>;
+  predicted: number;
+  error: number | null;
+}
+
 export interface HoldoutCheck {
   calibrationEnd: string;
   holdoutDays: number;
   customers: number;
-  params: { r: number; alpha: number; a: number; b: number };
+  /** The model the scores come from; groups, total and tracking are its. */
+  model: PurchaseModelName;
+  models: { bgnbd: CheckedModel | null; paretonbd: CheckedModel | null };
   groups: HoldoutGroup[];
   total: { actual: number; predicted: number; error: number | null };
   tracking: TrackingPoint[];
@@ -49,32 +59,61 @@ export async function holdoutCheck(db: SqlSession, s: SummaryScope, holdoutDays:
   const rows = await holdoutRows(db, { ...s, calibrationEnd });
   const repeat = rows.reduce((n, r) => n + (r.x > 0 ? r.n : 0), 0);
   if (repeat < MIN_REPEAT_BUYERS) return null;
-  const fit = bgnbd.fit(rows.filter((r) => r.T > 0).map((r) => ({ x: r.x, tx: r.tx / DAYS_PER_UNIT, T: r.T / DAYS_PER_UNIT, weight: r.n })));
-  const p = fit.params;
+  const weekly = rows.filter((r) => r.T > 0).map((r) => ({ x: r.x, tx: r.tx / DAYS_PER_UNIT, T: r.T / DAYS_PER_UNIT, weight: r.n }));
+  const bg = bgnbd.fit(weekly);
+  const pnbd = paretonbd.fit(weekly);
   const h = holdoutDays / DAYS_PER_UNIT;
+  const actual = rows.reduce((n, r) => n + r.actual, 0);
+  const checked = (m: PurchaseModel): CheckedModel => {
+    const sum = rows.reduce((n, r) => n + r.n * m.expectedMany([h], r.x, r.tx / DAYS_PER_UNIT, r.T / DAYS_PER_UNIT)[0]!, 0);
+    return { params: m.params, predicted: round2(sum), error: relative(sum, actual) };
+  };
+  const models = {
+    bgnbd: usable(bg) ? checked(purchaseModel('bgnbd', bg.params)) : null,
+    paretonbd: usable(pnbd) ? checked(purchaseModel('paretonbd', pnbd.params)) : null,
+  };
+  const name = closer(models);
+  if (!name) return null;
+  const model = name === 'bgnbd' ? purchaseModel('bgnbd', bg.params) : purchaseModel('paretonbd', pnbd.params);
   const groups: HoldoutGroup[] = Array.from({ length: 8 }, (_, x) => ({ x, customers: 0, actual: 0, predicted: 0 }));
   for (const r of rows) {
     const g = groups[Math.min(7, r.x)]!;
     g.customers += r.n;
     g.actual += r.actual;
-    g.predicted += r.n * bgnbd.conditionalExpected(p, h, r.x, r.tx / DAYS_PER_UNIT, r.T / DAYS_PER_UNIT);
+    g.predicted += r.n * model.expectedMany([h], r.x, r.tx / DAYS_PER_UNIT, r.T / DAYS_PER_UNIT)[0]!;
   }
-  const actual = groups.reduce((n, g) => n + g.actual, 0);
-  const predicted = groups.reduce((n, g) => n + g.predicted, 0);
-  const error = actual > 0 ? (predicted - actual) / actual : null;
+  const { predicted, error } = models[name]!;
   const verdict: Verdict = error === null ? 'too_little_data' : Math.abs(error) <= VERDICT_LIMITS.good ? 'good' : Math.abs(error) <= VERDICT_LIMITS.fair ? 'fair' : 'poor';
-  const tracking = await trackingPlot(db, s, calibrationEnd, p);
+  const tracking = await trackingPlot(db, s, calibrationEnd, model);
   return {
     calibrationEnd,
     holdoutDays,
     customers: groups.reduce((n, g) => n + g.customers, 0),
-    params: p,
+    model: name,
+    models,
     groups: groups.filter((g) => g.customers > 0).map((g) => ({ ...g, predicted: round2(g.predicted) })),
-    total: { actual, predicted: round2(predicted), error: error === null ? null : Math.round(error * 10_000) / 10_000 },
+    total: { actual, predicted, error },
     tracking,
     verdict,
   };
 }
+
+/**
+ * The model whose prediction of the holdout period came closer to what the customers did;
+ * Pareto/NBD unless BG/NBD is closer by more than 2 points (see purchase-model.ts for why
+ * Pareto/NBD is preferred).
+ */
+function closer(m: { bgnbd: CheckedModel | null; paretonbd: CheckedModel | null }): PurchaseModelName | null {
+  const miss = (c: CheckedModel | null) => (c && c.error !== null ? Math.abs(c.error) : c ? Number.POSITIVE_INFINITY : null);
+  const [b, p] = [miss(m.bgnbd), miss(m.paretonbd)];
+  if (p === null) return b === null ? null : 'bgnbd';
+  if (b === null) return 'paretonbd';
+  return b + PREFERENCE < p ? 'bgnbd' : 'paretonbd';
+}
+
+const PREFERENCE = 0.02;
+
+const relative = (predicted: number, actual: number) => (actual > 0 ? Math.round(((predicted - actual) / actual) * 10_000) / 10_000 : null);
 
 /**
  * Cumulative repeat purchases of the calibration period's customers, by week from the first
@@ -82,7 +121,7 @@ export async function holdoutCheck(db: SqlSession, s: SummaryScope, holdoutDays:
  * a population that started on the same days (the sum over start days of the number of
  * customers times E[X(t)], the unconditional expectation).
  */
-async function trackingPlot(db: SqlSession, s: SummaryScope, calibrationEnd: string, p: { r: number; alpha: number; a: number; b: number }): Promise<TrackingPoint[]> {
+async function trackingPlot(db: SqlSession, s: SummaryScope, calibrationEnd: string, model: PurchaseModel): Promise<TrackingPoint[]> {
   const { starts, repeats, firstDay } = await trackingRows(db, { ...s, calibrationEnd });
   if (!firstDay) return [];
   const lastOffset = daysBetween(firstDay, s.until);
@@ -98,7 +137,7 @@ async function trackingPlot(db: SqlSession, s: SummaryScope, calibrationEnd: str
     if ((w + 1) % step !== 0 && w !== weeks - 1) continue;
     const end = Math.min(7 * (w + 1), lastOffset + 1);
     let predicted = 0;
-    for (const c of cohorts) if (c.offset < end) predicted += c.n * bgnbd.expectedCumulative(p, (end - c.offset) / DAYS_PER_UNIT);
+    for (const c of cohorts) if (c.offset < end) predicted += c.n * model.expectedCumulative((end - c.offset) / DAYS_PER_UNIT);
     points.push({ day: addDays(firstDay, end - 1), actual, predicted: round2(predicted) });
   }
   return points;

@@ -10,11 +10,16 @@ const modelFit = (keys: readonly string[]) =>
 
 const spendFit = modelFit(['p', 'q', 'v']).extend({ currency: z.string(), customers: z.number().int() });
 
+const checkedModel = z.object({ params: z.record(z.string(), z.number()), predicted: z.number(), error: z.number().nullable() });
+
 const holdoutCheck = z.object({
   calibrationEnd: z.string(),
   holdoutDays: z.number().int(),
   customers: z.number().int(),
-  params: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number() }),
+  /** The model the scores come from; groups, total and tracking are its predictions. */
+  model: z.enum(['paretonbd', 'bgnbd']),
+  /** Each model fitted on the calibration period, with its prediction of the holdout period. */
+  models: z.object({ bgnbd: checkedModel.nullable(), paretonbd: checkedModel.nullable() }),
   groups: z.array(z.object({ x: z.number().int(), customers: z.number().int(), actual: z.number(), predicted: z.number() })),
   total: z.object({ actual: z.number(), predicted: z.number(), error: z.number().nullable() }),
   tracking: z.array(z.object({ day: z.string(), actual: z.number(), predicted: z.number() })),
@@ -51,6 +56,8 @@ export const fitResult = z.object({
   gammagamma: spendFit.nullable(),
   spend: z.array(spendFit),
   check: holdoutCheck.nullable(),
+  /** The model the customers' scores come from (null: none could be fitted). */
+  scoringModel: z.enum(['paretonbd', 'bgnbd']).nullable(),
   verdict: z.enum(['good', 'fair', 'poor', 'too_little_data']),
   verdictText: z.string(),
   subscriptions: subscriptions.nullable(),

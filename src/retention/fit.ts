@@ -1,11 +1,12 @@
 // One fit of the retention models on a workspace's purchases up to a day: the summaries in
 // SQL, maximum likelihood in TypeScript (src/retention/models/), the holdout check, and, for a
 // fit up to today, every customer's scores written back in one statement.
-import type { SqlSession } from '../db/client.ts';
+import type { Database, SqlSession } from '../db/client.ts';
 import { currencyExponent } from '../shared/money.ts';
 import { DAYS_PER_UNIT, MIN_CUSTOMERS, MIN_HISTORY_DAYS, MIN_REPEAT_BUYERS, type Verdict, VERDICT_TEXT } from './definitions.ts';
 import { holdoutCheck, type HoldoutCheck, holdoutLength } from './check.ts';
 import { bgnbd, gammagamma, paretonbd } from './models/index.ts';
+import { type PurchaseModel, type PurchaseModelName, scoringModel } from './purchase-model.ts';
 import { type GroupScore, type SpendModel, writeScores } from './scores.ts';
 import type { RetentionSettings } from './settings.ts';
 import { frequencyRows, spendRows, type SummaryScope } from './summaries.ts';
@@ -38,6 +39,8 @@ export interface FitResult {
   gammagamma: SpendFit | null;
   spend: SpendFit[];
   check: HoldoutCheck | null;
+  /** The model the customers' scores come from (see purchase-model.ts). */
+  scoringModel: PurchaseModelName | null;
   verdict: Verdict;
   verdictText: string;
   subscriptions: SubscriptionResult | null;
@@ -48,7 +51,7 @@ export interface FitResult {
 /** Repeat buyers a currency needs for its own spend model; below, its mean order is used. */
 const MIN_SPEND_BUYERS = 30;
 
-export async function computeFit(db: SqlSession, s: SummaryScope, settings: RetentionSettings & { timezone: string }, options: { score: boolean; now: Date }): Promise<FitResult> {
+export async function computeFit(db: Database, s: SummaryScope, settings: RetentionSettings & { timezone: string }, options: { score: boolean; now: Date }): Promise<FitResult> {
   const rows = await frequencyRows(db, s);
   const customers = sum(rows, (r) => r.n);
   const repeatBuyers = sum(rows, (r) => (r.x > 0 ? r.n : 0));
@@ -65,10 +68,11 @@ export async function computeFit(db: SqlSession, s: SummaryScope, settings: Rete
   const verdict: Verdict = thin || !check ? 'too_little_data' : check.verdict;
   const subscriptions = settings.renewalEvent ? await subscriptionCohorts(db, s, settings) : null;
 
+  const model = scoringModel(bg, pnbd, check?.model);
   let scored = 0;
   if (options.score) {
-    const trusted = bg !== null && verdict !== 'too_little_data';
-    const groups = trusted ? rows.map((r) => groupScore(bg.params, r, settings)) : null;
+    const trusted = model !== null && verdict !== 'too_little_data';
+    const groups = trusted ? rows.map((r) => groupScore(model, r, settings)) : null;
     scored = await writeScores(db, s, options.now, groups, spend.models);
   }
   const fitted = spend.fits.filter((f): f is SpendFit => f !== null);
@@ -84,6 +88,7 @@ export async function computeFit(db: SqlSession, s: SummaryScope, settings: Rete
     gammagamma: fitted[0] ?? null,
     spend: fitted,
     check,
+    scoringModel: model?.name ?? null,
     verdict,
     verdictText: thin
       ? `${VERDICT_TEXT.too_little_data} ${customers.toLocaleString('en')} customers, ${repeatBuyers.toLocaleString('en')} of them bought again, over ${historyDays} days; the models need at least ${MIN_CUSTOMERS} customers, ${MIN_REPEAT_BUYERS} who bought again and ${MIN_HISTORY_DAYS / 7} weeks of orders.`
@@ -93,23 +98,23 @@ export async function computeFit(db: SqlSession, s: SummaryScope, settings: Rete
   };
 }
 
-/** The figures of one group of identical customers, from the purchase model's parameters. */
-function groupScore(p: { r: number; alpha: number; a: number; b: number }, r: { x: number; tx: number; T: number }, settings: RetentionSettings): GroupScore {
+/** The figures of one group of identical customers, from the scoring model. */
+function groupScore(model: PurchaseModel, r: { x: number; tx: number; T: number }, settings: RetentionSettings): GroupScore {
   const tx = r.tx / DAYS_PER_UNIT;
   const T = r.T / DAYS_PER_UNIT;
-  const expected = (t: number) => bgnbd.conditionalExpected(p, t, r.x, tx, T);
-  // The horizon in months, each month's expected purchases discounted to today (as lifetimes'
-  // customer_lifetime_value does).
+  // 90 days, then the end of each month of the horizon: each month's expected purchases are
+  // discounted to today (as lifetimes' customer_lifetime_value does).
   const month = 365.25 / 12 / DAYS_PER_UNIT;
+  const horizons = [90 / DAYS_PER_UNIT, ...Array.from({ length: settings.horizonMonths }, (_, i) => (i + 1) * month)];
+  const [expected90, ...upTo] = model.expectedMany(horizons, r.x, tx, T);
   const monthly = Math.pow(1 + settings.discountRate, 1 / 12) - 1;
   let discounted = 0;
   let before = 0;
-  for (let i = 1; i <= settings.horizonMonths; i++) {
-    const upTo = expected(i * month);
-    discounted += (upTo - before) / Math.pow(1 + monthly, i);
-    before = upTo;
-  }
-  return { x: r.x, tx: r.tx, T: r.T, pAlive: bgnbd.pAlive(p, r.x, tx, T), expected90: expected(90 / DAYS_PER_UNIT), discounted };
+  upTo.forEach((e, i) => {
+    discounted += (e - before) / Math.pow(1 + monthly, i + 1);
+    before = e;
+  });
+  return { x: r.x, tx: r.tx, T: r.T, pAlive: model.pAlive(r.x, tx, T), expected90: expected90!, discounted };
 }
 
 /** The spend model of each currency (in minor units for the scores, major units as published). */
@@ -121,7 +126,11 @@ async function spendModels(db: SqlSession, s: SummaryScope): Promise<{ models: S
     [s.workspaceId, s.until],
   );
   const byCurrency = new Map<string, typeof rows>();
-  for (const r of rows) byCurrency.set(r.currency, [...(byCurrency.get(r.currency) ?? []), r]);
+  for (const r of rows) {
+    const list = byCurrency.get(r.currency);
+    if (list) list.push(r);
+    else byCurrency.set(r.currency, [r]);
+  }
   const models: SpendModel[] = [];
   const fits: (SpendFit | null)[] = [];
   for (const { currency, mean } of means) {

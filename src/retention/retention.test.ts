@@ -49,13 +49,17 @@ describe('retention intelligence on a shop’s own purchases', () => {
       [owner.workspaceId],
     );
     expect(scores).toEqual({ n: r.customers, alive: r.customers, rfm: r.customers, health: r.customers, bad: 0 });
-    // A customer with a single order has not had the chance to leave, by the model: P(alive) = 1.
-    const [once] = await t.h.db.query<{ p: number }>(
-      `select min(s.p_alive) as p from contact_scores s join contact_purchases cp on cp.contact_id = s.contact_id and cp.workspace_id = s.workspace_id
-       where s.workspace_id = $1 and (select count(*) from order_days o where o.workspace_id = $1 and o.contact_id = s.contact_id and o.day <= '2026-11-20') = 1`,
+    // Customers who bought once: the longer ago, the less likely still customers (the scores'
+    // model is Pareto/NBD, under which one can leave at any time; BG/NBD would say 100 % for all).
+    const once = await t.h.db.query<{ age: number; p: number }>(
+      `select '2026-11-20'::date - min(o.day) as age, min(s.p_alive) as p from contact_scores s join order_days o on o.workspace_id = s.workspace_id and o.contact_id = s.contact_id
+       where s.workspace_id = $1 group by s.contact_id having count(*) = 1 order by 1`,
       [owner.workspaceId],
     );
-    expect(once!.p).toBe(1);
+    expect(once.length).toBeGreaterThan(10);
+    for (let i = 1; i < once.length; i++) expect(once[i]!.p).toBeLessThanOrEqual(once[i - 1]!.p + 1e-6);
+    expect(once.at(-1)!.p).toBeLessThan(once[0]!.p);
+    expect(r.scoringModel).toBe('paretonbd');
   });
 
   it('shows a customer’s scores on their page, in merge fields and as segment conditions', async () => {

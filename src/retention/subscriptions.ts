@@ -55,7 +55,11 @@ export async function subscriptionCohorts(db: SqlSession, s: SummaryScope, setti
     [s.workspaceId, event, s.until, period, settings.timezone, per],
   );
   const byCohort = new Map<string, typeof rows>();
-  for (const r of rows) byCohort.set(r.cohort, [...(byCohort.get(r.cohort) ?? []), r]);
+  for (const r of rows) {
+    const list = byCohort.get(r.cohort);
+    if (list) list.push(r);
+    else byCohort.set(r.cohort, [r]);
+  }
   const cohorts: SubscriptionCohort[] = [];
   for (const [cohort, rs] of [...byCohort].slice(-MAX_COHORTS)) {
     const subscribers = rs.reduce((n, r) => n + r.n, 0);

@@ -52,6 +52,11 @@ const ChurnTab = lazy(() => import('./reports/ChurnTab.tsx').then((m) => ({ defa
 const EmailReportTab = lazy(() => import('./reports/EmailTab.tsx').then((m) => ({ default: m.EmailTab })));
 const LiftTab = lazy(() => import('./reports/LiftTab.tsx').then((m) => ({ default: m.LiftTab })));
 const SegmentsReportTab = lazy(() => import('./reports/SegmentsTab.tsx').then((m) => ({ default: m.SegmentsTab })));
+// Retention: the at-risk list, the models' check and subscriptions (recharts).
+const RetentionPage = lazy(() => import('./retention/RetentionPage.tsx').then((m) => ({ default: m.RetentionPage })));
+const AtRiskTab = lazy(() => import('./retention/AtRiskTab.tsx').then((m) => ({ default: m.AtRiskTab })));
+const QualityTab = lazy(() => import('./retention/QualityTab.tsx').then((m) => ({ default: m.QualityTab })));
+const SubscriptionsTab = lazy(() => import('./retention/SubscriptionsTab.tsx').then((m) => ({ default: m.SubscriptionsTab })));
 const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
@@ -120,6 +125,12 @@ export function App() {
           <Route path="email" element={later(<EmailReportTab />)} />
           <Route path="lift" element={later(<LiftTab />)} />
           <Route path="segments" element={later(<SegmentsReportTab />)} />
+        </Route>
+        <Route path="retention" element={later(<RetentionPage />)}>
+          <Route index element={<Navigate to="at-risk" replace />} />
+          <Route path="at-risk" element={later(<AtRiskTab />)} />
+          <Route path="quality" element={later(<QualityTab />)} />
+          <Route path="subscriptions" element={later(<SubscriptionsTab />)} />
         </Route>
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />

@@ -28,9 +28,11 @@ create table contact_scores (
   -- 0..100, see src/retention/definitions.ts.
   health smallint,
   primary key (workspace_id, contact_id)
-);
--- The at-risk list: the most valuable customers first.
-create index contact_scores_clv_idx on contact_scores (workspace_id, clv desc nulls last);
+)
+-- Each fit rewrites every row: with room on each page for the new version, and no index on a
+-- column that changes, the updates are HOT (no index entry written): a million rows' scores
+-- rewritten in seconds instead of half a minute.
+with (fillfactor = 45);
 
 -- A deleted contact leaves no scores behind.
 create function rapport_forget_contact_scores() returns trigger

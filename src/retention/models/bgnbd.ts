@@ -3,7 +3,7 @@
 // they drop out with probability p ~ Beta(a, b). Fitted on (x, tx, T) summaries; per customer
 // it gives P(alive) and the expected purchases in the next t.
 import { fitPositive, type FitOptions, type FitResult } from './fit.ts';
-import { conditionalAliveExpectation } from './bgnbd-expectation.ts';
+import { conditionalAliveExpectation, conditionalAliveExpectations } from './bgnbd-expectation.ts';
 import type { ValueAndGradient } from './optimize.ts';
 import { digamma, lgamma, logistic } from './special.ts';
 import { prepareCustomers, subsample, type CustomerSummary, type PreparedCustomers } from './summary.ts';
@@ -99,7 +99,7 @@ function defaultStarts(d: PreparedCustomers): BgNbdParams[] {
     xs += d.w[i]! * d.x[i]!;
     Ts += d.w[i]! * d.T[i]!;
   }
-  const scale = Ts / Math.max(xs, 1e-3 * d.totalWeight); // 1 / rate
+  const scale = Ts > 0 ? Ts / Math.max(xs, 1e-3 * d.totalWeight) : 1; // 1 / rate
   return [
     { r: 1, alpha: scale, a: 1, b: 3 },
     { r: 0.25, alpha: 0.25 * scale, a: 0.5, b: 1.5 },
@@ -136,6 +136,12 @@ export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): n
 export function conditionalExpected(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   if (!(t > 0)) return 0;
   return conditionalAliveExpectation(params, t, x, T) * pAlive(params, x, tx, T);
+}
+
+/** conditionalExpected for several horizons at once (the CLV's months): one pass where it integrates. */
+export function conditionalExpectedMany(params: BgNbdParams, ts: readonly number[], x: number, tx: number, T: number): number[] {
+  const alive = pAlive(params, x, tx, T);
+  return conditionalAliveExpectations(params, ts, x, T).map((e, i) => (ts[i]! > 0 ? e * alive : 0));
 }
 
 /** E[X(t)] for a new customer (the tracking plot): (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]. */

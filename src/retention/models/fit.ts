@@ -11,6 +11,7 @@ export interface FitResult<K extends string> {
   se: Record<K, number>;
   converged: boolean;
   iterations: number;
+  /** Evaluations of the likelihood on all rows (a large fit also ran its starts on a subsample). */
   evaluations: number;
 }
 

@@ -2,9 +2,9 @@
 // Pareto/NBD, Gamma-Gamma and shifted-beta-geometric models, on grouped summaries. No
 // database and no I/O; the retention module feeds it rows from SQL. One namespace per model
 // (bgnbd.fit, bgnbd.pAlive, …), the shared input types, the optimizer.
-import { bgNbdLogLikelihood, conditionalExpected as bgConditional, expectedCumulative as bgCumulative, fitBgNbd, pAlive as bgPAlive } from './bgnbd.ts';
+import { bgNbdLogLikelihood, conditionalExpected as bgConditional, conditionalExpectedMany as bgConditionalMany, expectedCumulative as bgCumulative, fitBgNbd, pAlive as bgPAlive } from './bgnbd.ts';
 import { clv, expectedAverageValue, fitGammaGamma, gammaGammaLogLikelihood } from './gammagamma.ts';
-import { conditionalExpected as pnbdConditional, expectedCumulative as pnbdCumulative, fitParetoNbd, pAlive as pnbdPAlive, paretoNbdLogLikelihood } from './paretonbd.ts';
+import { conditionalExpected as pnbdConditional, conditionalExpectedMany as pnbdConditionalMany, expectedCumulative as pnbdCumulative, fitParetoNbd, pAlive as pnbdPAlive, paretoNbdLogLikelihood } from './paretonbd.ts';
 import { fitSbg, projectSurvival, retentionRate, sbgLogLikelihood, survival } from './sbg.ts';
 
 export type { BgNbdParams } from './bgnbd.ts';
@@ -23,6 +23,7 @@ export const bgnbd = {
   logLikelihood: bgNbdLogLikelihood,
   pAlive: bgPAlive,
   conditionalExpected: bgConditional,
+  conditionalExpectedMany: bgConditionalMany,
   expectedCumulative: bgCumulative,
 };
 
@@ -32,6 +33,7 @@ export const paretonbd = {
   logLikelihood: paretoNbdLogLikelihood,
   pAlive: pnbdPAlive,
   conditionalExpected: pnbdConditional,
+  conditionalExpectedMany: pnbdConditionalMany,
   expectedCumulative: pnbdCumulative,
 };
 

@@ -15,7 +15,7 @@
 // tx = 0 when β ≪ α), unless its C = r+s+x+1 is large next to B. When it would need more than
 // SERIES_BUDGET terms, G(y) = (r+s+x) ∫_y^yc + G(yc) instead, with yc where z = 1/2: the
 // integral by quadrature (paretonbd-quadrature.ts), G(yc) by the series. Both routes agree to
-// ~1e-13 (tested), so the likelihood has no seam where they switch.
+// ~1e-12 (tested), so the likelihood has no seam where they switch.
 //
 // G depends on the customer only through (x, y): a fit computes it once per distinct (x, tx)
 // and (x, T) of the data (a few tens of thousands for a million customers) and each row only

@@ -99,8 +99,8 @@ function defaultStarts(d: PreparedCustomers): ParetoNbdParams[] {
     xs += d.w[i]! * d.x[i]!;
     Ts += d.w[i]! * d.T[i]!;
   }
-  const meanT = Ts / d.totalWeight;
-  const scale = Ts / Math.max(xs, 1e-3 * d.totalWeight);
+  const meanT = Ts > 0 ? Ts / d.totalWeight : 1;
+  const scale = Ts > 0 ? Ts / Math.max(xs, 1e-3 * d.totalWeight) : 1;
   return [
     { r: 1, alpha: scale, s: 1, beta: meanT },
     { r: 0.3, alpha: 0.3 * scale, s: 0.5, beta: 0.5 * meanT },
@@ -135,6 +135,17 @@ export function conditionalExpected(params: ParetoNbdParams, t: number, x: numbe
   const { r, alpha, s, beta } = params;
   const L = Math.log1p(t / (beta + T));
   return ((r + x) / (alpha + T)) * (beta + T) * L * exprel(-(s - 1) * L) * pAlive(params, x, tx, T);
+}
+
+/** conditionalExpected for several horizons at once (the CLV's months): P(alive) once. */
+export function conditionalExpectedMany(params: ParetoNbdParams, ts: readonly number[], x: number, tx: number, T: number): number[] {
+  const { r, alpha, s, beta } = params;
+  const alive = pAlive(params, x, tx, T);
+  return ts.map((t) => {
+    if (!(t > 0)) return 0;
+    const L = Math.log1p(t / (beta + T));
+    return ((r + x) / (alpha + T)) * (beta + T) * L * exprel(-(s - 1) * L) * alive;
+  });
 }
 
 /** E[X(t)] for a new customer: rβ/(α(s−1)) · [1 − (β/(β+t))^(s−1)], with its s → 1 limit (r/α) β ln(1 + t/β). */

@@ -66,7 +66,8 @@ const STARTS: SbgParams[] = [
 
 /**
  * Fits α, β on a cohort (or subscribers given one by one). Needs some who left and some who
- * stayed: with none lost, α → 0 (nobody ever leaves) and the fit reports converged = false or NaN errors.
+ * stayed: with none lost (or none left) the likelihood has no maximum, the parameters run off
+ * towards a bound (α → 0 or β → 0) and the standard errors come back NaN.
  */
 export function fitSbg(input: SbgCohort | readonly SbgObservation[], options: FitOptions<keyof SbgParams> = {}): FitResult<keyof SbgParams> {
   return fitPositive(SBG_PARAMS, sbgNegLogLik(input), options.starts ?? STARTS);

@@ -1,4 +1,4 @@
-// A condition on a contact field or property: the field (grouped: contact, properties), an
+// A condition on a contact field or property: the field (grouped: contact, predicted scores, properties), an
 // operator that fits its type, and a value in an input that fits both.
 import { Group, Select } from '@mantine/core';
 import { FIELD_OP_LABELS, type FieldOp, OPS_FOR_TYPE, type ValueType } from '../../../src/segments/vocabulary.ts';
@@ -13,7 +13,8 @@ export function FieldConditionEditor({ condition, onChange }: { condition: Draft
   const known = fields.find((f) => f.field === condition.field);
   const type = (known?.type ?? 'string') as ValueType;
   const groups = [
-    { group: 'Contact', items: fields.filter((f) => !f.field.startsWith('properties.')).map((f) => ({ value: f.field, label: f.label })) },
+    { group: 'Contact', items: fields.filter((f) => !f.field.startsWith('properties.') && !f.field.startsWith('scores.')).map((f) => ({ value: f.field, label: f.label })) },
+    { group: 'Predicted (Retention)', items: fields.filter((f) => f.field.startsWith('scores.')).map((f) => ({ value: f.field, label: f.label })) },
     { group: 'Properties', items: fields.filter((f) => f.field.startsWith('properties.')).map((f) => ({ value: f.field, label: f.label })) },
   ].filter((g) => g.items.length > 0);
   if (condition.field && !known) groups.push({ group: 'Unknown', items: [{ value: condition.field, label: fieldLabel(condition.field, catalog) }] });

@@ -19,6 +19,8 @@ const METRIC_GROUPS: { group: string; items: PurchaseMetric[] }[] = [
   { group: 'How many', items: ['orders', 'items', 'refunds'] },
   { group: 'How much', items: ['spent', 'net_spent', 'average_order', 'refunded'] },
   { group: 'When', items: ['last_order', 'first_order'] },
+  // The retention models' predictions, in the currency most of the contact's orders are in.
+  { group: 'Predicted', items: ['clv', 'expected_order_value'] },
 ];
 
 export function PurchaseConditionEditor({ condition: c, onChange, currencies }: { condition: DraftPurchases; onChange: (c: DraftPurchases) => void; currencies: string[] }) {

@@ -138,6 +138,10 @@ export function purchaseText(c: Pick<PurchaseCondition, 'metric' | 'op' | 'value
         return `Spent ${range} in all, after refunds`;
       case 'refunded':
         return `Was refunded ${range} in all`;
+      case 'clv':
+        return `Predicted to spend ${range} over the coming months`;
+      case 'expected_order_value':
+        return `Expected order value ${range}`;
       default:
         return `Average order ${range}`;
     }

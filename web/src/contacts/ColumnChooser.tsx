@@ -1,9 +1,10 @@
-// Which columns the contacts table shows, remembered per workspace in this browser.
+// Which columns the contacts table shows, remembered per workspace in this browser: contact
+// fields, the scores the retention models predict, and properties.
 import { Button, Checkbox, Divider, Popover, ScrollArea, Stack, Text } from '@mantine/core';
 import { IconColumns3 } from '@tabler/icons-react';
 import { useCallback, useState } from 'react';
 import { useWorkspace } from '../lib/session.ts';
-import type { FieldInfo } from './model.ts';
+import { type FieldInfo, isScore } from './model.ts';
 
 const DEFAULT_COLUMNS = ['email', 'phone', 'lifecycle_stage', 'email_status', 'created_at'];
 
@@ -62,8 +63,10 @@ export function ColumnChooser({ fields, columns, onChange }: { fields: FieldInfo
         <ScrollArea.Autosize mah={420} type="auto" offsetScrollbars>
           <Stack gap="md">
             {group('Contact', fields.filter((f) => f.builtIn))}
-            {fields.some((f) => !f.builtIn) && <Divider />}
-            {group('Properties', fields.filter((f) => !f.builtIn))}
+            {fields.some(isScore) && <Divider />}
+            {group('Predicted (Retention)', fields.filter(isScore))}
+            {fields.some((f) => !f.builtIn && !isScore(f)) && <Divider />}
+            {group('Properties', fields.filter((f) => !f.builtIn && !isScore(f)))}
           </Stack>
         </ScrollArea.Autosize>
         <Button variant="subtle" size="compact-sm" color="gray" mt="md" onClick={() => onChange(DEFAULT_COLUMNS)}>

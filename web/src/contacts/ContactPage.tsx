@@ -17,6 +17,7 @@ import { DataTab } from './DataTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
 import { MembershipsCard } from './MembershipsCard.tsx';
 import { PurchaseSummaryCard } from './PurchaseSummaryCard.tsx';
+import { ScoresCard } from './ScoresCard.tsx';
 import {
   type Contact,
   displayName,
@@ -49,9 +50,10 @@ export function ContactPage() {
         <IconChevronLeft size={16} /> Contacts
       </Anchor>
       <ContactHeader contact={c} />
-      <Box mt="lg">
+      <Stack gap="md" mt="lg">
         <PurchaseSummaryCard summary={c.purchases} />
-      </Box>
+        {c.purchases.scores && <ScoresCard scores={c.purchases.scores} orders={c.purchases.orders} />}
+      </Stack>
       <Grid gap="lg" mt="lg">
         <Grid.Col span={{ base: 12, md: 4 }}>
           <ConsentCard contact={c} />

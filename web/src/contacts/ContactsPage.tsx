@@ -74,7 +74,8 @@ export function ContactsPage() {
   const filterFields = useMemo(() => [...fields, membershipField(segments.data?.items)], [fields, segments.data]);
   const [columnIds, setColumnIds] = useColumns();
   const columns = fields.filter((f) => columnIds.includes(f.id));
-  const list = useContactsQuery(state);
+  // Scores come with the rows only when a score column is shown.
+  const list = useContactsQuery(state, columns.some((c) => c.score !== undefined));
   const [creating, create] = useDisclosure(false);
   // A demo load started here or at setup is followed on top of the page until dismissed, even
   // once contacts arrive (the card in the empty state would vanish with the emptiness).

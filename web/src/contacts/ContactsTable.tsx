@@ -1,14 +1,15 @@
-import { Anchor, Avatar, Badge, Box, Button, Center, Checkbox, Group, Loader, Table, Text, UnstyledButton } from '@mantine/core';
+import { Anchor, Avatar, Badge, Box, Button, Center, Checkbox, Group, Loader, Table, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
-import { useEffect, useRef } from 'react';
+import { type ReactElement, useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { formatDate, initials } from '../lib/format.ts';
-import { formatValue } from './format.ts';
-import { type Contact, displayName, EMAIL_STATUS_COLORS, type FieldInfo, LIFECYCLE_COLORS, valueOf } from './model.ts';
+import { expectedOrders, percent } from '../retention/words.ts';
+import { formatMoney, formatValue } from './format.ts';
+import { displayName, EMAIL_STATUS_COLORS, type FieldInfo, LIFECYCLE_COLORS, type ListedContact, valueOf } from './model.ts';
 import classes from './contacts.module.css';
 
 interface Props {
-  rows: Contact[];
+  rows: ListedContact[];
   columns: FieldInfo[];
   sort: { sort: string; order: 'asc' | 'desc' };
   onSort: (sort: string, order: 'asc' | 'desc') => void;
@@ -49,9 +50,9 @@ export function ContactsTable({ rows, columns, sort, onSort, selected, allMatchi
                   onChange={() => onSelect(rows.map((r) => r.id), !allLoaded)}
                 />
               </Table.Th>
-              <SortHeader id="last_name" label="Name" sort={sort} onSort={onSort} />
+              <SortHeader field={NAME} sort={sort} onSort={onSort} />
               {columns.map((c) => (
-                <SortHeader key={c.id} id={c.id} label={c.label} sort={sort} onSort={onSort} numeric={c.type === 'number'} />
+                <SortHeader key={c.id} field={c} sort={sort} onSort={onSort} />
               ))}
             </Table.Tr>
           </Table.Thead>
@@ -100,32 +101,85 @@ export function ContactsTable({ rows, columns, sort, onSort, selected, allMatchi
   );
 }
 
-function SortHeader({ id, label, sort, onSort, numeric }: { id: string; label: string; sort: Props['sort']; onSort: Props['onSort']; numeric?: boolean }) {
+const NAME: FieldInfo = { id: 'last_name', label: 'Name', type: 'string', builtIn: true };
+
+function SortHeader({ field, sort, onSort }: { field: FieldInfo; sort: Props['sort']; onSort: Props['onSort'] }) {
+  const { id } = field;
+  const numeric = field.type === 'number';
+  // A score's long title goes on two lines rather than widening the table.
+  const label = field.score ? (
+    <span style={{ whiteSpace: 'normal', maxWidth: 120, textAlign: numeric ? 'right' : undefined }}>{field.label}</span>
+  ) : (
+    field.label
+  );
+  // A score says what it is on hover (its header is as short as the others).
+  const hint = (node: ReactElement) =>
+    field.description ? (
+      <Tooltip label={field.description} multiline w={280} openDelay={300}>
+        {node}
+      </Tooltip>
+    ) : (
+      node
+    );
+  if (field.columnOnly) {
+    return (
+      <Table.Th ta={numeric ? 'right' : undefined}>
+        {hint(
+          <Text span className={classes.sortButton} style={{ justifyContent: numeric ? 'flex-end' : undefined, cursor: 'help' }}>
+            {label}
+          </Text>,
+        )}
+      </Table.Th>
+    );
+  }
   const active = sort.sort === id;
   const Icon = !active ? IconSelector : sort.order === 'asc' ? IconArrowUp : IconArrowDown;
-  // Dates read newest first, names A to Z, on the first click.
-  const firstOrder = id === 'created_at' || id === 'updated_at' ? 'desc' : 'asc';
+  // Dates read newest first, scores highest first, names A to Z, on the first click.
+  const firstOrder = id === 'created_at' || id === 'updated_at' || field.score ? 'desc' : 'asc';
   return (
     <Table.Th aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <UnstyledButton
-        className={classes.sortButton}
-        data-active={active || undefined}
-        onClick={() => onSort(id, active ? (sort.order === 'asc' ? 'desc' : 'asc') : firstOrder)}
-        style={{ justifyContent: numeric ? 'flex-end' : undefined }}
-      >
-        {label}
-        <Icon size={13} stroke={2} />
-      </UnstyledButton>
+      {hint(
+        <UnstyledButton
+          className={classes.sortButton}
+          data-active={active || undefined}
+          onClick={() => onSort(id, active ? (sort.order === 'asc' ? 'desc' : 'asc') : firstOrder)}
+          style={{ justifyContent: numeric ? 'flex-end' : undefined }}
+        >
+          {label}
+          <Icon size={13} stroke={2} />
+        </UnstyledButton>,
+      )}
     </Table.Th>
   );
 }
 
-function Cell({ contact, field }: { contact: Contact; field: FieldInfo }) {
+/** A score as it reads: a chance as a percentage, expected orders with one decimal, a lifetime value as money. */
+function scoreText(contact: ListedContact, field: FieldInfo, value: number): string {
+  switch (field.score) {
+    case 'chance':
+      return percent(value);
+    case 'orders':
+      return expectedOrders(value);
+    case 'money':
+      return formatMoney(value, contact.scores?.currency) ?? '';
+    default:
+      return String(value);
+  }
+}
+
+function Cell({ contact, field }: { contact: ListedContact; field: FieldInfo }) {
   const value = valueOf(contact, field.id);
   if (value === null || value === '') {
     return (
       <Text fz="sm" c="gray.4">
         —
+      </Text>
+    );
+  }
+  if (field.score && typeof value === 'number') {
+    return (
+      <Text fz="sm" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+        {scoreText(contact, field, value)}
       </Text>
     );
   }

@@ -93,7 +93,8 @@ function FilterForm({ fields, onApply, onCancel }: { fields: FieldInfo[]; onAppl
 
   const groups = [
     { group: 'Contact', items: fields.filter((f) => f.builtIn).map((f) => ({ value: f.id, label: f.label })) },
-    { group: 'Properties', items: fields.filter((f) => !f.builtIn && !f.filterOnly).map((f) => ({ value: f.id, label: f.label })) },
+    { group: 'Predicted (Retention)', items: fields.filter((f) => f.score && !f.columnOnly).map((f) => ({ value: f.id, label: f.label })) },
+    { group: 'Properties', items: fields.filter((f) => !f.builtIn && !f.filterOnly && !f.score).map((f) => ({ value: f.id, label: f.label })) },
     { group: 'Membership', items: fields.filter((f) => f.filterOnly).map((f) => ({ value: f.id, label: f.label })) },
   ].filter((g) => g.items.length > 0);
 

@@ -14,7 +14,7 @@ import type {
   propertyDefinition,
   timelineEvent,
 } from '../../../src/contacts/contract.ts';
-import { BUILT_IN_FIELDS as BUILT_IN, EMAIL_STATUS_LABELS, type EmailStatus, LIFECYCLE_LABELS, type LifecycleStage } from '../../../src/contacts/fields.ts';
+import { BUILT_IN_FIELDS as BUILT_IN, EMAIL_STATUS_LABELS, type EmailStatus, LIFECYCLE_LABELS, type LifecycleStage, SCORE_FIELDS } from '../../../src/contacts/fields.ts';
 import { api } from '../lib/api.ts';
 import { useWorkspaceKey } from '../lib/session.ts';
 
@@ -24,6 +24,8 @@ export type ContactDetail = z.input<typeof contactDetail>;
 export type PurchaseSummary = ContactDetail['purchases'];
 export type ConsentChange = z.input<typeof consentHistory>['items'][number];
 export type ContactPage = z.input<typeof contactPage>;
+/** A contact of the list: with their retention scores when they were asked for. */
+export type ListedContact = ContactPage['items'][number];
 export type PropertyDefinition = z.input<typeof propertyDefinition>;
 export type ContactFilter = z.input<typeof contactFilter>;
 export type FilterOp = ContactFilter['op'];
@@ -69,6 +71,12 @@ export interface FieldInfo {
   ops?: readonly FilterOp[];
   /** Filters only (membership), not a column. */
   filterOnly?: boolean;
+  /** A column only (a predicted amount, in each contact's own currency): not a filter, not a sort. */
+  columnOnly?: boolean;
+  /** A score of the retention models ("scores.p_alive"), and how its value reads. */
+  score?: 'chance' | 'orders' | 'whole' | 'money';
+  /** What it is, in a sentence (scores). */
+  description?: string;
 }
 
 /** "Segment or list is / is not …": a filter on stored membership, offered with the others. */
@@ -89,19 +97,65 @@ export function membershipField(segments: { id: string; name: string; kind: stri
 /** The built-in fields (src/contacts/fields.ts), as the table, the filters and the sort see them. */
 export const BUILT_IN_FIELDS: FieldInfo[] = Object.entries(BUILT_IN).map(([id, f]) => ({ id, ...f, builtIn: true }));
 
+const SCORE_FORMATS: Record<string, FieldInfo['score']> = { 'scores.p_alive': 'chance', 'scores.expected_purchases_90': 'orders' };
+
+/**
+ * The scores of the retention models (src/contacts/fields.ts), as columns, sorts and filters;
+ * and the predicted lifetime value, a column only (an amount in each contact's own currency).
+ */
+export const SCORE_FIELD_INFOS: FieldInfo[] = [
+  ...Object.entries(SCORE_FIELDS).map(([id, f]) => ({ id, label: f.label, type: f.type, description: f.description, builtIn: false, score: SCORE_FORMATS[id] ?? 'whole' })),
+  {
+    id: 'scores.clv',
+    label: 'Lifetime value (predicted)',
+    type: 'number',
+    description: 'What the customer is expected to spend over the coming months (12 unless set otherwise in Retention settings), in the currency most of their orders are in.',
+    builtIn: false,
+    score: 'money',
+    columnOnly: true,
+  },
+];
+
+export const isScore = (f: FieldInfo) => f.score !== undefined;
+
 export function allFields(defs: PropertyDefinition[] | undefined): FieldInfo[] {
   return [
     ...BUILT_IN_FIELDS,
+    ...SCORE_FIELD_INFOS,
     ...(defs ?? []).map((d) => ({ id: `properties.${d.key}`, label: d.label, type: d.type, options: d.options, builtIn: false })),
   ];
 }
 
-/** A contact's value of a field, as stored. */
-export function valueOf(c: Contact, fieldId: string): PropertyValue | null {
+/** A contact's value of a field, as stored (a score: when the list brought the scores). */
+export function valueOf(c: ListedContact, fieldId: string): PropertyValue | null {
   if (fieldId.startsWith('properties.')) return c.properties[fieldId.slice('properties.'.length)] ?? null;
+  if (fieldId.startsWith('scores.')) return scoreOf(c, fieldId);
   const camel = fieldId.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()) as keyof Contact;
   const v = c[camel];
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+}
+
+function scoreOf(c: ListedContact, fieldId: string): number | null {
+  const s = c.scores;
+  if (!s) return null;
+  switch (fieldId) {
+    case 'scores.p_alive':
+      return s.pAlive;
+    case 'scores.expected_purchases_90':
+      return s.expectedPurchases90;
+    case 'scores.health':
+      return s.health;
+    case 'scores.rfm_recency':
+      return s.rfm.recency;
+    case 'scores.rfm_frequency':
+      return s.rfm.frequency;
+    case 'scores.rfm_monetary':
+      return s.rfm.monetary;
+    case 'scores.clv':
+      return s.clv;
+    default:
+      return null;
+  }
 }
 
 export function displayName(c: Pick<Contact, 'firstName' | 'lastName' | 'email' | 'externalId' | 'phone'>): string {
@@ -133,11 +187,13 @@ export function listParams(state: ListState, extra: Record<string, string> = {})
   return params.toString();
 }
 
-export function useContactsQuery(state: ListState) {
+/** The list's pages; `scores`: each contact with their retention scores (when a score column is shown). */
+export function useContactsQuery(state: ListState, scores = false) {
   const key = useWorkspaceKey('contacts', 'list');
   return useInfiniteQuery({
-    queryKey: [...key, state],
-    queryFn: ({ pageParam }) => api.get<ContactPage>(`/contacts?${listParams(state, { limit: '50', ...(pageParam ? { after: pageParam } : {}) })}`),
+    queryKey: [...key, state, scores],
+    queryFn: ({ pageParam }) =>
+      api.get<ContactPage>(`/contacts?${listParams(state, { limit: '50', ...(scores ? { scores: 'true' } : {}), ...(pageParam ? { after: pageParam } : {}) })}`),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // While a new search loads, the old rows stay (dimmed) instead of flashing empty; never
