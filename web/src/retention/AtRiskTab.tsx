@@ -87,7 +87,7 @@ export function AtRiskTab() {
               )}
               <Formula label="Chance still a customer">
                 The probability that the customer has not stopped buying from you, from how many times they ordered and how long it has been since their last order compared with
-                how often they used to order (the Pareto/NBD model, checked on your own orders in Model quality). The arrow shows the change since the fit before.
+                how often they used to order (by the model that predicted your own orders best, checked in Model quality). The arrow shows the change since the fit before.
               </Formula>
               <Formula label="Orders expected in 90 days">How many times the customer is expected to order in the next 90 days (counting days with orders).</Formula>
               <Formula label="Value if kept">

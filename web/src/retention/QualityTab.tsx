@@ -216,7 +216,8 @@ function Parameters({ r }: { r: FitResult }) {
                 <DataTable label="Model parameters" minWidth={560} align={['left', 'left', 'right', 'right']} head={['Model', 'Parameter', 'Estimate', 'Standard error']} rows={rows} />
                 <Formula>
                   Time is counted in weeks, as in the published models (Fader, Hardie &amp; Lee). BG/NBD and Pareto/NBD describe how often each customer buys and when they stop;
-                  P(alive), the chance a customer has not stopped, comes from {r.scoringModel === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD (under BG/NBD a customer who bought once keeps a 100% chance however long ago they bought)'}. Gamma-Gamma describes how much they spend per order. A standard error left blank could not be
+                  P(alive), the chance a customer has not stopped, comes from {r.scoringModel === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD'}, the model that predicted the
+                  holdout period better (Pareto/NBD unless BG/NBD is clearly closer: under BG/NBD a customer who bought once keeps a 100% chance however long ago they bought). Gamma-Gamma describes how much they spend per order. A standard error left blank could not be
                   computed.
                 </Formula>
               </>
