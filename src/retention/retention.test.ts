@@ -4,7 +4,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../demo/demo.ts';
 import type { ApiClient } from '../testing/client.ts';
+import { insertEventsSql } from '../events/record.ts';
 import { type Member, useHarness } from '../testing/harness.ts';
+import { dueWorkspaces, fitRetention } from './retention.ts';
 
 const t = useHarness({ work: true });
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -202,5 +204,43 @@ describe('retention intelligence on a shop’s own purchases', () => {
     expect(fit.latest.result).toMatchObject({ customers: 0, verdict: 'too_little_data', bgnbd: null, scored: 0 });
     const [mine] = await t.h.db.query<{ n: number }>('select count(*)::int as n from contact_scores where workspace_id = $1', [other.workspaceId]);
     expect(mine!.n).toBe(0);
+  });
+
+  it('forgets the scores of a deleted contact', async () => {
+    const [someone] = await t.h.db.query<{ contact_id: string }>('select contact_id from contact_scores where workspace_id = $1 limit 1', [owner.workspaceId]);
+    const deleted = await owner.client.delete(`/api/v1/contacts/${someone!.contact_id}`);
+    expect(deleted.status, JSON.stringify(deleted.body)).toBeLessThan(300);
+    const left = await t.h.db.query('select 1 from contact_scores where workspace_id = $1 and contact_id = $2', [owner.workspaceId, someone!.contact_id]);
+    expect(left).toHaveLength(0);
+  });
+});
+
+describe('the nightly refit', () => {
+  it('is due once a day from 02:00 the workspace’s time, for workspaces with orders whose refits are not manual', async () => {
+    const shop = await t.h.signUp();
+    const quiet = await t.h.signUp();
+    await t.h.db.query("update workspaces set timezone = 'Asia/Tokyo' where id = $1", [shop.workspaceId]);
+    const [c] = await t.h.db.query<{ id: string }>("insert into contacts (workspace_id, email, created_at, updated_at) values ($1, 'n@example.com', now(), now()) returning id", [
+      shop.workspaceId,
+    ]);
+    await t.h.db.query(
+      insertEventsSql(`select $1::uuid, $2::uuid, 'purchase', '{"order_id":"n1","total":1000,"currency":"GBP"}'::jsonb, $3::timestamptz, $3::timestamptz, 'tracking', 'purchase:n1'`),
+      [shop.workspaceId, c!.id, new Date('2026-11-01T10:00:00Z')],
+    );
+    const due = async () => (await dueWorkspaces(t.h.ctx)).filter((id) => id === shop.workspaceId || id === quiet.workspaceId);
+    // 01:30 in Tokyo: not yet.
+    t.h.clock.set(new Date('2026-11-19T16:30:00Z'));
+    expect(await due()).toEqual([]);
+    // 02:30 in Tokyo: the shop with orders, not the one without.
+    t.h.clock.set(new Date('2026-11-19T17:30:00Z'));
+    expect(await due()).toEqual([shop.workspaceId]);
+    await fitRetention(t.h.ctx, shop.workspaceId, { cause: 'schedule' });
+    expect(await due()).toEqual([]);
+    // The next day again, unless refits are set to manual.
+    t.h.clock.set(new Date('2026-11-20T17:30:00Z'));
+    expect(await due()).toEqual([shop.workspaceId]);
+    await t.h.db.query("insert into retention_settings (workspace_id, refit) values ($1, 'manual')", [shop.workspaceId]);
+    expect(await due()).toEqual([]);
+    t.h.clock.set(NOW);
   });
 });
