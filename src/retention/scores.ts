@@ -1,7 +1,7 @@
 // Writes every customer's scores in one statement: the model's figures are computed per
 // group of identical customers (x, t_x, T) in TypeScript and joined back to the customers in
-// SQL, with the spend model per currency, the RFM quintiles and the health score. Then the
-// segments that read a score are told which contacts to look at again.
+// SQL, with the spend model per currency, the RFM quintiles and the health score; and the
+// segments that read a score are told which contacts to look at again, in the same transaction.
 import type { Database, SqlSession } from '../db/client.ts';
 import { HEALTH_WEIGHTS } from './definitions.ts';
 import { customersSql, type SummaryScope } from './summaries.ts';
@@ -26,8 +26,6 @@ export interface SpendModel {
   /** The mean value of an order day in this currency (minor units). */
   mean: number;
 }
-
-export const SCORE_FIELDS_WRITTEN = ['p_alive', 'expected_purchases_90', 'expected_order_value', 'clv', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'health'] as const;
 
 /**
  * Scores every customer of the scope (groups null: the data was too thin for the model, so only
@@ -123,9 +121,10 @@ export async function writeScores(db: Database, s: SummaryScope, now: Date, grou
     // Contacts who are no longer customers of the scope (their orders deleted, or first order
     // before the window) keep no scores of an earlier fit.
     await tx.query('delete from contact_scores where workspace_id = $1 and scored_at <> $2', [s.workspaceId, now]);
+    // In the same transaction, as the triggers queue other changes: a crash loses neither.
+    await queueSegments(tx, s.workspaceId);
     return n?.n ?? 0;
   });
-  await queueSegments(db, s.workspaceId);
   return written;
 }
 
