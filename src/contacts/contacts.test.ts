@@ -72,7 +72,7 @@ describe('creating and changing contacts', () => {
     });
     expect((await c.get(`/api/v1/contacts/${res.body.id}`)).body).toEqual({
       ...res.body,
-      purchases: { orders: 0, refunds: 0, items: 0, firstOrderAt: null, lastOrderAt: null, currencies: [] },
+      purchases: { orders: 0, refunds: 0, items: 0, firstOrderAt: null, lastOrderAt: null, currencies: [], scores: null },
     });
   });
 

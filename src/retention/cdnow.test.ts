@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runInvocation } from '../cli/invocation.ts';
-import { buildProgram } from '../cli/main.ts';
+import { rapportIn } from '../testing/cli.ts';
 import { useHarness } from '../testing/harness.ts';
 import { importFile } from '../testing/imports.ts';
 import { DAYS_PER_UNIT } from './definitions.ts';
@@ -25,18 +24,7 @@ function ordersCsv(): string {
   return `Customer ID,Order ID,Order Date,Quantity,Total\n${rows.join('\n')}\n`;
 }
 
-/** A `rapport` command line, run in-process as the running server runs a caller's (src/cli/invocation.ts). */
-async function rapport(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const result = { code: -1, out: '', err: '' };
-  result.code = await runInvocation(buildProgram, argv, {
-    ctx: t.h.ctx,
-    cwd: process.cwd(),
-    tty: { out: false, err: false },
-    columns: undefined,
-    write: (stream, text) => void (stream === 'out' ? (result.out += text) : (result.err += text)),
-  });
-  return result;
-}
+const rapport = (...argv: string[]) => rapportIn(t.h, ...argv);
 
 const published = parse(fixture('cdnow_customers_summary_with_transactions.csv'), { columns: true, cast: true }) as { ID: number; x: number; t_x: number; T: number; zbar: number }[];
 

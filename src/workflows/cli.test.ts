@@ -1,25 +1,14 @@
 // `rapport workflow list | pause | resume`, run in-process as the running server runs a
 // caller's command line (src/cli/invocation.ts): the same commands, the harness's database.
 import { describe, expect, it } from 'vitest';
-import { runInvocation } from '../cli/invocation.ts';
-import { buildProgram } from '../cli/main.ts';
+import { rapportIn } from '../testing/cli.ts';
 import { useHarness } from '../testing/harness.ts';
 import { openShop } from '../testing/workflows.ts';
 import { createWorkflow, enrollContacts } from './workflows.ts';
 
 const t = useHarness();
 
-async function rapport(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const result = { code: -1, out: '', err: '' };
-  result.code = await runInvocation(buildProgram, argv, {
-    ctx: t.h.ctx,
-    cwd: process.cwd(),
-    tty: { out: false, err: false },
-    columns: undefined,
-    write: (stream, text) => void (stream === 'out' ? (result.out += text) : (result.err += text)),
-  });
-  return result;
-}
+const rapport = (...argv: string[]) => rapportIn(t.h, ...argv);
 
 const waitGraph = { trigger: { kind: 'manual' }, reentry: { policy: 'once' }, start: 'wait', steps: { wait: { kind: 'wait', for: { days: 1 }, next: null } } };
 

@@ -40,6 +40,21 @@ export interface WorkflowStarter {
 const purchased: Goal = { kind: 'event_since_entry', event: 'purchase', where: [] };
 const unsubscribed: SegmentNode = { kind: 'field', field: 'email_status', op: 'eq', value: 'unsubscribed' };
 
+/** On entering the segment: "we miss you" at 10:00 their time, and the offer a week later unless they bought. */
+const winBack = (n: Needs, segment: string): WorkflowGraphInput => ({
+  trigger: { kind: 'segment_entered', segmentId: n.segment(segment) },
+  reentry: { policy: 'after_leaving' },
+  goal: purchased,
+  exits: [unsubscribed],
+  start: 'morning',
+  steps: {
+    morning: { kind: 'wait_until', at: '10:00', next: 'miss-you' },
+    'miss-you': { kind: 'send_email', templateId: n.template('win_back'), transactional: false, next: 'a-week' },
+    'a-week': { kind: 'wait_event', event: 'purchase', where: [], timeout: { days: 7, hours: 0, minutes: 0 }, happened: null, timedOut: 'offer' },
+    offer: { kind: 'send_email', templateId: n.template('exclusive_offer'), transactional: false, next: null },
+  },
+});
+
 export const WORKFLOW_STARTERS: WorkflowStarter[] = [
   {
     key: 'welcome_series',
@@ -131,19 +146,7 @@ export const WORKFLOW_STARTERS: WorkflowStarter[] = [
     holdoutPercent: 10,
     templates: ['win_back', 'exclusive_offer'],
     segments: ['lapsed_90'],
-    graph: (n) => ({
-      trigger: { kind: 'segment_entered', segmentId: n.segment('lapsed_90') },
-      reentry: { policy: 'after_leaving' },
-      goal: purchased,
-      exits: [unsubscribed],
-      start: 'morning',
-      steps: {
-        morning: { kind: 'wait_until', at: '10:00', next: 'miss-you' },
-        'miss-you': { kind: 'send_email', templateId: n.template('win_back'), transactional: false, next: 'a-week' },
-        'a-week': { kind: 'wait_event', event: 'purchase', where: [], timeout: { days: 7, hours: 0, minutes: 0 }, happened: null, timedOut: 'offer' },
-        offer: { kind: 'send_email', templateId: n.template('exclusive_offer'), transactional: false, next: null },
-      },
-    }),
+    graph: (n) => winBack(n, 'lapsed_90'),
   },
   {
     key: 'win_back_slipping',
@@ -154,19 +157,7 @@ export const WORKFLOW_STARTERS: WorkflowStarter[] = [
     holdoutPercent: 10,
     templates: ['win_back', 'exclusive_offer'],
     segments: ['valuable_slipping_away'],
-    graph: (n) => ({
-      trigger: { kind: 'segment_entered', segmentId: n.segment('valuable_slipping_away') },
-      reentry: { policy: 'after_leaving' },
-      goal: purchased,
-      exits: [unsubscribed],
-      start: 'morning',
-      steps: {
-        morning: { kind: 'wait_until', at: '10:00', next: 'miss-you' },
-        'miss-you': { kind: 'send_email', templateId: n.template('win_back'), transactional: false, next: 'a-week' },
-        'a-week': { kind: 'wait_event', event: 'purchase', where: [], timeout: { days: 7, hours: 0, minutes: 0 }, happened: null, timedOut: 'offer' },
-        offer: { kind: 'send_email', templateId: n.template('exclusive_offer'), transactional: false, next: null },
-      },
-    }),
+    graph: (n) => winBack(n, 'valuable_slipping_away'),
   },
   {
     key: 'birthday',

@@ -97,7 +97,7 @@ export function QueryBody<T>({ query, label, children }: { query: { isPending: b
 }
 
 /** What to do when there are no orders: "Import your order history to see cohorts". */
-export function NoOrders({ what, extra }: { what: string; extra?: ReactNode }) {
+export function NoOrders({ what, extra, description }: { what: string; extra?: ReactNode; description?: string }) {
   return (
     <Card py={{ base: 28, sm: 44 }} data-testid="no-orders">
       <EmptyState
@@ -105,7 +105,7 @@ export function NoOrders({ what, extra }: { what: string; extra?: ReactNode }) {
         color="cyan"
         icon={<IconFileImport size={28} stroke={1.6} />}
         title={`Import your order history to see ${what}`}
-        description="Reports are computed from your customers’ orders. Import them from a spreadsheet (one row per order or order line), or send them from your shop with the tracking API."
+        description={description ?? 'Reports are computed from your customers’ orders. Import them from a spreadsheet (one row per order or order line), or send them from your shop with the tracking API.'}
         maw={620}
         mx="auto"
       >

@@ -4,8 +4,8 @@
 // behind them is stated on top, with "Fit now" and its progress.
 import { Alert, Button, Card, EmptyState, Loader, ScrollArea, Stack, Tabs, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconActivityHeartbeat, IconAdjustments, IconAlertCircle, IconChartDots, IconFileImport, IconRefresh, IconRepeat, IconUserExclamation } from '@tabler/icons-react';
-import { Link, Outlet, useLocation, useNavigate, useOutletContext } from 'react-router-dom';
+import { IconActivityHeartbeat, IconAdjustments, IconAlertCircle, IconChartDots, IconRefresh, IconRepeat, IconUserExclamation } from '@tabler/icons-react';
+import { Outlet, useLocation, useNavigate, useOutletContext } from 'react-router-dom';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
 import { isApiError } from '../lib/api.ts';
@@ -14,6 +14,7 @@ import { notifyError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace } from '../lib/session.ts';
 import { count } from '../reports/format.ts';
+import { NoOrders as OrdersMissing } from '../reports/parts.tsx';
 import { type FitRecord, isRunning, type RetentionOverview, useFitEnded, useFitMutation, useRetentionQuery } from './model.ts';
 import { RetentionSettingsModal } from './RetentionSettingsModal.tsx';
 
@@ -174,22 +175,9 @@ function NoFit({ overview }: { overview: RetentionOverview }) {
 /** Fitted on a shop without orders: what to do. */
 function NoOrders() {
   return (
-    <Card py={{ base: 28, sm: 44 }} data-testid="no-orders">
-      <EmptyState
-        variant="light"
-        color="cyan"
-        icon={<IconFileImport size={28} stroke={1.6} />}
-        title="Import your order history to see who is slipping away"
-        description="The predictions are learnt from your customers’ orders: how often each one buys, and how long since they last did. Import them from a spreadsheet (one row per order or order line), or send them from your shop with the tracking API."
-        maw={640}
-        mx="auto"
-      >
-        <EmptyState.Actions>
-          <Button component={Link} to="/contacts/import" leftSection={<IconFileImport size={16} />}>
-            Import order history
-          </Button>
-        </EmptyState.Actions>
-      </EmptyState>
-    </Card>
+    <OrdersMissing
+      what="who is slipping away"
+      description="The predictions are learnt from your customers’ orders: how often each one buys, and how long since they last did. Import them from a spreadsheet (one row per order or order line), or send them from your shop with the tracking API."
+    />
   );
 }
