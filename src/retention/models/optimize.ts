@@ -83,6 +83,7 @@ const identity = (n: number) => Array.from({ length: n * n }, (_, k) => (k % (n 
 
 const FLAT_ITERATIONS = 10;
 const FLAT_TOLERANCE = 1e-9;
+const RIDGE_TOLERANCE = 1e-7;
 
 /** BFGS on the inverse Hessian, from one start. */
 export function bfgs(fg: ValueAndGradient, x0: readonly number[], options: BfgsOptions = {}): Run {
@@ -161,7 +162,10 @@ export function bfgs(fg: ValueAndGradient, x0: readonly number[], options: BfgsO
       // rows is exact to ~10^−16·|f|·√n, and the gradient cannot be driven below what that
       // allows) when the gradient is nearly small enough, else H misleads: retry from steepest descent.
       const floor = maxAbs(g) <= 1e3 * gtol * (1 + Math.abs(f));
-      if (fresh || floor) return { x, value: f, converged: floor, iterations: k, inverseHessian: H };
+      // Stuck on a ridge that the last iterations climbed by a negligible amount (a model whose
+      // parameters run off to infinity together): as good as the data can tell apart.
+      const ridge = recent.length >= FLAT_ITERATIONS / 2 && recent[0]! - f <= RIDGE_TOLERANCE * (1 + Math.abs(f));
+      if (fresh || floor || ridge) return { x, value: f, converged: floor || ridge, iterations: k, inverseHessian: H };
       H = identity(n);
       fresh = true;
       continue;
