@@ -104,7 +104,7 @@ beforeAll(async () => {
     { name: 'reports-revenue', path: '/reports/revenue', ready: table('Net and gross revenue retention') },
     { name: 'reports-churn', path: '/reports/churn', ready: table('Orders per customer') },
     { name: 'reports-email', path: '/reports/email', ready: table('Campaigns') },
-    { name: 'retention-soon', path: '/retention', ready: heading(/Retention/) },
+    { name: 'retention', path: '/retention', ready: heading(/Retention/) },
   );
 }, 600_000);
 
