@@ -7,10 +7,14 @@ import { table } from './workflow.ts';
 
 const fixed = (x: number | null | undefined, digits = 4) => (x === null || x === undefined ? '-' : x.toFixed(digits));
 
+/** Each model's parameters in the published order (the stored JSON keeps its own). */
+const ORDER = ['r', 'alpha', 'a', 'b', 's', 'beta', 'p', 'q', 'v'];
+const ordered = (params: Record<string, number>): [string, number][] => Object.entries(params).sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b));
+
 /** The fit as the JSON: each model's parameters and log-likelihood, standard errors beside. */
 export function fitJson(r: FitResult) {
   const model = <P extends Record<string, number>>(m: { params: P; loglik: number; se: Record<string, number | null>; converged: boolean } | null) =>
-    m ? { ...m.params, loglik: m.loglik, se: m.se, converged: m.converged } : null;
+    m ? { ...Object.fromEntries(ordered(m.params)), loglik: m.loglik, se: Object.fromEntries(ordered(m.se as Record<string, number>)), converged: m.converged } : null;
   return {
     until: r.until,
     since: r.since,
@@ -35,7 +39,7 @@ function human(r: FitResult): string {
   const rows: string[][] = [];
   const add = (name: string, m: { params: Record<string, number>; loglik: number; se: Record<string, number | null> } | null) => {
     if (!m) return;
-    for (const [k, v] of Object.entries(m.params)) rows.push([name, k, fixed(v), fixed(m.se[k])]);
+    for (const [k, v] of ordered(m.params)) rows.push([name, k, fixed(v), fixed(m.se[k])]);
     rows.push([name, 'log-likelihood', fixed(m.loglik, 2), '']);
   };
   add('BG/NBD', r.bgnbd);
