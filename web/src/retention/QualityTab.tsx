@@ -174,13 +174,15 @@ function Groups({ check }: { check: HoldoutCheck }) {
 }
 
 const NAMES: Record<string, string> = { alpha: 'α', beta: 'β' };
+/** The published order of the parameters (the stored JSON keeps its own). */
+const ORDER = ['r', 'alpha', 'a', 'b', 's', 'beta', 'p', 'q', 'v'];
 
 function Parameters({ r }: { r: FitResult }) {
   const [open, setOpen] = useState<string | null>(null);
   const rows: ReactNode[][] = [];
   const add = (model: string, fit: ModelFit | null | undefined) => {
     if (!fit) return;
-    const keys = Object.keys(fit.params);
+    const keys = Object.keys(fit.params).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
     keys.forEach((k, i) => rows.push([i === 0 ? model : '', NAMES[k] ?? k, sig(fit.params[k]), sig(fit.se[k])]));
     rows.push(['', 'Log-likelihood', sig(fit.loglik), fit.converged ? 'converged' : 'did not converge']);
   };
@@ -196,7 +198,9 @@ function Parameters({ r }: { r: FitResult }) {
       const m = r.check.models[key];
       if (!m) continue;
       const model = `${name} of the check (orders up to ${dayLabel(r.check.calibrationEnd)}; predicted ${count(m.predicted)} orders after)`;
-      Object.entries(m.params).forEach(([k, v], i) => rows.push([i === 0 ? model : '', NAMES[k] ?? k, sig(v), DASH]));
+      Object.entries(m.params)
+        .sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b))
+        .forEach(([k, v], i) => rows.push([i === 0 ? model : '', NAMES[k] ?? k, sig(v), DASH]));
     }
   }
   return (
