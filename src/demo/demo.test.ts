@@ -28,7 +28,7 @@ async function snapshot(workspaceId: string) {
 }
 
 describe('loading the demo', () => {
-  it('writes the generated contacts and events, the same for the same seed and now, other data for another seed', async () => {
+  it('writes the generated contacts and events, the same for the same seed and now, other data for another seed', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     const b = await t.h.signUp();
     const c = await t.h.signUp();
@@ -63,7 +63,7 @@ describe('loading the demo', () => {
     expect(snapC.contacts.map((x) => x.email)).not.toEqual(snapA.contacts.map((x) => x.email));
   });
 
-  it('changes nothing when loaded again, and adds only the new contacts when asked for more', async () => {
+  it('changes nothing when loaded again, and adds only the new contacts when asked for more', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     t.h.clock.set(NOW);
     await loadDemo(t.h.ctx, a.workspaceId, { contacts: 300 });
@@ -94,7 +94,7 @@ describe('loading the demo', () => {
     expect((await snapshot(a.workspaceId)).contacts).toHaveLength(350);
   });
 
-  it('answers the questions later features will ask, in SQL', async () => {
+  it('answers the questions later features will ask, in SQL', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     await loadDemo(t.h.ctx, a.workspaceId, { contacts: 1_000, now: NOW });
     const [row] = await t.h.db.query<{ buyers: number; once: number; lapsed90: number; lapsed180: number; churned: number; top10: number }>(
@@ -132,7 +132,7 @@ describe('loading the demo', () => {
     expect(mail).toMatchObject({ messages: mail!.sent, people_opens: mail!.opened, broadcasts: mail!.campaigns });
   });
 
-  it('comes with segments computed from its own purchases and the email templates to send them, leaving names already taken alone', async () => {
+  it('comes with segments computed from its own purchases and the email templates to send them, leaving names already taken alone', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     t.h.clock.set(NOW);
     // The workspace already has a template of its own named like one of the demo's.
@@ -189,7 +189,7 @@ describe('loading the demo', () => {
     expect((await a.client.get('/api/v1/surveys')).body.items).toHaveLength(1);
   });
 
-  it('tells its progress step by step, with counts that end at the totals counted beforehand', async () => {
+  it('tells its progress step by step, with counts that end at the totals counted beforehand', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     const totals = await countDemo({ contacts: 450, now: NOW });
     const generated = [...generateDemo({ contacts: 450, now: NOW })].flatMap((b) => b.events);
@@ -232,7 +232,7 @@ describe('loading the demo', () => {
     expect(again.at(-1)).toMatchObject({ contacts: { done: 450, created: 0 }, orders: { total: null }, segments: { total: 0, names: [] }, templates: { names: [] } });
   });
 
-  it('leaves out a property the workspace already defines differently', async () => {
+  it('leaves out a property the workspace already defines differently', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     await t.h.db.query(`insert into property_definitions (workspace_id, key, label, type) values ($1, 'loyalty_tier', 'Tier', 'number')`, [a.workspaceId]);
     const result = await loadDemo(t.h.ctx, a.workspaceId, { contacts: 50, now: NOW });
@@ -245,7 +245,7 @@ describe('loading the demo', () => {
 });
 
 describe('the demo API', () => {
-  it('reports an empty workspace, queues a load for admins only, and keeps workspaces apart', async () => {
+  it('reports an empty workspace, queues a load for admins only, and keeps workspaces apart', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     const b = await t.h.signUp();
     expect((await a.client.get('/api/v1/demo')).body).toEqual({ contacts: 0, events: 0, load: null });

@@ -19,7 +19,7 @@ async function settled(client: ApiClient, states = new Set<string>(), seen: any[
 }
 
 describe('the demo.load job', () => {
-  it('loads the workspace in the background, and the status follows it to the end', async () => {
+  it('loads the workspace in the background, and the status follows it to the end', { timeout: 180_000 }, async () => {
     const a = await t.h.signUp();
     t.h.clock.set('2026-01-15T12:00:00Z');
     const started = await a.client.post('/api/v1/demo', { contacts: 300, seed: 3 });
@@ -64,7 +64,7 @@ describe('the demo.load job', () => {
 });
 
 describe('a demo load that fails', () => {
-  it('says why and at which step, while it waits to try again and once it has given up', async () => {
+  it('says why and at which step, while it waits to try again and once it has given up', { timeout: 180_000 }, async () => {
     // A workspace that is not there (deleted while its load waited): every attempt fails.
     const workspaceId = '0190a5c4-0000-7000-8000-000000000001';
     await t.h.ctx.jobs.send('demo.load', { workspaceId, contacts: 100, seed: 1, now: new Date().toISOString() });
