@@ -48,10 +48,11 @@ export function retentionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       atRiskCustomers(ctx.db, workspaceOf(req).workspaceId, req.query),
     );
     app.get('/retention/at-risk.csv', { schema: { tags, summary: 'The at-risk list as CSV', querystring: atRiskQuery, produces: ['text/csv'] } }, async (req, reply) => {
-      const r = await atRiskCustomers(ctx.db, workspaceOf(req).workspaceId, req.query);
+      const { workspaceId } = workspaceOf(req);
+      const [r, settings] = await Promise.all([atRiskCustomers(ctx.db, workspaceId, req.query), retentionSettingsOf(ctx.db, workspaceId)]);
       const money = (v: number | null) => (v === null || !r.currency ? null : formatMoney(v, r.currency, 'en-GB'));
       const text = csvText(
-        { columns: ['Email', 'Name', 'Orders', 'Last order', 'Chance still a customer', 'Chance at the fit before', 'Orders expected in 90 days', 'Lifetime value (12 months)', 'Value if kept', 'Health'] },
+        { columns: ['Email', 'Name', 'Orders', 'Last order', 'Chance still a customer', 'Chance at the fit before', 'Orders expected in 90 days', `Lifetime value (${settings.horizonMonths} months)`, 'Value if kept', 'Health'] },
         r.customers.map((c) => [
           c.email,
           c.name,

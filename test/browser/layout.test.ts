@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
+import { until } from './pages.ts';
 
 const SHOTS = path.resolve('test-results/layout');
 const WIDTHS = [390, 1024, 1440] as const;
@@ -19,16 +20,6 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 const api = sessionApi(() => server.base, () => session);
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen in ${timeoutMs / 1000} s: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 /** The pages to check, with what shows that each has finished loading. */
 const pages: { name: string; path: string; ready: (page: Page) => Promise<unknown> }[] = [];

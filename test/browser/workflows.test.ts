@@ -13,6 +13,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
+import { until } from './pages.ts';
 
 const SHOTS = path.resolve('test-results/workflows');
 const LAPSED = 60;
@@ -27,16 +28,6 @@ const pageErrors: string[] = [];
 const api = sessionApi(() => server.base, () => session);
 /** What the page shows, asked until it is as expected (the page reloads its data every few seconds). */
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 200 });
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen in ${timeoutMs / 1000} s: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 async function track(batch: unknown[]): Promise<void> {
   const res = await fetch(`${server.base}/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });

@@ -140,7 +140,8 @@ export function subsample<R extends { weight: number }>(rows: readonly R[], targ
   return out.length > 0 ? out : undefined;
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded uniform generator in [0, 1) (mulberry32): the subsample is the same on every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,7 +3,7 @@
 // check of gradients, and a simulator of Pareto/NBD customers for the larger fits.
 import { readFileSync } from 'node:fs';
 import type { ValueAndGradient } from './optimize.ts';
-import { groupCustomers, groupMonetary, type CustomerSummary, type MonetarySummary, type SbgCohort } from './summary.ts';
+import { groupCustomers, groupMonetary, mulberry32, type CustomerSummary, type MonetarySummary, type SbgCohort } from './summary.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
 
@@ -66,16 +66,6 @@ export function gradientError(f: ValueAndGradient, theta: readonly number[], sca
     worst = Math.max(worst, Math.abs(g[i]! - fd) / (Math.abs(fd) + scale));
   }
   return worst;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Gamma(shape, rate) by Marsaglia & Tsang. */

@@ -1,12 +1,12 @@
 // What the reports count, for the whole workspace: the active window (a customer is active with
 // an order in the last N days), the attribution window (an order counts for an email opened or
 // clicked in the A days before it) and who gets the weekly digest. Admins change them.
-import { Alert, Button, Group, Modal, MultiSelect, NumberInput, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, MultiSelect, NumberInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
+import { SettingsFormButtons, SettingsFormNotice } from '../components/SettingsFormParts.tsx';
 import { api } from '../lib/api.ts';
 import { applyFormError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
@@ -66,16 +66,7 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
   return (
     <form noValidate onSubmit={form.onSubmit((v) => save.mutate(v))}>
       <Stack gap="md">
-        {!canEdit && (
-          <Text fz="sm" c="dimmed">
-            Only admins and owners can change these.
-          </Text>
-        )}
-        {error && (
-          <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />}>
-            {error}
-          </Alert>
-        )}
+        <SettingsFormNotice canEdit={canEdit} error={error} />
         <NumberInput
           label="Active window"
           description="A customer is active with an order in this many days. Active customers and churn are counted with it."
@@ -119,16 +110,7 @@ function SettingsForm({ settings, onDone }: { settings: ReportSettingsResult; on
           <Button variant="subtle" loading={digestNow.isPending} onClick={() => digestNow.mutate()}>
             Send me the digest now
           </Button>
-          <Group gap="sm">
-            <Button variant="default" onClick={onDone}>
-              {canEdit ? 'Cancel' : 'Close'}
-            </Button>
-            {canEdit && (
-              <Button type="submit" loading={save.isPending}>
-                Save
-              </Button>
-            )}
-          </Group>
+          <SettingsFormButtons canEdit={canEdit} saving={save.isPending} onCancel={onDone} />
         </Group>
       </Stack>
     </form>

@@ -2,12 +2,12 @@
 // customers they learn from, the holdout period of their check, the horizon and discount rate
 // of lifetime value, nightly refits, and the renewal event of subscriptions. Admins change
 // them; they count from the next fit.
-import { Alert, Autocomplete, Button, Group, Input, Modal, NumberInput, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Autocomplete, Group, Input, Modal, NumberInput, SegmentedControl, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorBlock, LoadingBlock } from '../components/QueryState.tsx';
+import { SettingsFormButtons, SettingsFormNotice } from '../components/SettingsFormParts.tsx';
 import { api } from '../lib/api.ts';
 import { applyFormError, notifySuccess } from '../lib/notify.tsx';
 import { roleAtLeast } from '../lib/roles.ts';
@@ -89,16 +89,7 @@ function SettingsForm({ settings, onDone }: { settings: RetentionSettings; onDon
   return (
     <form noValidate onSubmit={form.onSubmit((v) => save.mutate(v))}>
       <Stack gap="md">
-        {!canEdit && (
-          <Text fz="sm" c="dimmed">
-            Only admins and owners can change these.
-          </Text>
-        )}
-        {error && (
-          <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />}>
-            {error}
-          </Alert>
-        )}
+        <SettingsFormNotice canEdit={canEdit} error={error} />
         <NumberInput
           label="Learn from customers who first ordered in the last"
           description="Leave it empty to learn from every customer. Set it if your shop changed a lot (new range, new prices) and older customers no longer tell how today’s buy."
@@ -177,15 +168,8 @@ function SettingsForm({ settings, onDone }: { settings: RetentionSettings; onDon
             {...form.getInputProps('renewalPeriod')}
           />
         </Input.Wrapper>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone}>
-            {canEdit ? 'Cancel' : 'Close'}
-          </Button>
-          {canEdit && (
-            <Button type="submit" loading={save.isPending}>
-              Save
-            </Button>
-          )}
+        <Group justify="flex-end">
+          <SettingsFormButtons canEdit={canEdit} saving={save.isPending} onCancel={onDone} />
         </Group>
       </Stack>
     </form>
