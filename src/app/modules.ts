@@ -6,9 +6,11 @@
 import { accountsModule } from '../accounts/module.ts';
 import { contactListModule } from '../contact-list/module.ts';
 import { contactsModule } from '../contacts/module.ts';
+import { couponsModule } from '../coupons/module.ts';
 import { demoModule } from '../demo/module.ts';
 import { eventsModule } from '../events/module.ts';
 import { importsModule } from '../imports/module.ts';
+import { loyaltyModule } from '../loyalty/module.ts';
 import { messagingModule } from '../messaging/module.ts';
 import { purchasesModule } from '../purchases/module.ts';
 import { reportsModule } from '../reports/module.ts';
@@ -37,5 +39,7 @@ export const MODULES: readonly Module[] = [
   workflowsModule,
   reportsModule,
   retentionModule,
+  couponsModule,
+  loyaltyModule,
   demoModule,
 ];
