@@ -2,5 +2,5 @@ import type { Module } from '../server/module.ts';
 
 export const couponsModule: Module = {
   name: 'coupons',
-  purpose: 'coupon campaigns (being built, issue 19; docs/design/loyalty.md): unique codes generated without repeats so far',
+  purpose: 'coupon campaigns (being built, issue 19; docs/design/loyalty.md): so far unique codes generated without repeats (codes.ts) and the terms a code is judged by on an order (terms.ts)',
 };
