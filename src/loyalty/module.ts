@@ -2,5 +2,5 @@ import type { Module } from '../server/module.ts';
 
 export const loyaltyModule: Module = {
   name: 'loyalty',
-  purpose: 'the points program (being built, issue 19; docs/design/loyalty.md): so far the points an order earns and a refund takes back, when lots expire, and the reference ledger',
+  purpose: 'the points program (being built, issue 19; docs/design/loyalty.md): so far the points an order earns and a refund takes back, when lots expire, tiers, and the reference ledger',
 };
