@@ -1,0 +1,253 @@
+// The points ledger's operations, each in the caller's transaction (docs/design/loyalty.md).
+// Every operation on a member first locks the member's account row, so two changes of one
+// member's points queue up; it then looks its idempotency key up (a retry returns the first
+// transfer), plans which lots to take from in TypeScript, and writes the transfer, the
+// allocations, the lots and the balances. System accounts are updated last, without a lock
+// taken first, so no two transactions wait on each other in opposite orders.
+// reference.ts states the same rules in memory; ledger.property.test.ts holds the two together.
+import type { SqlSession } from '../../db/client.ts';
+import type { RefundPolicy, SystemAccount, TransferKind } from './reference.ts';
+
+export type LedgerResult =
+  | { ok: true; transferId: number | null; amount: number; duplicate: boolean }
+  | { ok: false; reason: 'insufficient' | 'unknown_earn'; spendable?: number };
+
+interface Member {
+  id: number;
+  debt: number;
+}
+
+interface OpenLot {
+  id: number;
+  remaining: number;
+}
+
+/** The workspace's system accounts, created on first use. */
+async function systemAccount(tx: SqlSession, workspaceId: string, kind: SystemAccount): Promise<number> {
+  await tx.query('insert into loyalty_accounts (workspace_id, kind) values ($1, $2) on conflict (workspace_id, kind) where kind <> \'member\' do nothing', [workspaceId, kind]);
+  const [row] = await tx.query<{ id: number }>("select id::int8 as id from loyalty_accounts where workspace_id = $1 and kind = $2 and kind <> 'member'", [workspaceId, kind]);
+  return Number(row!.id);
+}
+
+/** The member's account, created on first use and locked for the rest of the transaction. */
+async function lockMember(tx: SqlSession, workspaceId: string, contactId: string): Promise<Member> {
+  await tx.query("insert into loyalty_accounts (workspace_id, kind, contact_id) values ($1, 'member', $2) on conflict (workspace_id, contact_id) where kind = 'member' do nothing", [
+    workspaceId,
+    contactId,
+  ]);
+  const [row] = await tx.query<{ id: string; debt: string }>(
+    "select id, debt from loyalty_accounts where workspace_id = $1 and contact_id = $2 and kind = 'member' for update",
+    [workspaceId, contactId],
+  );
+  return { id: Number(row!.id), debt: Number(row!.debt) };
+}
+
+async function existing(tx: SqlSession, workspaceId: string, key: string): Promise<LedgerResult | null> {
+  const [row] = await tx.query<{ id: string; amount: string }>('select id, amount from loyalty_transfers where workspace_id = $1 and idempotency_key = $2', [workspaceId, key]);
+  return row ? { ok: true, transferId: Number(row.id), amount: Number(row.amount), duplicate: true } : null;
+}
+
+interface TransferRow {
+  from: number;
+  to: number;
+  amount: number;
+  kind: TransferKind;
+  cause: string;
+  key: string;
+  reason?: string | null;
+  createdBy?: string | null;
+}
+
+async function insertTransfer(tx: SqlSession, workspaceId: string, t: TransferRow, now: Date): Promise<number> {
+  const [row] = await tx.query<{ id: string }>(
+    `insert into loyalty_transfers (workspace_id, from_account, to_account, amount, kind, cause, idempotency_key, reason, created_by, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+    [workspaceId, t.from, t.to, t.amount, t.kind, t.cause, t.key, t.reason ?? null, t.createdBy ?? null, now],
+  );
+  await tx.query('update loyalty_accounts set balance = balance - $2 where id = $1', [t.from, t.amount]);
+  await tx.query('update loyalty_accounts set balance = balance + $2 where id = $1', [t.to, t.amount]);
+  return Number(row!.id);
+}
+
+/** Takes up to `points` from the lots in order: what each gives, and what could not be taken. */
+function plan(lots: OpenLot[], points: number): { takes: { lot: number; points: number }[]; missing: number } {
+  const takes: { lot: number; points: number }[] = [];
+  let left = points;
+  for (const lot of lots) {
+    if (left === 0) break;
+    const t = Math.min(lot.remaining, left);
+    if (t > 0) takes.push({ lot: lot.id, points: t });
+    left -= t;
+  }
+  return { takes, missing: left };
+}
+
+async function applyTakes(tx: SqlSession, transferId: number, takes: { lot: number; points: number }[]): Promise<void> {
+  if (takes.length === 0) return;
+  const lots = takes.map((t) => t.lot);
+  const points = takes.map((t) => t.points);
+  await tx.query(
+    `update loyalty_lots l set remaining = l.remaining - t.points from unnest($1::int8[], $2::int8[]) as t(lot, points) where l.id = t.lot`,
+    [lots, points],
+  );
+  await tx.query(`insert into loyalty_allocations (transfer_id, lot_id, points) select $1, t.lot, t.points from unnest($2::int8[], $3::int8[]) as t(lot, points)`, [
+    transferId,
+    lots,
+    points,
+  ]);
+}
+
+const SPEND_ORDER = 'order by expires_at nulls last, available_at, id';
+
+/** The member's available, unexpired lots with points left, in spending order, locked. */
+async function spendableLots(tx: SqlSession, account: number, now: Date): Promise<OpenLot[]> {
+  const rows = await tx.query<{ id: string; remaining: string }>(
+    `select id, remaining from loyalty_lots where account_id = $1 and remaining > 0 and available_at <= $2 and (expires_at is null or expires_at > $2) ${SPEND_ORDER} for update`,
+    [account, now],
+  );
+  return rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining) }));
+}
+
+export interface GrantInput {
+  contactId: string;
+  points: number;
+  availableAt: Date;
+  expiresAt: Date | null;
+  key: string;
+  cause: string;
+  /** earn: from the issued account; adjust: an admin's addition, from the adjusted account. */
+  kind: 'earn' | 'adjust';
+  reason?: string | null;
+  createdBy?: string | null;
+}
+
+/** Gives a member points as a lot; new points pay the member's debt first. */
+export async function grant(tx: SqlSession, workspaceId: string, g: GrantInput, now: Date): Promise<LedgerResult> {
+  if (!Number.isSafeInteger(g.points) || g.points <= 0) throw new Error(`points to grant must be a positive whole number, not ${g.points}`);
+  const member = await lockMember(tx, workspaceId, g.contactId);
+  const before = await existing(tx, workspaceId, g.key);
+  if (before) return before;
+  const from = await systemAccount(tx, workspaceId, g.kind === 'earn' ? 'issued' : 'adjusted');
+  const transferId = await insertTransfer(tx, workspaceId, { from, to: member.id, amount: g.points, kind: g.kind, cause: g.cause, key: g.key, reason: g.reason, createdBy: g.createdBy }, now);
+  const paid = Math.min(member.debt, g.points);
+  await tx.query(
+    `insert into loyalty_lots (workspace_id, account_id, transfer_id, points, debt_paid, remaining, available_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [workspaceId, member.id, transferId, g.points, paid, g.points - paid, g.availableAt, g.expiresAt],
+  );
+  if (paid > 0) await tx.query('update loyalty_accounts set debt = debt - $2 where id = $1', [member.id, paid]);
+  return { ok: true, transferId, amount: g.points, duplicate: false };
+}
+
+export interface TakeInput {
+  contactId: string;
+  points: number;
+  key: string;
+  cause: string;
+  /** spend: a redemption, to the redeemed account; adjust: an admin's removal, to the adjusted account. */
+  kind: 'spend' | 'adjust';
+  reason?: string | null;
+  createdBy?: string | null;
+}
+
+/** Spends available points, earliest expiry first; refused whole when there are not enough. */
+export async function take(tx: SqlSession, workspaceId: string, s: TakeInput, now: Date): Promise<LedgerResult> {
+  if (!Number.isSafeInteger(s.points) || s.points <= 0) throw new Error(`points to take must be a positive whole number, not ${s.points}`);
+  const member = await lockMember(tx, workspaceId, s.contactId);
+  const before = await existing(tx, workspaceId, s.key);
+  if (before) return before;
+  const lots = await spendableLots(tx, member.id, now);
+  const spendable = lots.reduce((n, l) => n + l.remaining, 0) - member.debt;
+  if (spendable < s.points) return { ok: false, reason: 'insufficient', spendable };
+  const { takes } = plan(lots, s.points);
+  const to = await systemAccount(tx, workspaceId, s.kind === 'spend' ? 'redeemed' : 'adjusted');
+  const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount: s.points, kind: s.kind, cause: s.cause, key: s.key, reason: s.reason, createdBy: s.createdBy }, now);
+  await applyTakes(tx, transferId, takes);
+  return { ok: true, transferId, amount: s.points, duplicate: false };
+}
+
+export interface ReverseInput {
+  contactId: string;
+  /** The idempotency key of the earn being taken back. */
+  earnKey: string;
+  points: number;
+  key: string;
+  cause: string;
+}
+
+/**
+ * Takes back points of an earn (a refund): from the earn's own lots, then the member's other
+ * lots in spending order (pending ones too); what is still missing becomes debt under the
+ * "negative" policy and is not taken under "cap".
+ */
+export async function reverse(tx: SqlSession, workspaceId: string, r: ReverseInput, policy: RefundPolicy, now: Date): Promise<LedgerResult> {
+  if (!Number.isSafeInteger(r.points) || r.points <= 0) throw new Error(`points to take back must be a positive whole number, not ${r.points}`);
+  const member = await lockMember(tx, workspaceId, r.contactId);
+  const before = await existing(tx, workspaceId, r.key);
+  if (before) return before;
+  const rows = await tx.query<{ id: string; remaining: string; own: boolean }>(
+    `select l.id, l.remaining, (t.idempotency_key = $2) as own
+     from loyalty_lots l join loyalty_transfers t on t.id = l.transfer_id
+     where l.account_id = $1 and (l.remaining > 0 or t.idempotency_key = $2)
+     order by (t.idempotency_key = $2) desc, l.expires_at nulls last, l.available_at, l.id
+     for update of l`,
+    [member.id, r.earnKey],
+  );
+  if (!rows.some((row) => row.own)) return { ok: false, reason: 'unknown_earn' };
+  const { takes, missing } = plan(
+    rows.map((row) => ({ id: Number(row.id), remaining: Number(row.remaining) })),
+    r.points,
+  );
+  const debt = policy === 'negative' ? missing : 0;
+  const amount = r.points - missing + debt;
+  if (amount === 0) return { ok: true, transferId: null, amount: 0, duplicate: false };
+  const to = await systemAccount(tx, workspaceId, 'issued');
+  const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount, kind: 'reverse', cause: r.cause, key: r.key }, now);
+  await applyTakes(tx, transferId, takes);
+  if (debt > 0) await tx.query('update loyalty_accounts set debt = debt + $2 where id = $1', [member.id, debt]);
+  return { ok: true, transferId, amount, duplicate: false };
+}
+
+/**
+ * Expires what is left of the workspace's lots whose date has passed, up to `limit` lots: a
+ * transfer per lot to the expired account, keyed by the lot. Returns how many lots expired.
+ */
+export async function expireDue(tx: SqlSession, workspaceId: string, now: Date, limit = 1_000): Promise<number> {
+  // Candidates first, without locks; each member's lock is taken before their lots', as everywhere.
+  const due = await tx.query<{ contact_id: string }>(
+    `select distinct a.contact_id from loyalty_lots l join loyalty_accounts a on a.id = l.account_id
+     where l.workspace_id = $1 and l.remaining > 0 and l.expires_at <= $2 order by 1 limit $3`,
+    [workspaceId, now, limit],
+  );
+  let expired = 0;
+  for (const { contact_id } of due) {
+    const member = await lockMember(tx, workspaceId, contact_id);
+    const lots = await tx.query<{ id: string; remaining: string }>(
+      'select id, remaining from loyalty_lots where account_id = $1 and remaining > 0 and expires_at <= $2 order by id for update',
+      [member.id, now],
+    );
+    const to = await systemAccount(tx, workspaceId, 'expired');
+    for (const lot of lots) {
+      const key = `expire:${lot.id}`;
+      if (await existing(tx, workspaceId, key)) continue;
+      const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount: Number(lot.remaining), kind: 'expire', cause: `lot:${lot.id}`, key }, now);
+      await applyTakes(tx, transferId, [{ lot: Number(lot.id), points: Number(lot.remaining) }]);
+      expired++;
+    }
+  }
+  return expired;
+}
+
+/** A member's points now: the balance, what can be spent, what is pending, and debt. */
+export async function memberPoints(tx: SqlSession, workspaceId: string, contactId: string, now: Date): Promise<{ balance: number; spendable: number; pending: number; debt: number }> {
+  const [row] = await tx.query<{ balance: string; debt: string; available: string; pending: string }>(
+    `select a.balance, a.debt,
+            coalesce(sum(l.remaining) filter (where l.available_at <= $3 and (l.expires_at is null or l.expires_at > $3)), 0) as available,
+            coalesce(sum(l.remaining) filter (where l.available_at > $3 and (l.expires_at is null or l.expires_at > $3)), 0) as pending
+     from loyalty_accounts a left join loyalty_lots l on l.account_id = a.id and l.remaining > 0
+     where a.workspace_id = $1 and a.contact_id = $2 and a.kind = 'member'
+     group by a.id`,
+    [workspaceId, contactId, now],
+  );
+  if (!row) return { balance: 0, spendable: 0, pending: 0, debt: 0 };
+  return { balance: Number(row.balance), spendable: Number(row.available) - Number(row.debt), pending: Number(row.pending), debt: Number(row.debt) };
+}
