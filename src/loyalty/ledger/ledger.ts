@@ -208,8 +208,9 @@ export async function reverse(tx: SqlSession, workspaceId: string, r: ReverseInp
 }
 
 /**
- * Expires what is left of the workspace's lots whose date has passed, up to `limit` lots: a
- * transfer per lot to the expired account, keyed by the lot. Returns how many lots expired.
+ * Expires what is left of the workspace's lots whose date has passed, those of up to `limit`
+ * members at a time: a transfer per lot to the expired account, keyed by the lot. Returns how
+ * many lots expired (call again until 0).
  */
 export async function expireDue(tx: SqlSession, workspaceId: string, now: Date, limit = 1_000): Promise<number> {
   // Candidates first, without locks; each member's lock is taken before their lots', as everywhere.
