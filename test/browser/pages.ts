@@ -27,20 +27,23 @@ export interface PageOptions {
   contexts: BrowserContext[];
   /** Page errors and console errors (other than failed loads), for the suite to check. */
   pageErrors: string[];
+  userAgent?: string;
+  /** How long a step waits (30 s unless said). */
+  timeoutMs?: number;
 }
 
 /** A page in a context of its own, at `size` (touch and mobile below 600 px). */
 export async function openPage(browser: Browser, options: PageOptions): Promise<Page> {
   const { size, base, cookie, contexts, pageErrors } = options;
   const phone = size.width < 600;
-  const context = await browser.newContext({ viewport: size, baseURL: base, deviceScaleFactor: 1, hasTouch: phone, isMobile: phone });
+  const context = await browser.newContext({ viewport: size, baseURL: base, deviceScaleFactor: 1, hasTouch: phone, isMobile: phone, ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
   contexts.push(context);
   if (cookie) {
     const [name, ...value] = cookie.split('=');
     await context.addCookies([{ name: name!, value: value.join('='), url: base }]);
   }
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(options.timeoutMs ?? 30_000);
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);

@@ -15,9 +15,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Inbox, startInbox, until } from '../../src/testing/inbox.ts';
 import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
+import { openPage } from './pages.ts';
 
 const SHOTS = path.resolve('test-results/surveys-email');
 // People, not scanners: a POST from HeadlessChrome's own user agent is refused on purpose.
@@ -72,25 +73,8 @@ interface PageOptions {
   userAgent?: string;
 }
 
-async function newPage({ width, height, signedIn, userAgent }: PageOptions): Promise<Page> {
-  const phone = width < 600;
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: server.base, deviceScaleFactor: 1, hasTouch: phone, isMobile: phone, ...(userAgent ? { userAgent } : {}) });
-  contexts.push(context);
-  if (signedIn) {
-    const [name, ...value] = session.cookie.split('=');
-    await context.addCookies([{ name: name!, value: value.join('='), url: server.base }]);
-  }
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);
-  });
-  onTestFailed(async () => {
-    await page.screenshot({ path: path.join(SHOTS, `failed-${contexts.indexOf(context)}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
-}
+const newPage = ({ width, height, signedIn, userAgent }: PageOptions) =>
+  openPage(browser, { base: server.base, cookie: signedIn ? session.cookie : null, size: { width, height }, shots: SHOTS, contexts, pageErrors, userAgent, timeoutMs: 20_000 });
 
 /**
  * A picture of the page (as surveys-ui.test.ts takes them); `fullPage` in a window as tall as the

@@ -8,8 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type RunningServer, type Session, sessionApi, setUp, startServer } from './server.ts';
+import { openPage } from './pages.ts';
 
 const SHOTS = path.resolve('test-results/surveys');
 let server: RunningServer;
@@ -34,22 +35,8 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function newPage(width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: server.base, deviceScaleFactor: 1, hasTouch: width < 600, isMobile: width < 600 });
-  contexts.push(context);
-  const [name, ...value] = session.cookie.split('=');
-  await context.addCookies([{ name: name!, value: value.join('='), url: server.base }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(`console: ${msg.text()}`);
-  });
-  onTestFailed(async () => {
-    await page.screenshot({ path: path.join(SHOTS, `failed-${contexts.indexOf(context)}.png`), fullPage: true }).catch(() => undefined);
-  });
-  return page;
-}
+const newPage = (width: number, height: number) =>
+  openPage(browser, { base: server.base, cookie: session.cookie, size: { width, height }, shots: SHOTS, contexts, pageErrors, timeoutMs: 20_000 });
 
 /**
  * A picture of the page; `fullPage` in a window as tall as the page (up to 4,000 px), since

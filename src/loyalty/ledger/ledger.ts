@@ -47,6 +47,19 @@ async function existing(tx: SqlSession, workspaceId: string, key: string): Promi
   return row ? { ok: true, transferId: Number(row.id), amount: Number(row.amount), duplicate: true } : null;
 }
 
+/**
+ * What every change of a member's points starts with: a positive whole number of points, the
+ * member's account locked, and the idempotency key looked up. Returns the member, or the
+ * result of the earlier change with the same key (a retry).
+ */
+async function begin(tx: SqlSession, workspaceId: string, contactId: string, key: string, points: number, what: string): Promise<Member | LedgerResult> {
+  if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`points to ${what} must be a positive whole number, not ${points}`);
+  const member = await lockMember(tx, workspaceId, contactId);
+  return (await existing(tx, workspaceId, key)) ?? member;
+}
+
+const isMember = (m: Member | LedgerResult): m is Member => 'debt' in m;
+
 interface TransferRow {
   from: number;
   to: number;
@@ -123,10 +136,8 @@ export interface GrantInput {
 
 /** Gives a member points as a lot; new points pay the member's debt first. */
 export async function grant(tx: SqlSession, workspaceId: string, g: GrantInput, now: Date): Promise<LedgerResult> {
-  if (!Number.isSafeInteger(g.points) || g.points <= 0) throw new Error(`points to grant must be a positive whole number, not ${g.points}`);
-  const member = await lockMember(tx, workspaceId, g.contactId);
-  const before = await existing(tx, workspaceId, g.key);
-  if (before) return before;
+  const member = await begin(tx, workspaceId, g.contactId, g.key, g.points, 'grant');
+  if (!isMember(member)) return member;
   const from = await systemAccount(tx, workspaceId, g.kind === 'earn' ? 'issued' : 'adjusted');
   const transferId = await insertTransfer(tx, workspaceId, { from, to: member.id, amount: g.points, kind: g.kind, cause: g.cause, key: g.key, reason: g.reason, createdBy: g.createdBy }, now);
   const paid = Math.min(member.debt, g.points);
@@ -151,10 +162,8 @@ export interface TakeInput {
 
 /** Spends available points, earliest expiry first; refused whole when there are not enough. */
 export async function take(tx: SqlSession, workspaceId: string, s: TakeInput, now: Date): Promise<LedgerResult> {
-  if (!Number.isSafeInteger(s.points) || s.points <= 0) throw new Error(`points to take must be a positive whole number, not ${s.points}`);
-  const member = await lockMember(tx, workspaceId, s.contactId);
-  const before = await existing(tx, workspaceId, s.key);
-  if (before) return before;
+  const member = await begin(tx, workspaceId, s.contactId, s.key, s.points, 'take');
+  if (!isMember(member)) return member;
   const lots = await spendableLots(tx, member.id, now);
   const spendable = lots.reduce((n, l) => n + l.remaining, 0) - member.debt;
   if (spendable < s.points) return { ok: false, reason: 'insufficient', spendable };
@@ -180,10 +189,8 @@ export interface ReverseInput {
  * "negative" policy and is not taken under "cap".
  */
 export async function reverse(tx: SqlSession, workspaceId: string, r: ReverseInput, policy: RefundPolicy, now: Date): Promise<LedgerResult> {
-  if (!Number.isSafeInteger(r.points) || r.points <= 0) throw new Error(`points to take back must be a positive whole number, not ${r.points}`);
-  const member = await lockMember(tx, workspaceId, r.contactId);
-  const before = await existing(tx, workspaceId, r.key);
-  if (before) return before;
+  const member = await begin(tx, workspaceId, r.contactId, r.key, r.points, 'take back');
+  if (!isMember(member)) return member;
   const rows = await tx.query<{ id: string; remaining: string; own: boolean }>(
     `select l.id, l.remaining, (t.idempotency_key = $2) as own
      from loyalty_lots l join loyalty_transfers t on t.id = l.transfer_id
