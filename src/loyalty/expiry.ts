@@ -6,7 +6,7 @@
 //   workspace's time zone (points earned on 31 January 23:30 in London expire on 1 February 00:00);
 // - inactivity N: the lot has no date of its own; all of a member's points expire N days after
 //   their last earn or spend (kept on the member, moved by each).
-import { dayIn } from '../reports/days.ts';
+import { addPeriods, dayIn, periodStart } from '../reports/days.ts';
 import { waitDate } from '../shared/zoned-time.ts';
 
 export type ExpiryRule =
@@ -28,8 +28,8 @@ export function lotExpiry(rule: ExpiryRule, earnedAt: Date, timezone: string): D
       return new Date(earnedAt.getTime() + rule.days * DAY_MS);
     case 'end_of_month':
     case 'end_of_year': {
-      const [y, m] = dayIn(earnedAt, timezone).split('-').map(Number) as [number, number];
-      const next = rule.kind === 'end_of_month' ? (m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`) : `${y + 1}-01-01`;
+      const month = periodStart(dayIn(earnedAt, timezone), 'month');
+      const next = rule.kind === 'end_of_month' ? addPeriods(month, 1, 'month') : addPeriods(month, 12 - Number(month.slice(5, 7)) + 1, 'month');
       return waitDate(next, 0, '00:00', timezone);
     }
   }
