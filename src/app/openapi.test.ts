@@ -20,7 +20,7 @@ describe('the OpenAPI document', () => {
     const createKey = doc.paths['/api/v1/api-keys'].post;
     const body = createKey.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['name', 'scope']));
-    expect(body.properties.scope.enum).toEqual(['full', 'ingest']);
+    expect(body.properties.scope.enum).toEqual(['full', 'ingest', 'shop']);
     const listed = doc.paths['/api/v1/api-keys'].get.responses['200'].content['application/json'].schema;
     expect(listed.items.properties.createdAt).toMatchObject({ type: 'string', format: 'date-time' });
   });

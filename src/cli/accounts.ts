@@ -113,7 +113,7 @@ export function registerAccountCommands(program: Command): void {
     .command('create')
     .description('Create an API key and print it (it is shown only once)')
     .requiredOption('--workspace <name>', 'workspace name or id')
-    .addOption(new Option('--scope <scope>', '"full": the whole API; "ingest": only the tracking API').choices(API_KEY_SCOPES).default('full'))
+    .addOption(new Option('--scope <scope>', '"full": the whole API; "ingest": only the tracking API; "shop": the coupon API and the tracking API').choices(API_KEY_SCOPES).default('full'))
     .option('--name <name>', 'a label to tell keys apart', 'CLI key')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { workspace: string; scope: ApiKeyScope; name: string; json?: boolean }) => {

@@ -20,7 +20,7 @@ interface PropertySpec {
 export type EventKind = 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'workflow' | 'survey' | 'loyalty' | 'identity' | 'other';
 
 /** Which part of Rapport writes an event (the `source` column). */
-export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows' | 'surveys';
+export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows' | 'surveys' | 'coupons' | 'loyalty';
 
 export interface SystemEventSpec {
   /** For pickers and headings: "Purchase", "Email opened". */
@@ -338,6 +338,93 @@ export const SYSTEM_EVENTS = {
       const text = str(p.text) ? ` · “${String(p.text).length > 120 ? `${String(p.text).slice(0, 117)}…` : String(p.text)}”` : '';
       return `Answered survey ${quoted(p.survey_name, '')}${score}${p.partial === true ? ' (did not finish)' : ''}${text}`.replace(/ +/g, ' ').trim();
     },
+  },
+  'coupon.issued': {
+    label: 'Was given a coupon',
+    did: 'Was given a coupon',
+    didNot: 'Was not given a coupon',
+    kind: 'loyalty',
+    properties: { campaign_id: { type: 'string' }, campaign_name: { type: 'string' }, code: { type: 'string' }, channel: { type: 'string' }, cause: { type: 'string', optional: true } },
+    sentence: (p) => `Was given coupon ${str(p.code) ?? ''} from ${quoted(p.campaign_name, 'a campaign')}`.replace(/ +/g, ' '),
+  },
+  'coupon.redeemed': {
+    label: 'Used a coupon',
+    did: 'Used a coupon',
+    didNot: 'Did not use a coupon',
+    kind: 'loyalty',
+    properties: {
+      campaign_id: { type: 'string' },
+      campaign_name: { type: 'string' },
+      code: { type: 'string' },
+      channel: { type: 'string' },
+      channel_detail: { type: 'string', optional: true },
+      redemption_id: { type: 'string' },
+      order_id: { type: 'string', optional: true },
+      total: { type: 'number' },
+      discount: { type: 'number' },
+      currency: { type: 'string' },
+    },
+    sentence: (p) => {
+      const off = moneyText(p.discount, p.currency);
+      const on = moneyText(p.total, p.currency);
+      return `Used coupon ${str(p.code) ?? ''}${off && Number(p.discount) > 0 ? ` for ${off} off` : ''}${on ? ` an order of ${on}` : ''}`.replace(/ +/g, ' ');
+    },
+  },
+  'coupon.rolled_back': {
+    label: 'Coupon use cancelled',
+    did: 'Had a coupon use cancelled',
+    didNot: 'Had no coupon use cancelled',
+    kind: 'loyalty',
+    properties: { campaign_id: { type: 'string' }, campaign_name: { type: 'string' }, code: { type: 'string' }, redemption_id: { type: 'string' }, order_id: { type: 'string', optional: true } },
+    sentence: (p) => `The use of coupon ${str(p.code) ?? ''} was cancelled${str(p.order_id) ? ` (order ${str(p.order_id)})` : ''}`.replace(/ +/g, ' '),
+  },
+  'points.earned': {
+    label: 'Earned points',
+    did: 'Earned points',
+    didNot: 'Did not earn points',
+    kind: 'loyalty',
+    properties: { points: { type: 'number' }, rule_id: { type: 'string', optional: true }, rule_name: { type: 'string' }, pending_until: { type: 'string', optional: true }, expires_at: { type: 'string', optional: true }, order_id: { type: 'string', optional: true } },
+    sentence: (p) => `Earned ${plural(Number(p.points) || 0, 'point')} (${str(p.rule_name) ?? 'points'})${str(p.pending_until) ? `, usable from ${String(p.pending_until).slice(0, 10)}` : ''}`,
+  },
+  'points.spent': {
+    label: 'Spent points',
+    did: 'Spent points',
+    didNot: 'Did not spend points',
+    kind: 'loyalty',
+    properties: { points: { type: 'number' }, reward_id: { type: 'string' }, reward_name: { type: 'string' }, redemption_id: { type: 'string' } },
+    sentence: (p) => `Spent ${plural(Number(p.points) || 0, 'point')} on ${quoted(p.reward_name, 'a reward')}`,
+  },
+  'points.reversed': {
+    label: 'Points taken back',
+    did: 'Had points taken back',
+    didNot: 'Had no points taken back',
+    kind: 'loyalty',
+    properties: { points: { type: 'number' }, order_id: { type: 'string', optional: true }, capped: { type: 'number' } },
+    sentence: (p) => `${plural(Number(p.points) || 0, 'point')} taken back for a refund${str(p.order_id) ? ` of order ${str(p.order_id)}` : ''}${Number(p.capped) > 0 ? ` (${plural(Number(p.capped), 'point')} already spent were left)` : ''}`,
+  },
+  'points.expired': {
+    label: 'Points expired',
+    did: 'Had points expire',
+    didNot: 'Had no points expire',
+    kind: 'loyalty',
+    properties: { points: { type: 'number' } },
+    sentence: (p) => `${plural(Number(p.points) || 0, 'point')} expired`,
+  },
+  'points.adjusted': {
+    label: 'Points adjusted',
+    did: 'Had points adjusted',
+    didNot: 'Had no points adjusted',
+    kind: 'loyalty',
+    properties: { points: { type: 'number' }, reason: { type: 'string' } },
+    sentence: (p) => `Points adjusted by ${Number(p.points) > 0 ? '+' : ''}${numberFormat.format(Number(p.points) || 0)}: ${str(p.reason) ?? 'no reason given'}`,
+  },
+  'tier.changed': {
+    label: 'Loyalty tier changed',
+    did: 'Changed loyalty tier',
+    didNot: 'Did not change loyalty tier',
+    kind: 'loyalty',
+    properties: { tier_id: { type: 'string', optional: true }, tier: { type: 'string', optional: true }, previous_tier: { type: 'string', optional: true }, direction: { type: 'string' } },
+    sentence: (p) => (str(p.tier) ? `${p.direction === 'down' ? 'Moved down' : 'Moved up'} to ${str(p.tier)}${str(p.previous_tier) ? ` from ${str(p.previous_tier)}` : ''}` : `Left tier ${str(p.previous_tier) ?? ''}`.trim()),
   },
 } as const satisfies Record<string, SystemEventSpec>;
 

@@ -3,7 +3,7 @@
 // web app shares them; src/workspaces/roles.ts re-exports them with the workspace's own lists.
 export const ROLES = ['owner', 'admin', 'marketer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
-export const API_KEY_SCOPES = ['full', 'ingest'] as const;
+export const API_KEY_SCOPES = ['full', 'ingest', 'shop'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Higher number, more rights. A role includes every right of the roles below it. */

@@ -10,9 +10,11 @@ import { unauthorized } from '../errors.ts';
  * - `public`: anyone (sign-in, first-run setup, health, later the tracking pixel);
  * - `user`: a signed-in person, whatever workspace (their workspaces, sign-out);
  * - `workspace`: a member of the current workspace, or a `full` API key (the default);
- * - `ingest`: an API key of scope `ingest` or `full` (the tracking API).
+ * - `ingest`: an API key of scope `ingest`, `shop` or `full` (the tracking API);
+ * - `shop`: an API key of scope `shop` or `full`, or a member of the workspace (the coupon API a
+ *   shop's checkout calls).
  */
-export type Access = 'public' | 'user' | 'workspace' | 'ingest';
+export type Access = 'public' | 'user' | 'workspace' | 'ingest' | 'shop';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -55,12 +55,17 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       return;
     }
     if (access === 'ingest') {
-      if (auth.kind !== 'apikey') throw forbidden('The tracking API takes an API key of scope "ingest" or "full".');
+      if (auth.kind !== 'apikey') throw forbidden('The tracking API takes an API key of scope "ingest", "shop" or "full".');
       return;
     }
-    // access === 'workspace'
+    if (access === 'shop' && auth.kind === 'apikey') return;
+    // access === 'workspace' (or 'shop' for a signed-in member)
     if (auth.kind === 'apikey' && auth.scope !== 'full') {
-      throw forbidden('This API key has scope "ingest": it can only send tracking data. Create a key of scope "full" for the rest of the API.');
+      throw forbidden(
+        auth.scope === 'shop'
+          ? 'This API key has scope "shop": it can only check and redeem coupons and send tracking data. Create a key of scope "full" for the rest of the API.'
+          : 'This API key has scope "ingest": it can only send tracking data. Create a key of scope "full" for the rest of the API.',
+      );
     }
     if (!auth.workspaceId || !auth.role) {
       throw forbidden('Choose a workspace first (PUT /api/v1/session/workspace).', 'no_workspace');

@@ -109,7 +109,7 @@ export const apiKey = z.object({
 });
 export const createApiKeyBody = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters long'),
-  scope: z.enum(API_KEY_SCOPES).describe('"full": the whole API; "ingest": only the tracking API.'),
+  scope: z.enum(API_KEY_SCOPES).describe('"full": the whole API; "ingest": only the tracking API; "shop": the coupon API (validate, redeem, roll back) and the tracking API.'),
 });
 export const apiKeyCreated = z.object({
   apiKey,

@@ -7,6 +7,12 @@ export const SCOPES: Record<ApiKeyScope, { label: string; short: string; descrip
     description: 'Only the tracking API: send contacts and events. Safe for websites and shop backends.',
     color: 'teal',
   },
+  shop: {
+    label: 'Shop checkout',
+    short: 'Shop',
+    description: 'Check, redeem and cancel coupon codes at checkout, and send contacts and events. Cannot read your contacts.',
+    color: 'grape',
+  },
   full: {
     label: 'Full access',
     short: 'Full',
