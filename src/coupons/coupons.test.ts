@@ -132,8 +132,8 @@ describe('coupon campaigns at the checkout', () => {
     expect(batch.status).toBe(202);
     const done = await generateBatch(t.h.db, s.workspaceId, batch.body.id, () => t.h.clock.now());
     expect(done).toMatchObject({ state: 'done', generated: 30_000 });
-    const [{ n, distinct }] = await t.h.db.query<{ n: number; distinct: number }>('select count(*)::int as n, count(distinct code)::int as distinct from coupon_codes where campaign_id = $1', [id]);
-    expect({ n, distinct }).toEqual({ n: 30_000, distinct: 30_000 });
+    const [counts] = await t.h.db.query<{ n: number; distinct: number }>('select count(*)::int as n, count(distinct code)::int as distinct from coupon_codes where campaign_id = $1', [id]);
+    expect(counts).toEqual({ n: 30_000, distinct: 30_000 });
 
     const bob = await s.contact('bob@example.com');
     const issued = await s.api.post(`/api/v1/coupons/campaigns/${id}/issue`, { customer: { email: 'bob@example.com' }, key: 'welcome-bob' });

@@ -132,21 +132,112 @@ export interface GrantInput {
   kind: 'earn' | 'adjust';
   reason?: string | null;
   createdBy?: string | null;
+  /** Where an earned lot came from: its rule, its event, and when the event happened. */
+  ruleId?: string | null;
+  sourceEventId?: string | null;
+  earnedAt?: Date | null;
 }
 
 /** Gives a member points as a lot; new points pay the member's debt first. */
 export async function grant(tx: SqlSession, workspaceId: string, g: GrantInput, now: Date): Promise<LedgerResult> {
-  const member = await begin(tx, workspaceId, g.contactId, g.key, g.points, 'grant');
-  if (!isMember(member)) return member;
-  const from = await systemAccount(tx, workspaceId, g.kind === 'earn' ? 'issued' : 'adjusted');
-  const transferId = await insertTransfer(tx, workspaceId, { from, to: member.id, amount: g.points, kind: g.kind, cause: g.cause, key: g.key, reason: g.reason, createdBy: g.createdBy }, now);
-  const paid = Math.min(member.debt, g.points);
+  return (await grantMany(tx, workspaceId, [g], now))[0]!;
+}
+
+/**
+ * Gives many grants at once (an earn batch), set-based: the members' accounts are locked in
+ * contact-id order, the keys looked up, and the transfers, lots and balances written in a few
+ * statements. The same as `grant` one after another, in order.
+ */
+export async function grantMany(tx: SqlSession, workspaceId: string, grants: GrantInput[], now: Date): Promise<LedgerResult[]> {
+  for (const g of grants) if (!Number.isSafeInteger(g.points) || g.points <= 0) throw new Error(`points to grant must be a positive whole number, not ${g.points}`);
+  if (grants.length === 0) return [];
+  const contacts = [...new Set(grants.map((g) => g.contactId))].sort();
   await tx.query(
-    `insert into loyalty_lots (workspace_id, account_id, transfer_id, points, debt_paid, remaining, available_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [workspaceId, member.id, transferId, g.points, paid, g.points - paid, g.availableAt, g.expiresAt],
+    "insert into loyalty_accounts (workspace_id, kind, contact_id) select $1, 'member', c from unnest($2::uuid[]) as c on conflict (workspace_id, contact_id) where kind = 'member' do nothing",
+    [workspaceId, contacts],
   );
-  if (paid > 0) await tx.query('update loyalty_accounts set debt = debt - $2 where id = $1', [member.id, paid]);
-  return { ok: true, transferId, amount: g.points, duplicate: false };
+  const members = await tx.query<{ id: string; contact_id: string; debt: string }>(
+    "select id, contact_id, debt from loyalty_accounts where workspace_id = $1 and contact_id = any($2::uuid[]) and kind = 'member' order by contact_id for update",
+    [workspaceId, contacts],
+  );
+  const member = new Map(members.map((m) => [m.contact_id, { id: Number(m.id), debt: Number(m.debt) }]));
+  const prior = await tx.query<{ idempotency_key: string; id: string; amount: string }>('select idempotency_key, id, amount from loyalty_transfers where workspace_id = $1 and idempotency_key = any($2::text[])', [
+    workspaceId,
+    grants.map((g) => g.key),
+  ]);
+  const done = new Map<string, LedgerResult>(prior.map((p) => [p.idempotency_key, { ok: true, transferId: Number(p.id), amount: Number(p.amount), duplicate: true }]));
+  const fresh: GrantInput[] = [];
+  const seen = new Set<string>();
+  for (const g of grants) if (!done.has(g.key) && !seen.has(g.key)) (seen.add(g.key), fresh.push(g));
+  if (fresh.length > 0) {
+    const system = { earn: await systemAccount(tx, workspaceId, 'issued'), adjust: await systemAccount(tx, workspaceId, 'adjusted') };
+    const rows = await tx.query<{ id: string; idempotency_key: string }>(
+      `insert into loyalty_transfers (workspace_id, from_account, to_account, amount, kind, cause, idempotency_key, reason, created_by, created_at)
+       select $1, t.f, t.t, t.a, t.k, t.c, t.key, t.r, t.u, $2
+       from unnest($3::int8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[]) with ordinality as t(f, t, a, k, c, key, r, u, n)
+       order by t.n returning id, idempotency_key`,
+      [
+        workspaceId,
+        now,
+        fresh.map((g) => system[g.kind]),
+        fresh.map((g) => member.get(g.contactId)!.id),
+        fresh.map((g) => g.points),
+        fresh.map((g) => g.kind),
+        fresh.map((g) => g.cause),
+        fresh.map((g) => g.key),
+        fresh.map((g) => g.reason ?? null),
+        fresh.map((g) => g.createdBy ?? null),
+      ],
+    );
+    const ids = new Map(rows.map((r) => [r.idempotency_key, Number(r.id)]));
+    // Debt is paid in the order of the grants.
+    const debt = new Map([...member].map(([c, m]) => [c, m.debt]));
+    const paid = fresh.map((g) => {
+      const p = Math.min(debt.get(g.contactId)!, g.points);
+      debt.set(g.contactId, debt.get(g.contactId)! - p);
+      return p;
+    });
+    await tx.query(
+      `insert into loyalty_lots (workspace_id, account_id, transfer_id, points, debt_paid, remaining, available_at, expires_at, rule_id, source_event_id, earned_at)
+       select $1, t.acc, t.tr, t.p, t.paid, t.p - t.paid, t.av, t.ex, t.rule, t.ev, t.at
+       from unnest($2::int8[], $3::int8[], $4::int8[], $5::int8[], $6::timestamptz[], $7::timestamptz[], $8::uuid[], $9::uuid[], $10::timestamptz[]) as t(acc, tr, p, paid, av, ex, rule, ev, at)`,
+      [
+        workspaceId,
+        fresh.map((g) => member.get(g.contactId)!.id),
+        fresh.map((g) => ids.get(g.key)!),
+        fresh.map((g) => g.points),
+        paid,
+        fresh.map((g) => g.availableAt),
+        fresh.map((g) => g.expiresAt),
+        fresh.map((g) => g.ruleId ?? null),
+        fresh.map((g) => g.sourceEventId ?? null),
+        fresh.map((g) => g.earnedAt ?? null),
+      ],
+    );
+    // Balances: each member's total in one update, then each system account's.
+    const byMember = new Map<number, { points: number; paid: number }>();
+    const bySystem = new Map<number, number>();
+    fresh.forEach((g, i) => {
+      const m = member.get(g.contactId)!.id;
+      const cur = byMember.get(m) ?? { points: 0, paid: 0 };
+      byMember.set(m, { points: cur.points + g.points, paid: cur.paid + paid[i]! });
+      bySystem.set(system[g.kind], (bySystem.get(system[g.kind]) ?? 0) + g.points);
+    });
+    await tx.query(
+      'update loyalty_accounts a set balance = a.balance + x.p, debt = a.debt - x.paid from unnest($1::int8[], $2::int8[], $3::int8[]) as x(id, p, paid) where a.id = x.id',
+      [[...byMember.keys()], [...byMember.values()].map((v) => v.points), [...byMember.values()].map((v) => v.paid)],
+    );
+    for (const [account, points] of [...bySystem].sort((a, b) => a[0] - b[0])) await tx.query('update loyalty_accounts set balance = balance - $2 where id = $1', [account, points]);
+    for (const g of fresh) done.set(g.key, { ok: true, transferId: ids.get(g.key)!, amount: g.points, duplicate: false });
+  }
+  // A key given twice in one call: the second is a retry of the first.
+  const first = new Set<string>();
+  return grants.map((g) => {
+    const r = done.get(g.key)!;
+    if (r.ok && !r.duplicate && first.has(g.key)) return { ...r, duplicate: true };
+    first.add(g.key);
+    return r;
+  });
 }
 
 export interface TakeInput {
@@ -211,6 +302,8 @@ export async function reverse(tx: SqlSession, workspaceId: string, r: ReverseInp
   const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount, kind: 'reverse', cause: r.cause, key: r.key }, now);
   await applyTakes(tx, transferId, takes);
   if (debt > 0) await tx.query('update loyalty_accounts set debt = debt + $2 where id = $1', [member.id, debt]);
+  // What the earn lost to refunds, for the points that qualify for a tier.
+  await tx.query('update loyalty_lots l set reversed = l.reversed + $3 from loyalty_transfers t where t.workspace_id = $1 and t.idempotency_key = $2 and l.transfer_id = t.id', [workspaceId, r.earnKey, amount]);
   return { ok: true, transferId, amount, duplicate: false };
 }
 
