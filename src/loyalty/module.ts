@@ -1,8 +1,20 @@
+import type { SqlSession } from '../db/client.ts';
 import type { Module } from '../server/module.ts';
+import { defineLoyaltyJobs, scheduleEarn } from './jobs.ts';
+import { loyaltyRoutes } from './routes.ts';
 import * as tables from './schema.ts';
+
+/** Deleted contacts: their queued events and figures go; the ledger keeps their account (ids only, no personal data). */
+async function forgetContacts(tx: SqlSession, workspaceId: string, contactIds: string[]): Promise<void> {
+  await tx.query('delete from loyalty_members where workspace_id = $1 and contact_id = any($2::uuid[])', [workspaceId, contactIds]);
+}
 
 export const loyaltyModule: Module = {
   name: 'loyalty',
+  purpose: 'the points program: earning rules on events (purchases with multipliers, fixed points), pending periods and limits, an exact double-entry ledger of lots that expire, refunds that claw back exactly, tiers, a rewards catalogue whose coupons come from coupon campaigns',
   tables,
-  purpose: 'the points program (being built, issue 19; docs/design/loyalty.md): so far the points ledger (accounts, immutable transfers, lots, allocations, checked balances), the points an order earns and a refund takes back, when lots expire, tiers',
+  routes: [{ prefix: '/api/v1', plugin: loyaltyRoutes }],
+  jobs: defineLoyaltyJobs,
+  dataChanged: scheduleEarn,
+  contactsDeleted: { forget: forgetContacts },
 };

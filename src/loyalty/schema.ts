@@ -66,6 +66,8 @@ export const loyaltyPrograms = pgTable('loyalty_programs', {
   downgrade: text('downgrade').notNull().default('period_end'),
   pointValueMinor: numeric('point_value_minor'),
   pointValueCurrency: text('point_value_currency'),
+  earnFrom: ts('earn_from').notNull().defaultNow(),
+  tiersReviewedFor: text('tiers_reviewed_for'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

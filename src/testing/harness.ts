@@ -1,6 +1,7 @@
 import { MODULES } from '../app/modules.ts';
 import { segmentUpdatesSettled } from '../segments/membership.ts';
 import { workflowRunsSettled } from '../workflows/engine/schedule.ts';
+import { earnSettled } from '../loyalty/jobs.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { createSession } from '../accounts/accounts.ts';
@@ -90,6 +91,8 @@ export async function createHarness(options: { work?: boolean } = {}): Promise<H
     async close() {
       await app.close();
       await segmentUpdatesSettled();
+      await workflowRunsSettled();
+      await earnSettled();
       await workflowRunsSettled();
       await jobs.stop();
       await testDb.drop();

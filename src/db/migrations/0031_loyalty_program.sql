@@ -18,6 +18,10 @@ create table loyalty_programs (
   -- What a point is worth, for the liability in money (optional).
   point_value_minor numeric check (point_value_minor > 0),
   point_value_currency text check (point_value_currency ~ '^[A-Z]{3}$'),
+  -- Events from this moment on earn points (set earlier to give points for past orders).
+  earn_from timestamptz not null default now(),
+  -- The last period whose end the tiers were reviewed at (downgrades): "2027", "2027-03".
+  tiers_reviewed_for text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   check (tier_basis = 'points' or tier_currency is not null),

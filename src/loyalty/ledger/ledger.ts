@@ -168,7 +168,11 @@ export async function grantMany(tx: SqlSession, workspaceId: string, grants: Gra
   const done = new Map<string, LedgerResult>(prior.map((p) => [p.idempotency_key, { ok: true, transferId: Number(p.id), amount: Number(p.amount), duplicate: true }]));
   const fresh: GrantInput[] = [];
   const seen = new Set<string>();
-  for (const g of grants) if (!done.has(g.key) && !seen.has(g.key)) (seen.add(g.key), fresh.push(g));
+  for (const g of grants) {
+    if (done.has(g.key) || seen.has(g.key)) continue;
+    seen.add(g.key);
+    fresh.push(g);
+  }
   if (fresh.length > 0) {
     const system = { earn: await systemAccount(tx, workspaceId, 'issued'), adjust: await systemAccount(tx, workspaceId, 'adjusted') };
     const rows = await tx.query<{ id: string; idempotency_key: string }>(
