@@ -14,13 +14,11 @@ function windowStartSql(program: Program): string {
   return "'-infinity'::timestamptz";
 }
 
-/** Each member's qualifying value: points earned less refunds, or money spent less refunds in the tier currency, over the window. */
-function qualifyingSql(program: Program): string {
-  const from = windowStartSql(program);
-  if (program.tierBasis === 'points') return `coalesce((select sum(q.points - q.reversed) from loyalty_lots q where q.account_id = a.id and q.earned_at is not null and q.earned_at >= ${from}), 0)`;
+/** Money spent less refunds in the tier currency over the window (SQL on the member `a`). */
+function spendSql(program: Program): string {
   return `coalesce((select sum(case when e.name = 'purchase' then (e.properties ->> 'total')::bigint else -(e.properties ->> 'total')::bigint end)
      from events e where e.workspace_id = a.workspace_id and e.contact_id = a.contact_id and e.name in ('purchase', 'refund') and rapport_is_order_event(e.name, e.properties)
-       and e.properties ->> 'currency' = $4 and e.occurred_at >= ${from}), 0)`;
+       and e.properties ->> 'currency' = $4 and e.occurred_at >= ${windowStartSql(program)}), 0)`;
 }
 
 export interface MemberFigures {
@@ -53,22 +51,29 @@ export async function refreshMembers(tx: SqlSession, workspaceId: string, progra
     tier_id: string | null;
     last_activity_at: Date | null;
   }>(
-    `select a.contact_id, a.debt,
-       coalesce((select sum(l.remaining) from loyalty_lots l where l.account_id = a.id and l.remaining > 0 and l.available_at <= $2 and (l.expires_at is null or l.expires_at > $2)), 0) as available,
-       coalesce((select sum(l.remaining) from loyalty_lots l where l.account_id = a.id and l.remaining > 0 and l.available_at > $2 and (l.expires_at is null or l.expires_at > $2)), 0) as pending,
-       coalesce((select sum(l.points - l.reversed) from loyalty_lots l where l.account_id = a.id and l.earned_at is not null), 0) as lifetime,
-       ${qualifyingSql(program)} as qualifying,
+    `with acc as (
+       select a.id, a.workspace_id, a.contact_id, a.debt from loyalty_accounts a
+       where a.workspace_id = $1 and a.kind = 'member' and ($5::uuid[] is null or a.contact_id = any($5::uuid[]))),
+     lots as (
+       select l.account_id,
+              sum(l.remaining) filter (where l.remaining > 0 and l.available_at <= $2 and (l.expires_at is null or l.expires_at > $2)) as available,
+              sum(l.remaining) filter (where l.remaining > 0 and l.available_at > $2 and (l.expires_at is null or l.expires_at > $2)) as pending,
+              sum(l.points - l.reversed) filter (where l.earned_at is not null) as lifetime,
+              sum(l.points - l.reversed) filter (where l.earned_at is not null and l.earned_at >= ${windowStartSql(program)}) as window_points,
+              max(l.earned_at) as last_earn
+       from loyalty_lots l where l.account_id in (select id from acc) group by l.account_id)
+     select a.contact_id, a.debt, coalesce(s.available, 0) as available, coalesce(s.pending, 0) as pending, coalesce(s.lifetime, 0) as lifetime,
+       ${program.tierBasis === 'points' ? 'coalesce(s.window_points, 0)' : spendSql(program)} as qualifying,
        x.at as next_expiry_at, x.points as next_expiry_points,
        m.tier_id, $3::text as timezone, $4::text as tier_currency,
-       greatest((select max(l.earned_at) from loyalty_lots l where l.account_id = a.id),
-                (select max(t.created_at) from loyalty_transfers t where t.from_account = a.id and t.kind = 'spend')) as last_activity_at
-     from loyalty_accounts a
+       greatest(s.last_earn, (select max(t.created_at) from loyalty_transfers t where t.from_account = a.id and t.kind = 'spend')) as last_activity_at
+     from acc a
+     left join lots s on s.account_id = a.id
      left join loyalty_members m on m.workspace_id = a.workspace_id and m.contact_id = a.contact_id
      left join lateral (
        select l.expires_at as at, sum(l.remaining) as points from loyalty_lots l
        where l.account_id = a.id and l.remaining > 0 and l.expires_at > $2
-       group by l.expires_at order by l.expires_at limit 1) x on true
-     where a.workspace_id = $1 and a.kind = 'member' and ($5::uuid[] is null or a.contact_id = any($5::uuid[]))`,
+       group by l.expires_at order by l.expires_at limit 1) x on true`,
     [workspaceId, now, program.timezone, program.tierCurrency, contactIds],
   );
   const byId = new Map(tiers.map((t) => [t.id, t]));

@@ -6,7 +6,7 @@ import type { Database, SqlSession } from '../db/client.ts';
 import { issueCode } from '../coupons/issue.ts';
 import { type FieldIssue, invalid, notFound } from '../errors.ts';
 import { recordEvents } from '../events/record.ts';
-import { grant, take } from './ledger/ledger.ts';
+import { grant, lockMember, take } from './ledger/ledger.ts';
 import { refreshMembers } from './members.ts';
 import { programOf, tiersOf } from './program.ts';
 
@@ -26,7 +26,10 @@ export interface Reward {
 
 export type RewardInput = Omit<Reward, 'id' | 'redeemed' | 'createdAt'>;
 
-const COLUMNS = `id, name, description, kind, campaign_id as "campaignId", points_cost::float8 as "pointsCost", stock, redeemed, per_contact_limit as "perContactLimit", active, created_at as "createdAt"`;
+// A reward without a stock keeps no count of its own (no row every redemption would queue on):
+// its redemptions are counted.
+const COLUMNS = `id, name, description, kind, campaign_id as "campaignId", points_cost::float8 as "pointsCost", stock,
+  case when stock is null then (select count(*)::int from loyalty_reward_redemptions x where x.reward_id = loyalty_rewards.id) else redeemed end as redeemed, per_contact_limit as "perContactLimit", active, created_at as "createdAt"`;
 
 export async function rewardsOf(db: SqlSession, workspaceId: string): Promise<Reward[]> {
   return db.query<Reward>(`select ${COLUMNS} from loyalty_rewards where workspace_id = $1 order by points_cost, created_at`, [workspaceId]);
@@ -57,12 +60,13 @@ export async function createReward(db: SqlSession, workspaceId: string, r: Rewar
 
 export async function updateReward(db: SqlSession, workspaceId: string, id: string, r: RewardInput): Promise<Reward> {
   await checkReward(db, workspaceId, r);
-  const [current] = await db.query<{ redeemed: number }>('select redeemed from loyalty_rewards where workspace_id = $1 and id = $2', [workspaceId, id]);
+  const [current] = await db.query<{ redeemed: number }>('select (select count(*)::int from loyalty_reward_redemptions x where x.reward_id = r.id) as redeemed from loyalty_rewards r where workspace_id = $1 and id = $2', [workspaceId, id]);
   if (!current) throw notFound('The reward');
   if (r.stock !== null && r.stock < current.redeemed)
     throw invalid('invalid_reward', `${current.redeemed} were already redeemed: the stock cannot be less.`, [{ path: 'stock', message: `must be at least ${current.redeemed}, the number already redeemed` }]);
   const [row] = await db.query<Reward>(
-    `update loyalty_rewards set name = $3, description = $4, kind = $5, campaign_id = $6, points_cost = $7, stock = $8, per_contact_limit = $9, active = $10
+    `update loyalty_rewards set name = $3, description = $4, kind = $5, campaign_id = $6, points_cost = $7, stock = $8, per_contact_limit = $9, active = $10,
+       redeemed = (select count(*) from loyalty_reward_redemptions x where x.reward_id = $2)
      where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
     [workspaceId, id, r.name.trim(), r.description?.trim() || null, r.kind, r.kind === 'coupon' ? r.campaignId : null, r.pointsCost, r.stock, r.perContactLimit, r.active],
   );
@@ -80,8 +84,14 @@ export async function redeemReward(db: Database, workspaceId: string, input: { r
   const tiers = await tiersOf(db, workspaceId);
   const key = `reward:${input.key}`;
   return db.transaction(async (tx) => {
-    const [reward] = await tx.query<Reward>(`select ${COLUMNS} from loyalty_rewards where workspace_id = $1 and id = $2 for update`, [workspaceId, input.rewardId]);
+    // A reward with a stock is locked (its count); one without is not, so redemptions of
+    // different members do not queue behind each other. The member's lock comes next.
+    const [found] = await tx.query<Reward>(`select ${COLUMNS} from loyalty_rewards where workspace_id = $1 and id = $2`, [workspaceId, input.rewardId]);
+    if (!found) throw notFound('The reward');
+    const [reward] = found.stock === null ? [found] : await tx.query<Reward>(`select ${COLUMNS} from loyalty_rewards where id = $1 for update`, [found.id]);
     if (!reward) throw notFound('The reward');
+    // The per-customer count is read under the member's lock (take() takes it otherwise).
+    if (reward.perContactLimit !== null) await lockMember(tx, workspaceId, input.contactId);
     const [prior] = await tx.query<{ id: string; points: string; code: string | null }>('select id, points, code from loyalty_reward_redemptions where workspace_id = $1 and idempotency_key = $2', [
       workspaceId,
       key,
@@ -104,7 +114,7 @@ export async function redeemReward(db: Database, workspaceId: string, input: { r
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [id, workspaceId, reward.id, input.contactId, reward.pointsCost, spent.transferId, code?.codeId ?? null, code?.code ?? null, key, input.userId, now],
     );
-    await tx.query('update loyalty_rewards set redeemed = redeemed + 1 where id = $1', [reward.id]);
+    if (reward.stock !== null) await tx.query('update loyalty_rewards set redeemed = redeemed + 1 where id = $1', [reward.id]);
     await recordEvents(tx, workspaceId, 'loyalty', [
       { name: 'points.spent', contactId: input.contactId, occurredAt: now, messageId: `points.spent:${id}`, properties: { points: reward.pointsCost, reward_id: reward.id, reward_name: reward.name, redemption_id: id } },
     ]);

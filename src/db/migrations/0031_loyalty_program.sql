@@ -73,6 +73,8 @@ alter table loyalty_lots add column source_event_id uuid;
 alter table loyalty_lots add column earned_at timestamptz;
 alter table loyalty_lots add column reversed bigint not null default 0 check (reversed >= 0);
 create index loyalty_lots_rule_idx on loyalty_lots (account_id, rule_id, earned_at) where rule_id is not null;
+-- A member's lots, for their figures.
+create index loyalty_lots_account_idx on loyalty_lots (account_id, earned_at);
 
 create table loyalty_rewards (
   id uuid primary key default rapport_uuid_v7(),

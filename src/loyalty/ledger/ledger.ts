@@ -2,8 +2,9 @@
 // Every operation on a member first locks the member's account row, so two changes of one
 // member's points queue up; it then looks its idempotency key up (a retry returns the first
 // transfer), plans which lots to take from in TypeScript, and writes the transfer, the
-// allocations, the lots and the balances. System accounts are updated last, without a lock
-// taken first, so no two transactions wait on each other in opposite orders.
+// allocations, the lots and the member's balance. System accounts (issued, redeemed, expired,
+// adjusted) keep no balance of their own: every earn of the workspace would write that one row
+// and queue behind the others (the benchmark showed it); check.ts derives them from the transfers.
 // reference.ts states the same rules in memory; ledger.property.test.ts holds the two together.
 import type { SqlSession } from '../../db/client.ts';
 import type { RefundPolicy, SystemAccount, TransferKind } from './reference.ts';
@@ -24,13 +25,15 @@ interface OpenLot {
 
 /** The workspace's system accounts, created on first use. */
 async function systemAccount(tx: SqlSession, workspaceId: string, kind: SystemAccount): Promise<number> {
+  const [found] = await tx.query<{ id: number }>("select id::int8 as id from loyalty_accounts where workspace_id = $1 and kind = $2 and kind <> 'member'", [workspaceId, kind]);
+  if (found) return Number(found.id);
   await tx.query('insert into loyalty_accounts (workspace_id, kind) values ($1, $2) on conflict (workspace_id, kind) where kind <> \'member\' do nothing', [workspaceId, kind]);
   const [row] = await tx.query<{ id: number }>("select id::int8 as id from loyalty_accounts where workspace_id = $1 and kind = $2 and kind <> 'member'", [workspaceId, kind]);
   return Number(row!.id);
 }
 
 /** The member's account, created on first use and locked for the rest of the transaction. */
-async function lockMember(tx: SqlSession, workspaceId: string, contactId: string): Promise<Member> {
+export async function lockMember(tx: SqlSession, workspaceId: string, contactId: string): Promise<Member> {
   await tx.query("insert into loyalty_accounts (workspace_id, kind, contact_id) values ($1, 'member', $2) on conflict (workspace_id, contact_id) where kind = 'member' do nothing", [
     workspaceId,
     contactId,
@@ -61,6 +64,8 @@ async function begin(tx: SqlSession, workspaceId: string, contactId: string, key
 const isMember = (m: Member | LedgerResult): m is Member => 'debt' in m;
 
 interface TransferRow {
+  /** Which side is the member's account (the other is a system account). */
+  memberSide: 'from' | 'to';
   from: number;
   to: number;
   amount: number;
@@ -77,8 +82,10 @@ async function insertTransfer(tx: SqlSession, workspaceId: string, t: TransferRo
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
     [workspaceId, t.from, t.to, t.amount, t.kind, t.cause, t.key, t.reason ?? null, t.createdBy ?? null, now],
   );
-  await tx.query('update loyalty_accounts set balance = balance - $2 where id = $1', [t.from, t.amount]);
-  await tx.query('update loyalty_accounts set balance = balance + $2 where id = $1', [t.to, t.amount]);
+  // Only the member's side keeps a balance: the system accounts' are derived from the transfers
+  // in the check, so that no row is written by every earn and spend of the workspace.
+  if (t.memberSide === 'from') await tx.query('update loyalty_accounts set balance = balance - $2 where id = $1', [t.from, t.amount]);
+  else await tx.query('update loyalty_accounts set balance = balance + $2 where id = $1', [t.to, t.amount]);
   return Number(row!.id);
 }
 
@@ -112,13 +119,23 @@ async function applyTakes(tx: SqlSession, transferId: number, takes: { lot: numb
 
 const SPEND_ORDER = 'order by expires_at nulls last, available_at, id';
 
-/** The member's available, unexpired lots with points left, in spending order, locked. */
-async function spendableLots(tx: SqlSession, account: number, now: Date): Promise<OpenLot[]> {
-  const rows = await tx.query<{ id: string; remaining: string }>(
-    `select id, remaining from loyalty_lots where account_id = $1 and remaining > 0 and available_at <= $2 and (expires_at is null or expires_at > $2) ${SPEND_ORDER} for update`,
-    [account, now],
+/**
+ * The member's available, unexpired lots in spending order, as many as it takes to reach
+ * `need` points, and the spendable total. Not locked row by row: every change of a lot's points
+ * happens under its member's lock, which the caller holds (a member with thousands of lots
+ * would otherwise lock them all for each spend).
+ */
+async function spendableLots(tx: SqlSession, account: number, now: Date, need: number): Promise<{ lots: OpenLot[]; total: number }> {
+  const rows = await tx.query<{ id: string; remaining: string; total: string }>(
+    `select id, remaining, total from (
+       select id, remaining, expires_at, available_at,
+              sum(remaining) over (${SPEND_ORDER} rows unbounded preceding) - remaining as before,
+              sum(remaining) over () as total
+       from loyalty_lots where account_id = $1 and remaining > 0 and available_at <= $2 and (expires_at is null or expires_at > $2)) x
+     where before < $3 ${SPEND_ORDER}`,
+    [account, now, need],
   );
-  return rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining) }));
+  return { lots: rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining) })), total: rows.length ? Number(rows[0]!.total) : 0 };
 }
 
 export interface GrantInput {
@@ -218,20 +235,17 @@ export async function grantMany(tx: SqlSession, workspaceId: string, grants: Gra
         fresh.map((g) => g.earnedAt ?? null),
       ],
     );
-    // Balances: each member's total in one update, then each system account's.
+    // Balances: each member's total in one update (system accounts keep none: see insertTransfer).
     const byMember = new Map<number, { points: number; paid: number }>();
-    const bySystem = new Map<number, number>();
     fresh.forEach((g, i) => {
       const m = member.get(g.contactId)!.id;
       const cur = byMember.get(m) ?? { points: 0, paid: 0 };
       byMember.set(m, { points: cur.points + g.points, paid: cur.paid + paid[i]! });
-      bySystem.set(system[g.kind], (bySystem.get(system[g.kind]) ?? 0) + g.points);
     });
     await tx.query(
       'update loyalty_accounts a set balance = a.balance + x.p, debt = a.debt - x.paid from unnest($1::int8[], $2::int8[], $3::int8[]) as x(id, p, paid) where a.id = x.id',
       [[...byMember.keys()], [...byMember.values()].map((v) => v.points), [...byMember.values()].map((v) => v.paid)],
     );
-    for (const [account, points] of [...bySystem].sort((a, b) => a[0] - b[0])) await tx.query('update loyalty_accounts set balance = balance - $2 where id = $1', [account, points]);
     for (const g of fresh) done.set(g.key, { ok: true, transferId: ids.get(g.key)!, amount: g.points, duplicate: false });
   }
   // A key given twice in one call: the second is a retry of the first.
@@ -259,12 +273,12 @@ export interface TakeInput {
 export async function take(tx: SqlSession, workspaceId: string, s: TakeInput, now: Date): Promise<LedgerResult> {
   const member = await begin(tx, workspaceId, s.contactId, s.key, s.points, 'take');
   if (!isMember(member)) return member;
-  const lots = await spendableLots(tx, member.id, now);
-  const spendable = lots.reduce((n, l) => n + l.remaining, 0) - member.debt;
+  const { lots, total } = await spendableLots(tx, member.id, now, s.points + member.debt);
+  const spendable = total - member.debt;
   if (spendable < s.points) return { ok: false, reason: 'insufficient', spendable };
   const { takes } = plan(lots, s.points);
   const to = await systemAccount(tx, workspaceId, s.kind === 'spend' ? 'redeemed' : 'adjusted');
-  const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount: s.points, kind: s.kind, cause: s.cause, key: s.key, reason: s.reason, createdBy: s.createdBy }, now);
+  const transferId = await insertTransfer(tx, workspaceId, { memberSide: 'from', from: member.id, to, amount: s.points, kind: s.kind, cause: s.cause, key: s.key, reason: s.reason, createdBy: s.createdBy }, now);
   await applyTakes(tx, transferId, takes);
   return { ok: true, transferId, amount: s.points, duplicate: false };
 }
@@ -303,7 +317,7 @@ export async function reverse(tx: SqlSession, workspaceId: string, r: ReverseInp
   const amount = r.points - missing + debt;
   if (amount === 0) return { ok: true, transferId: null, amount: 0, duplicate: false };
   const to = await systemAccount(tx, workspaceId, 'issued');
-  const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount, kind: 'reverse', cause: r.cause, key: r.key }, now);
+  const transferId = await insertTransfer(tx, workspaceId, { memberSide: 'from', from: member.id, to, amount, kind: 'reverse', cause: r.cause, key: r.key }, now);
   await applyTakes(tx, transferId, takes);
   if (debt > 0) await tx.query('update loyalty_accounts set debt = debt + $2 where id = $1', [member.id, debt]);
   // What the earn lost to refunds, for the points that qualify for a tier.
@@ -334,7 +348,7 @@ export async function expireDue(tx: SqlSession, workspaceId: string, now: Date, 
     for (const lot of lots) {
       const key = `expire:${lot.id}`;
       if (await existing(tx, workspaceId, key)) continue;
-      const transferId = await insertTransfer(tx, workspaceId, { from: member.id, to, amount: Number(lot.remaining), kind: 'expire', cause: `lot:${lot.id}`, key }, now);
+      const transferId = await insertTransfer(tx, workspaceId, { memberSide: 'from', from: member.id, to, amount: Number(lot.remaining), kind: 'expire', cause: `lot:${lot.id}`, key }, now);
       await applyTakes(tx, transferId, [{ lot: Number(lot.id), points: Number(lot.remaining) }]);
       expired++;
     }
