@@ -51,7 +51,7 @@ export const SORT_ORDERS = ['asc', 'desc'] as const;
 export const contactListQuery = z.object({
   q: z.string().max(200).optional(),
   filters: filtersParam.optional(),
-  /** A built-in field, a score ("scores.p_alive", see SCORE_FIELDS) or "properties.<key>"; default created_at. */
+  /** A built-in field, a score or loyalty figure ("scores.p_alive", "loyalty.points": see JOINED_FIELDS) or "properties.<key>"; default created_at. */
   sort: z.string().max(100).default('created_at'),
   order: z.enum(SORT_ORDERS).default('desc'),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -9,7 +9,7 @@
 // - `id` picks contacts by hand (not a condition: the list adds it beside the definition);
 // - a `segment` of another workspace is not an error: it has no members here.
 // Errors name the filter and its part (`filters.2.value`, placed in the request by the error handler).
-import { BUILT_IN_FIELDS, SCORE_FIELDS } from '../contacts/fields.ts';
+import { BUILT_IN_FIELDS, JOINED_FIELDS } from '../contacts/fields.ts';
 import { badRequest, type FieldIssue } from '../errors.ts';
 import { isCountryCode } from '../shared/country-codes.ts';
 import type { Condition, FieldCondition, Group } from '../segments/definition.ts';
@@ -28,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function unknownField(name: string, path: string): Error {
   return badRequest(`Unknown field "${name.slice(0, 100)}".`, [
-    { path, message: `must be a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}), a score (${Object.keys(SCORE_FIELDS).join(', ')}) or "properties.<key>" of a defined property` },
+    { path, message: `must be a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}), a score or loyalty figure (${Object.keys(JOINED_FIELDS).join(', ')}) or "properties.<key>" of a defined property` },
   ]);
 }
 

@@ -2,7 +2,7 @@
 // at row 900,000 (no OFFSET). Property keys reach SQL only as bound parameters of `->>` (after
 // matching a defined key); column names only from the fixed lists of built-in and score fields.
 import { Params } from '../db/params.ts';
-import { BUILT_IN_FIELDS, isBuiltInField, isScoreField, PROPERTY_KEY_PATTERN, SCORE_FIELDS } from '../contacts/fields.ts';
+import { BUILT_IN_FIELDS, isBuiltInField, isJoinedField, JOINED_FIELDS, PROPERTY_KEY_PATTERN } from '../contacts/fields.ts';
 import { definitionsByKey } from '../contacts/properties.ts';
 import { CONTACT_COLUMNS, type Contact, type ContactRow, toContact } from '../contacts/row.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
@@ -43,11 +43,12 @@ function sortKey(name: string, defs: Map<string, PropertyDefinition>, p: Params)
     // The built-in field's name is its column's.
     return { sql: `c.${name}`, sqlType: BUILT_IN_FIELDS[name]!.type === 'date' ? 'timestamptz' : 'text', nullable: !NOT_NULL.has(name), property: false };
   }
-  if (isScoreField(name)) {
-    // The column is one of the fixed names of SCORE_FIELDS; a contact never scored has no value.
-    // One primary-key lookup a contact, only when sorting by a score.
-    const column = SCORE_FIELDS[name]!.column;
-    return { sql: `(select s.${column}::numeric from contact_scores s where s.workspace_id = c.workspace_id and s.contact_id = c.id)`, sqlType: 'numeric', nullable: true, property: true };
+  if (isJoinedField(name)) {
+    // The table and column are fixed names of JOINED_FIELDS; a contact without a row has no value.
+    // One primary-key lookup a contact, only when sorting by such a field.
+    const f = JOINED_FIELDS[name]!;
+    const sqlType: SqlType = f.type === 'number' ? 'numeric' : f.type === 'date' ? 'timestamptz' : 'text';
+    return { sql: `(select s.${f.column}::${sqlType} from ${f.table} s where s.workspace_id = c.workspace_id and s.contact_id = c.id)`, sqlType, nullable: true, property: true };
   }
   const key = name.startsWith('properties.') ? name.slice('properties.'.length) : undefined;
   const def = key !== undefined && PROPERTY_KEY_PATTERN.test(key) ? defs.get(key) : undefined;

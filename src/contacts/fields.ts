@@ -88,28 +88,56 @@ export function toPropertyKey(label: string): string {
  * value, lifetime value) are amounts in a currency: conditions read them as order figures
  * (`purchases` conditions with a currency), not here.
  */
-export const SCORE_FIELDS: Readonly<Record<string, BuiltInField & { column: string; description: string }>> = {
+/** A field read from a table kept per contact by a later domain (the scores, the loyalty figures): its table and column. */
+export interface JoinedField extends BuiltInField {
+  table: 'contact_scores' | 'loyalty_members';
+  column: string;
+  description: string;
+}
+
+export const SCORE_FIELDS: Readonly<Record<string, JoinedField>> = {
   'scores.p_alive': {
     label: 'Chance still a customer',
     type: 'number',
+    table: 'contact_scores',
     column: 'p_alive',
     description: 'The probability (0 to 1) that the customer still buys from you, from their order history (the BG/NBD model).',
   },
   'scores.expected_purchases_90': {
     label: 'Orders expected in 90 days',
     type: 'number',
+    table: 'contact_scores',
     column: 'expected_purchases_90',
     description: 'How many times the customer is expected to order in the next 90 days (days with orders).',
   },
   'scores.health': {
     label: 'Health score',
     type: 'number',
+    table: 'contact_scores',
     column: 'health',
     description: 'From 0 to 100: the chance they are still a customer, their email engagement and their latest NPS answer, combined.',
   },
-  'scores.rfm_recency': { label: 'RFM recency (1–5)', type: 'number', column: 'rfm_recency', description: 'Quintile of the last order among your customers: 5 = the most recent fifth.' },
-  'scores.rfm_frequency': { label: 'RFM frequency (1–5)', type: 'number', column: 'rfm_frequency', description: 'Quintile of the number of order days: 5 = the fifth who ordered most often.' },
-  'scores.rfm_monetary': { label: 'RFM monetary (1–5)', type: 'number', column: 'rfm_monetary', description: 'Quintile of the total spent (in their currency): 5 = the fifth who spent most.' },
+  'scores.rfm_recency': { label: 'RFM recency (1–5)', type: 'number', table: 'contact_scores', column: 'rfm_recency', description: 'Quintile of the last order among your customers: 5 = the most recent fifth.' },
+  'scores.rfm_frequency': { label: 'RFM frequency (1–5)', type: 'number', table: 'contact_scores', column: 'rfm_frequency', description: 'Quintile of the number of order days: 5 = the fifth who ordered most often.' },
+  'scores.rfm_monetary': { label: 'RFM monetary (1–5)', type: 'number', table: 'contact_scores', column: 'rfm_monetary', description: 'Quintile of the total spent (in their currency): 5 = the fifth who spent most.' },
 };
 
 export const isScoreField = (name: string): boolean => Object.hasOwn(SCORE_FIELDS, name);
+
+/**
+ * A member's points figures that the loyalty program keeps (table `loyalty_members`, see
+ * src/loyalty/), read like fields under the name "loyalty.<figure>". Contacts who never earned
+ * have none. "Points expiring in the next 14 days" is `loyalty.next_expiry_at` within 14 days.
+ */
+export const LOYALTY_FIELDS: Readonly<Record<string, JoinedField>> = {
+  'loyalty.points': { label: 'Points', type: 'number', table: 'loyalty_members', column: 'points', description: 'The points the member can spend now (pending points not included).' },
+  'loyalty.pending': { label: 'Pending points', type: 'number', table: 'loyalty_members', column: 'pending', description: 'Points earned but not yet usable (within their rule’s pending period).' },
+  'loyalty.lifetime': { label: 'Points earned (lifetime)', type: 'number', table: 'loyalty_members', column: 'lifetime', description: 'Every point earned, less what refunds took back.' },
+  'loyalty.tier': { label: 'Loyalty tier', type: 'string', table: 'loyalty_members', column: 'tier_name', description: 'The name of the member’s tier (empty below every tier).' },
+  'loyalty.next_expiry_at': { label: 'Points next expire on', type: 'date', table: 'loyalty_members', column: 'next_expiry_at', description: 'When the member’s next points expire.' },
+  'loyalty.next_expiry_points': { label: 'Points expiring next', type: 'number', table: 'loyalty_members', column: 'next_expiry_points', description: 'How many points expire on that date.' },
+};
+
+/** Every field read from a per-contact table of a later domain, by name. */
+export const JOINED_FIELDS: Readonly<Record<string, JoinedField>> = { ...SCORE_FIELDS, ...LOYALTY_FIELDS };
+export const isJoinedField = (name: string): boolean => Object.hasOwn(JOINED_FIELDS, name);

@@ -21,6 +21,18 @@ function spendSql(program: Program): string {
        and e.properties ->> 'currency' = $4 and e.occurred_at >= ${windowStartSql(program)}), 0)`;
 }
 
+/** The members whose figures were just written, for each loyalty figure some segment of the workspace reads. */
+export async function queueSegments(tx: SqlSession, workspaceId: string, contactIds: string[]): Promise<void> {
+  await tx.query(
+    `insert into segment_pending (workspace_id, contact_id, reason)
+     select $1, c, 'field:' || f.field
+     from (select distinct unnest(depends_on_fields) as field from segments where workspace_id = $1) f
+     cross join unnest($2::uuid[]) as c
+     where f.field like 'loyalty.%'`,
+    [workspaceId, contactIds],
+  );
+}
+
 export interface MemberFigures {
   contactId: string;
   points: number;
@@ -86,12 +98,12 @@ export async function refreshMembers(tx: SqlSession, workspaceId: string, progra
   });
   if (out.length === 0) return 0;
   await tx.query(
-    `insert into loyalty_members (workspace_id, contact_id, points, pending, lifetime, debt, qualifying, next_expiry_at, next_expiry_points, tier_id, tier_since, last_activity_at, updated_at)
-     select $1, x.c, x.p, x.pe, x.l, x.d, x.q, x.ea, x.ep, x.t, case when x.ch then $2::timestamptz end, x.la, $2::timestamptz
-     from unnest($3::uuid[], $4::int8[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::timestamptz[], $10::int8[], $11::uuid[], $12::boolean[], $13::timestamptz[])
-       as x(c, p, pe, l, d, q, ea, ep, t, ch, la)
+    `insert into loyalty_members (workspace_id, contact_id, points, pending, lifetime, debt, qualifying, next_expiry_at, next_expiry_points, tier_id, tier_name, tier_since, last_activity_at, updated_at)
+     select $1, x.c, x.p, x.pe, x.l, x.d, x.q, x.ea, x.ep, x.t, x.tn, case when x.ch then $2::timestamptz end, x.la, $2::timestamptz
+     from unnest($3::uuid[], $4::int8[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::timestamptz[], $10::int8[], $11::uuid[], $12::boolean[], $13::timestamptz[], $14::text[])
+       as x(c, p, pe, l, d, q, ea, ep, t, ch, la, tn)
      on conflict (workspace_id, contact_id) do update set points = excluded.points, pending = excluded.pending, lifetime = excluded.lifetime, debt = excluded.debt,
-       qualifying = excluded.qualifying, next_expiry_at = excluded.next_expiry_at, next_expiry_points = excluded.next_expiry_points, tier_id = excluded.tier_id,
+       qualifying = excluded.qualifying, next_expiry_at = excluded.next_expiry_at, next_expiry_points = excluded.next_expiry_points, tier_id = excluded.tier_id, tier_name = excluded.tier_name,
        tier_since = case when excluded.tier_since is not null then excluded.tier_since else loyalty_members.tier_since end,
        last_activity_at = excluded.last_activity_at, updated_at = excluded.updated_at`,
     [
@@ -108,8 +120,10 @@ export async function refreshMembers(tx: SqlSession, workspaceId: string, progra
       out.map((r) => r.tier),
       out.map((r) => r.changed),
       out.map((r) => r.last_activity_at),
+      out.map((r) => (r.tier ? byId.get(r.tier)!.name : null)),
     ],
   );
+  await queueSegments(tx, workspaceId, out.map((r) => r.contact_id));
   if (changes.length) {
     const rank = (t: Tier | null) => (t === null ? -1 : tiers.findIndex((x) => x.id === t.id));
     await recordEvents(

@@ -3,6 +3,7 @@
 // order earned, tiers move up at once and down by the program's policy, and rewards are paid
 // in points with a coupon issued in the same transaction, or not at all.
 import { describe, expect, it } from 'vitest';
+import { processPending } from '../segments/membership.ts';
 import { useHarness } from '../testing/harness.ts';
 import { earnPending } from './earn.ts';
 import { earnSettled } from './jobs.ts';
@@ -116,6 +117,25 @@ describe('earning points', () => {
     expect(after).toMatchObject({ points: 100, nextExpiryAt: null });
     expect(after.statement[0]).toMatchObject({ kind: 'expire', points: -40 });
     expect(await checkLedger(t.h.db, s.workspaceId)).toEqual([]);
+  });
+});
+
+describe('loyalty figures as conditions', () => {
+  it('puts a member in a segment on their points and tier as soon as they earn', async () => {
+    const s = await shop();
+    await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1 });
+    await s.api.put('/api/v1/loyalty/tiers', { tiers: [{ name: 'Gold', threshold: 100 }] });
+    const seg = await s.api.post('/api/v1/segments', {
+      name: 'Gold with points to spend',
+      definition: { kind: 'group', op: 'and', children: [{ kind: 'field', field: 'loyalty.points', op: 'gte', value: 100 }, { kind: 'field', field: 'loyalty.tier', op: 'eq', value: 'Gold' }] },
+    });
+    expect(seg.status, JSON.stringify(seg.body)).toBe(201);
+    await s.track('jo', 'Order Completed', order('J1', 150));
+    await s.track('ky', 'Order Completed', order('K1', 50));
+    await s.earn();
+    await processPending(t.h.ctx, s.workspaceId);
+    const members = await t.h.db.query<{ contact_id: string }>('select contact_id from segment_members where segment_id = $1 and exited_at is null', [seg.body.id]);
+    expect(members.map((m) => m.contact_id)).toEqual([await s.contactOf('jo')]);
   });
 });
 

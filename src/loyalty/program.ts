@@ -250,6 +250,9 @@ export async function saveTiers(db: Database, workspaceId: string, tiers: { id?:
         if (updated.length === 0) throw conflict(`The tier ${t.name} was removed meanwhile. Reload the page.`);
       } else await tx.query('insert into loyalty_tiers (workspace_id, name, threshold, multiplier_bp) values ($1, $2, $3, $4)', [workspaceId, t.name.trim(), t.threshold, t.multiplierBp]);
     }
+    // Members keep their tier's name for conditions ("tier is Gold"); members of a removed tier have none until their next review.
+    await tx.query('update loyalty_members m set tier_name = t.name from loyalty_tiers t where m.workspace_id = $1 and t.id = m.tier_id and m.tier_name is distinct from t.name', [workspaceId]);
+    await tx.query('update loyalty_members set tier_name = null where workspace_id = $1 and tier_id is null and tier_name is not null', [workspaceId]);
   });
   return tiersOf(db, workspaceId);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findCustomer } from '../coupons/redeem.ts';
 import { resultsByChannel } from '../coupons/results.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { notifyDataChanged } from '../server/changes.ts';
 import type { AppContext } from '../server/context.ts';
 import { workspaceOf } from '../server/request.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
@@ -106,6 +107,7 @@ export function loyaltyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         if (!key) throw new DomainError('invalid', 'key_required', 'Send an Idempotency-Key header or a key, so that a retry cannot spend the points twice.');
         const r = await redeemReward(ctx.db, workspaceId, { rewardId: req.params.id, contactId, key, userId }, ctx.clock.now());
         if (!r.ok) throw new DomainError('conflict', r.reason, r.message);
+        if (!r.duplicate) notifyDataChanged(ctx, workspaceId);
         return { redemptionId: r.redemptionId, points: r.points, code: r.code, duplicate: r.duplicate };
       },
     );
@@ -140,6 +142,7 @@ export function loyaltyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const key = typeof header === 'string' && header.trim() ? header.trim() : `${req.params.contactId}:${ctx.clock.now().toISOString()}:${req.body.points}`;
         const r = await adjustPoints(ctx.db, workspaceId, { contactId: req.params.contactId, points: req.body.points, reason: req.body.reason, key, userId }, ctx.clock.now());
         if (!r.ok) throw new DomainError('conflict', 'insufficient_points', r.message ?? 'Not enough points.');
+        notifyDataChanged(ctx, workspaceId);
         return { ok: true as const };
       },
     );

@@ -139,6 +139,7 @@ export const loyaltyMembers = pgTable(
     lifetime: bigint('lifetime', { mode: 'number' }).notNull().default(0),
     debt: bigint('debt', { mode: 'number' }).notNull().default(0),
     tierId: uuid('tier_id'),
+    tierName: text('tier_name'),
     tierSince: ts('tier_since'),
     qualifying: bigint('qualifying', { mode: 'number' }).notNull().default(0),
     nextExpiryAt: ts('next_expiry_at'),

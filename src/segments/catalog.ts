@@ -1,6 +1,6 @@
 // What the builder's pickers offer: the workspace's fields and properties with their types,
 // the event names it has received with the properties those events carry, and its segments.
-import { BUILT_IN_FIELDS, SCORE_FIELDS } from '../contacts/fields.ts';
+import { BUILT_IN_FIELDS, JOINED_FIELDS } from '../contacts/fields.ts';
 import { listDefinitions } from '../contacts/properties.ts';
 import { systemEvent } from '../events/catalogue.ts';
 import type { AppContext } from '../server/context.ts';
@@ -12,7 +12,7 @@ export async function segmentCatalog(ctx: AppContext, workspaceId: string) {
   const defs = await listDefinitions(ctx, workspaceId);
   const fields = [
     ...Object.entries(BUILT_IN_FIELDS).map(([field, meta]) => ({ field, label: meta.label, type: meta.type, ...(meta.options ? { options: [...meta.options] } : {}) })),
-    ...Object.entries(SCORE_FIELDS).map(([field, meta]) => ({ field, label: meta.label, type: meta.type })),
+    ...Object.entries(JOINED_FIELDS).map(([field, meta]) => ({ field, label: meta.label, type: meta.type })),
     ...defs.map((d) => ({ field: `properties.${d.key}`, label: d.label, type: d.type, ...(d.type === 'enum' ? { options: d.options } : {}) })),
   ];
   // Distinct names by skipping through the (workspace, name, time) index, one probe per name,

@@ -65,8 +65,8 @@ class Compiler {
   private readonly ctes: string[] = [];
   private readonly joins: string[] = [];
   private n = 0;
-  /** The alias of the contact's scores, joined once when a condition reads one. */
-  private scores: string | undefined;
+  /** The aliases of the per-contact tables of later domains (scores, loyalty figures), each joined once when a condition reads it. */
+  private joined = new Map<string, string>();
 
   constructor(
     private readonly p: Params,
@@ -145,14 +145,16 @@ class Compiler {
   private fieldSql(f: ResolvedField, c: string): string {
     // A built-in field's name is its column's, from the fixed list in validate.ts.
     if (f.column) return `${c}.${f.column}`;
-    if (f.score) {
-      // A score's column is one of the fixed names of SCORE_FIELDS; a contact without scores has no value.
-      if (!this.scores) {
-        this.scores = `sc${this.n++}`;
-        const restrict = this.ids ? ` and ${this.scores}.contact_id = any(${this.ids})` : '';
-        this.joins.push(`left join contact_scores ${this.scores} on ${this.scores}.workspace_id = ${this.ws} and ${this.scores}.contact_id = ${c}.id${restrict}`);
+    if (f.joined) {
+      // The table and column are fixed names of JOINED_FIELDS; a contact without a row has no value.
+      let alias = this.joined.get(f.joined.table);
+      if (!alias) {
+        alias = `j${this.n++}`;
+        this.joined.set(f.joined.table, alias);
+        const restrict = this.ids ? ` and ${alias}.contact_id = any(${this.ids})` : '';
+        this.joins.push(`left join ${f.joined.table} ${alias} on ${alias}.workspace_id = ${this.ws} and ${alias}.contact_id = ${c}.id${restrict}`);
       }
-      return `${this.scores}.${f.score}::numeric`;
+      return f.type === 'number' ? `${alias}.${f.joined.column}::numeric` : `${alias}.${f.joined.column}`;
     }
     const k = this.p.add(f.key);
     // Custom properties are validated against their type when written, so text and dates need

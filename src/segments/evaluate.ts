@@ -20,6 +20,8 @@ export interface MemoryContact {
   properties: Record<string, unknown>;
   /** The retention scores by column ("p_alive"), when the contact has been scored. */
   scores?: Record<string, number | string | null>;
+  /** The loyalty figures by column ("points", "tier_name"), when the contact is a member. */
+  loyalty?: Record<string, number | string | Date | null>;
 }
 
 export interface MemoryEvent {
@@ -59,7 +61,7 @@ export function evaluateSegment(root: SegmentNode, ctx: SegmentContext, data: Me
     switch (cond.kind) {
       case 'field': {
         const f = ctx.resolveField(cond.field)!;
-        const raw = f.column ? (c as unknown as Record<string, unknown>)[f.column] : f.score ? (c.scores?.[f.score] ?? null) : c.properties[f.key!];
+        const raw = f.column ? (c as unknown as Record<string, unknown>)[f.column] : f.joined ? ((f.joined.table === 'contact_scores' ? c.scores : c.loyalty)?.[f.joined.column] ?? null) : c.properties[f.key!];
         const type = f.type === 'enum' || f.type === 'country' ? 'string' : f.type;
         if (cond.ignoreCase && type === 'string' && CASE_OPS.has(cond.op)) {
           const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);

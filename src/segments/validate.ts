@@ -2,7 +2,7 @@
 // operator fits its field's type, values have the right shape, nesting stays within limits,
 // and segments it uses exist here and do not use it back. Every problem is reported with the
 // path of the offending node, so the builder can point at it.
-import { BUILT_IN_FIELDS, isBuiltInField, isScoreField, SCORE_FIELDS } from '../contacts/fields.ts';
+import { BUILT_IN_FIELDS, isBuiltInField, isJoinedField, JOINED_FIELDS } from '../contacts/fields.ts';
 import type { PropertyDefinition } from '../contacts/values.ts';
 import type { FieldIssue } from '../errors.ts';
 import { isCurrency } from '../shared/money.ts';
@@ -26,8 +26,8 @@ import {
 export interface ResolvedField {
   /** A built-in column ("email", "created_at"): one of the fixed names below, never user text. */
   column?: string;
-  /** A column of the contact's retention scores ("p_alive"): one of the fixed names of SCORE_FIELDS. */
-  score?: string;
+  /** A column of a per-contact table of a later domain (scores, loyalty): one of the fixed names of JOINED_FIELDS. */
+  joined?: { table: 'contact_scores' | 'loyalty_members'; column: string };
   /** A custom property's key (bound as a parameter). */
   key?: string;
   type: ValueType;
@@ -56,7 +56,10 @@ export function fieldResolver(defs: Map<string, PropertyDefinition>): (name: str
       const meta = BUILT_IN_FIELDS[name]!;
       return { column: name, type: meta.type, options: meta.options };
     }
-    if (isScoreField(name)) return { score: SCORE_FIELDS[name]!.column, type: SCORE_FIELDS[name]!.type };
+    if (isJoinedField(name)) {
+      const f = JOINED_FIELDS[name]!;
+      return { joined: { table: f.table, column: f.column }, type: f.type };
+    }
     if (!name.startsWith('properties.')) return undefined;
     const def = defs.get(name.slice('properties.'.length));
     return def ? { key: def.key, type: def.type, options: def.type === 'enum' ? def.options : undefined } : undefined;
@@ -136,7 +139,7 @@ function checkCondition(cond: Condition, ctx: SegmentContext, { selfId, adHoc }:
     case 'field': {
       const f = ctx.resolveField(cond.field);
       if (!f) {
-        return [{ path: ['field'], message: `unknown field "${cond.field.slice(0, 100)}": use a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}), a score (${Object.keys(SCORE_FIELDS).join(', ')}) or "properties.<key>" of a defined property` }];
+        return [{ path: ['field'], message: `unknown field "${cond.field.slice(0, 100)}": use a contact field (${Object.keys(BUILT_IN_FIELDS).join(', ')}), a score or loyalty figure (${Object.keys(JOINED_FIELDS).join(', ')}) or "properties.<key>" of a defined property` }];
       }
       if (cond.ignoreCase && f.type !== 'string') return [{ path: ['ignoreCase'], message: 'applies to text fields only' }];
       return checkOp(f.type, OPS_FOR_TYPE[f.type], cond.op, cond.value, f.options);

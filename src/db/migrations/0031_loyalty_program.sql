@@ -126,6 +126,8 @@ create table loyalty_members (
   lifetime bigint not null default 0,
   debt bigint not null default 0,
   tier_id uuid references loyalty_tiers (id) on delete set null,
+  -- The tier's name, for conditions ("tier is Gold"); kept when tiers are renamed.
+  tier_name text,
   tier_since timestamptz,
   -- What qualified them for the tier, over the program's window.
   qualifying bigint not null default 0,
