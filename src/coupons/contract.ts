@@ -178,5 +178,10 @@ export const rollbackResult = z.object({ redemptions: z.array(redemptionResult),
 export const issueBody = z.object({ customer: customerRef, key: z.string().max(200).nullish() });
 export const issueResult = z.object({ codeId: z.string(), code: z.string(), campaignId: z.uuid(), campaignName: z.string(), created: z.boolean() });
 
-export const redemptionsQuery = z.object({ campaignId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const redemptionsQuery = z.object({ campaignId: z.uuid().optional(), contactId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 export const redemptionsResult = z.object({ redemptions: z.array(redemptionResult) });
+
+export const contactCouponsResult = z.object({
+  codes: z.array(z.object({ code: z.string(), campaignId: z.uuid(), campaignName: z.string(), discount: z.string(), createdAt: dateTime, redeemed: z.boolean() })),
+  redemptions: z.array(redemptionResult),
+});

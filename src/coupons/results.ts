@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream';
 import type { SqlSession } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { csvWriter } from '../shared/csv-writer.ts';
+import { formatMoney } from '../shared/money.ts';
 import { type Campaign, campaignById } from './campaigns.ts';
 import { type Batch, batchesOf } from './issue.ts';
 import { REDEMPTION_SELECT, type Redemption, redemptionOf } from './redeem.ts';
@@ -110,4 +111,30 @@ export async function codesCsv(db: SqlSession, workspaceId: string, campaignId: 
   return pipeline(Readable.from(rows()), csvWriter({ columns: ['Code', 'Issued to', 'Channel', 'Created', 'Batch'], bom: true }), () => {
     // A failure mid-stream ends the response; the status was sent long before.
   });
+}
+
+/** The codes issued to a customer (newest first), each with whether it was used. */
+export async function codesOfContact(db: SqlSession, workspaceId: string, contactId: string): Promise<{ code: string; campaignId: string; campaignName: string; discount: string; createdAt: Date; redeemed: boolean }[]> {
+  const rows = await db.query<{ code: string; campaign_id: string; campaign_name: string; discount_kind: string; percent_bp: number | null; amount_minor: string | null; currency: string | null; created_at: Date; redeemed: boolean }>(
+    `select k.code, k.campaign_id, c.name as campaign_name, c.discount_kind, c.percent_bp, c.amount_minor, c.currency, k.created_at,
+            exists (select 1 from coupon_redemptions r where r.code_id = k.id and r.state = 'redeemed' and (r.contact_id = $2 or r.contact_id is null)) as redeemed
+     from coupon_codes k join coupon_campaigns c on c.id = k.campaign_id
+     where k.workspace_id = $1 and k.contact_id = $2 order by k.created_at desc, k.id desc limit 200`,
+    [workspaceId, contactId],
+  );
+  return rows.map((r) => ({
+    code: r.code,
+    campaignId: r.campaign_id,
+    campaignName: r.campaign_name,
+    discount: discountText(r.discount_kind, r.percent_bp, r.amount_minor === null ? null : Number(r.amount_minor), r.currency),
+    createdAt: r.created_at,
+    redeemed: r.redeemed,
+  }));
+}
+
+/** "15 % off", "€5.00 off", "Free shipping". */
+export function discountText(kind: string, bp: number | null, amount: number | null, currency: string | null): string {
+  if (kind === 'percent') return `${(bp ?? 0) / 100} % off`;
+  if (kind === 'fixed' && amount !== null && currency) return `${formatMoney(amount, currency, 'en-GB')} off`;
+  return 'Free shipping';
 }

@@ -14,6 +14,7 @@ import {
   campaignResult,
   codesQuery,
   codesResult,
+  contactCouponsResult,
   issueBody,
   issueResult,
   redeemBody,
@@ -28,7 +29,7 @@ import {
 import { issueCode, startBatch } from './issue.ts';
 import { GENERATE_JOB } from './jobs.ts';
 import { findCustomer, redeemCode, rollbackRedemption, validateCode } from './redeem.ts';
-import { campaignDetail, codesCsv, codesPage, redemptionsOf } from './results.ts';
+import { campaignDetail, codesCsv, codesOfContact, codesPage, redemptionsOf } from './results.ts';
 
 const tags = ['Coupons'];
 const shopTags = ['Coupons: checkout'];
@@ -112,6 +113,10 @@ export function couponRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         return ctx.db.transaction((tx) => issueCode(tx, workspaceId, req.params.id, contactId, `issue:${key}`, ctx.clock.now()));
       },
     );
+    app.get('/coupons/contacts/:contactId', { schema: { tags, summary: 'The codes issued to a customer and their redemptions', params: uuidParam('contactId'), response: { 200: contactCouponsResult } } }, async (req) => {
+      const { workspaceId } = workspaceOf(req);
+      return { codes: await codesOfContact(ctx.db, workspaceId, req.params.contactId), redemptions: await redemptionsOf(ctx.db, workspaceId, { contactId: req.params.contactId, limit: 100 }) };
+    });
     app.get('/coupons/redemptions', { schema: { tags, summary: 'The latest redemptions (of one campaign)', querystring: redemptionsQuery, response: { 200: redemptionsResult } } }, async (req) => ({
       redemptions: await redemptionsOf(ctx.db, workspaceOf(req).workspaceId, req.query),
     }));
