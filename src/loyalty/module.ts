@@ -1,6 +1,7 @@
 import type { SqlSession } from '../db/client.ts';
 import type { Module } from '../server/module.ts';
 import { defineLoyaltyJobs, scheduleEarn } from './jobs.ts';
+import { loyaltyMergeData } from './merge.ts';
 import { loyaltyRoutes } from './routes.ts';
 import * as tables from './schema.ts';
 
@@ -17,4 +18,5 @@ export const loyaltyModule: Module = {
   jobs: defineLoyaltyJobs,
   dataChanged: scheduleEarn,
   contactsDeleted: { forget: forgetContacts },
+  mergeData: { root: 'loyalty', load: loyaltyMergeData },
 };

@@ -139,6 +139,22 @@ describe('loyalty figures as conditions', () => {
   });
 });
 
+describe('loyalty figures in emails', () => {
+  it('fills {{ loyalty.* }} with the member’s points, tier gap and next expiry', async () => {
+    const s = await shop();
+    await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1, expiry: { kind: 'end_of_year' } });
+    await s.api.put('/api/v1/loyalty/tiers', { tiers: [{ name: 'Silver', threshold: 100 }, { name: 'Gold', threshold: 500 }] });
+    await s.track('lu', 'Order Completed', order('L1', 120));
+    await s.earn();
+    const body = '<mjml><mj-body><mj-section><mj-column><mj-text>You have {{ loyalty.points }} points ({{ loyalty.tier }}); {{ loyalty.points_to_next_tier }} more for {{ loyalty.next_tier }}. {{ loyalty.next_expiry_points }} expire on {{ loyalty.next_expiry_date }}.</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const template = (await s.api.post('/api/v1/email/templates', { name: 'Points', subject: '{{ loyalty.points }} points', body })).body;
+    const preview = await s.api.post(`/api/v1/email/templates/${template.id}/preview`, { contactId: await s.contactOf('lu') });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.subject).toBe('120 points');
+    expect(preview.body.text).toContain('You have 120 points (Silver); 380 more for Gold. 120 expire on 2026-12-31.');
+  });
+});
+
 describe('refunds', () => {
   for (const policy of ['negative', 'cap'] as const) {
     it(`take back exactly what the order earned, also after some was spent (${policy})`, async () => {

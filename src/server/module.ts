@@ -52,6 +52,16 @@ export interface Module {
     lock?: (tx: SqlSession, workspaceId: string) => Promise<void>;
     forget: (tx: SqlSession, workspaceId: string, contactIds: string[]) => Promise<number | void>;
   };
+  /**
+   * What templates may read of a contact under a root of the module's own ({{ loyalty.points }}),
+   * loaded for a batch of contacts by every send (previews, single sends, broadcasts). Contacts
+   * missing from the map get `empty`, or no root at all when it is undefined.
+   */
+  mergeData?: {
+    root: string;
+    load: (db: SqlSession, workspaceId: string, contactIds: string[]) => Promise<Map<string, Record<string, unknown>>>;
+    empty?: Record<string, unknown>;
+  };
   /** A person was erased (GDPR) in `tx`: remove any text the module keeps that quotes their address. */
   contactErased?: (tx: SqlSession, workspaceId: string, email: string) => Promise<void>;
 }

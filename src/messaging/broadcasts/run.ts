@@ -15,7 +15,7 @@ import { DestinationError } from '../delivery/destination.ts';
 import { type Claimed, deliver, type Outcome, writeOutcomes } from '../delivery/render-send.ts';
 import { POOL, senderFor, type Sender } from '../delivery/transport.ts';
 import { baseUrl } from '../consent/unsubscribe.ts';
-import { contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
+import { contactMergeOfRow, moduleMergeData, workspaceMergeData } from '../templates/merge-data.ts';
 import { messageLinks } from '../delivery/links.ts';
 
 /** This process, as a lease holder. */
@@ -84,6 +84,7 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   const workspace = await workspaceMergeData(ctx, ws);
   const base = baseUrl(ctx);
   const dataOf = (m: Claimed): RenderData => ({
+    ...m.extra,
     contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [], m.scores)),
     workspace,
     links: messageLinks(ctx, ws, m.contact_id, m.id),
@@ -106,6 +107,8 @@ async function run(ctx: AppContext, broadcastId: string, options: RunOptions): P
   const refill = () =>
     (claiming ??= (async () => {
       const got = await claim(ctx, ws, broadcastId, batchSize);
+      const extra = await moduleMergeData(ctx, ws, got.map((m) => m.contact_id));
+      for (const m of got) m.extra = extra.get(m.contact_id);
       if (got.length === 0) exhausted = true;
       else {
         if (!prepared) {

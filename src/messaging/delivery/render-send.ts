@@ -31,6 +31,8 @@ export interface Claimed {
   purchases: SummaryRow[] | null;
   /** Their retention scores, when they have been scored. */
   scores: ScoreRow | null;
+  /** What later domains add under roots of their own (loyalty), loaded after the claim. */
+  extra?: Record<string, unknown>;
   suppressed: string | null;
   left_topic: boolean;
 }

@@ -16,7 +16,7 @@ import { purchaseSummary } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
 import { eligibilitySql, type LeftOut, type SkipReason, skipReason } from '../consent/eligibility.ts';
 import { baseUrl } from '../consent/unsubscribe.ts';
-import { type ContactMergeRow, contactMergeColumns, contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
+import { type ContactMergeRow, contactMergeColumns, contactMergeOfRow, moduleMergeData, workspaceMergeData } from '../templates/merge-data.ts';
 import { renderOne } from '../templates/prepared.ts';
 import { type RenderData, TemplateError, type TemplateIssue, type TemplateSource } from '../templates/render.ts';
 import { snippetMap } from '../templates/snippets.ts';
@@ -126,6 +126,7 @@ export async function sendToContact(ctx: AppContext, input: SendToContact): Prom
   // race for the key gets the winner's message and its own is never written.
   const id = uuidv7();
   const data = {
+    ...(await moduleMergeData(ctx, workspaceId, [contactId])).get(contactId),
     ...input.data,
     contact: contactMergeOfRow(contactId, c, await purchaseSummary(ctx.db, workspaceId, contactId)),
     workspace: await workspaceMergeData(ctx, workspaceId),

@@ -8,7 +8,7 @@
 import { summarize } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
 import { baseUrl } from '../consent/unsubscribe.ts';
-import { contactMergeOfRow, workspaceMergeData } from '../templates/merge-data.ts';
+import { contactMergeOfRow, moduleMergeData, workspaceMergeData } from '../templates/merge-data.ts';
 import { prepareTemplate, type PreparedTemplate } from '../templates/prepared.ts';
 import type { RenderData, TemplateSource } from '../templates/render.ts';
 import { snippetMap } from '../templates/snippets.ts';
@@ -75,6 +75,7 @@ export async function deliverTemplated(ctx: AppContext, workspaceId: string): Pr
   const base = baseUrl(ctx);
   const prepared = new Map<string, PreparedTemplate | null>();
   const dataOf = (m: Claimed): RenderData => ({
+    ...m.extra,
     contact: contactMergeOfRow(m.contact_id, m, summarize(m.purchases ?? [], m.scores)),
     workspace,
     links: messageLinks(ctx, workspaceId, m.contact_id, m.id),
@@ -84,6 +85,8 @@ export async function deliverTemplated(ctx: AppContext, workspaceId: string): Pr
     if (stopping.has(ctx)) return handled;
     const batch = await claim(ctx, workspaceId, BATCH);
     if (batch.length === 0) return handled;
+    const extra = await moduleMergeData(ctx, workspaceId, batch.map((m) => m.contact_id));
+    for (const m of batch) m.extra = extra.get(m.contact_id);
     const byTemplate = new Map<string, ClaimedTemplated[]>();
     for (const m of batch) byTemplate.set(m.template_id, [...(byTemplate.get(m.template_id) ?? []), m]);
     let unreachable = false;

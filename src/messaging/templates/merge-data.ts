@@ -58,3 +58,18 @@ export async function workspaceMergeData(ctx: AppContext, workspaceId: string): 
   const [ws] = await ctx.db.query<{ name: string; postal_address: string }>('select name, postal_address from workspaces where id = $1', [workspaceId]);
   return { name: ws?.name ?? '', postal_address: ws?.postal_address ?? '' };
 }
+
+/** What later domains add to a template's data under roots of their own ({{ loyalty.points }}), per contact. */
+export async function moduleMergeData(ctx: AppContext, workspaceId: string, contactIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (contactIds.length === 0) return out;
+  for (const m of ctx.modules) {
+    if (!m.mergeData) continue;
+    const loaded = await m.mergeData.load(ctx.db, workspaceId, contactIds);
+    for (const id of contactIds) {
+      const value = loaded.get(id) ?? m.mergeData.empty;
+      if (value !== undefined) out.set(id, { ...out.get(id), [m.mergeData.root]: value });
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 import { getContact } from '../../contacts/contacts.ts';
 import { purchaseSummary } from '../../purchases/summary.ts';
 import type { AppContext } from '../../server/context.ts';
-import { contactMergeData, workspaceMergeData } from './merge-data.ts';
+import { contactMergeData, moduleMergeData, workspaceMergeData } from './merge-data.ts';
 import { renderTemplate, TemplateError } from './render.ts';
 import { snippetMap } from './snippets.ts';
 import { getTemplate, templateProblems } from './templates.ts';
@@ -18,7 +18,8 @@ export async function previewTemplate(ctx: AppContext, workspaceId: string, id: 
     // Links that show what they are for, never a real unsubscribe (a test send goes to the
     // team, who must not unsubscribe the contact it was rendered as).
     const links = previewLinks(ctx);
-    return await renderTemplate(t, { contact, workspace: await workspaceMergeData(ctx, workspaceId), links }, await snippetMap(ctx, workspaceId));
+    const extra = contactId ? (await moduleMergeData(ctx, workspaceId, [contactId])).get(contactId) : undefined;
+    return await renderTemplate(t, { ...extra, contact, workspace: await workspaceMergeData(ctx, workspaceId), links }, await snippetMap(ctx, workspaceId));
   } catch (err) {
     if (err instanceof TemplateError) throw templateProblems(err.issues);
     throw err;

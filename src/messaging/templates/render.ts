@@ -26,6 +26,8 @@ export interface RenderData {
   event?: { name: string; properties: Record<string, unknown> };
   /** Links the sender adds (unsubscribe, preferences, view in browser). */
   links?: Record<string, string>;
+  /** Roots later domains add (src/server/module.ts mergeData): "loyalty". */
+  [root: string]: unknown;
 }
 
 export interface Rendered {
