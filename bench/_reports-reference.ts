@@ -3,7 +3,7 @@
 // same shapes so that the benchmark can check both agree before timing them.
 import type { SqlSession } from '../src/db/client.ts';
 import { boundsOf } from '../src/reports/customers-sql.ts';
-import { addDays, addPeriods, type Period, periodsBetween, periodStart } from '../src/reports/days.ts';
+import { addDays, addPeriods, type Period, periodsBetween, periodStart } from '../src/shared/days.ts';
 import { bucketDays } from '../src/reports/definitions.ts';
 
 const ORDERS = `select contact_id, name, (occurred_at at time zone $2)::date as day, (properties ->> 'total')::bigint as total, properties ->> 'currency' as currency

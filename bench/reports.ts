@@ -8,7 +8,7 @@
 import { linkOrderDays } from '../src/purchases/order-days.ts';
 import { cohortsOf } from '../src/reports/cohorts.ts';
 import { dashboardOf } from '../src/reports/dashboard.ts';
-import { addPeriods, dayIn, periodOf, periodStart } from '../src/reports/days.ts';
+import { addPeriods, dayIn, periodOf, periodStart } from '../src/shared/days.ts';
 import { revenueCohortsOf, revenueRetentionOf } from '../src/reports/revenue.ts';
 import { seedRetail } from './_retail.ts';
 import { benchDatabase, log } from './_setup.ts';

@@ -12,7 +12,7 @@
 import { computeFit } from '../src/retention/fit.ts';
 import { DEFAULT_RETENTION_SETTINGS } from '../src/retention/settings.ts';
 import { frequencyRows } from '../src/retention/summaries.ts';
-import { dayIn } from '../src/reports/days.ts';
+import { dayIn } from '../src/shared/days.ts';
 import { analyzeChangedTables } from '../src/db/analyze.ts';
 import { benchDatabase, log, rssSampler } from './_setup.ts';
 

@@ -36,10 +36,10 @@ export const MODULES: readonly Module[] = [
   importsModule,
   messagingModule,
   surveysModule,
+  couponsModule,
+  loyaltyModule,
   workflowsModule,
   reportsModule,
   retentionModule,
-  couponsModule,
-  loyaltyModule,
   demoModule,
 ];

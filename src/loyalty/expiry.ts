@@ -6,7 +6,7 @@
 //   workspace's time zone (points earned on 31 January 23:30 in London expire on 1 February 00:00);
 // - inactivity N: the lot has no date of its own; all of a member's points expire N days after
 //   their last earn or spend (kept on the member, moved by each).
-import { addPeriods, dayIn, periodStart } from '../reports/days.ts';
+import { addPeriods, dayIn, periodStart } from '../shared/days.ts';
 import { waitDate } from '../shared/zoned-time.ts';
 
 export type ExpiryRule =

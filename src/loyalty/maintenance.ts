@@ -4,7 +4,7 @@
 // tier are recorded for the report.
 import type { Database } from '../db/client.ts';
 import { recordEvents } from '../events/record.ts';
-import { dayIn } from '../reports/days.ts';
+import { dayIn } from '../shared/days.ts';
 import { expireDue } from './ledger/ledger.ts';
 import { refreshMembers } from './members.ts';
 import { type Program, programOf, tiersOf } from './program.ts';

@@ -3,7 +3,7 @@
 // for a batch of contacts by every send (src/server/module.ts mergeData). Without a program
 // there is no `loyalty` root; a contact who never earned reads zeros.
 import type { SqlSession } from '../db/client.ts';
-import { dayIn } from '../reports/days.ts';
+import { dayIn } from '../shared/days.ts';
 import { programOf, tiersOf } from './program.ts';
 import { nextTier } from './tiers.ts';
 

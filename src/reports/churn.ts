@@ -3,7 +3,7 @@
 // second order, orders per customer, and one-time against repeat buyers with their revenue.
 import type { SqlSession } from '../db/client.ts';
 import { customerCounts, MAX_BUCKETS, type Ratio } from './customers-sql.ts';
-import { addDays, addPeriods, periodStart } from './days.ts';
+import { addDays, addPeriods, periodStart } from '../shared/days.ts';
 import { ORDER_COUNT_BUCKETS, SECOND_ORDER_BUCKETS } from './definitions.ts';
 
 export interface ChurnMonth {

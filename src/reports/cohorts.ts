@@ -4,7 +4,7 @@
 // Optionally split by a segment (members now or not) or a contact property's value.
 import type { SqlSession } from '../db/client.ts';
 import { Params } from '../db/params.ts';
-import { type Grain, periodsBetween, periodStart } from './days.ts';
+import { type Grain, periodsBetween, periodStart } from '../shared/days.ts';
 
 export type CohortBy = { kind: 'first_order' } | { kind: 'first_event'; event: string } | { kind: 'contact_created' };
 export type Breakdown = { kind: 'none' } | { kind: 'segment'; segmentId: string } | { kind: 'property'; key: string };

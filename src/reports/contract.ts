@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { lift } from '../workflows/contract.ts';
 import { DASHBOARD_TILES } from './definitions.ts';
-import { parseDay, RANGES } from './days.ts';
+import { parseDay, RANGES } from '../shared/days.ts';
 
 const day = z.string().refine((s) => parseDay(s) !== undefined, 'must be a day written YYYY-MM-DD');
 

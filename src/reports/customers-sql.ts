@@ -11,7 +11,7 @@
 // on their first day; a buyer of a bucket is their first row in it, a repeat buyer when an
 // order came before, or two that day, or another later in the bucket.
 import type { SqlSession } from '../db/client.ts';
-import { addDays, daysBetween } from './days.ts';
+import { addDays, daysBetween } from '../shared/days.ts';
 
 /** Boundaries of the masks (bits of a bigint): the previous period's start and up to 60 buckets. */
 export const MAX_BUCKETS = 60;

@@ -2,7 +2,7 @@
 // chart over the period's buckets. Money per currency (never summed across currencies).
 import type { SqlSession } from '../db/client.ts';
 import { boundsOf, customerCounts, type Ratio } from './customers-sql.ts';
-import { addDays, type Period } from './days.ts';
+import { addDays, type Period } from '../shared/days.ts';
 import { bucketDays, type DashboardTile } from './definitions.ts';
 
 export interface Tile {

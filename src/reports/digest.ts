@@ -11,7 +11,7 @@ import { enqueueMessage } from '../messaging/delivery/send.ts';
 import type { AppContext } from '../server/context.ts';
 import { formatMoney } from '../shared/money.ts';
 import { type Dashboard, dashboardOf, type Tile } from './dashboard.ts';
-import { addDays, dayIn, periodOf } from './days.ts';
+import { addDays, dayIn, periodOf } from '../shared/days.ts';
 import { DEFINITIONS, LOWER_IS_BETTER, MONEY_TILES, RATE_TILES } from './definitions.ts';
 import { reportScope } from './reports.ts';
 

@@ -5,7 +5,7 @@
 // orders attributed to them; per campaign, per template, over time, and the top links.
 import type { SqlSession } from '../db/client.ts';
 import { boundsOf } from './customers-sql.ts';
-import { addDays, type Period } from './days.ts';
+import { addDays, type Period } from '../shared/days.ts';
 import { bucketDays } from './definitions.ts';
 import type { EmailResult } from './contract.ts';
 

@@ -2,7 +2,7 @@
 // brute force, straight from a list of orders and refunds. The property tests compare every
 // report's SQL against these; nothing in the application uses them.
 import type { Ratio } from './customers-sql.ts';
-import { addDays, type Grain, periodsBetween, periodStart } from './days.ts';
+import { addDays, type Grain, periodsBetween, periodStart } from '../shared/days.ts';
 
 export interface RefOrder {
   contact: string;

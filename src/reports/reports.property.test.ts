@@ -6,7 +6,7 @@ import { churnReportOf } from './churn.ts';
 import { cohortsOf } from './cohorts.ts';
 import { customerCounts } from './customers-sql.ts';
 import { dashboardOf } from './dashboard.ts';
-import { addDays, dayIn, periodOf } from './days.ts';
+import { addDays, dayIn, periodOf } from '../shared/days.ts';
 import { ORDER_COUNT_BUCKETS, SECOND_ORDER_BUCKETS, bucketOf } from './definitions.ts';
 import { refBuyers, refCohorts, refCustomerCounts, refMonthlyRetention, refMoney, type RefOrder, refRevenueCohorts } from './reference.ts';
 import { revenueCohortsOf, revenueRetentionOf } from './revenue.ts';

@@ -9,7 +9,7 @@ import { churnReportOf } from './churn.ts';
 import { cohortsOf, type Breakdown, type CohortBy } from './cohorts.ts';
 import type { ChurnResult, CohortResult, DashboardResult, EmailResult, LiftResult, RevenueResult, SegmentsResult, cohortQuery, periodQuery, revenueQuery, segmentsQuery, spanQuery } from './contract.ts';
 import { dashboardOf } from './dashboard.ts';
-import { addDays, addPeriods, dayIn, periodOf, periodStart } from './days.ts';
+import { addDays, addPeriods, dayIn, periodOf, periodStart } from '../shared/days.ts';
 import { emailReportOf } from './email.ts';
 import { liftTableOf } from './lift.ts';
 import { revenueCohortsOf, revenueRetentionOf } from './revenue.ts';

@@ -3,7 +3,7 @@
 // gross and net revenue retention period over period, over the customers who had revenue in
 // the previous period (new customers left out; GRR counts each at most their previous revenue).
 import type { SqlSession } from '../db/client.ts';
-import { addPeriods, type Grain, periodsBetween, periodStart } from './days.ts';
+import { addPeriods, type Grain, periodsBetween, periodStart } from '../shared/days.ts';
 
 export interface RevenueCohort {
   start: string;

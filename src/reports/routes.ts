@@ -24,7 +24,7 @@ import { churnCsv, cohortsCsv, dashboardCsv, emailCsv, liftCsv, revenueCsv, segm
 import { churnReport, cohortReport, dashboardReport, emailReport, liftTable, reportScope, revenueReport, segmentsReport } from './reports.ts';
 import { reportSettingsOf, saveReportSettings } from './settings.ts';
 import { sendDigest } from './digest.ts';
-import { dayIn, periodStart } from './days.ts';
+import { dayIn, periodStart } from '../shared/days.ts';
 import { uuidv7 } from '../db/ids.ts';
 import { z } from 'zod';
 

@@ -4,7 +4,7 @@
 // purchases in the calibration period and in total; plus the classic tracking plot of
 // cumulative repeat purchases by week, actual against predicted.
 import type { SqlSession } from '../db/client.ts';
-import { addDays, daysBetween } from '../reports/days.ts';
+import { addDays, daysBetween } from '../shared/days.ts';
 import { DAYS_PER_UNIT, MIN_REPEAT_BUYERS, VERDICT_LIMITS, type Verdict } from './definitions.ts';
 import { bgnbd, paretonbd } from './models/index.ts';
 import { type PurchaseModel, type PurchaseModelName, purchaseModel, usable } from './purchase-model.ts';

@@ -1,6 +1,6 @@
 // Requests and responses of the retention API (/api/v1/retention…). The web app imports the types.
 import { z } from 'zod';
-import { parseDay } from '../reports/days.ts';
+import { parseDay } from '../shared/days.ts';
 import { dateTime } from '../shared/schemas.ts';
 
 const day = z.string().refine((s) => parseDay(s) !== undefined, 'must be a day written YYYY-MM-DD');

@@ -1,7 +1,7 @@
 // The retention operations: fit the models (recorded in retention_fits, one at a time per
 // workspace), the latest fit, and the fits of the last weeks.
 import { conflict, invalid } from '../errors.ts';
-import { addDays, dayIn, parseDay } from '../reports/days.ts';
+import { addDays, dayIn, parseDay } from '../shared/days.ts';
 import type { AppContext } from '../server/context.ts';
 import { computeFit, type FitResult } from './fit.ts';
 import { retentionSettingsOf } from './settings.ts';

@@ -2,7 +2,7 @@
 // period after it, each cell the share of the cohort who ordered then (or then or later), its
 // colour by that share; the count and cohort size on hover. The weighted mean on top.
 import { Table, Text } from '@mantine/core';
-import { periodStart } from '../../../src/reports/days.ts';
+import { periodStart } from '../../../src/shared/days.ts';
 import { count, pct, periodLabel, periodName, share } from './format.ts';
 import type { CohortResult } from './model.ts';
 import { heat } from './palette.ts';

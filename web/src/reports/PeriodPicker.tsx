@@ -1,6 +1,6 @@
 // The period of the dashboard and the email report: the last 30, 90 or 365 days, or two days.
 import { Group, SegmentedControl, TextInput } from '@mantine/core';
-import { RANGES } from '../../../src/reports/days.ts';
+import { RANGES } from '../../../src/shared/days.ts';
 import { RANGE_LABELS, type PeriodKeys, type SetUrlState, type UrlState } from './url.ts';
 
 interface Props {

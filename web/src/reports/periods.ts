@@ -1,6 +1,6 @@
 // A report's last period usually ends after its last day (today): its figures are so far, and
 // drawn as they are they look like a collapse. Charts leave it out; tables say "so far".
-import { addDays, addPeriods } from '../../../src/reports/days.ts';
+import { addDays, addPeriods } from '../../../src/shared/days.ts';
 
 export type Grain = 'week' | 'month' | 'quarter' | 'year';
 

@@ -2,7 +2,7 @@
 // and a reload shows the same one. Values equal to their default are left out of the URL.
 import { useCallback, useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { addPeriods, parseDay, periodStart, type RangeName } from '../../../src/reports/days.ts';
+import { addPeriods, parseDay, periodStart, type RangeName } from '../../../src/shared/days.ts';
 import { queryString } from './model.ts';
 
 export type UrlState<K extends string> = Record<K, string>;
