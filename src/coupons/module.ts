@@ -1,5 +1,6 @@
 import type { Module } from '../server/module.ts';
 import { defineCouponJobs } from './jobs.ts';
+import { couponMergeData } from './merge.ts';
 import { couponRoutes } from './routes.ts';
 import * as tables from './schema.ts';
 
@@ -9,4 +10,5 @@ export const couponsModule: Module = {
   tables,
   routes: [{ prefix: '/api/v1', plugin: couponRoutes }],
   jobs: defineCouponJobs,
+  mergeData: { root: 'coupon', load: couponMergeData },
 };

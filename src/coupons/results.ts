@@ -132,9 +132,9 @@ export async function codesOfContact(db: SqlSession, workspaceId: string, contac
   }));
 }
 
-/** "15 % off", "€5.00 off", "Free shipping". */
+/** "15% off", "€5.00 off", "Free shipping". */
 export function discountText(kind: string, bp: number | null, amount: number | null, currency: string | null): string {
-  if (kind === 'percent') return `${(bp ?? 0) / 100} % off`;
+  if (kind === 'percent') return `${(bp ?? 0) / 100}% off`;
   if (kind === 'fixed' && amount !== null && currency) return `${formatMoney(amount, currency, 'en-GB')} off`;
   return 'Free shipping';
 }

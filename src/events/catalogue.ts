@@ -95,6 +95,8 @@ const STEP_WORDS: Record<string, string> = {
   list: 'List step',
   webhook: 'Webhook step',
   send_survey: 'Survey step',
+  award_points: 'Points step',
+  issue_coupon: 'Coupon step',
 };
 const RESULT_WORDS: Record<string, string> = {
   queued: 'email queued',
@@ -108,6 +110,8 @@ const RESULT_WORDS: Record<string, string> = {
   added: 'added to the list',
   removed: 'taken off the list',
   webhook_queued: 'call queued',
+  points_awarded: 'points given',
+  coupon_issued: 'coupon given',
   failed: 'failed',
 };
 const EXIT_WORDS: Record<string, string> = {

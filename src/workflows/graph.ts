@@ -79,6 +79,10 @@ export const step = z.discriminatedUnion('kind', [
    * often, not answered already); `templateId`: the email that carries it, else the survey's own.
    */
   z.strictObject({ kind: z.literal('send_survey'), surveyId: UUID, templateId: UUID.optional(), next }),
+  /** Gives the contact points of the loyalty program, once per enrollment and step, with a reason on their statement. */
+  z.strictObject({ kind: z.literal('award_points'), points: z.number().int().min(1).max(1_000_000), reason: z.string().trim().min(1).max(200), next }),
+  /** Gives the contact a code of a coupon campaign, once per enrollment and step; the next email shows it as {{ coupon.code }}. */
+  z.strictObject({ kind: z.literal('issue_coupon'), campaignId: UUID, next }),
   z.strictObject({ kind: z.literal('exit') }),
 ]);
 export type Step = z.infer<typeof step>;

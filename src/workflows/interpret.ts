@@ -281,6 +281,11 @@ export class Interpreter {
         run.actions[key] = run.holdout ? 'holdout' : c?.email && c.email_status === 'subscribed' ? 'survey_queued' : 'skipped';
         return this.moveOn(run, step.next, now);
       }
+      case 'award_points':
+      case 'issue_coupon':
+        // Not modelled beyond its outcome: the generator makes no loyalty steps.
+        run.actions[key] = run.holdout ? 'holdout' : step.kind === 'award_points' ? 'points_awarded' : 'coupon_issued';
+        return this.moveOn(run, step.next, now);
       case 'update_contact': {
         const c = this.contacts.get(run.contactId)!;
         if (run.holdout) run.actions[key] = 'holdout';

@@ -12,6 +12,8 @@ import type { WorkflowGraph } from './graph.ts';
 import { triggerEvent } from './engine/pending.ts';
 import { validateGraph } from './validate.ts';
 import { findSurvey } from '../surveys/surveys.ts';
+import { campaignById } from '../coupons/campaigns.ts';
+import { programOf } from '../loyalty/program.ts';
 
 /** Fields a workflow step may set besides custom properties. */
 export const SETTABLE_FIELDS = Object.keys(SETTABLE_COLUMNS);
@@ -83,6 +85,15 @@ export async function checkGraph(tx: SqlSession, sctx: LoadedContext, g: Workflo
       case 'update_contact':
         updateField(sctx, s.field, s.value, `${at}`, issues);
         break;
+      case 'award_points':
+        if (!(await programOf(tx, ws))) issues.push({ path: `${at}.points`, message: 'needs a points program: set one up under Loyalty first' });
+        break;
+      case 'issue_coupon': {
+        const c = UUID.test(s.campaignId) ? await campaignById(tx, ws, s.campaignId) : null;
+        if (!c) issues.push({ path: `${at}.campaignId`, message: 'is not a coupon campaign of this workspace (it may have been deleted)' });
+        else if (c.state === 'ended') issues.push({ path: `${at}.campaignId`, message: 'has ended: it gives no more codes' });
+        break;
+      }
       case 'wait_date':
         dateField(sctx, s.field, `${at}.field`, issues);
         break;

@@ -11,6 +11,9 @@ import { setFieldOf } from '../../contacts/set-field.ts';
 import { findSurvey, getFatigue } from '../../surveys/surveys.ts';
 import { inviteContacts } from '../../surveys/send.ts';
 import { addToList, removeFromList } from '../../segments/lists.ts';
+import { issueCode } from '../../coupons/issue.ts';
+import { DomainError } from '../../errors.ts';
+import { awardPoints } from '../../loyalty/award.ts';
 import type { Step } from '../graph.ts';
 import type { LiveVersion } from '../versions.ts';
 import type { RunContext } from './run-context.ts';
@@ -21,7 +24,7 @@ export interface Claimed {
   holdout: boolean;
 }
 
-type ActionStep = Extract<Step, { kind: 'send_email' | 'send_survey' | 'update_contact' | 'list' | 'webhook' }>;
+type ActionStep = Extract<Step, { kind: 'send_email' | 'send_survey' | 'update_contact' | 'list' | 'webhook' | 'award_points' | 'issue_coupon' }>;
 
 export interface ActionResult {
   result: string;
@@ -30,7 +33,8 @@ export interface ActionResult {
   wakeAt?: Date;
 }
 
-export const isAction = (s: Step): s is ActionStep => s.kind === 'send_email' || s.kind === 'send_survey' || s.kind === 'update_contact' || s.kind === 'list' || s.kind === 'webhook';
+const ACTIONS = new Set<Step['kind']>(['send_email', 'send_survey', 'update_contact', 'list', 'webhook', 'award_points', 'issue_coupon']);
+export const isAction = (s: Step): s is ActionStep => ACTIONS.has(s.kind);
 
 /** Does the step's action for every enrollment of the batch; returns each one's result, by enrollment id. */
 export async function act(tx: SqlSession, run: RunContext, version: LiveVersion, key: string, step: ActionStep, batch: Claimed[]): Promise<Map<string, ActionResult>> {
@@ -53,6 +57,18 @@ export async function act(tx: SqlSession, run: RunContext, version: LiveVersion,
         break;
       case 'webhook':
         await webhook(tx, run, version, key, step, acting, results);
+        break;
+      case 'award_points': {
+        const keyOf = (b: Claimed) => `workflow:${b.id}:${key}`;
+        const outcomes = await awardPoints(tx, run.workspaceId, acting.map((b) => ({ contactId: b.contact_id, key: keyOf(b) })), step.points, step.reason, run.now);
+        for (const b of acting) {
+          const o = outcomes.get(keyOf(b));
+          results.set(b.id, o === 'no_program' ? { result: 'skipped', detail: 'the points program is not set up or is paused' } : { result: 'points_awarded', detail: `${step.points} points` });
+        }
+        break;
+      }
+      case 'issue_coupon':
+        await coupon(tx, run, key, step, acting, results);
         break;
     }
   }
@@ -147,6 +163,19 @@ async function survey(tx: SqlSession, run: RunContext, key: string, step: Extrac
       run.queued.emails++;
     } else if (o.status === 'repeated') results.set(b.id, { result: 'survey_queued' });
     else results.set(b.id, { result: 'skipped', detail: o.detail });
+  }
+}
+
+/** Gives each contact a code of the campaign (coupons' issueCode, once per enrollment and step); a campaign paused or over skips them, saying why. */
+async function coupon(tx: SqlSession, run: RunContext, key: string, step: Extract<Step, { kind: 'issue_coupon' }>, batch: Claimed[], results: Map<string, ActionResult>) {
+  for (const b of batch) {
+    try {
+      const issued = await issueCode(tx, run.workspaceId, step.campaignId, b.contact_id, `workflow:${b.id}:${key}`, run.now);
+      results.set(b.id, { result: 'coupon_issued', detail: issued.code });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      results.set(b.id, { result: 'skipped', detail: err.message });
+    }
   }
 }
 
