@@ -7,7 +7,7 @@ import type { Catalog } from '../conditions/model.ts';
 import { useTopicsQuery } from '../email/model.ts';
 import { useCatalogQuery } from '../segments/model.ts';
 import { useSurveysQuery } from '../surveys/model.ts';
-import type { Graph, Step } from './model.ts';
+import { type Graph, type Step, useCouponCampaignsQuery } from './model.ts';
 import { durationText, WEEKDAY_KEYS } from './steps.ts';
 import { type StepOf, DurationInput, TimeInput, EventSelect, EventFilters, TemplateSelect, SegmentSelect, dateFields, ConditionBlock } from './fields.tsx';
 
@@ -96,6 +96,18 @@ export function StepForm({ step: s, readOnly, onChange, graph, stepKey, onGraph 
           <SegmentSelect kind="list" label="List" value={s.listId} disabled={readOnly} onChange={(listId) => onChange({ ...s, listId })} />
         </Stack>
       );
+    case 'award_points':
+      return (
+        <Stack gap="sm">
+          <NumberInput label="Points" min={1} max={1_000_000} allowDecimal={false} value={s.points} disabled={readOnly} onChange={(v) => typeof v === 'number' && onChange({ ...s, points: v })} />
+          <TextInput label="Reason" placeholder="Welcome gift" value={s.reason} disabled={readOnly} onChange={(e) => onChange({ ...s, reason: e.currentTarget.value })} />
+          <Text fz="xs" c="dimmed">
+            The points count towards tiers, never expire on their own, and are given once per contact each time they pass here.
+          </Text>
+        </Stack>
+      );
+    case 'issue_coupon':
+      return <CouponForm step={s} readOnly={readOnly} onChange={onChange} />;
     case 'webhook':
       return (
         <Stack gap="xs">
@@ -112,6 +124,19 @@ export function StepForm({ step: s, readOnly, onChange, graph, stepKey, onGraph 
         </Text>
       );
   }
+}
+
+function CouponForm({ step: s, readOnly, onChange }: { step: StepOf<'issue_coupon'>; readOnly: boolean; onChange: (s: Step) => void }) {
+  const campaigns = useCouponCampaignsQuery();
+  const options = (campaigns.data?.campaigns ?? []).filter((c) => c.state !== 'ended').map((c) => ({ value: c.id, label: c.state === 'paused' ? `${c.name} (paused)` : c.name }));
+  return (
+    <Stack gap="sm">
+      <Select label="Coupon campaign" placeholder="Choose a campaign" data={options} value={s.campaignId || null} searchable disabled={readOnly} onChange={(campaignId) => campaignId && onChange({ ...s, campaignId })} nothingFoundMessage="No campaign of that name" />
+      <Text fz="xs" c="dimmed">
+        A campaign of unique codes gives each contact their own; a shared code is the same for everyone. Show it in the next email with {'{{ coupon.code }}'}. If the campaign is paused or over, the contact is skipped and their timeline says why.
+      </Text>
+    </Stack>
+  );
 }
 
 function SurveyForm({ step: s, readOnly, onChange }: { step: StepOf<'send_survey'>; readOnly: boolean; onChange: (s: Step) => void }) {

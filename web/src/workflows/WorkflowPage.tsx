@@ -53,7 +53,7 @@ import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { useCatalogQuery, useSegmentsQuery } from '../segments/model.ts';
 import { Canvas } from './Canvas.tsx';
-import { BLANK_GRAPH, type Graph, type WorkflowDetail, useStepCountsQuery, useWorkflowQuery } from './model.ts';
+import { BLANK_GRAPH, type Graph, type WorkflowDetail, useCouponCampaignsQuery, useStepCountsQuery, useWorkflowQuery } from './model.ts';
 import { type Settings, SidePanel } from './Panel.tsx';
 import { ReportTab } from './ReportTab.tsx';
 import { StepContactsDrawer } from './StepContacts.tsx';
@@ -87,14 +87,16 @@ function useNames(): Names {
   const segments = useSegmentsQuery();
   const catalog = useCatalogQuery();
   const surveys = useSurveysQuery();
+  const campaigns = useCouponCampaignsQuery();
   return useMemo(
     () => ({
       template: (id) => templates.data?.find((t) => t.id === id)?.name,
       segment: (id) => segments.data?.items.find((s) => s.id === id)?.name,
       survey: (id) => surveys.data?.items.find((s) => s.id === id)?.name,
+      campaign: (id) => campaigns.data?.campaigns.find((c) => c.id === id)?.name,
       field: (field) => fieldLabel(field, catalog.data),
     }),
-    [templates.data, segments.data, surveys.data, catalog.data],
+    [templates.data, segments.data, surveys.data, campaigns.data, catalog.data],
   );
 }
 

@@ -3,6 +3,7 @@
 // state labels and colours, and the queries the workflow pages share.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { campaignListResult } from '../../../src/coupons/contract.ts';
 import type { enrollmentPage, journeys, starterList, stepCounts, workflowDetail, workflowList, workflowReport, WORKFLOW_STATES } from '../../../src/workflows/contract.ts';
 import type { Goal, Reentry, Step, StepKind, Trigger, WorkflowGraph } from '../../../src/workflows/graph.ts';
 import { api } from '../lib/api.ts';
@@ -79,4 +80,9 @@ export function useReportQuery(id: string) {
 
 export function useJourneysQuery(contactId: string) {
   return useQuery({ queryKey: useWorkspaceKey('contacts', 'one', contactId, 'workflows'), queryFn: () => api.get<{ items: Journey[] }>(`/contacts/${contactId}/workflows`) });
+}
+
+/** The coupon campaigns, for the "Give a coupon" step. */
+export function useCouponCampaignsQuery() {
+  return useQuery({ queryKey: useWorkspaceKey('workflows', 'coupon-campaigns'), queryFn: () => api.get<z.infer<typeof campaignListResult>>('/coupons/campaigns') });
 }

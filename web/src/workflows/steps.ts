@@ -17,6 +17,8 @@ import {
   IconUserEdit,
   IconWebhook,
   IconCalendarTime,
+  IconDiscount2,
+  IconGift,
 } from '@tabler/icons-react';
 import { eventLabel } from '../../../src/events/catalogue.ts';
 import { sentenceCase } from '../lib/api.ts';
@@ -46,6 +48,8 @@ export const PALETTE: KindInfo[] = [
   { key: 'update_contact', label: 'Update contact', icon: IconUserEdit, color: 'orange', help: 'Set a field or property' },
   { key: 'list_add', label: 'Add to list', icon: IconPlaylistAdd, color: 'teal', help: 'Put the contact on one of your lists' },
   { key: 'list_remove', label: 'Remove from list', icon: IconPlaylistX, color: 'teal', help: 'Take the contact off one of your lists' },
+  { key: 'award_points', label: 'Give points', icon: IconGift, color: 'grape', help: 'Add points to their loyalty balance, with a reason on their statement' },
+  { key: 'issue_coupon', label: 'Give a coupon', icon: IconDiscount2, color: 'green', help: 'A code of one of your coupon campaigns; the next email can show it as {{ coupon.code }}' },
   { key: 'webhook', label: 'Call a webhook', icon: IconWebhook, color: 'grape', help: 'Tell another system, with a signed HTTP request' },
   { key: 'exit', label: 'Exit', icon: IconDoorExit, color: 'red', help: 'The contact leaves the workflow here' },
 ];
@@ -116,6 +120,8 @@ const KEY_STEMS: Record<PaletteKey, string> = {
   update_contact: 'update',
   list_add: 'add-to-list',
   list_remove: 'remove-from-list',
+  award_points: 'points',
+  issue_coupon: 'coupon',
   webhook: 'webhook',
   exit: 'exit',
 };
@@ -158,6 +164,10 @@ export function newStep(kind: PaletteKey, next: string | null): Step {
       return { kind: 'list', action: kind === 'list_add' ? 'add' : 'remove', listId: '', next };
     case 'webhook':
       return { kind, url: '', next };
+    case 'award_points':
+      return { kind, points: 50, reason: '', next };
+    case 'issue_coupon':
+      return { kind, campaignId: '', next };
     case 'exit':
       return { kind };
   }
@@ -216,6 +226,7 @@ export interface Names {
   template: (id: string) => string | undefined;
   segment: (id: string) => string | undefined;
   survey: (id: string) => string | undefined;
+  campaign: (id: string) => string | undefined;
   field: (field: string) => string;
 }
 
@@ -282,6 +293,13 @@ export function describeStep(s: Step, names: Names): string {
       if (!s.surveyId) return 'Send a survey (choose one)';
       const name = names.survey(s.surveyId);
       return name ? `Ask ${quote(name)}` : 'Send a deleted survey';
+    }
+    case 'award_points':
+      return `Give ${plural(s.points, 'point')}${s.reason ? ` (${quote(s.reason)})` : ''}`;
+    case 'issue_coupon': {
+      if (!s.campaignId) return 'Give a coupon (choose a campaign)';
+      const name = names.campaign(s.campaignId);
+      return name ? `Give a code of ${quote(name)}` : 'Give a code of a deleted campaign';
     }
     case 'webhook': {
       if (!s.url) return 'Call a webhook (give its address)';
@@ -439,6 +457,12 @@ export function missingChoices(g: Graph): Problem[] {
         break;
       case 'send_survey':
         if (!s.surveyId) step(key, 'Choose the survey to send.');
+        break;
+      case 'award_points':
+        if (!s.reason.trim()) step(key, 'Say why they get the points: it shows on their statement.');
+        break;
+      case 'issue_coupon':
+        if (!s.campaignId) step(key, 'Choose the coupon campaign to give a code of.');
         break;
       case 'branch':
       case 'split':
