@@ -252,6 +252,21 @@ describe('rewards', () => {
     expect(used.body.redemption).toMatchObject({ discount: 500 });
   });
 
+  it('forfeits a deleted customer’s points, so the outstanding points no longer count them', async () => {
+    const s = await shop();
+    await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1 });
+    await s.track('mo', 'Order Completed', order('M1', 70));
+    await s.track('ned', 'Order Completed', order('N1', 30));
+    await s.earn();
+    expect((await s.api.get('/api/v1/loyalty/report')).body).toMatchObject({ members: 2, outstanding: 100 });
+    const del = await s.api.delete(`/api/v1/contacts/${await s.contactOf('mo')}`);
+    expect(del.status).toBeLessThan(300);
+    const report = (await s.api.get('/api/v1/loyalty/report')).body;
+    expect(report).toMatchObject({ members: 1, outstanding: 30, check: { problems: 0 } });
+    const sum = (k: 'issued' | 'expired') => report.months.reduce((n: number, m: Record<string, number>) => n + m[k]!, 0);
+    expect({ issued: sum('issued'), expired: sum('expired') }).toEqual({ issued: 100, expired: 70 });
+  });
+
   it('lets an admin adjust points with a reason, kept on the statement with who made it', async () => {
     const s = await shop();
     await s.track('ida', 'Signed Up', {});

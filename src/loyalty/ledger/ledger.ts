@@ -370,3 +370,27 @@ export async function memberPoints(tx: SqlSession, workspaceId: string, contactI
   if (!row) return { balance: 0, spendable: 0, pending: 0, debt: 0 };
   return { balance: Number(row.balance), spendable: Number(row.available) - Number(row.debt), pending: Number(row.pending), debt: Number(row.debt) };
 }
+
+/**
+ * Ends a deleted contact's membership in the deletion's transaction: what their lots hold goes
+ * to the expired account, and a debt is written off, each by one `forfeit` transfer keyed by
+ * the contact, so the program's outstanding points no longer count them. The transfers stay
+ * (they hold only the account's id).
+ */
+export async function forfeit(tx: SqlSession, workspaceId: string, contactId: string, now: Date): Promise<number> {
+  const [exists] = await tx.query("select 1 from loyalty_accounts where workspace_id = $1 and contact_id = $2 and kind = 'member'", [workspaceId, contactId]);
+  if (!exists) return 0;
+  const member = await lockMember(tx, workspaceId, contactId);
+  const lots = await tx.query<{ id: string; remaining: string }>('select id, remaining from loyalty_lots where account_id = $1 and remaining > 0 order by id', [member.id]);
+  const held = lots.reduce((n, l) => n + Number(l.remaining), 0);
+  const expired = await systemAccount(tx, workspaceId, 'expired');
+  if (held > 0 && !(await existing(tx, workspaceId, `forfeit:${contactId}`))) {
+    const id = await insertTransfer(tx, workspaceId, { memberSide: 'from', from: member.id, to: expired, amount: held, kind: 'forfeit', cause: `contact:${contactId}`, key: `forfeit:${contactId}` }, now);
+    await applyTakes(tx, id, lots.map((l) => ({ lot: Number(l.id), points: Number(l.remaining) })));
+  }
+  if (member.debt > 0 && !(await existing(tx, workspaceId, `forfeit-debt:${contactId}`))) {
+    await insertTransfer(tx, workspaceId, { memberSide: 'to', from: expired, to: member.id, amount: member.debt, kind: 'forfeit', cause: `contact:${contactId}`, key: `forfeit-debt:${contactId}` }, now);
+    await tx.query('update loyalty_accounts set debt = 0 where id = $1', [member.id]);
+  }
+  return held;
+}

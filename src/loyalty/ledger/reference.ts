@@ -13,7 +13,7 @@
 // - A member's balance = Σ remaining of their lots − debt = Σ transfers in − Σ transfers out.
 
 export type SystemAccount = 'issued' | 'redeemed' | 'expired' | 'adjusted';
-export type TransferKind = 'earn' | 'spend' | 'expire' | 'reverse' | 'adjust';
+export type TransferKind = 'earn' | 'spend' | 'expire' | 'reverse' | 'adjust' | 'forfeit';
 export type RefundPolicy = 'negative' | 'cap';
 
 export interface Lot {
