@@ -57,6 +57,16 @@ const RetentionPage = lazy(() => import('./retention/RetentionPage.tsx').then((m
 const AtRiskTab = lazy(() => import('./retention/AtRiskTab.tsx').then((m) => ({ default: m.AtRiskTab })));
 const QualityTab = lazy(() => import('./retention/QualityTab.tsx').then((m) => ({ default: m.QualityTab })));
 const SubscriptionsTab = lazy(() => import('./retention/SubscriptionsTab.tsx').then((m) => ({ default: m.SubscriptionsTab })));
+// Loyalty (recharts in its overview) and Coupons.
+const LoyaltyPage = lazy(() => import('./loyalty/LoyaltyPage.tsx').then((m) => ({ default: m.LoyaltyPage })));
+const LoyaltySettingsTab = lazy(() => import('./loyalty/LoyaltyPage.tsx').then((m) => ({ default: m.SettingsTab })));
+const LoyaltyOverviewTab = lazy(() => import('./loyalty/OverviewTab.tsx').then((m) => ({ default: m.OverviewTab })));
+const RulesTab = lazy(() => import('./loyalty/RulesTab.tsx').then((m) => ({ default: m.RulesTab })));
+const TiersTab = lazy(() => import('./loyalty/TiersTab.tsx').then((m) => ({ default: m.TiersTab })));
+const RewardsTab = lazy(() => import('./loyalty/RewardsTab.tsx').then((m) => ({ default: m.RewardsTab })));
+const MembersTab = lazy(() => import('./loyalty/MembersTab.tsx').then((m) => ({ default: m.MembersTab })));
+const CouponsPage = lazy(() => import('./coupons/CouponsPage.tsx').then((m) => ({ default: m.CouponsPage })));
+const CampaignPage = lazy(() => import('./coupons/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
 const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
@@ -132,6 +142,17 @@ export function App() {
           <Route path="quality" element={later(<QualityTab />)} />
           <Route path="subscriptions" element={later(<SubscriptionsTab />)} />
         </Route>
+        <Route path="loyalty" element={later(<LoyaltyPage />)}>
+          <Route index element={<Navigate to="overview" replace />} />
+          <Route path="overview" element={later(<LoyaltyOverviewTab />)} />
+          <Route path="rules" element={later(<RulesTab />)} />
+          <Route path="tiers" element={later(<TiersTab />)} />
+          <Route path="rewards" element={later(<RewardsTab />)} />
+          <Route path="members" element={later(<MembersTab />)} />
+          <Route path="settings" element={later(<LoyaltySettingsTab />)} />
+        </Route>
+        <Route path="coupons" element={later(<CouponsPage />)} />
+        <Route path="coupons/:id" element={later(<CampaignPage />)} />
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}

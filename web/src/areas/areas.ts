@@ -184,6 +184,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Loyalty',
         icon: IconGift,
         color: 'grape',
+        built: true,
         summary: 'Points for purchases and actions, tiers, a rewards catalogue and redemptions on an exact ledger.',
         features: [
           'Points for purchases, reviews, referrals and any tracked action',
@@ -197,6 +198,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Coupons',
         icon: IconDiscount2,
         color: 'green',
+        built: true,
         summary:
           'Coupon campaigns with unique or shared codes, limits and expiry, including social-exclusive offers traced back to the post that carried them.',
         features: [

@@ -13,8 +13,10 @@ import { roleAtLeast } from '../lib/roles.ts';
 import { useWorkspace, useWorkspaceKey } from '../lib/session.ts';
 import { ConsentCard } from './ConsentCard.tsx';
 import { ContactDetails } from './ContactDetails.tsx';
+import { CouponsCard } from './CouponsCard.tsx';
 import { DataTab } from './DataTab.tsx';
 import { HistoryTab } from './HistoryTab.tsx';
+import { LoyaltyCard } from './LoyaltyCard.tsx';
 import { MembershipsCard } from './MembershipsCard.tsx';
 import { PurchaseSummaryCard } from './PurchaseSummaryCard.tsx';
 import { ScoresCard } from './ScoresCard.tsx';
@@ -53,6 +55,7 @@ export function ContactPage() {
       <Stack gap="md" mt="lg">
         <PurchaseSummaryCard summary={c.purchases} />
         {c.purchases.scores && <ScoresCard scores={c.purchases.scores} orders={c.purchases.orders} />}
+        <LoyaltyCard contactId={c.id} />
       </Stack>
       <Grid gap="lg" mt="lg">
         <Grid.Col span={{ base: 12, md: 4 }}>
@@ -60,6 +63,7 @@ export function ContactPage() {
           <ContactDetails key={c.updatedAt} contact={c} defs={defs} />
           <MembershipsCard contactId={c.id} />
           <JourneysCard contactId={c.id} />
+          <CouponsCard contactId={c.id} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Card p={0}>
