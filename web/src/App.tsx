@@ -143,7 +143,8 @@ export function App() {
           <Route path="subscriptions" element={later(<SubscriptionsTab />)} />
         </Route>
         <Route path="loyalty" element={later(<LoyaltyPage />)}>
-          <Route index element={<Navigate to="overview" replace />} />
+          {/* The overview as it is, not a redirect: a redirect racing the first run's move to the rules would win. */}
+          <Route index element={later(<LoyaltyOverviewTab />)} />
           <Route path="overview" element={later(<LoyaltyOverviewTab />)} />
           <Route path="rules" element={later(<RulesTab />)} />
           <Route path="tiers" element={later(<TiersTab />)} />

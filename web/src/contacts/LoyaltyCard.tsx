@@ -2,7 +2,7 @@
 // pending, their tier and what is missing for the next one, the points that expire next, the
 // rewards within reach, and the statement (every change of their points with its cause). Admins
 // add or remove points by hand, with a reason kept on the statement.
-import { Alert, Badge, Box, Button, Card, Group, Modal, NumberInput, SimpleGrid, Stack, Table, Text, Textarea, ThemeIcon, Tooltip } from '@mantine/core';
+import { Alert, Badge, Box, Button, Card, Group, Modal, NumberInput, SimpleGrid, Stack, Text, Textarea, ThemeIcon, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconGift, IconPlusMinus } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
@@ -87,36 +87,30 @@ function Points({ program, m, contactId }: { program: Program; m: Member; contac
       )}
       {m.statement.length > 0 && (
         <Box mt="md">
-          <Table.ScrollContainer minWidth={560} type="native">
-            <Table aria-label="Points statement" verticalSpacing={6} fz="sm" striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>What</Table.Th>
-                  <Table.Th ta="right">Points</Table.Th>
-                  <Table.Th>Notes</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {lines.map((l) => (
-                  <Table.Tr key={l.id} data-testid="statement-line">
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Tooltip label={formatDateTime(l.at)}>
-                        <span>{formatDate(l.at)}</span>
-                      </Tooltip>
-                    </Table.Td>
-                    <Table.Td>{l.what}</Table.Td>
-                    <Table.Td ta="right" fw={600} c={l.points < 0 ? 'red.8' : 'teal.8'} style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-                      {signed(l.points)}
-                    </Table.Td>
-                    <Table.Td c="dimmed" fz="xs">
-                      {notes(l)}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <Text fz="xs" c="dimmed" fw={600} tt="uppercase" lts="0.04em" mb={4}>
+            Statement
+          </Text>
+          {/* A list, not a table: the points stay in sight on a phone. */}
+          <Stack gap={0} role="list" aria-label="Points statement">
+            {lines.map((l) => (
+              <Group key={l.id} role="listitem" data-testid="statement-line" justify="space-between" wrap="nowrap" align="flex-start" gap="md" py={8} style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
+                <Box style={{ minWidth: 0 }}>
+                  <Text fz="sm" fw={500}>
+                    {l.what}
+                  </Text>
+                  <Text fz="xs" c="dimmed">
+                    <Tooltip label={formatDateTime(l.at)}>
+                      <span>{formatDate(l.at)}</span>
+                    </Tooltip>
+                    {notes(l) && ` · ${notes(l)}`}
+                  </Text>
+                </Box>
+                <Text fz="sm" fw={650} c={l.points < 0 ? 'red.8' : 'teal.8'} style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="statement-points">
+                  {signed(l.points)}
+                </Text>
+              </Group>
+            ))}
+          </Stack>
           {m.statement.length > SHOWN && (
             <Button variant="subtle" size="xs" mt="xs" onClick={() => setAll(!all)}>
               {all ? 'Show the latest only' : `Show all ${count(m.statement.length)} changes`}

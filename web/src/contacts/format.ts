@@ -124,6 +124,6 @@ export function eventKind(name: string): EventKind {
   if (name.startsWith('segment.')) return 'segment';
   if (name.startsWith('workflow.')) return 'workflow';
   if (name.startsWith('survey.')) return 'survey';
-  if (name.startsWith('points.') || name.startsWith('coupon.')) return 'loyalty';
+  if (/^(points|coupon|tier|reward)\./.test(name)) return 'loyalty';
   return 'other';
 }

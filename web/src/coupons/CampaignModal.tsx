@@ -190,10 +190,11 @@ function CampaignForm({ campaign, currency, onDone }: { campaign: Campaign | nul
               <SimpleGrid cols={{ base: 1, xs: 3 }}>
                 <NumberInput label="Length" suffix=" characters" min={4} max={32} allowDecimal={false} allowNegative={false} disabled={v.codePattern.trim() !== ''} {...form.getInputProps('codeLength')} />
                 <TextInput label="Starting with" placeholder="THANKS-" {...form.getInputProps('codePrefix')} />
-                <TextInput label="Or a pattern" placeholder="SUMMER-####-####" description="# is a random character" {...form.getInputProps('codePattern')} />
+                <TextInput label="Or a pattern" placeholder="SUMMER-####-####" {...form.getInputProps('codePattern')} />
               </SimpleGrid>
               <Text fz="xs" c="dimmed">
-                Codes use letters and digits that cannot be mistaken for one another (no 0, O, 1 or I). Generate them on the campaign’s page, or let rewards give one to each customer.
+                In a pattern, each # is a random character. Codes use letters and digits that cannot be mistaken for one another (no 0, O, 1 or I). Generate them on the
+                campaign’s page, or let rewards give one to each customer.
               </Text>
             </>
           )}
@@ -235,7 +236,7 @@ function CampaignForm({ campaign, currency, onDone }: { campaign: Campaign | nul
         <Part title="Where the codes are shared" description="Every use keeps it, so the results show which channel brought the orders.">
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             <Select label="Channel" allowDeselect={false} data={(Object.keys(CHANNEL_LABELS) as Channel[]).map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} {...form.getInputProps('channel')} />
-            <TextInput label="Where exactly" placeholder="Instagram followers" description="Optional" {...form.getInputProps('channelDetail')} />
+            <TextInput label="Where exactly" placeholder="Optional, like Instagram followers" {...form.getInputProps('channelDetail')} />
           </SimpleGrid>
         </Part>
 

@@ -165,11 +165,11 @@ function Redemptions({ items }: { items: Redemption[] }) {
               <Table.Tr>
                 <Table.Th>When</Table.Th>
                 <Table.Th>Code</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Order</Table.Th>
-                <Table.Th ta="right">Order total</Table.Th>
                 <Table.Th ta="right">Discount</Table.Th>
+                <Table.Th ta="right">Order total</Table.Th>
                 <Table.Th>State</Table.Th>
+                <Table.Th>Order</Table.Th>
+                <Table.Th>Customer</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -181,6 +181,18 @@ function Redemptions({ items }: { items: Redemption[] }) {
                     </Tooltip>
                   </Table.Td>
                   <Table.Td ff="monospace">{r.code}</Table.Td>
+                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {r.freeShipping ? 'Free shipping' : money(r.discount, r.currency)}
+                  </Table.Td>
+                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {money(r.amount, r.currency)}
+                  </Table.Td>
+                  <Table.Td>
+                    <Box component="span" c={r.state === 'redeemed' ? 'teal.8' : 'dimmed'}>
+                      {REDEMPTION_LABELS[r.state]}
+                    </Box>
+                  </Table.Td>
+                  <Table.Td>{r.orderId ?? DASH}</Table.Td>
                   <Table.Td>
                     {r.contactId ? (
                       <Anchor component={Link} to={`/contacts/${r.contactId}`} fz="sm">
@@ -189,18 +201,6 @@ function Redemptions({ items }: { items: Redemption[] }) {
                     ) : (
                       DASH
                     )}
-                  </Table.Td>
-                  <Table.Td>{r.orderId ?? DASH}</Table.Td>
-                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                    {money(r.amount, r.currency)}
-                  </Table.Td>
-                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                    {r.freeShipping ? 'Free shipping' : money(r.discount, r.currency)}
-                  </Table.Td>
-                  <Table.Td>
-                    <Box component="span" c={r.state === 'redeemed' ? 'teal.8' : 'dimmed'}>
-                      {REDEMPTION_LABELS[r.state]}
-                    </Box>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -67,10 +67,10 @@ function Generate({ campaignId, channel }: { campaignId: string; channel: Channe
           </Alert>
         )}
         <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
-          <NumberInput label="Generate" suffix=" codes" min={1} max={5_000_000} allowDecimal={false} allowNegative={false} thousandSeparator="," {...form.getInputProps('count')} />
+          <NumberInput label="Generate" description="Up to 5,000,000 at a time" suffix=" codes" min={1} max={5_000_000} allowDecimal={false} allowNegative={false} thousandSeparator="," {...form.getInputProps('count')} />
           <Select
-            label="Shared"
-            description="Where these codes go, if not the campaign’s channel"
+            label="Shared through"
+            description="Where these codes go"
             allowDeselect={false}
             data={(Object.keys(CHANNEL_LABELS) as Channel[]).map((ch) => ({ value: ch, label: CHANNEL_LABELS[ch] }))}
             {...form.getInputProps('channel')}

@@ -1,8 +1,8 @@
 // The Coupons area: the campaigns, newest first, each with its code (or how many unique codes),
 // its offer, where it is shared, its state, how often it was used, and what the orders that
 // used it came to and saved, per currency; "New campaign"; and "Test a code".
-import { Anchor, Badge, Button, Card, EmptyState, Stack, Table, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Anchor, Badge, Button, Card, EmptyState, Group, Stack, Table, Text } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconDiscount2, IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { useDefaultCurrency } from '../components/CurrencySelect.tsx';
@@ -22,6 +22,7 @@ export function CouponsPage() {
   const campaigns = useCampaignsQuery();
   const [open, modal] = useDisclosure(false);
   const items = campaigns.data?.campaigns ?? [];
+  const phone = useMediaQuery('(max-width: 48em)');
   const newButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={modal.open} disabled={!canWrite} data-testid="new-campaign">
       New campaign
@@ -60,11 +61,16 @@ export function CouponsPage() {
             </EmptyState>
           </Card>
         ) : (
-          <Card p={0}>
-            <CampaignsTable items={items} />
-          </Card>
+          phone ? (
+            <CampaignCards items={items} />
+          ) : (
+            <Card p={0}>
+              <CampaignsTable items={items} />
+            </Card>
+          )
         )}
-        <TestCodeCard currency={currency} />
+        {/* Anew once the workspace's currency is known. */}
+        <TestCodeCard key={currency} currency={currency} />
       </Stack>
       <CampaignModal opened={open} campaign={null} currency={currency} onClose={modal.close} />
     </>
@@ -125,5 +131,32 @@ function CampaignsTable({ items }: { items: CampaignSummary[] }) {
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** On a phone: a card per campaign, every figure in sight. */
+function CampaignCards({ items }: { items: CampaignSummary[] }) {
+  return (
+    <Stack gap="sm" role="list" aria-label="Coupon campaigns">
+      {items.map((c) => (
+        <Card key={c.id} padding="md" role="listitem" data-testid="campaign-row">
+          <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
+            <Anchor component={Link} to={`/coupons/${c.id}`} fz="sm" fw={650} style={{ minWidth: 0 }}>
+              {c.name}
+            </Anchor>
+            <Badge size="sm" color={STATE_COLORS[c.state]} variant={c.state === 'active' ? 'light' : 'outline'} style={{ flexShrink: 0 }}>
+              {STATE_LABELS[c.state]}
+            </Badge>
+          </Group>
+          <Text fz="xs" c="dimmed" mt={2}>
+            {offerText(c.discount)} · {c.codeKind === 'shared' ? c.sharedCode : plural(c.codes, 'unique code')} · {channelText(c.channel, c.channelDetail)}
+          </Text>
+          <Text fz="sm" mt="xs">
+            {c.redemptions === 0 ? 'Not used yet' : `Used ${c.redemptions === 1 ? 'once' : `${count(c.redemptions)} times`}`}
+            {c.revenue.length > 0 && ` · orders ${perCurrency(c.revenue.map((r) => ({ currency: r.currency, amount: r.orders })))} · discounts ${perCurrency(c.revenue.map((r) => ({ currency: r.currency, amount: r.discount })))}`}
+          </Text>
+        </Card>
+      ))}
+    </Stack>
   );
 }

@@ -58,7 +58,7 @@ export function TestCodeCard({ currency }: { currency: string }) {
             <TextInput label="Code" placeholder="SUMMER15" styles={{ input: { textTransform: 'uppercase', fontFamily: 'var(--mantine-font-family-monospace)' } }} {...form.getInputProps('code')} />
             <NumberInput label="Order before the discount" min={0} decimalScale={currencyExponent(form.values.currency ?? '') ?? 2} allowNegative={false} {...form.getInputProps('amount')} />
             <CurrencySelect label="Currency" {...form.getInputProps('currency')} />
-            <TextInput label="Customer’s email" description="For codes given to one customer" placeholder="Optional" {...form.getInputProps('email')} />
+            <TextInput label="Customer’s email" description="For codes given to one customer" inputWrapperOrder={['label', 'input', 'description', 'error']} placeholder="Optional" {...form.getInputProps('email')} />
           </SimpleGrid>
           <Group justify="space-between" align="center" gap="sm">
             <Button type="submit" variant="default" loading={validate.isPending}>

@@ -104,7 +104,7 @@ function FirstRun({ canEdit, currency, onSaved }: { canEdit: boolean; currency: 
         </div>
       </Group>
       {canEdit ? (
-        <ProgramForm program={null} currency={currency} canEdit onSaved={onSaved} />
+        <ProgramForm key={currency} program={null} currency={currency} canEdit onSaved={onSaved} />
       ) : (
         <Text fz="sm" c="dimmed">
           An admin or the owner of the workspace sets up the program.

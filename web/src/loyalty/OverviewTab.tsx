@@ -26,10 +26,10 @@ export function OverviewTab() {
           <>
             <Figures r={r} />
             <Months r={r} />
-            <TierSizes r={r} />
+            <Coupons r={r} />
             <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
               <Rewards r={r} />
-              <Coupons r={r} />
+              <TierSizes r={r} />
             </SimpleGrid>
           </>
         )}
@@ -92,7 +92,7 @@ function Figures({ r }: { r: LoyaltyReport }) {
           caption={r.liability ? 'what the points held would cost you' : 'set a value per point in Settings'}
           captionBelow
         />
-        <Kpi testId="check" label="Ledger check" value={problems === 0 ? 'OK' : count(problems)} caption={problems === 0 ? 'every balance adds up' : problems === 1 ? 'problem' : 'problems'} captionBelow />
+        <Kpi testId="check" label="Balances check" value={problems === 0 ? 'OK' : count(problems)} caption={problems === 0 ? 'every balance adds up' : problems === 1 ? 'problem' : 'problems'} captionBelow />
       </SimpleGrid>
       {problems === 0 ? (
         <Text fz="sm" c="teal.8" data-testid="ledger-check">
@@ -100,14 +100,25 @@ function Figures({ r }: { r: LoyaltyReport }) {
         </Text>
       ) : (
         <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={`${plural(problems, 'balance')} ${problems === 1 ? 'does' : 'do'} not add up`} data-testid="ledger-check">
-          Recomputed from the ledger, {problems === 1 ? 'a balance differs' : 'some balances differ'} from what is stored. No points are lost (the ledger is kept whole), but please report it to whoever runs Rapport for you.
+          Recomputed from the record of every point earned and spent, {problems === 1 ? 'a balance differs' : 'some balances differ'} from what is stored. That record is kept whole, so no
+          point is lost; please tell whoever runs Rapport for you.
         </Alert>
       )}
     </Stack>
   );
 }
 
+const SERIES = [
+  { name: 'issued', label: 'Earned', color: 'grape.5' },
+  { name: 'spent', label: 'Spent', color: 'teal.5' },
+  { name: 'expired', label: 'Expired', color: 'gray.5' },
+  { name: 'reversed', label: 'Taken back', color: 'red.4' },
+  { name: 'adjusted', label: 'By hand', color: 'yellow.6' },
+] as const;
+
 function Months({ r }: { r: LoyaltyReport }) {
+  // Only what happened: a program without expiry has no "Expired" bars.
+  const series = SERIES.filter((x) => r.months.some((m) => m[x.name] !== 0));
   const data = r.months.map((m) => ({ month: monthLabel(`${m.month}-01`), issued: m.issued, spent: m.spent, expired: m.expired, reversed: m.reversed, adjusted: m.adjusted }));
   return (
     <ReportCard testId="months" title="Points month by month" description="Points earned by members, spent on rewards, expired, taken back for refunds, and added or removed by hand.">
@@ -121,16 +132,12 @@ function Months({ r }: { r: LoyaltyReport }) {
             h={260}
             data={data}
             dataKey="month"
-            series={[
-              { name: 'issued', label: 'Earned', color: 'grape.5' },
-              { name: 'spent', label: 'Spent', color: 'teal.5' },
-              { name: 'expired', label: 'Expired', color: 'gray.5' },
-              { name: 'reversed', label: 'Taken back', color: 'red.4' },
-              { name: 'adjusted', label: 'By hand', color: 'yellow.6' },
-            ]}
+            series={series}
             valueFormatter={(v) => count(v)}
+            maxBarWidth={44}
             withLegend
-            legendProps={{ verticalAlign: 'bottom', height: 44 }}
+            // In the order of the series (recharts sorts by name otherwise).
+            legendProps={{ verticalAlign: 'bottom', height: series.length > 3 ? 64 : 44, itemSorter: null }}
             yAxisProps={{ width: 56 }}
             gridAxis="y"
           />
@@ -191,7 +198,7 @@ function Rewards({ r }: { r: LoyaltyReport }) {
           No rewards yet.
         </Text>
       ) : (
-        <DataTable label="Rewards redeemed" minWidth={360} head={['Reward', 'Redeemed', 'Points spent']} rows={r.rewards.map((x) => [x.name, count(x.redeemed), count(x.points)])} />
+        <DataTable label="Rewards redeemed" minWidth={300} head={['Reward', 'Redeemed', 'Points spent']} rows={r.rewards.map((x) => [x.name, count(x.redeemed), count(x.points)])} />
       )}
     </ReportCard>
   );

@@ -3,6 +3,7 @@
 // and left, what a point is worth (for the liability in money) and from when orders earn.
 import { Alert, Button, Group, Input, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
 import { type ReactNode, useState } from 'react';
 import { currencyExponent } from '../../../src/shared/money.ts';
 import { CurrencySelect } from '../components/CurrencySelect.tsx';
@@ -31,6 +32,9 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export const localDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 /** The start of a day here, as an ISO moment. */
 const startOfDay = (day: string) => new Date(`${day}T00:00:00`).toISOString();
+
+/** Long descriptions under the field, so that fields side by side stay in line. */
+const BELOW: ('label' | 'input' | 'description' | 'error')[] = ['label', 'input', 'description', 'error'];
 
 const RENAME: Record<string, keyof Values> = { 'pointValue.minor': 'pointValue', 'pointValue.currency': 'pointCurrency', state: 'active' };
 
@@ -90,6 +94,7 @@ export function ProgramForm({ program, currency, canEdit, onSaved }: { program: 
     );
   };
   const disabled = !canEdit;
+  const phone = useMediaQuery('(max-width: 36em)');
   return (
     <form noValidate onSubmit={form.onSubmit(submit)} data-testid="program-form">
       <Stack gap="lg">
@@ -104,11 +109,12 @@ export function ProgramForm({ program, currency, canEdit, onSaved }: { program: 
           </Alert>
         )}
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="lg">
-          <TextInput label="Name of the program" description="As customers read it in your emails, like “Bean Points”." disabled={disabled} {...form.getInputProps('name')} />
+          <TextInput label="Name of the program" description="As customers read it in your emails, like “Bean Points”." inputWrapperOrder={BELOW} disabled={disabled} {...form.getInputProps('name')} />
           <TextInput
             type="date"
             label="Give points for orders since"
-            description="Orders dated from the start of this day earn points. Only orders Rapport receives after the program and its rules are set up count: orders already here earn nothing."
+            description="Orders dated from the start of this day earn points, as Rapport receives them once the program and its rules are set up. Orders already here earn nothing."
+            inputWrapperOrder={BELOW}
             disabled={disabled}
             {...form.getInputProps('earnFrom')}
           />
@@ -174,18 +180,25 @@ export function ProgramForm({ program, currency, canEdit, onSaved }: { program: 
               mt={6}
               aria-label="Counted over"
               disabled={disabled}
-              style={{ display: 'flex', flexWrap: 'wrap' }}
+              fullWidth
+              orientation={phone ? 'vertical' : 'horizontal'}
               data={(['lifetime', 'year', 'rolling_12'] as const).map((w) => ({ value: w, label: WINDOW_LABELS[w] }))}
               {...form.getInputProps('tierWindow')}
             />
           </Input.Wrapper>
-          <Radio.Group label="When members earn or spend less" mt="md" {...form.getInputProps('downgrade')}>
-            <Stack gap="sm" mt={6}>
-              {(['never', 'period_end', 'one_step'] as const).map((d) => (
-                <Radio key={d} value={d} label={DOWNGRADE_LABELS[d].label} description={DOWNGRADE_LABELS[d].description} disabled={disabled} />
-              ))}
-            </Stack>
-          </Radio.Group>
+          {form.values.tierWindow === 'lifetime' ? (
+            <Text fz="sm" c="dimmed" mt="sm">
+              Counted since they joined, what a member earned or spent never goes down: once in a tier, they stay.
+            </Text>
+          ) : (
+            <Radio.Group label="When members earn or spend less" mt="md" {...form.getInputProps('downgrade')}>
+              <Stack gap="sm" mt={6}>
+                {(['never', 'period_end', 'one_step'] as const).map((d) => (
+                  <Radio key={d} value={d} label={DOWNGRADE_LABELS[d].label} description={DOWNGRADE_LABELS[d].description} disabled={disabled} />
+                ))}
+              </Stack>
+            </Radio.Group>
+          )}
         </Section>
 
         <Section title="What a point is worth" description="Optional. With it, the overview shows the points your members hold as money owed.">

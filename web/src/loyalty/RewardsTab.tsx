@@ -148,7 +148,7 @@ function RewardForm({ reward, campaigns, onDone }: { reward: Reward | null; camp
       { id: reward?.id ?? null, body },
       {
         onSuccess: (saved) => {
-          notifySuccess('Members with enough points can now redeem it.', `Reward “${saved.name}” saved`);
+          notifySuccess('Your shop can redeem it for members with enough points.', `Reward “${saved.name}” saved`);
           onDone();
         },
         onError: (err) => setError(applyFieldErrors(form, err)),
@@ -189,7 +189,7 @@ function RewardForm({ reward, campaigns, onDone }: { reward: Reward | null; camp
           ) : (
             <Select
               label="Code from the campaign"
-              description="Each redemption gives the customer a code of this campaign; for unique codes, a new one."
+              description="Each time a member takes the reward they get a code of this campaign: a new one for a campaign of unique codes."
               placeholder="Choose a campaign"
               data={usable.map((c) => ({ value: c.id, label: `${c.name} · ${offerText(c.discount)}` }))}
               {...form.getInputProps('campaignId')}
@@ -197,7 +197,7 @@ function RewardForm({ reward, campaigns, onDone }: { reward: Reward | null; camp
           )
         ) : (
           <Text fz="xs" c="dimmed">
-            Rapport records the redemption on the customer’s timeline; your shop hands the gift over.
+            Rapport records it on the customer’s timeline; your shop hands the gift over.
           </Text>
         )}
         <SimpleGrid cols={{ base: 1, xs: 3 }}>
