@@ -283,6 +283,12 @@ describe('loyalty and coupons in a browser', () => {
     await bothWidths(`/coupons/${ids.campaign}`, (p) => p.getByTestId('redemption-row').first().waitFor(), 'campaign', laptop, phone);
     expect((await rows(laptop, 'Results by channel').first().innerText()).replace(/\s+/g, ' ')).toBe('Email · Loyalty rewards 1 £50.00 £5.00');
     expect((await laptop.getByTestId('redemption-row').innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`${code} £5.00 £50.00 Used A-3 View customer$`));
+    // Paused, its codes are refused at checkout; resumed, they work again.
+    await laptop.getByRole('button', { name: 'Pause' }).click();
+    await laptop.getByTestId('campaign-state').getByText('Paused').waitFor();
+    expect((await withKey(keys.shop, 'POST', '/api/v1/coupons/validate', { ...order, customer: { userId: 'cust-2' } })).body).toMatchObject({ valid: false, reason: 'campaign_paused' });
+    await laptop.getByRole('button', { name: 'Resume' }).click();
+    await laptop.getByTestId('campaign-state').getByText('Active').waitFor();
 
     // The list: used once, orders and discounts in pounds; a code tested in the app.
     await laptop.goto('/coupons');
@@ -293,12 +299,19 @@ describe('loyalty and coupons in a browser', () => {
     await test.getByRole('button', { name: 'Test the code' }).click();
     expect(await test.getByTestId('test-answer').innerText()).toBe('Not valid: This code belongs to another customer.');
 
+    // A point is worth a penny (Settings): the points held show as money.
+    await laptop.goto('/loyalty/settings');
+    await laptop.getByLabel('One point is worth').fill('0.01');
+    await laptop.getByTestId('save-program').click();
+    await until('the point value', () => api('GET', '/api/v1/loyalty'), (o) => o.program.pointValue?.minor === 1);
+
     // The report: points month by month, the reward, the coupon by campaign and channel, the check.
     await bothWidths('/loyalty/overview', (p) => p.getByTestId('coupons-report').locator('tbody tr').first().waitFor(), 'overview', laptop, phone);
     await laptop.getByTestId('ledger-check').getByText(/All balances check out/).waitFor();
     expect(await laptop.getByTestId('kpi-members').getByTestId('kpi-value').innerText()).toBe('3');
     // 360 earned, 100 spent, 25 added: 285 held.
     expect(await laptop.getByTestId('kpi-outstanding').getByTestId('kpi-value').innerText()).toBe('285');
+    expect(await laptop.getByTestId('kpi-liability').getByTestId('kpi-value').innerText()).toBe('£2.85');
     expect((await rows(laptop, 'Points month by month').first().innerText()).replace(/\s+/g, ' ')).toMatch(/^\w{3} \d{4} 360 100 0 0 \+25$/);
     expect((await rows(laptop, 'Rewards redeemed').first().innerText()).replace(/\s+/g, ' ')).toBe('10% off your next order 1 100');
     expect((await rows(laptop, 'Coupons used').first().innerText()).replace(/\s+/g, ' ')).toBe('Thank-you 10% off Email · Loyalty rewards 1 £50.00 £5.00 21');

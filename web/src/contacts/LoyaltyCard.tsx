@@ -46,7 +46,7 @@ function Points({ program, m, contactId }: { program: Program; m: Member; contac
           </ThemeIcon>
           <Box style={{ minWidth: 0 }}>
             <Text fz="md" fw={600} lh={1.45} data-testid="loyalty-sentence">
-              {m.lifetime === 0 && m.statement.length === 0 ? `Has not earned ${program.name} points yet.` : `${plural(m.points, 'point')} to spend${m.tier ? `, in ${m.tier.name}` : ''}.`}
+              {m.lifetime === 0 && m.statement.length === 0 ? 'Has not earned any points yet.' : `${plural(m.points, 'point')} to spend${m.tier ? `, in ${m.tier.name}` : ''}.`}
             </Text>
             <Text fz="xs" c="dimmed">
               {program.name} · {plural(m.lifetime, 'point')} earned in all

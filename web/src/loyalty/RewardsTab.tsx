@@ -189,7 +189,7 @@ function RewardForm({ reward, campaigns, onDone }: { reward: Reward | null; camp
           ) : (
             <Select
               label="Code from the campaign"
-              description="Each time a member takes the reward they get a code of this campaign: a new one for a campaign of unique codes."
+              description="Each time a member takes the reward they get a code of this campaign: a new one for a campaign of unique codes, the same code for a campaign of one shared code."
               placeholder="Choose a campaign"
               data={usable.map((c) => ({ value: c.id, label: `${c.name} · ${offerText(c.discount)}` }))}
               {...form.getInputProps('campaignId')}

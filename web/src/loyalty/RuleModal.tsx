@@ -6,7 +6,6 @@ import { ActionIcon, Alert, Autocomplete, Button, Checkbox, Group, Input, Modal,
 import { useForm, type UseFormReturnType } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
-import { eventLabel } from '../../../src/events/catalogue.ts';
 import { CurrencySelect } from '../components/CurrencySelect.tsx';
 import { applyFieldErrors, notifySuccess } from '../lib/notify.tsx';
 import { useCatalogQuery } from '../segments/model.ts';
@@ -156,7 +155,7 @@ function RuleForm({ rule, currency, onDone }: { rule: Rule | null; currency: str
               label="Each time this happens"
               description="An event your shop or Rapport records, like “Review Written”."
               placeholder="Review Written"
-              data={events.map((e) => ({ value: e, label: eventLabel(e) }))}
+              data={events}
               {...form.getInputProps('eventName')}
             />
             <NumberInput label="Points" min={1} allowDecimal={false} allowNegative={false} {...form.getInputProps('points')} />
@@ -170,7 +169,7 @@ function RuleForm({ rule, currency, onDone }: { rule: Rule | null; currency: str
           max={365}
           allowDecimal={false}
           allowNegative={false}
-          maw={320}
+          maw={460}
           {...form.getInputProps('pendingDays')}
         />
         <div>
