@@ -47,7 +47,7 @@ describe('the rapport command', { timeout: 300_000 }, () => {
     expect(top.code).toBe(0);
     for (const cmd of ['serve', 'worker', 'migrate', 'user', 'apikey']) expect(top.stdout).toContain(cmd);
     const sub = await rapport('apikey', 'create', '--help');
-    expect(sub.stdout).toMatch(/--scope <scope>[\s\S]*choices: "full", "ingest"/);
+    expect(sub.stdout).toMatch(/--scope <scope>[\s\S]*choices:\s+"full",\s+"ingest",\s+"shop"/);
   });
 
   it('migrates, creates a user and keys, and the running server accepts them; while it runs, commands go through it', async () => {

@@ -106,7 +106,7 @@ export function campaignProblems(c: CampaignInput): FieldIssue[] {
   if (c.discount.kind === 'fixed' && c.minOrder && c.minOrder.currency !== c.discount.currency)
     problems.push({ path: 'minOrder.currency', message: `must be the discount's currency (${c.discount.currency}): amounts in different currencies cannot be compared` });
   if (c.discount.kind === 'percent' && !(Number.isInteger(c.discount.bp) && c.discount.bp >= 1 && c.discount.bp <= 10_000))
-    problems.push({ path: 'discount.bp', message: 'must be between 1 (0.01 %) and 10,000 (100 %)' });
+    problems.push({ path: 'discount.percent', message: 'must be between 0.01 and 100' });
   if (c.discount.kind === 'fixed' && !(Number.isSafeInteger(c.discount.amount) && c.discount.amount > 0)) problems.push({ path: 'discount.amount', message: 'must be a positive whole number of minor units (cents)' });
   if (c.minOrder && !(Number.isSafeInteger(c.minOrder.amount) && c.minOrder.amount > 0)) problems.push({ path: 'minOrder.amount', message: 'must be a positive whole number of minor units (cents)' });
   if (c.startsAt && c.endsAt && c.endsAt <= c.startsAt) problems.push({ path: 'endsAt', message: 'must be after the start' });

@@ -198,3 +198,23 @@ export async function earnPending(db: Database, workspaceId: string, now: () => 
   }
   return total;
 }
+
+/**
+ * Queues the events already stored that a rule now reads, from the program's `earn_from` on
+ * (a rule added, the program set up or resumed, `earn_from` moved earlier): past orders earn
+ * as new ones do, and their refunds take back. Events already counted are skipped by their
+ * idempotency keys, so queueing again changes nothing. Returns how many were queued.
+ */
+export async function queuePast(db: SqlSession, workspaceId: string, names: string[]): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `with queued as (
+       insert into loyalty_pending (workspace_id, event_id)
+       select e.workspace_id, e.id from events e join loyalty_programs p on p.workspace_id = e.workspace_id and p.state = 'active'
+       where e.workspace_id = $1 and e.name = any($2::text[]) and e.occurred_at >= p.earn_from
+       order by e.occurred_at, e.id
+       returning 1)
+     select count(*)::int as n from queued`,
+    [workspaceId, [...new Set([...names, 'refund'])]],
+  );
+  return rows[0]!.n;
+}

@@ -68,6 +68,23 @@ describe('earning points', () => {
     expect(await checkLedger(t.h.db, s.workspaceId)).toEqual([]);
   });
 
+  it('gives points for the orders already stored since the program’s start when a rule is added, and not for older ones', async () => {
+    const s = await shop({ earnFrom: '2026-02-01T00:00:00Z' });
+    await s.track('rae', 'Order Completed', order('R1', 30), new Date('2026-01-15T10:00:00Z'));
+    await s.track('rae', 'Order Completed', order('R2', 40), new Date('2026-02-15T10:00:00Z'));
+    await s.track('rae', 'Order Refunded', { order_id: 'R2', total: 10, currency: 'EUR' }, new Date('2026-02-20T10:00:00Z'));
+    await s.earn();
+    expect((await s.member('rae')).points).toBe(0);
+    await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1 });
+    await s.earn();
+    expect(await s.member('rae')).toMatchObject({ points: 30, lifetime: 30 });
+    // Queued again (the rule saved again): nothing doubles.
+    const rules = (await s.api.get('/api/v1/loyalty')).body.rules;
+    await s.api.put(`/api/v1/loyalty/rules/${rules[0].id}`, { name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1 });
+    await s.earn();
+    expect((await s.member('rae')).points).toBe(30);
+  });
+
   it('keeps points pending until the period ends, then they can be spent', async () => {
     const s = await shop();
     await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 10, pendingDays: 14 });
@@ -136,6 +153,26 @@ describe('loyalty figures as conditions', () => {
     await processPending(t.h.ctx, s.workspaceId);
     const members = await t.h.db.query<{ contact_id: string }>('select contact_id from segment_members where segment_id = $1 and exited_at is null', [seg.body.id]);
     expect(members.map((m) => m.contact_id)).toEqual([await s.contactOf('jo')]);
+  });
+});
+
+describe('points expiring soon', () => {
+  it('puts members whose points expire within 14 days in the segment, and not the others', async () => {
+    const s = await shop();
+    await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1, expiry: { kind: 'after_days', days: 20 } });
+    await s.rule({ name: 'Review', kind: 'event', eventName: 'Product Reviewed', points: 10 });
+    const seg = await s.api.post('/api/v1/segments', {
+      name: 'Expiring',
+      definition: { kind: 'group', op: 'and', children: [{ kind: 'field', field: 'loyalty.next_expiry_at', op: 'within_next_days', value: 14 }, { kind: 'field', field: 'loyalty.next_expiry_points', op: 'gt', value: 0 }] },
+    });
+    expect(seg.status, JSON.stringify(seg.body)).toBe(201);
+    await s.track('oz', 'Order Completed', order('O1', 40), new Date(NOW.getTime() - 10 * DAY));
+    await s.track('pia', 'Order Completed', order('P1', 40));
+    await s.track('quin', 'Product Reviewed', {});
+    await s.earn();
+    await processPending(t.h.ctx, s.workspaceId);
+    const members = await t.h.db.query<{ contact_id: string }>('select contact_id from segment_members where segment_id = $1 and exited_at is null', [seg.body.id]);
+    expect(members.map((m) => m.contact_id)).toEqual([await s.contactOf('oz')]);
   });
 });
 

@@ -25,6 +25,7 @@ import {
   tierResult,
   tiersBody,
 } from './contract.ts';
+import { queuePast } from './earn.ts';
 import { checkLedger } from './ledger/check.ts';
 import { scheduleEarn } from './jobs.ts';
 import { memberFigures } from './members.ts';
@@ -74,14 +75,36 @@ export function loyaltyRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const { workspaceId } = workspaceOf(req);
       const b = req.body;
       const program = await saveProgram(ctx.db, workspaceId, { ...b, earnFrom: b.earnFrom ? new Date(b.earnFrom) : null }, ctx.clock.now());
+      // Orders already stored since `earn_from` earn too (again is harmless: each earn is keyed).
+      await queuePast(ctx.db, workspaceId, (await rulesOf(ctx.db, workspaceId, { activeOnly: true })).map((r) => r.eventName));
       scheduleEarn(ctx, workspaceId);
       return program;
     });
-    app.post('/loyalty/rules', { config: { role: 'admin' }, schema: { tags, summary: 'Add an earning rule', body: ruleBody, response: { 201: ruleResult, ...errors } } }, async (req, reply) =>
-      reply.code(201).send(await createRule(ctx.db, workspaceOf(req).workspaceId, ruleInput(req.body))),
+    app.post(
+      '/loyalty/rules',
+      { config: { role: 'admin' }, schema: { tags, summary: 'Add an earning rule (the events already stored since the program’s earn-from moment earn by it too)', body: ruleBody, response: { 201: ruleResult, ...errors } } },
+      async (req, reply) => {
+        const { workspaceId } = workspaceOf(req);
+        const rule = await createRule(ctx.db, workspaceId, ruleInput(req.body));
+        if (rule.active) {
+          await queuePast(ctx.db, workspaceId, [rule.eventName]);
+          scheduleEarn(ctx, workspaceId);
+        }
+        return reply.code(201).send(rule);
+      },
     );
-    app.put('/loyalty/rules/:id', { config: { role: 'admin' }, schema: { tags, summary: 'Change an earning rule (from the next event on)', params: idParam, body: ruleBody, response: { 200: ruleResult, ...errors } } }, async (req) =>
-      updateRule(ctx.db, workspaceOf(req).workspaceId, req.params.id, ruleInput(req.body), ctx.clock.now()),
+    app.put(
+      '/loyalty/rules/:id',
+      { config: { role: 'admin' }, schema: { tags, summary: 'Change an earning rule (points already given stay; events not yet counted earn by the new terms)', params: idParam, body: ruleBody, response: { 200: ruleResult, ...errors } } },
+      async (req) => {
+        const { workspaceId } = workspaceOf(req);
+        const rule = await updateRule(ctx.db, workspaceId, req.params.id, ruleInput(req.body), ctx.clock.now());
+        if (rule.active) {
+          await queuePast(ctx.db, workspaceId, [rule.eventName]);
+          scheduleEarn(ctx, workspaceId);
+        }
+        return rule;
+      },
     );
     app.put('/loyalty/tiers', { config: { role: 'admin' }, schema: { tags, summary: 'Replace the tiers (keep a tier’s id to keep its members)', body: tiersBody, response: { 200: z.object({ tiers: z.array(tierResult) }), ...errors } } }, async (req) => ({
       tiers: await saveTiers(ctx.db, workspaceOf(req).workspaceId, req.body.tiers.map((t) => ({ ...t, id: t.id ?? null }))),

@@ -29,6 +29,7 @@ import {
  * - before / after a date (a day "YYYY-MM-DD" or an instant): strictly earlier / later;
  *   between [from, to] for dates: from ≤ value ≤ to (a day as `to` includes that whole day);
  * - within_last_days N: now − N days ≤ value ≤ now; more_than_days_ago N: value < now − N days;
+ *   within_next_days N: now ≤ value ≤ now + N days ("points expire within the next 14 days");
  * - anniversary_within_days N: the value's month and day come round within the next N days,
  *   today included (29 February counts as 1 March in other years);
  * - is_set / is_not_set: has a value or not.

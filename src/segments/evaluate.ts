@@ -149,6 +149,10 @@ function test(x: Typed, type: string, op: FieldOp, value: unknown, now: Date): b
     }
     case 'more_than_days_ago':
       return (x as Date).getTime() < now.getTime() - (value as number) * DAY_MS;
+    case 'within_next_days': {
+      const t = (x as Date).getTime();
+      return t >= now.getTime() && t <= now.getTime() + (value as number) * DAY_MS;
+    }
     case 'anniversary_within_days': {
       const d = x as Date;
       const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

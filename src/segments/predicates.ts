@@ -89,6 +89,8 @@ export function predicate(p: Params, x: string, type: 'string' | 'number' | 'boo
     case 'within_last_days':
     case 'more_than_days_ago':
       return pos(timeTest(p, x, op, value as number, now));
+    case 'within_next_days':
+      return pos(`(${x} >= ${p.add(now, 'timestamptz')} and ${x} <= ${p.add(new Date(now.getTime() + (value as number) * DAY_MS), 'timestamptz')})`);
     case 'anniversary_within_days': {
       const today = p.add(now.toISOString().slice(0, 10), 'date');
       return pos(`rapport_next_anniversary(${x}, ${today}) <= ${today} + ${p.add(value, 'int')}`);

@@ -169,6 +169,15 @@ export async function segmentTemplates(ctx: AppContext, workspaceId: string) {
       definition: and(score('scores.p_alive', 'lt', 0.2)),
     },
     {
+      key: 'points_expiring_soon',
+      name: 'Points expiring soon',
+      description: 'Loyalty members with points that expire within the next 14 days: remind them while they can still spend them.',
+      definition: and(
+        { kind: 'field', field: 'loyalty.next_expiry_at', op: 'within_next_days', value: 14 },
+        { kind: 'field', field: 'loyalty.next_expiry_points', op: 'gt', value: 0 },
+      ),
+    },
+    {
       key: 'top_10_spend',
       name: 'Top 10% by spend',
       description: `Spent at least ${money(Math.max(q.top10, 1))} in the last year: the top tenth of customers as of today. Open the template again later to recompute the threshold.`,

@@ -261,6 +261,7 @@ function checkOp(type: ValueType, allowed: readonly FieldOp[], op: FieldOp, valu
       return isMoment(value) ? [] : bad('must be a date (YYYY-MM-DD) or an ISO 8601 instant');
     case 'within_last_days':
     case 'more_than_days_ago':
+    case 'within_next_days':
     case 'anniversary_within_days':
       return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_DAYS ? [] : bad(`must be a whole number of days from 0 to ${MAX_DAYS}`);
   }

@@ -31,6 +31,7 @@ export const FIELD_OPS = [
   'after',
   'within_last_days',
   'more_than_days_ago',
+  'within_next_days',
   'anniversary_within_days',
   'is_set',
   'is_not_set',
@@ -48,7 +49,7 @@ export const OPS_FOR_TYPE = {
   country: ['eq', 'neq', 'in', 'not_in', 'is_set', 'is_not_set'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'not_in', 'is_set', 'is_not_set'],
   boolean: ['eq', 'neq', 'is_set', 'is_not_set'],
-  date: ['before', 'after', 'between', 'within_last_days', 'more_than_days_ago', 'anniversary_within_days', 'is_set', 'is_not_set'],
+  date: ['before', 'after', 'between', 'within_last_days', 'more_than_days_ago', 'within_next_days', 'anniversary_within_days', 'is_set', 'is_not_set'],
 } as const satisfies Record<ValueType, readonly FieldOp[]>;
 
 export const FIELD_OP_LABELS = {
@@ -68,6 +69,7 @@ export const FIELD_OP_LABELS = {
   after: 'is after',
   within_last_days: 'is within the last … days',
   more_than_days_ago: 'is more than … days ago',
+  within_next_days: 'is within the next … days',
   anniversary_within_days: 'has its anniversary within the next … days',
   is_set: 'has any value',
   is_not_set: 'is empty',
@@ -76,7 +78,7 @@ export const FIELD_OP_LABELS = {
 /** Operators that take no value. */
 export const NO_VALUE_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['is_set', 'is_not_set']);
 /** Operators whose value is a number of days (relative to now: their answer moves with time alone). */
-export const DAYS_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['within_last_days', 'more_than_days_ago', 'anniversary_within_days']);
+export const DAYS_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['within_last_days', 'more_than_days_ago', 'within_next_days', 'anniversary_within_days']);
 /** The operators a text condition's `ignoreCase` changes (contains, starts_with ignore case anyway). */
 export const CASE_OPS: ReadonlySet<FieldOp> = new Set<FieldOp>(['eq', 'neq', 'in', 'not_in']);
 

@@ -160,6 +160,25 @@ export const WORKFLOW_STARTERS: WorkflowStarter[] = [
     graph: (n) => winBack(n, 'valuable_slipping_away'),
   },
   {
+    key: 'points_expiring_reminder',
+    name: 'Remind members before their points expire',
+    description: 'When a member’s next points come within 14 days of expiring: a reminder at 10:00 their time with how many and until when; again the next time points come near expiring.',
+    creates: 'the “Points expiring soon” segment and the “Your points are expiring” template if you have none of those names',
+    holdoutPercent: 0,
+    templates: ['points_expiring'],
+    segments: ['points_expiring_soon'],
+    graph: (n) => ({
+      trigger: { kind: 'segment_entered', segmentId: n.segment('points_expiring_soon') },
+      reentry: { policy: 'after_leaving' },
+      exits: [unsubscribed],
+      start: 'morning',
+      steps: {
+        morning: { kind: 'wait_until', at: '10:00', next: 'remind' },
+        remind: { kind: 'send_email', templateId: n.template('points_expiring'), transactional: false, next: null },
+      },
+    }),
+  },
+  {
     key: 'birthday',
     name: 'Birthday',
     description: 'On each contact’s birthday at 09:00 their time, the exclusive offer. Needs a date property “birthday”.',

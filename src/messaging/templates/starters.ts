@@ -58,15 +58,32 @@ export const STARTERS = [
   {
     key: 'loyalty_summary',
     name: 'Loyalty points summary',
-    description: 'A monthly statement of points and tier (the loyalty module fills the properties).',
+    description: 'A statement of points and tier, what expires next and how far the next tier is (the loyalty program fills it).',
     template: {
       name: 'Loyalty points summary',
-      subject: 'You have {{ contact.properties.loyalty_points | default: 0 }} points, {{ contact.first_name }}',
-      preheader: 'Your {{ contact.properties.loyalty_tier | default: "member" }} statement.',
+      subject: 'You have {{ loyalty.points | default: 0 }} points, {{ contact.first_name }}',
+      preheader: 'Your {{ loyalty.tier | default: "member" }} statement.',
       body: starterFrame(
-        'Your points this month',
-        '<mj-text>Hello {{ contact.first_name }}, you have <strong>{{ contact.properties.loyalty_points | default: 0 }} points</strong> and your tier is <strong>{{ contact.properties.loyalty_tier | default: "member" }}</strong>.</mj-text>',
+        'Your points',
+        '<mj-text>Hello {{ contact.first_name }}, you have <strong>{{ loyalty.points | default: 0 }} points</strong>{% if loyalty.pending > 0 %} (and {{ loyalty.pending }} on their way){% endif %}{% if loyalty.tier != blank %}, and you are a <strong>{{ loyalty.tier }}</strong> member{% endif %}.</mj-text>' +
+          '<mj-text>{% if loyalty.next_tier != blank and loyalty.points_to_next_tier %}{{ loyalty.points_to_next_tier }} more points and you reach {{ loyalty.next_tier }}. {% endif %}{% if loyalty.next_expiry_points > 0 %}{{ loyalty.next_expiry_points }} points can be used until {{ loyalty.next_expiry_date | date: "%-d %B %Y" }}: spend them before then.{% endif %}</mj-text>',
         { label: 'See your rewards', url: shopUrl },
+      ),
+      defaults: { 'contact.first_name': 'there' },
+    },
+  },
+  {
+    key: 'points_expiring',
+    name: 'Your points are expiring',
+    description: 'A reminder before points expire (pair it with the "Points expiring soon" segment).',
+    template: {
+      name: 'Your points are expiring',
+      subject: '{{ loyalty.next_expiry_points }} of your points expire soon',
+      preheader: 'Use them before {{ loyalty.next_expiry_date | date: "%-d %B" }}.',
+      body: starterFrame(
+        'Don’t lose your points, {{ contact.first_name }}',
+        '<mj-text>{{ loyalty.next_expiry_points }} of your {{ loyalty.points }} points can be used until {{ loyalty.next_expiry_date | date: "%-d %B %Y" }}. After that they are gone.</mj-text>',
+        { label: 'Spend my points', url: shopUrl },
       ),
       defaults: { 'contact.first_name': 'there' },
     },

@@ -72,7 +72,7 @@ describe('email templates', () => {
   it('offers retention starters that save and render with every fallback', async () => {
     const { client: api } = await t.h.signUp();
     const starters = (await api.get('/api/v1/email/templates/starters')).body;
-    expect(starters.map((s: { key: string }) => s.key)).toEqual(['welcome', 'win_back', 'loyalty_summary', 'feedback_request', 'detractor_follow_up', 'exclusive_offer']);
+    expect(starters.map((s: { key: string }) => s.key)).toEqual(['welcome', 'win_back', 'loyalty_summary', 'points_expiring', 'feedback_request', 'detractor_follow_up', 'exclusive_offer']);
     for (const s of STARTERS) {
       const created = await api.post('/api/v1/email/templates', s.template);
       expect(created.status, s.key).toBe(201);
