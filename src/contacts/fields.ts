@@ -130,12 +130,12 @@ export const isScoreField = (name: string): boolean => Object.hasOwn(SCORE_FIELD
  * have none. "Points expiring in the next 14 days" is `loyalty.next_expiry_at` within 14 days.
  */
 export const LOYALTY_FIELDS: Readonly<Record<string, JoinedField>> = {
-  'loyalty.points': { label: 'Points', type: 'number', table: 'loyalty_members', column: 'points', description: 'The points the member can spend now (pending points not included).' },
-  'loyalty.pending': { label: 'Pending points', type: 'number', table: 'loyalty_members', column: 'pending', description: 'Points earned but not yet usable (within their rule’s pending period).' },
-  'loyalty.lifetime': { label: 'Points earned (lifetime)', type: 'number', table: 'loyalty_members', column: 'lifetime', description: 'Every point earned, less what refunds took back.' },
-  'loyalty.tier': { label: 'Loyalty tier', type: 'string', table: 'loyalty_members', column: 'tier_name', description: 'The name of the member’s tier (empty below every tier).' },
-  'loyalty.next_expiry_at': { label: 'Points next expire on', type: 'date', table: 'loyalty_members', column: 'next_expiry_at', description: 'When the member’s next points expire.' },
-  'loyalty.next_expiry_points': { label: 'Points expiring next', type: 'number', table: 'loyalty_members', column: 'next_expiry_points', description: 'How many points expire on that date.' },
+  'loyalty.points': { label: 'Loyalty points', type: 'number', table: 'loyalty_members', column: 'points', description: 'The points the member can spend now (pending points not included).' },
+  'loyalty.pending': { label: 'Loyalty points pending', type: 'number', table: 'loyalty_members', column: 'pending', description: 'Points earned but not yet usable (within their rule’s pending period).' },
+  'loyalty.lifetime': { label: 'Loyalty points earned (lifetime)', type: 'number', table: 'loyalty_members', column: 'lifetime', description: 'Every point earned, less what refunds took back.' },
+  'loyalty.tier': { label: 'Loyalty program tier', type: 'string', table: 'loyalty_members', column: 'tier_name', description: 'The name of the member’s tier (empty below every tier).' },
+  'loyalty.next_expiry_at': { label: 'Loyalty points next expire on', type: 'date', table: 'loyalty_members', column: 'next_expiry_at', description: 'When the member’s next points expire.' },
+  'loyalty.next_expiry_points': { label: 'Loyalty points expiring next', type: 'number', table: 'loyalty_members', column: 'next_expiry_points', description: 'How many points expire on that date.' },
 };
 
 /** Every field read from a per-contact table of a later domain, by name. */
