@@ -78,7 +78,7 @@ export async function refreshMembers(tx: SqlSession, workspaceId: string, progra
        ${program.tierBasis === 'points' ? 'coalesce(s.window_points, 0)' : spendSql(program)} as qualifying,
        x.at as next_expiry_at, x.points as next_expiry_points,
        m.tier_id, $3::text as timezone, $4::text as tier_currency,
-       greatest(s.last_earn, (select max(t.created_at) from loyalty_transfers t where t.from_account = a.id and t.kind = 'spend')) as last_activity_at
+       greatest(s.last_earn, (select t.created_at from loyalty_transfers t where t.from_account = a.id and t.kind = 'spend' order by t.from_account desc, t.id desc limit 1)) as last_activity_at
      from acc a
      left join lots s on s.account_id = a.id
      left join loyalty_members m on m.workspace_id = a.workspace_id and m.contact_id = a.contact_id

@@ -289,6 +289,32 @@ describe('rewards', () => {
     expect(used.body.redemption).toMatchObject({ discount: 500 });
   });
 
+  it('decides redemptions that arrive together one by one: a customer short of points costs no one the stock, a retry in the same batch is the same redemption, and a coupon that cannot be issued fails only its own request', async () => {
+    const s = await shop();
+    await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1 });
+    const gift = (await s.api.post('/api/v1/loyalty/rewards', { name: 'Tote bag', kind: 'gift', pointsCost: 100, stock: 2 })).body;
+    for (const [who, total] of [['ann', 50], ['bob', 150], ['cy', 150], ['di', 150]] as const) await s.track(who, 'Order Completed', order(`O-${who}`, total));
+    await s.earn();
+    // Sent at once, so the server redeems them in one batch, in this order.
+    const redeem = (who: string, key: string, reward = gift.id) => s.api.post(`/api/v1/loyalty/rewards/${reward}/redeem`, { customer: { userId: who }, key });
+    const [ann, bob, bobAgain, cy, di] = await Promise.all([redeem('ann', 'a1'), redeem('bob', 'b1'), redeem('bob', 'b1'), redeem('cy', 'c1'), redeem('di', 'd1')]);
+    expect(ann.body.error).toMatchObject({ code: 'insufficient_points', message: '“Tote bag” costs 100 points; 50 can be spent now.' });
+    expect(bob.status).toBe(200);
+    expect(bobAgain.body).toMatchObject({ redemptionId: bob.body.redemptionId, duplicate: true });
+    expect(cy.status).toBe(200);
+    expect(di.body.error.code).toBe('out_of_stock');
+    expect([(await s.member('bob')).points, (await s.member('cy')).points, (await s.member('di')).points]).toEqual([50, 50, 150]);
+
+    const campaign = (await s.api.post('/api/v1/coupons/campaigns', { name: 'Paused', codeKind: 'unique', discount: { kind: 'free_shipping' }, channel: 'email', state: 'paused' })).body;
+    const coupon = (await s.api.post('/api/v1/loyalty/rewards', { name: 'Free shipping', kind: 'coupon', campaignId: campaign.id, pointsCost: 10 })).body;
+    const sticker = (await s.api.post('/api/v1/loyalty/rewards', { name: 'Sticker', kind: 'gift', pointsCost: 20 })).body;
+    const mixed = await Promise.all([redeem('di', 'd2', sticker.id), redeem('di', 'd3', coupon.id), redeem('di', 'd4', sticker.id)]);
+    expect(mixed.map((r) => r.status)).toEqual([200, 409, 200]);
+    expect(mixed[1]!.body.error.code).toBe('campaign_not_issuing');
+    expect((await s.member('di')).points).toBe(110);
+    expect((await s.api.get('/api/v1/loyalty/report')).body.check).toMatchObject({ problems: 0 });
+  });
+
   it('forfeits a deleted customer’s points, so the outstanding points no longer count them', async () => {
     const s = await shop();
     await s.rule({ name: 'Orders', kind: 'purchase', currency: 'EUR', pointsPerUnit: 1 });

@@ -1,12 +1,10 @@
-// The rewards catalogue and spending points on it. A redemption is one transaction: the reward's
-// row locked (its stock), the member's points spent oldest-expiry first, the coupon issued from
-// the reward's campaign, the redemption and its events written. If the coupon cannot be issued
-// nothing is spent. Manual adjustments by admins, with their reason and who made them, are here too.
+// The rewards catalogue (redeem.ts spends points on it), and manual adjustments by admins, with
+// their reason and who made them.
 import type { Database, SqlSession } from '../db/client.ts';
-import { issueCode } from '../coupons/issue.ts';
 import { type FieldIssue, invalid, notFound } from '../errors.ts';
 import { recordEvents } from '../events/record.ts';
-import { grant, lockMember, take } from './ledger/ledger.ts';
+import { grant } from './ledger/ledger.ts';
+import { take } from './ledger/take.ts';
 import { refreshMembers } from './members.ts';
 import { programOf, tiersOf } from './program.ts';
 
@@ -71,56 +69,6 @@ export async function updateReward(db: SqlSession, workspaceId: string, id: stri
     [workspaceId, id, r.name.trim(), r.description?.trim() || null, r.kind, r.kind === 'coupon' ? r.campaignId : null, r.pointsCost, r.stock, r.perContactLimit, r.active],
   );
   return row!;
-}
-
-export type RedeemRewardResult =
-  | { ok: true; redemptionId: string; points: number; code: string | null; duplicate: boolean }
-  | { ok: false; reason: 'inactive' | 'out_of_stock' | 'limit_per_customer' | 'insufficient_points' | 'no_program'; message: string };
-
-/** Spends a member's points on a reward, once per `key`. */
-export async function redeemReward(db: Database, workspaceId: string, input: { rewardId: string; contactId: string; key: string; userId: string | null }, now: Date): Promise<RedeemRewardResult> {
-  const program = await programOf(db, workspaceId);
-  if (!program) return { ok: false, reason: 'no_program', message: 'Set up the points program first.' };
-  const tiers = await tiersOf(db, workspaceId);
-  const key = `reward:${input.key}`;
-  return db.transaction(async (tx) => {
-    // A reward with a stock is locked (its count); one without is not, so redemptions of
-    // different members do not queue behind each other. The member's lock comes next.
-    const [found] = await tx.query<Reward>(`select ${COLUMNS} from loyalty_rewards where workspace_id = $1 and id = $2`, [workspaceId, input.rewardId]);
-    if (!found) throw notFound('The reward');
-    const [reward] = found.stock === null ? [found] : await tx.query<Reward>(`select ${COLUMNS} from loyalty_rewards where id = $1 for update`, [found.id]);
-    if (!reward) throw notFound('The reward');
-    // The per-customer count is read under the member's lock (take() takes it otherwise).
-    if (reward.perContactLimit !== null) await lockMember(tx, workspaceId, input.contactId);
-    const [prior] = await tx.query<{ id: string; points: string; code: string | null }>('select id, points, code from loyalty_reward_redemptions where workspace_id = $1 and idempotency_key = $2', [
-      workspaceId,
-      key,
-    ]);
-    if (prior) return { ok: true, redemptionId: prior.id, points: Number(prior.points), code: prior.code, duplicate: true };
-    if (!reward.active) return { ok: false, reason: 'inactive', message: `“${reward.name}” cannot be redeemed at the moment.` };
-    if (reward.stock !== null && reward.redeemed >= reward.stock) return { ok: false, reason: 'out_of_stock', message: `“${reward.name}” is out of stock.` };
-    if (reward.perContactLimit !== null) {
-      const [used] = await tx.query<{ n: number }>('select count(*)::int as n from loyalty_reward_redemptions where reward_id = $1 and contact_id = $2', [reward.id, input.contactId]);
-      if (used!.n >= reward.perContactLimit)
-        return { ok: false, reason: 'limit_per_customer', message: `“${reward.name}” can be redeemed ${reward.perContactLimit === 1 ? 'once' : `${reward.perContactLimit} times`} per customer, and this customer has.` };
-    }
-    const [{ id }] = (await tx.query<{ id: string }>('select rapport_uuid_v7() as id')) as [{ id: string }];
-    const spent = await take(tx, workspaceId, { contactId: input.contactId, points: reward.pointsCost, key: `spend:${id}`, cause: `reward:${id}`, kind: 'spend', createdBy: input.userId }, now);
-    if (!spent.ok)
-      return { ok: false, reason: 'insufficient_points', message: `“${reward.name}” costs ${reward.pointsCost.toLocaleString('en')} points; ${Math.max(0, spent.spendable ?? 0).toLocaleString('en')} can be spent now.` };
-    const code = reward.kind === 'coupon' ? await issueCode(tx, workspaceId, reward.campaignId!, input.contactId, `reward:${id}`, now) : null;
-    await tx.query(
-      `insert into loyalty_reward_redemptions (id, workspace_id, reward_id, contact_id, points, transfer_id, code_id, code, idempotency_key, created_by, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [id, workspaceId, reward.id, input.contactId, reward.pointsCost, spent.transferId, code?.codeId ?? null, code?.code ?? null, key, input.userId, now],
-    );
-    if (reward.stock !== null) await tx.query('update loyalty_rewards set redeemed = redeemed + 1 where id = $1', [reward.id]);
-    await recordEvents(tx, workspaceId, 'loyalty', [
-      { name: 'points.spent', contactId: input.contactId, occurredAt: now, messageId: `points.spent:${id}`, properties: { points: reward.pointsCost, reward_id: reward.id, reward_name: reward.name, redemption_id: id } },
-    ]);
-    await refreshMembers(tx, workspaceId, program, tiers, [input.contactId], now);
-    return { ok: true, redemptionId: id, points: reward.pointsCost, code: code?.code ?? null, duplicate: false };
-  });
 }
 
 /** An admin adds or removes points by hand, with a reason; once per key. Removing more than can be spent is refused. */

@@ -30,7 +30,8 @@ import { checkLedger } from './ledger/check.ts';
 import { scheduleEarn } from './jobs.ts';
 import { memberFigures } from './members.ts';
 import { createRule, programOf, type RuleInput, rulesOf, saveProgram, saveTiers, tiersOf, updateRule } from './program.ts';
-import { adjustPoints, createReward, redeemReward, rewardsOf, updateReward } from './rewards.ts';
+import { redeemReward } from './redeem.ts';
+import { adjustPoints, createReward, rewardsOf, updateReward } from './rewards.ts';
 import { membersOf, programReport, statementOf } from './statement.ts';
 import { nextTier } from './tiers.ts';
 

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../../testing/harness.ts';
 import { checkLedger } from './check.ts';
-import { expireDue, grant, memberPoints, reverse, take } from './ledger.ts';
+import { expireDue, grant, memberPoints, reverse } from './ledger.ts';
+import { take, takeMany } from './take.ts';
 import { type RefundPolicy, ReferenceLedger } from './reference.ts';
 
 const t = useHarness();
@@ -22,6 +23,8 @@ const op = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('adjust' as const), who: fc.constantFrom('a', 'b'), delta: fc.integer({ min: -300, max: 300 }).filter((d) => d !== 0) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), days: fc.integer({ min: 1, max: 15 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('retry' as const), back: fc.nat() }) },
+  // Several spends in one batch (redemptions arriving together), some over what is left.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('spends' as const), list: fc.array(fc.record({ who: fc.constantFrom('a', 'b'), points: fc.integer({ min: 1, max: 300 }) }), { minLength: 1, maxLength: 5 }) }) },
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
@@ -46,6 +49,13 @@ async function replay(policy: RefundPolicy, ops: Op[]): Promise<void> {
         const r = ref.spend(o.who, points, now, `s${i}`);
         const s = await t.h.db.transaction((tx) => take(tx, ws, { contactId: contacts[o.who], points, key: `s${i}`, cause: `reward:${i}`, kind: 'spend' }, at(now)));
         expect(s.ok).toBe(r.ok);
+      } else if (o.kind === 'spends') {
+        const expected = o.list.map((x, j) => ref.spend(x.who, x.points, now, `s${i}.${j}`).ok);
+        const s = await t.h.db.transaction((tx) =>
+          takeMany(tx, ws, o.list.map((x, j) => ({ contactId: contacts[x.who], points: x.points, key: `s${i}.${j}`, cause: `reward:${i}.${j}`, kind: 'spend' as const })), at(now)),
+        );
+        expect(s.map((r) => r.ok)).toEqual(expected);
+        expect(s.every((r) => !r.ok || typeof r.transferId === 'number')).toBe(true);
       } else if (o.kind === 'adjust') {
         const r = ref.adjust(o.who, o.delta, now, `a${i}`);
         const s = await t.h.db.transaction((tx) =>

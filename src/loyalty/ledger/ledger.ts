@@ -13,18 +13,18 @@ export type LedgerResult =
   | { ok: true; transferId: number | null; amount: number; duplicate: boolean }
   | { ok: false; reason: 'insufficient' | 'unknown_earn'; spendable?: number };
 
-interface Member {
+export interface Member {
   id: number;
   debt: number;
 }
 
-interface OpenLot {
+export interface OpenLot {
   id: number;
   remaining: number;
 }
 
 /** The workspace's system accounts, created on first use. */
-async function systemAccount(tx: SqlSession, workspaceId: string, kind: SystemAccount): Promise<number> {
+export async function systemAccount(tx: SqlSession, workspaceId: string, kind: SystemAccount): Promise<number> {
   const [found] = await tx.query<{ id: number }>("select id::int8 as id from loyalty_accounts where workspace_id = $1 and kind = $2 and kind <> 'member'", [workspaceId, kind]);
   if (found) return Number(found.id);
   await tx.query('insert into loyalty_accounts (workspace_id, kind) values ($1, $2) on conflict (workspace_id, kind) where kind <> \'member\' do nothing', [workspaceId, kind]);
@@ -43,6 +43,20 @@ export async function lockMember(tx: SqlSession, workspaceId: string, contactId:
     [workspaceId, contactId],
   );
   return { id: Number(row!.id), debt: Number(row!.debt) };
+}
+
+/** Many members' accounts, created on first use and locked in contact-id order (so two batches never wait on each other in a circle). */
+export async function lockMembers(tx: SqlSession, workspaceId: string, contactIds: string[]): Promise<Map<string, Member>> {
+  const contacts = [...new Set(contactIds)].sort();
+  await tx.query(
+    "insert into loyalty_accounts (workspace_id, kind, contact_id) select $1, 'member', c from unnest($2::uuid[]) as c on conflict (workspace_id, contact_id) where kind = 'member' do nothing",
+    [workspaceId, contacts],
+  );
+  const members = await tx.query<{ id: string; contact_id: string; debt: string }>(
+    "select id, contact_id, debt from loyalty_accounts where workspace_id = $1 and contact_id = any($2::uuid[]) and kind = 'member' order by contact_id for update",
+    [workspaceId, contacts],
+  );
+  return new Map(members.map((m) => [m.contact_id, { id: Number(m.id), debt: Number(m.debt) }]));
 }
 
 async function existing(tx: SqlSession, workspaceId: string, key: string): Promise<LedgerResult | null> {
@@ -90,7 +104,7 @@ async function insertTransfer(tx: SqlSession, workspaceId: string, t: TransferRo
 }
 
 /** Takes up to `points` from the lots in order: what each gives, and what could not be taken. */
-function plan(lots: OpenLot[], points: number): { takes: { lot: number; points: number }[]; missing: number } {
+export function plan(lots: OpenLot[], points: number): { takes: { lot: number; points: number }[]; missing: number } {
   const takes: { lot: number; points: number }[] = [];
   let left = points;
   for (const lot of lots) {
@@ -115,27 +129,6 @@ async function applyTakes(tx: SqlSession, transferId: number, takes: { lot: numb
     lots,
     points,
   ]);
-}
-
-const SPEND_ORDER = 'order by expires_at nulls last, available_at, id';
-
-/**
- * The member's available, unexpired lots in spending order, as many as it takes to reach
- * `need` points, and the spendable total. Not locked row by row: every change of a lot's points
- * happens under its member's lock, which the caller holds (a member with thousands of lots
- * would otherwise lock them all for each spend).
- */
-async function spendableLots(tx: SqlSession, account: number, now: Date, need: number): Promise<{ lots: OpenLot[]; total: number }> {
-  const rows = await tx.query<{ id: string; remaining: string; total: string }>(
-    `select id, remaining, total from (
-       select id, remaining, expires_at, available_at,
-              sum(remaining) over (${SPEND_ORDER} rows unbounded preceding) - remaining as before,
-              sum(remaining) over () as total
-       from loyalty_lots where account_id = $1 and remaining > 0 and available_at <= $2 and (expires_at is null or expires_at > $2)) x
-     where before < $3 ${SPEND_ORDER}`,
-    [account, now, need],
-  );
-  return { lots: rows.map((r) => ({ id: Number(r.id), remaining: Number(r.remaining) })), total: rows.length ? Number(rows[0]!.total) : 0 };
 }
 
 export interface GrantInput {
@@ -168,16 +161,7 @@ export async function grant(tx: SqlSession, workspaceId: string, g: GrantInput, 
 export async function grantMany(tx: SqlSession, workspaceId: string, grants: GrantInput[], now: Date): Promise<LedgerResult[]> {
   for (const g of grants) if (!Number.isSafeInteger(g.points) || g.points <= 0) throw new Error(`points to grant must be a positive whole number, not ${g.points}`);
   if (grants.length === 0) return [];
-  const contacts = [...new Set(grants.map((g) => g.contactId))].sort();
-  await tx.query(
-    "insert into loyalty_accounts (workspace_id, kind, contact_id) select $1, 'member', c from unnest($2::uuid[]) as c on conflict (workspace_id, contact_id) where kind = 'member' do nothing",
-    [workspaceId, contacts],
-  );
-  const members = await tx.query<{ id: string; contact_id: string; debt: string }>(
-    "select id, contact_id, debt from loyalty_accounts where workspace_id = $1 and contact_id = any($2::uuid[]) and kind = 'member' order by contact_id for update",
-    [workspaceId, contacts],
-  );
-  const member = new Map(members.map((m) => [m.contact_id, { id: Number(m.id), debt: Number(m.debt) }]));
+  const member = await lockMembers(tx, workspaceId, grants.map((g) => g.contactId));
   const prior = await tx.query<{ idempotency_key: string; id: string; amount: string }>('select idempotency_key, id, amount from loyalty_transfers where workspace_id = $1 and idempotency_key = any($2::text[])', [
     workspaceId,
     grants.map((g) => g.key),
@@ -256,31 +240,6 @@ export async function grantMany(tx: SqlSession, workspaceId: string, grants: Gra
     first.add(g.key);
     return r;
   });
-}
-
-export interface TakeInput {
-  contactId: string;
-  points: number;
-  key: string;
-  cause: string;
-  /** spend: a redemption, to the redeemed account; adjust: an admin's removal, to the adjusted account. */
-  kind: 'spend' | 'adjust';
-  reason?: string | null;
-  createdBy?: string | null;
-}
-
-/** Spends available points, earliest expiry first; refused whole when there are not enough. */
-export async function take(tx: SqlSession, workspaceId: string, s: TakeInput, now: Date): Promise<LedgerResult> {
-  const member = await begin(tx, workspaceId, s.contactId, s.key, s.points, 'take');
-  if (!isMember(member)) return member;
-  const { lots, total } = await spendableLots(tx, member.id, now, s.points + member.debt);
-  const spendable = total - member.debt;
-  if (spendable < s.points) return { ok: false, reason: 'insufficient', spendable };
-  const { takes } = plan(lots, s.points);
-  const to = await systemAccount(tx, workspaceId, s.kind === 'spend' ? 'redeemed' : 'adjusted');
-  const transferId = await insertTransfer(tx, workspaceId, { memberSide: 'from', from: member.id, to, amount: s.points, kind: s.kind, cause: s.cause, key: s.key, reason: s.reason, createdBy: s.createdBy }, now);
-  await applyTakes(tx, transferId, takes);
-  return { ok: true, transferId, amount: s.points, duplicate: false };
 }
 
 export interface ReverseInput {
