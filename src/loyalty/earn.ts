@@ -53,18 +53,24 @@ async function lockMembers(tx: SqlSession, workspaceId: string, contactIds: stri
   return new Map(rows.map((r) => [r.contact_id, Number(r.id)]));
 }
 
-/** How many lots the rule already gave the member in the limit's period around `at` (the workspace's calendar). */
-async function usedInPeriod(tx: SqlSession, account: number, rule: Rule, at: Date, timezone: string): Promise<number> {
-  const period = rule.limit!.period;
-  const [row] = await tx.query<{ n: number }>(
-    period === 'ever'
-      ? 'select count(*)::int as n from loyalty_lots where account_id = $1 and rule_id = $2'
-      : `select count(*)::int as n from loyalty_lots where account_id = $1 and rule_id = $2
-           and earned_at >= (date_trunc('${period}', $3::timestamptz at time zone $4) at time zone $4)
-           and earned_at < ((date_trunc('${period}', $3::timestamptz at time zone $4) + interval '1 ${period}') at time zone $4)`,
-    period === 'ever' ? [account, rule.id] : [account, rule.id, at, timezone],
+/**
+ * For each limited candidate (a rule's earn for a member at a moment): how many lots the rule
+ * already gave the member in the limit's period around that moment (the workspace's calendar),
+ * and the period's start (null: ever), in one query for the batch.
+ */
+async function usedInPeriods(tx: SqlSession, candidates: { account: number; rule: Rule; at: Date }[], timezone: string): Promise<{ used: number; period: string }[]> {
+  if (candidates.length === 0) return [];
+  const rows = await tx.query<{ n: string; used: number; start: Date | null }>(
+    `select x.n, p.start, (select count(*)::int from loyalty_lots l where l.account_id = x.account and l.rule_id = x.rule
+              and (p.start is null or (l.earned_at >= p.start and l.earned_at < p.finish))) as used
+     from unnest($1::int8[], $2::uuid[], $3::timestamptz[], $4::text[]) with ordinality as x(account, rule, at, period, n)
+     cross join lateral (
+       select case when x.period = 'ever' then null else date_trunc(x.period, x.at at time zone $5) at time zone $5 end as start,
+              case when x.period = 'ever' then null else (date_trunc(x.period, x.at at time zone $5) + ('1 ' || x.period)::interval) at time zone $5 end as finish) p
+     order by x.n`,
+    [candidates.map((c) => c.account), candidates.map((c) => c.rule.id), candidates.map((c) => c.at), candidates.map((c) => c.rule.limit!.period), timezone],
   );
-  return row!.n;
+  return rows.map((r) => ({ used: r.used, period: r.start ? r.start.toISOString() : 'ever' }));
 }
 
 async function earnEvents(tx: SqlSession, workspaceId: string, program: Program, rules: Rule[], tiers: Tier[], events: EventRow[], accounts: Map<string, number>, now: Date): Promise<{ grants: GrantInput[]; events: NewEvent[] }> {
@@ -72,42 +78,49 @@ async function earnEvents(tx: SqlSession, workspaceId: string, program: Program,
   const tierOf = new Map(tierRows.map((r) => [r.contact_id, tiers.find((t) => t.id === r.tier_id)?.multiplierBp ?? BASIS]));
   const grants: GrantInput[] = [];
   const written: NewEvent[] = [];
-  // Limits count what this batch gives as well as what was given before.
-  const given = new Map<string, number>();
+  // The candidates first (events a rule gives points for), then the limited ones' counts in one query.
+  const candidates: { e: EventRow; rule: Rule; points: number }[] = [];
   for (const e of events) {
     if (e.occurred_at < program.earnFrom) continue;
     for (const rule of rules) {
       if (rule.eventName !== e.name) continue;
       const points = rulePoints(rule, e, tierOf.get(e.contact_id) ?? BASIS);
-      if (points <= 0) continue;
-      if (rule.limit) {
-        const account = accounts.get(e.contact_id)!;
-        const used = await usedInPeriod(tx, account, rule, e.occurred_at, program.timezone);
-        const k = `${rule.id}:${e.contact_id}`;
-        // Within a batch, events of one rule and member are in time order: counted as given.
-        if (used + (given.get(k) ?? 0) >= rule.limit.count) continue;
-        given.set(k, (given.get(k) ?? 0) + 1);
-      }
-      const availableAt = new Date(e.occurred_at.getTime() + rule.pendingDays * DAY_MS);
-      const expiresAt = lotExpiry(rule.expiry, e.occurred_at, program.timezone);
-      const key = `earn:${rule.id}:${e.id}`;
-      grants.push({ contactId: e.contact_id, points, availableAt, expiresAt, key, cause: `event:${e.id}`, kind: 'earn', ruleId: rule.id, sourceEventId: e.id, earnedAt: e.occurred_at });
-      written.push({
-        name: 'points.earned',
-        contactId: e.contact_id,
-        occurredAt: e.occurred_at,
-        receivedAt: now,
-        messageId: `points.earned:${key}`,
-        properties: {
-          points,
-          rule_id: rule.id,
-          rule_name: rule.name,
-          pending_until: availableAt > now ? availableAt.toISOString() : null,
-          expires_at: expiresAt?.toISOString() ?? null,
-          order_id: typeof e.properties.order_id === 'string' ? e.properties.order_id : null,
-        },
-      });
+      if (points > 0) candidates.push({ e, rule, points });
     }
+  }
+  const limited = candidates.filter((c) => c.rule.limit);
+  const counts = await usedInPeriods(tx, limited.map((c) => ({ account: accounts.get(c.e.contact_id)!, rule: c.rule, at: c.e.occurred_at })), program.timezone);
+  const countOf = new Map(limited.map((c, i) => [c, counts[i]!]));
+  // Limits count what this batch gives as well as what was given before, per period.
+  const given = new Map<string, number>();
+  for (const c of candidates) {
+    const { e, rule, points } = c;
+    const count = countOf.get(c);
+    if (count) {
+      // Within a batch, events of one rule and member are in time order: counted as given.
+      const k = `${rule.id}:${e.contact_id}:${count.period}`;
+      if (count.used + (given.get(k) ?? 0) >= rule.limit!.count) continue;
+      given.set(k, (given.get(k) ?? 0) + 1);
+    }
+    const availableAt = new Date(e.occurred_at.getTime() + rule.pendingDays * DAY_MS);
+    const expiresAt = lotExpiry(rule.expiry, e.occurred_at, program.timezone);
+    const key = `earn:${rule.id}:${e.id}`;
+    grants.push({ contactId: e.contact_id, points, availableAt, expiresAt, key, cause: `event:${e.id}`, kind: 'earn', ruleId: rule.id, sourceEventId: e.id, earnedAt: e.occurred_at });
+    written.push({
+      name: 'points.earned',
+      contactId: e.contact_id,
+      occurredAt: e.occurred_at,
+      receivedAt: now,
+      messageId: `points.earned:${key}`,
+      properties: {
+        points,
+        rule_id: rule.id,
+        rule_name: rule.name,
+        pending_until: availableAt > now ? availableAt.toISOString() : null,
+        expires_at: expiresAt?.toISOString() ?? null,
+        order_id: typeof e.properties.order_id === 'string' ? e.properties.order_id : null,
+      },
+    });
   }
   return { grants, events: written };
 }

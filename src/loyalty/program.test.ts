@@ -106,11 +106,13 @@ describe('earning points', () => {
   it('gives an event rule at most its limit per period in the workspace calendar', async () => {
     const s = await shop();
     await s.rule({ name: 'Daily visit', kind: 'event', eventName: 'Store Visited', points: 5, limit: { count: 1, period: 'day' } });
+    // Two days in one batch: one visit counts on each.
     await s.track('cy', 'Store Visited', {}, new Date('2026-03-09T08:00:00Z'));
     await s.track('cy', 'Store Visited', {}, new Date('2026-03-09T20:00:00Z'));
+    await s.track('cy', 'Store Visited', {}, new Date('2026-03-10T09:00:00Z'));
     await s.earn();
     await s.track('cy', 'Store Visited', {}, new Date('2026-03-09T21:00:00Z'));
-    await s.track('cy', 'Store Visited', {}, new Date('2026-03-10T09:00:00Z'));
+    await s.track('cy', 'Store Visited', {}, new Date('2026-03-10T10:00:00Z'));
     await s.earn();
     expect((await s.member('cy')).points).toBe(10);
   });

@@ -44,7 +44,9 @@ export async function statementOf(db: SqlSession, workspaceId: string, contactId
      left join loyalty_rules r on r.id = l.rule_id
      left join loyalty_reward_redemptions rr on t.kind = 'spend' and rr.transfer_id = t.id
      left join loyalty_rewards rw on rw.id = rr.reward_id
-     left join events e on e.workspace_id = a.workspace_id and t.cause like 'event:%' and e.id = (case when t.cause ~ '^event:[0-9a-f-]{36}$' then substr(t.cause, 7)::uuid end)
+     -- The order: an earn's lot names its event; a refund's reversal names the refund in its cause.
+     left join events e on e.workspace_id = a.workspace_id
+       and e.id = coalesce(l.source_event_id, case when t.kind = 'reverse' and t.cause ~ '^event:[0-9a-f-]{36}$' then substr(t.cause, 7)::uuid end)
      left join users u on u.id = t.created_by
      where a.workspace_id = $1 and a.contact_id = $2 and a.kind = 'member'
      order by t.id desc limit $3`,

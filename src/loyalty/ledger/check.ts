@@ -14,22 +14,28 @@ export interface LedgerProblem {
 
 export async function checkLedger(db: SqlSession, workspaceId: string): Promise<LedgerProblem[]> {
   const rows = await db.query<{ what: LedgerProblem['what']; id: string | null; stored: string; computed: string }>(
-    `with flows as (
-       select a.id, a.kind, a.balance,
-              coalesce((select sum(t.amount) from loyalty_transfers t where t.to_account = a.id), 0)
-            - coalesce((select sum(t.amount) from loyalty_transfers t where t.from_account = a.id), 0) as computed
-       from loyalty_accounts a where a.workspace_id = $1)
+    // Set-based: each table summed once per account or lot, then joined (correlated sums per
+    // account were planned as a scan of all transfers each, since almost all of them leave the
+    // one "issued" account: 12 minutes for 100,000 members).
+    `with inflow as (select to_account as id, sum(amount) as s from loyalty_transfers where workspace_id = $1 group by 1),
+     outflow as (select from_account as id, sum(amount) as s from loyalty_transfers where workspace_id = $1 group by 1),
+     flows as (
+       select a.id, a.kind, a.balance, a.debt, coalesce(i.s, 0) - coalesce(o.s, 0) as computed
+       from loyalty_accounts a left join inflow i on i.id = a.id left join outflow o on o.id = a.id
+       where a.workspace_id = $1),
+     held as (select account_id as id, sum(remaining) as s from loyalty_lots where workspace_id = $1 group by 1),
+     allocated as (select x.lot_id, sum(x.points) as s from loyalty_allocations x join loyalty_lots l on l.id = x.lot_id where l.workspace_id = $1 group by 1)
      select 'account_balance' as what, id, balance as stored, computed from flows where kind = 'member' and balance <> computed
      union all
      select 'system_balance', id, balance, 0 from flows where kind <> 'member' and balance <> 0
      union all
-     select 'member_lots', a.id, a.balance, coalesce((select sum(l.remaining) from loyalty_lots l where l.account_id = a.id), 0) - a.debt
-     from loyalty_accounts a where a.workspace_id = $1 and a.kind = 'member'
-       and a.balance <> coalesce((select sum(l.remaining) from loyalty_lots l where l.account_id = a.id), 0) - a.debt
+     select 'member_lots', f.id, f.balance, coalesce(h.s, 0) - f.debt
+     from flows f left join held h on h.id = f.id
+     where f.kind = 'member' and f.balance <> coalesce(h.s, 0) - f.debt
      union all
-     select 'lot_remaining', l.id, l.remaining, l.points - l.debt_paid - coalesce((select sum(x.points) from loyalty_allocations x where x.lot_id = l.id), 0)
-     from loyalty_lots l where l.workspace_id = $1
-       and l.remaining <> l.points - l.debt_paid - coalesce((select sum(x.points) from loyalty_allocations x where x.lot_id = l.id), 0)
+     select 'lot_remaining', l.id, l.remaining, l.points - l.debt_paid - coalesce(x.s, 0)
+     from loyalty_lots l left join allocated x on x.lot_id = l.id
+     where l.workspace_id = $1 and l.remaining <> l.points - l.debt_paid - coalesce(x.s, 0)
      union all
      select 'workspace_total', null, sum(case when kind = 'member' then balance else computed end), 0 from flows having sum(case when kind = 'member' then balance else computed end) <> 0`,
     [workspaceId],
