@@ -192,10 +192,12 @@ export async function updateCampaign(db: SqlSession, workspaceId: string, id: st
   return (await campaignById(db, workspaceId, id))!;
 }
 
+/** A shared campaign's one code (a unique campaign has none to show). */
+const SHARED_CODE = "case when c.code_kind = 'shared' then (select code from coupon_codes k where k.campaign_id = c.id order by k.id limit 1) end as shared_code";
+
 export async function campaignById(db: SqlSession, workspaceId: string, id: string): Promise<Campaign | null> {
   const [row] = await db.query<CampaignRow>(
-    `select ${CAMPAIGN_COLUMNS}, (select code from coupon_codes k where k.campaign_id = c.id order by k.id limit 1) as shared_code
-     from coupon_campaigns c where c.workspace_id = $1 and c.id = $2`,
+    `select ${CAMPAIGN_COLUMNS}, ${SHARED_CODE} from coupon_campaigns c where c.workspace_id = $1 and c.id = $2`,
     [workspaceId, id],
   );
   if (!row) return null;
@@ -215,7 +217,7 @@ export interface CampaignSummary extends Campaign {
 export async function listCampaigns(db: SqlSession, workspaceId: string): Promise<CampaignSummary[]> {
   const rows = await db.query<CampaignRow & { codes: string; redemptions: string; revenue: { currency: string; orders: string; discount: string }[] | null }>(
     `select ${CAMPAIGN_COLUMNS},
-       case when c.code_kind = 'shared' then (select code from coupon_codes k where k.campaign_id = c.id order by k.id limit 1) end as shared_code,
+       ${SHARED_CODE},
        (select count(*) from coupon_codes k where k.campaign_id = c.id) as codes,
        (select count(*) from coupon_redemptions r where r.campaign_id = c.id and r.state = 'redeemed') as redemptions,
        (select jsonb_agg(jsonb_build_object('currency', currency, 'orders', orders, 'discount', discount) order by currency) from (
