@@ -5,7 +5,8 @@
 // allocations, the lots and the member's balance. System accounts (issued, redeemed, expired,
 // adjusted) keep no balance of their own: every earn of the workspace would write that one row
 // and queue behind the others (the benchmark showed it); check.ts derives them from the transfers.
-// reference.ts states the same rules in memory; ledger.property.test.ts holds the two together.
+// Spends and removals, one or a batch, are in take.ts. reference.ts states the same rules in
+// memory; ledger.property.test.ts holds the two together.
 import type { SqlSession } from '../../db/client.ts';
 import type { RefundPolicy, SystemAccount, TransferKind } from './reference.ts';
 
