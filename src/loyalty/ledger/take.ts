@@ -40,7 +40,7 @@ export interface TakeBatch {
 
 /**
  * Opens a batch for these members, reading enough of each one's lots to cover `need` points
- * (a take beyond what was read is refused as insufficient only if the member has no more).
+ * (the most the batch's takes of that member can ask; planning more is an error, not a partial take).
  * `keys` are the idempotency keys the takes may carry, looked up once.
  */
 export async function openTakes(tx: SqlSession, workspaceId: string, need: Map<string, number>, keys: string[], now: Date): Promise<TakeBatch> {
@@ -94,7 +94,8 @@ export async function openTakes(tx: SqlSession, workspaceId: string, need: Map<s
       if (!m) throw new Error(`take for a member the batch was not opened for: ${t.contactId}`);
       const w = wallets.get(m.id)!;
       if (w.spendable < t.points) return { ok: false, reason: 'insufficient', spendable: w.spendable };
-      const { takes } = plan(w.lots, t.points);
+      const { takes, missing } = plan(w.lots, t.points);
+      if (missing > 0) throw new Error(`a take of ${t.points} points goes beyond the lots the batch read: open it with the member's whole need`);
       for (const x of takes) w.lots.find((l) => l.id === x.lot)!.remaining -= x.points;
       w.lots = w.lots.filter((l) => l.remaining > 0);
       w.spendable -= t.points;
