@@ -91,6 +91,29 @@ interface TransferRow {
   createdBy?: string | null;
 }
 
+/** Writes transfers set-based, in the order given; each one's id by its idempotency key. Balances are the caller's. */
+export async function insertTransfers(tx: SqlSession, workspaceId: string, rows: Omit<TransferRow, 'memberSide'>[], now: Date): Promise<Map<string, number>> {
+  const ids = await tx.query<{ id: string; idempotency_key: string }>(
+    `insert into loyalty_transfers (workspace_id, from_account, to_account, amount, kind, cause, idempotency_key, reason, created_by, created_at)
+     select $1, t.f, t.t, t.a, t.k, t.c, t.key, t.r, t.u, $2
+     from unnest($3::int8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[]) with ordinality as t(f, t, a, k, c, key, r, u, n)
+     order by t.n returning id, idempotency_key`,
+    [
+      workspaceId,
+      now,
+      rows.map((r) => r.from),
+      rows.map((r) => r.to),
+      rows.map((r) => r.amount),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.cause),
+      rows.map((r) => r.key),
+      rows.map((r) => r.reason ?? null),
+      rows.map((r) => r.createdBy ?? null),
+    ],
+  );
+  return new Map(ids.map((r) => [r.idempotency_key, Number(r.id)]));
+}
+
 async function insertTransfer(tx: SqlSession, workspaceId: string, t: TransferRow, now: Date): Promise<number> {
   const [row] = await tx.query<{ id: string }>(
     `insert into loyalty_transfers (workspace_id, from_account, to_account, amount, kind, cause, idempotency_key, reason, created_by, created_at)
@@ -177,25 +200,12 @@ export async function grantMany(tx: SqlSession, workspaceId: string, grants: Gra
   }
   if (fresh.length > 0) {
     const system = { earn: await systemAccount(tx, workspaceId, 'issued'), adjust: await systemAccount(tx, workspaceId, 'adjusted') };
-    const rows = await tx.query<{ id: string; idempotency_key: string }>(
-      `insert into loyalty_transfers (workspace_id, from_account, to_account, amount, kind, cause, idempotency_key, reason, created_by, created_at)
-       select $1, t.f, t.t, t.a, t.k, t.c, t.key, t.r, t.u, $2
-       from unnest($3::int8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[]) with ordinality as t(f, t, a, k, c, key, r, u, n)
-       order by t.n returning id, idempotency_key`,
-      [
-        workspaceId,
-        now,
-        fresh.map((g) => system[g.kind]),
-        fresh.map((g) => member.get(g.contactId)!.id),
-        fresh.map((g) => g.points),
-        fresh.map((g) => g.kind),
-        fresh.map((g) => g.cause),
-        fresh.map((g) => g.key),
-        fresh.map((g) => g.reason ?? null),
-        fresh.map((g) => g.createdBy ?? null),
-      ],
+    const ids = await insertTransfers(
+      tx,
+      workspaceId,
+      fresh.map((g) => ({ from: system[g.kind], to: member.get(g.contactId)!.id, amount: g.points, kind: g.kind, cause: g.cause, key: g.key, reason: g.reason, createdBy: g.createdBy })),
+      now,
     );
-    const ids = new Map(rows.map((r) => [r.idempotency_key, Number(r.id)]));
     // Debt is paid in the order of the grants.
     const debt = new Map([...member].map(([c, m]) => [c, m.debt]));
     const paid = fresh.map((g) => {

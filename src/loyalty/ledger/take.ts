@@ -6,7 +6,7 @@
 // same as taking one after another, in order: ledger.property.test.ts checks `take` against the
 // in-memory reference, and take is a batch of one.
 import type { SqlSession } from '../../db/client.ts';
-import { type LedgerResult, type Member, type OpenLot, lockMembers, plan, systemAccount } from './ledger.ts';
+import { type LedgerResult, type Member, type OpenLot, insertTransfers, lockMembers, plan, systemAccount } from './ledger.ts';
 
 export interface TakeInput {
   contactId: string;
@@ -111,25 +111,12 @@ export async function openTakes(tx: SqlSession, workspaceId: string, need: Map<s
         spend: accepted.some((a) => a.t.kind === 'spend') ? await systemAccount(tx, workspaceId, 'redeemed') : 0,
         adjust: accepted.some((a) => a.t.kind === 'adjust') ? await systemAccount(tx, workspaceId, 'adjusted') : 0,
       };
-      const ids = await tx.query<{ id: string; idempotency_key: string }>(
-        `insert into loyalty_transfers (workspace_id, from_account, to_account, amount, kind, cause, idempotency_key, reason, created_by, created_at)
-         select $1, t.f, t.t, t.a, t.k, t.c, t.key, t.r, t.u, $2
-         from unnest($3::int8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[]) with ordinality as t(f, t, a, k, c, key, r, u, n)
-         order by t.n returning id, idempotency_key`,
-        [
-          workspaceId,
-          now,
-          accepted.map((a) => a.from),
-          accepted.map((a) => to[a.t.kind]),
-          accepted.map((a) => a.t.points),
-          accepted.map((a) => a.t.kind),
-          accepted.map((a) => a.t.cause),
-          accepted.map((a) => a.t.key),
-          accepted.map((a) => a.t.reason ?? null),
-          accepted.map((a) => a.t.createdBy ?? null),
-        ],
+      const transferOf = await insertTransfers(
+        tx,
+        workspaceId,
+        accepted.map((a) => ({ from: a.from, to: to[a.t.kind], amount: a.t.points, kind: a.t.kind, cause: a.t.cause, key: a.t.key, reason: a.t.reason, createdBy: a.t.createdBy })),
+        now,
       );
-      const transferOf = new Map(ids.map((r) => [r.idempotency_key, Number(r.id)]));
       for (const a of accepted) for (const r of handedOut.get(a.t.key)!) r.transferId = transferOf.get(a.t.key)!;
       const allocations = accepted.flatMap((a) => a.takes.map((x) => ({ transfer: transferOf.get(a.t.key)!, ...x })));
       const byLot = new Map<number, number>();
