@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 // and the test support import anything. src/app/modules.ts lists the modules in this order
 // (src/app/layers.test.ts checks that they agree, and that a backwards import fails lint).
 export const FLOOR = ['db', 'shared', 'jobs', 'server'];
-export const DOMAINS = ['accounts', 'workspaces', 'events', 'purchases', 'contacts', 'tracking', 'segments', 'contact-list', 'imports', 'messaging', 'surveys', 'coupons', 'loyalty', 'workflows', 'reports', 'retention', 'demo'];
+export const DOMAINS = ['accounts', 'workspaces', 'events', 'purchases', 'contacts', 'tracking', 'segments', 'contact-list', 'imports', 'messaging', 'surveys', 'coupons', 'loyalty', 'social', 'workflows', 'reports', 'retention', 'demo'];
 const TOP = ['app', 'cli', 'testing'];
 
 /** Imports of these src/ folders from anywhere below them (relative paths of any depth). */

@@ -25,6 +25,12 @@ export interface Config {
   /** How long a process running an import may go without renewing its hold on it (RAPPORT_IMPORT_LEASE_SECONDS). */
   importLeaseSeconds: number;
   /**
+   * How long a social post being handed to its network is left to the process doing it
+   * (RAPPORT_SOCIAL_LEASE_SECONDS); past it, another process looks the post up on the network
+   * and records it, or publishes it under the same key.
+   */
+  socialLeaseSeconds: number;
+  /**
    * The instance's own SMTP server (smtp:// or smtps://user:pass@host:port), for mail that
    * belongs to no workspace: password resets. Unset: a workspace's SMTP settings are used.
    */
@@ -44,6 +50,12 @@ export interface Config {
    * cannot reach the network the server runs in. Metadata and link-local addresses never.
    */
   webhookAllowPrivate: boolean;
+  /**
+   * Whether social accounts may live on loopback and private network addresses
+   * (RAPPORT_SOCIAL_ALLOW_PRIVATE): off by default, so that a server address typed by a
+   * workspace member cannot reach the network Rapport runs in; on for a Mastodon server on the LAN.
+   */
+  socialAllowPrivate: boolean;
   /**
    * Who may create a workspace from the app or the API (RAPPORT_WORKSPACE_CREATION): `anyone`
    * signed in, `admins` (owners and admins of a workspace, the default) or `operators` (only
@@ -80,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isFinite(importLeaseSeconds) || importLeaseSeconds < 1) {
     throw new Error(`RAPPORT_IMPORT_LEASE_SECONDS must be a number of seconds (1 or more), got "${env.RAPPORT_IMPORT_LEASE_SECONDS}"`);
   }
+  const socialLeaseSeconds = Number(env.RAPPORT_SOCIAL_LEASE_SECONDS ?? 120);
+  if (!Number.isFinite(socialLeaseSeconds) || socialLeaseSeconds < 1) {
+    throw new Error(`RAPPORT_SOCIAL_LEASE_SECONDS must be a number of seconds (1 or more), got "${env.RAPPORT_SOCIAL_LEASE_SECONDS}"`);
+  }
   const smtpUrl = env.RAPPORT_SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\/[^/]/.test(smtpUrl)) {
     throw new Error('RAPPORT_SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
@@ -102,10 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit,
     emailLeaseSeconds,
     importLeaseSeconds,
+    socialLeaseSeconds,
     smtpUrl,
     smtpFrom: env.RAPPORT_SMTP_FROM || undefined,
     smtpAllowPrivate: flag(env, 'RAPPORT_SMTP_ALLOW_PRIVATE'),
     webhookAllowPrivate: flag(env, 'RAPPORT_WEBHOOK_ALLOW_PRIVATE'),
+    socialAllowPrivate: flag(env, 'RAPPORT_SOCIAL_ALLOW_PRIVATE'),
     workspaceCreation,
   };
 }

@@ -18,6 +18,7 @@ import { retentionModule } from '../retention/module.ts';
 import { segmentsModule } from '../segments/module.ts';
 import { trackingModule } from '../tracking/module.ts';
 import type { Module } from '../server/module.ts';
+import { socialModule } from '../social/module.ts';
 import { surveysModule } from '../surveys/module.ts';
 import { workflowsModule } from '../workflows/module.ts';
 import { workspacesModule } from '../workspaces/module.ts';
@@ -38,6 +39,7 @@ export const MODULES: readonly Module[] = [
   surveysModule,
   couponsModule,
   loyaltyModule,
+  socialModule,
   workflowsModule,
   reportsModule,
   retentionModule,

@@ -23,10 +23,20 @@ export interface IssuedCode {
 /**
  * Gives a customer a code of the campaign in the caller's transaction, once per `issueKey`
  * ("reward:<redemption>", "workflow:<enrollment>:<step>"): a unique campaign makes a code for
- * them alone, a shared campaign hands out its code. Refused when the campaign is not active or
+ * them alone, a shared campaign hands out its code. Without a customer (`contactId` null: a
+ * social post's code, "social:<post>:<account>") the code is anyone's, and no event is written. Refused when the campaign is not active or
  * has ended, so that whatever pays for the code (points) is rolled back with it.
  */
-export async function issueCode(tx: SqlSession, workspaceId: string, campaignId: string, contactId: string, issueKey: string, now: Date): Promise<IssuedCode> {
+export async function issueCode(
+  tx: SqlSession,
+  workspaceId: string,
+  campaignId: string,
+  contactId: string | null,
+  issueKey: string,
+  now: Date,
+  /** Where this code is shared, when not the campaign's channel (a social post's code). */
+  sharedThrough?: { channel: string; channelDetail: string | null },
+): Promise<IssuedCode> {
   const campaign = await campaignById(tx, workspaceId, campaignId);
   if (!campaign) throw notFound('The coupon campaign');
   const [prior] = await tx.query<{ id: string; code: string }>('select id, code from coupon_codes where workspace_id = $1 and issue_key = $2', [workspaceId, issueKey]);
@@ -41,21 +51,23 @@ export async function issueCode(tx: SqlSession, workspaceId: string, campaignId:
     for (let attempt = 0; !issued && attempt < 20; attempt++) {
       const [code] = drawCodes(spec, 1);
       [issued] = await tx.query<{ id: string; code: string }>(
-        `insert into coupon_codes (workspace_id, campaign_id, code, contact_id, issue_key) values ($1, $2, $3, $4, $5) on conflict do nothing returning id, code`,
-        [workspaceId, campaignId, code, contactId, issueKey],
+        `insert into coupon_codes (workspace_id, campaign_id, code, contact_id, issue_key, channel, channel_detail) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing returning id, code`,
+        [workspaceId, campaignId, code, contactId, issueKey, sharedThrough?.channel ?? null, sharedThrough?.channelDetail ?? null],
       );
     }
   }
   if (!issued) throw conflict('No free code could be drawn for this campaign: its codes are too short for how many there are. Choose a longer code length.', { campaignId }, 'codes_exhausted');
-  await recordEvents(tx, workspaceId, 'coupons', [
-    {
-      name: 'coupon.issued',
-      contactId,
-      occurredAt: now,
-      messageId: `coupon.issued:${issueKey}`,
-      properties: { campaign_id: campaignId, campaign_name: campaign.name, code: issued.code, channel: campaign.channel, cause: issueKey },
-    },
-  ]);
+  if (contactId) {
+    await recordEvents(tx, workspaceId, 'coupons', [
+      {
+        name: 'coupon.issued',
+        contactId,
+        occurredAt: now,
+        messageId: `coupon.issued:${issueKey}`,
+        properties: { campaign_id: campaignId, campaign_name: campaign.name, code: issued.code, channel: campaign.channel, cause: issueKey },
+      },
+    ]);
+  }
   return { codeId: String(issued.id), code: issued.code, campaignId, campaignName: campaign.name, created: true };
 }
 

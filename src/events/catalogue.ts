@@ -17,10 +17,10 @@ interface PropertySpec {
 }
 
 /** Where on the timeline an event is drawn (its icon and colour). */
-export type EventKind = 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'workflow' | 'survey' | 'loyalty' | 'identity' | 'other';
+export type EventKind = 'purchase' | 'refund' | 'email' | 'page' | 'segment' | 'workflow' | 'survey' | 'loyalty' | 'social' | 'identity' | 'other';
 
 /** Which part of Rapport writes an event (the `source` column). */
-export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows' | 'surveys' | 'coupons' | 'loyalty';
+export type EventSource = 'tracking' | 'import' | 'demo' | 'email' | 'segments' | 'workflows' | 'surveys' | 'coupons' | 'loyalty' | 'social';
 
 export interface SystemEventSpec {
   /** For pickers and headings: "Purchase", "Email opened". */
@@ -429,6 +429,32 @@ export const SYSTEM_EVENTS = {
     kind: 'loyalty',
     properties: { tier_id: { type: 'string', optional: true }, tier: { type: 'string', optional: true }, previous_tier: { type: 'string', optional: true }, direction: { type: 'string' } },
     sentence: (p) => (str(p.tier) ? `${p.direction === 'down' ? 'Moved down' : 'Moved up'} to ${str(p.tier)}${str(p.previous_tier) ? ` from ${str(p.previous_tier)}` : ''}` : `Left tier ${str(p.previous_tier) ?? ''}`.trim()),
+  },
+  'social.mentioned': {
+    label: 'Mentioned us on social media',
+    did: 'Mentioned us on social media',
+    didNot: 'Did not mention us on social media',
+    kind: 'social',
+    properties: {
+      network: { type: 'string' },
+      /** mention, reply, hashtag or keyword: how the post was found. */
+      kind: { type: 'string' },
+      /** positive, neutral or negative; null where the language could not be scored. */
+      sentiment: { type: 'string', optional: true },
+      score: { type: 'number', optional: true },
+      language: { type: 'string' },
+      text: { type: 'string' },
+      url: { type: 'string', optional: true },
+      handle: { type: 'string' },
+      mention_id: { type: 'string' },
+    },
+    sentence: (p) => {
+      const network = p.network === 'bluesky' ? 'Bluesky' : p.network === 'mastodon' ? 'Mastodon' : str(p.network) ?? 'social media';
+      const how = p.kind === 'reply' ? 'Replied to us' : 'Mentioned us';
+      const mood = str(p.sentiment) ? ` (${String(p.sentiment)})` : ' (sentiment not scored)';
+      const text = str(p.text) ? ` · “${String(p.text).length > 120 ? `${String(p.text).slice(0, 117)}…` : String(p.text)}”` : '';
+      return `${how} on ${network}${mood}${text}`;
+    },
   },
 } as const satisfies Record<string, SystemEventSpec>;
 

@@ -53,7 +53,7 @@ export async function createHarness(options: { work?: boolean } = {}): Promise<H
   const clock = new ManualClock(new Date());
   // Tests send to SMTP servers on 127.0.0.1: private addresses allowed, as an operator with a
   // local relay would (the tests of the refusal turn it off).
-  const config = { ...loadConfig({}), port: 0, secret: 'test-secret-0123456789abcdef0123456789', smtpAllowPrivate: true, webhookAllowPrivate: true };
+  const config = { ...loadConfig({}), port: 0, secret: 'test-secret-0123456789abcdef0123456789', smtpAllowPrivate: true, webhookAllowPrivate: true, socialAllowPrivate: true };
   const jobs = defineJobs(new JobRunner<AppContext>(testDb.db, { work: options.work ?? false, pollingIntervalSeconds: 0.5 }));
   const ctx: AppContext = { db: testDb.db, clock, config, secret: config.secret, jobs, modules: MODULES };
   await jobs.start(ctx);

@@ -8,6 +8,7 @@ import {
   IconDeviceDesktop,
   IconGift,
   IconMail,
+  IconMessageCircle,
   IconMessageCircleStar,
   IconReceiptRefund,
   IconRoute,
@@ -33,6 +34,7 @@ const KINDS: Record<ReturnType<typeof eventKind>, { icon: Icon; color: string }>
   workflow: { icon: IconRoute, color: 'indigo' },
   survey: { icon: IconMessageCircleStar, color: 'yellow' },
   loyalty: { icon: IconGift, color: 'grape' },
+  social: { icon: IconMessageCircle, color: 'pink' },
   identity: { icon: IconUserCheck, color: 'cyan' },
   other: { icon: IconActivity, color: 'gray' },
 };
@@ -45,6 +47,7 @@ const SOURCES: Record<string, string> = {
   email: 'Rapport email',
   segments: 'Rapport segments',
   workflows: 'Rapport workflows',
+  social: 'Rapport social listening',
   web: 'the web app',
   api: 'the API',
 };
