@@ -7,8 +7,8 @@
 // Exactly once: Mastodon keeps a status's Idempotency-Key for an hour, so a retry with the same
 // key gives the same status. Past that hour the account's own recent statuses are looked
 // through for the text before anything is posted again.
-import { convert } from 'html-to-text';
 import { createRestAPIClient, type mastodon } from 'masto';
+import { textFromMastodonHtml } from '../sentiment.ts';
 import {
   type Adapter,
   type Connection,
@@ -57,11 +57,6 @@ function problems(draft: Draft, limits: Limits = MASTODON_LIMITS): string[] {
     if ([...graphemes.segment(img.alt)].length > limits.maxAltChars) out.push(`Mastodon allows ${limits.maxAltChars} characters of image description; image ${i + 1} has more.`);
   });
   return out;
-}
-
-/** A status's HTML as the words a person reads. */
-export function textOfHtml(html: string): string {
-  return convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'p', format: 'paragraph' }] }).trim();
 }
 
 function networkError(e: unknown): NetworkError {
@@ -134,7 +129,7 @@ class MastodonConnection implements Connection {
   async findPublished(_key: string, since: Date, text: string): Promise<RemotePost | null> {
     const statuses = await this.call(() => this.client.v1.accounts.$select(this.account.remoteId).statuses.list({ limit: 40 }));
     const want = text.replace(/\s+/g, ' ').trim();
-    const found = statuses.find((s) => new Date(s.createdAt).getTime() >= since.getTime() - 60_000 && textOfHtml(s.content).replace(/\s+/g, ' ').trim() === want);
+    const found = statuses.find((s) => new Date(s.createdAt).getTime() >= since.getTime() - 60_000 && textFromMastodonHtml(s.content).replace(/\s+/g, ' ').trim() === want);
     return found ? this.remote(found) : null;
   }
 
@@ -146,7 +141,7 @@ class MastodonConnection implements Connection {
       authorHandle: acct.toLowerCase(),
       authorName: s.account.displayName ?? '',
       authorRemoteId: s.account.id,
-      text: textOfHtml(s.content),
+      text: textFromMastodonHtml(s.content),
       url: s.url ?? s.uri,
       postedAt: new Date(s.createdAt),
       languages: s.language ? [s.language] : [],
