@@ -116,3 +116,13 @@ export const socialDeliveries = pgTable('social_deliveries', {
   nextMetricsAt: ts('next_metrics_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+export const socialOauthApps = pgTable('social_oauth_apps', {
+  id: idColumn(),
+  workspaceId: uuid('workspace_id').notNull(),
+  serverUrl: text('server_url').notNull(),
+  clientId: text('client_id').notNull(),
+  clientSecret: text('client_secret').notNull(),
+  redirectUri: text('redirect_uri').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});

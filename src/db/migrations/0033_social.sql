@@ -182,3 +182,16 @@ create unique index social_deliveries_key_idx on social_deliveries (idempotency_
 create index social_deliveries_due_idx on social_deliveries (due_at) where state in ('scheduled', 'publishing');
 create index social_deliveries_metrics_idx on social_deliveries (next_metrics_at) where next_metrics_at is not null;
 create index social_deliveries_remote_idx on social_deliveries (workspace_id, network, remote_id) where remote_id is not null;
+
+-- The app Rapport registered on a Mastodon server (POST /api/v1/apps) to ask its members for
+-- access (OAuth), one per workspace and server; the client secret encrypted.
+create table social_oauth_apps (
+  id uuid primary key default rapport_uuid_v7(),
+  workspace_id uuid not null references workspaces (id) on delete cascade,
+  server_url text not null,
+  client_id text not null,
+  client_secret text not null,
+  redirect_uri text not null,
+  created_at timestamptz not null default now(),
+  unique (workspace_id, server_url, redirect_uri)
+);
