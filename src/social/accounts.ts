@@ -80,7 +80,7 @@ export function serverUrlOf(raw: string): string {
 }
 
 /** Refuses a server on the network Rapport runs in (unless the operator allows it). */
-async function checkServer(ctx: AppContext, serverUrl: string): Promise<void> {
+export async function checkServer(ctx: AppContext, serverUrl: string): Promise<void> {
   const host = new URL(serverUrl).hostname;
   const checked = await checkHost(host, { allowPrivate: ctx.config.socialAllowPrivate });
   if (checked.outcome === 'unresolved') throw invalid('invalid_server', `${host} ${checked.why}; check the server's address.`, [{ path: 'serverUrl', message: checked.why }]);

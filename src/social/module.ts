@@ -1,5 +1,6 @@
 import type { Module } from '../server/module.ts';
-import { defineSocialJobs } from './jobs.ts';
+import { socialPublicRoutes } from './feed.ts';
+import { defineSocialJobs, PUBLISH_JOB } from './jobs.ts';
 import { socialRoutes } from './routes.ts';
 import * as tables from './schema.ts';
 
@@ -10,8 +11,14 @@ export const socialModule: Module = {
   tables,
   routes: [
     { prefix: '/api/v1', plugin: socialRoutes },
+    { prefix: '', plugin: socialPublicRoutes },
   ],
   jobs: defineSocialJobs,
+  // Posts a previous life of the process was publishing when it died are taken up at once
+  // (after their lease), not at the next minute.
+  start: async (ctx, { work }) => {
+    if (work) await ctx.jobs.send(PUBLISH_JOB, {});
+  },
   contactsDeleted: {
     // The posts are public and stay in the stream; they are no longer anyone's.
     forget: async (tx, workspaceId, contactIds) => {

@@ -354,3 +354,34 @@ export async function retryDelivery(ctx: AppContext, workspaceId: string, delive
   if (rows.length === 0) throw conflict('Only a post that failed can be tried again.', { deliveryId }, 'not_failed');
   await ctx.jobs.send('social.publish', {});
 }
+
+export interface PostCheck {
+  networks: { accountId: string; network: Network; handle: string; length: number; maxChars: number; counting: string; problems: string[] }[];
+}
+
+/** The post's length as each chosen account's network counts it, and what it would refuse (the composer shows it as one types). */
+export async function checkPost(ctx: AppContext, workspaceId: string, id: string): Promise<PostCheck> {
+  const [post] = await ctx.db.query<PostRow>('select * from social_posts where workspace_id = $1 and id = $2', [workspaceId, id]);
+  if (!post) throw notFound('The post');
+  const accounts = post.account_ids.length ? await checkAccounts(ctx.db, workspaceId, post.account_ids) : [];
+  const images = await ctx.db.query<{ mime: string; bytes: Buffer; alt: string }>('select mime, bytes, alt from social_post_images where post_id = $1 order by position', [id]);
+  let sample: string | null = null;
+  if (post.coupon_campaign_id) {
+    // The code's length as it will be: the shared code, or one of the campaign's look.
+    const [c] = await ctx.db.query<{ code: string | null; length: number }>(
+      `select (select code from coupon_codes where campaign_id = c.id order by id limit 1) as code,
+         coalesce((c.code_spec ->> 'length')::int, 8) + length(coalesce(c.code_spec ->> 'prefix', '')) + length(coalesce(c.code_spec ->> 'suffix', '')) as length
+       from coupon_campaigns c where c.id = $1`,
+      [post.coupon_campaign_id],
+    );
+    sample = post.coupon_mode === 'shared' ? (c?.code ?? 'CODE') : 'X'.repeat(c?.length ?? 8);
+  }
+  return {
+    networks: accounts.map((a) => {
+      const text = (post.variants[a.network] ?? post.text).replace(COUPON_PLACEHOLDER, sample ?? '{{ coupon.code }}');
+      const adapter = ADAPTERS[a.network];
+      const limits = accountOf(a).limits;
+      return { accountId: a.id, network: a.network, handle: a.handle, length: adapter.length(text), maxChars: limits.maxChars, counting: limits.counting, problems: adapter.problems({ text, images }, limits) };
+    }),
+  };
+}

@@ -11,6 +11,7 @@
 // posts, never a post stuck. A network's refusal is kept in its own words, with a retry.
 import type { AppContext } from '../server/context.ts';
 import { ADAPTERS, type AccountRow, openConnection, saveConnection } from './accounts.ts';
+import { trackedLink } from './feed.ts';
 import { type Adapter, type Connection, type Network, NetworkError } from './networks/types.ts';
 
 /** Attempts before a passing fault (rate limit, server down) counts as a failure. */
@@ -82,7 +83,7 @@ async function publishOne(ctx: AppContext, connection: Connection, d: ClaimedDel
     let remote = earlier;
     if (!remote) {
       const images = await ctx.db.query<{ mime: string; bytes: Buffer; alt: string }>('select mime, bytes, alt from social_post_images where post_id = $1 order by position', [d.post_id]);
-      remote = await connection.publish({ text: d.text, images }, d.idempotency_key, d.reply_to);
+      remote = await connection.publish({ text: d.text, images, link: (url) => trackedLink(ctx, d.id, url) }, d.idempotency_key, d.reply_to);
       await options.afterAccepted?.(d.id);
     }
     const now = ctx.clock.now();

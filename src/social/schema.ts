@@ -109,6 +109,7 @@ export const socialDeliveries = pgTable('social_deliveries', {
   publishedAt: ts('published_at'),
   couponCode: text('coupon_code'),
   couponCodeId: bigint('coupon_code_id', { mode: 'number' }),
+  clicks: integer('clicks').notNull().default(0),
   likes: integer('likes'),
   reposts: integer('reposts'),
   replies: integer('replies'),

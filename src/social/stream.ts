@@ -120,29 +120,37 @@ export async function summarize(db: SqlSession, workspaceId: string, f: Omit<Str
   const cond = where(p, f);
   const since = p.add(new Date(now.getTime() - days * 86_400_000), 'timestamptz');
   const tz = p.add(timeZone, 'text');
-  const byDay = await db.query<{ day: string; positive: number; neutral: number; negative: number; unscored: number }>(
-    `select to_char(m.posted_at at time zone ${tz}, 'YYYY-MM-DD') as day,
+  const byDay = await db.query<{ day: string; positive: number; neutral: number; negative: number; unscored: number; known: number }>(
+    `select to_char(m.posted_at at time zone ${tz}, 'YYYY-MM-DD') as day, count(m.contact_id)::int as known,
        count(*) filter (where sentiment = 'positive')::int as positive, count(*) filter (where sentiment = 'neutral')::int as neutral,
        count(*) filter (where sentiment = 'negative')::int as negative, count(*) filter (where sentiment is null)::int as unscored
      from social_mentions m where ${cond} and m.posted_at >= ${since} group by 1 order by 1`,
     p.values,
   );
+  const p2 = new Params([workspaceId]);
+  const cond2 = where(p2, f);
+  const since2 = p2.add(new Date(now.getTime() - days * 86_400_000), 'timestamptz');
   const authors = await db.query<{ network: Network; handle: string; name: string; n: number; negative: number; contact_id: string | null; contact_name: string | null }>(
     `select m.network, m.author_handle as handle, max(m.author_name) as name, count(*)::int as n, count(*) filter (where m.sentiment = 'negative')::int as negative,
        (array_agg(m.contact_id) filter (where m.contact_id is not null))[1] as contact_id,
        (array_agg(coalesce(nullif(btrim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email)) filter (where c.id is not null))[1] as contact_name
      from social_mentions m left join contacts c on c.id = m.contact_id and c.workspace_id = m.workspace_id
-     where ${cond} and m.posted_at >= ${since} group by 1, 2 order by n desc, 2 limit 10`,
-    p.values,
+     where ${cond2} and m.posted_at >= ${since2} group by 1, 2 order by n desc, 2 limit 10`,
+    p2.values,
   );
   const totals = byDay.reduce(
-    (t, d) => ({ ...t, mentions: t.mentions + d.positive + d.neutral + d.negative + d.unscored, positive: t.positive + d.positive, neutral: t.neutral + d.neutral, negative: t.negative + d.negative, unscored: t.unscored + d.unscored }),
+    (t, d) => ({
+      mentions: t.mentions + d.positive + d.neutral + d.negative + d.unscored,
+      positive: t.positive + d.positive,
+      neutral: t.neutral + d.neutral,
+      negative: t.negative + d.negative,
+      unscored: t.unscored + d.unscored,
+      known: t.known + d.known,
+    }),
     { mentions: 0, positive: 0, neutral: 0, negative: 0, unscored: 0, known: 0 },
   );
-  const [known] = await db.query<{ n: number }>(`select count(*)::int as n from social_mentions m where ${cond} and m.posted_at >= ${since} and m.contact_id is not null`, p.values);
-  totals.known = known?.n ?? 0;
   return {
-    days: byDay,
+    days: byDay.map(({ known: _known, ...d }) => d),
     authors: authors.map((a) => ({ network: a.network, handle: a.handle, name: a.name, mentions: a.n, negative: a.negative, contact: a.contact_id ? { id: a.contact_id, name: a.contact_name ?? 'Contact' } : null })),
     totals,
   };

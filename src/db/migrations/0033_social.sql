@@ -170,6 +170,8 @@ create table social_deliveries (
   -- The code the post carried (a per-post code, issued once under "social:<delivery>").
   coupon_code text,
   coupon_code_id bigint references coupon_codes (id) on delete set null,
+  -- Clicks on the post's links, through Rapport's redirect (/go/…).
+  clicks integer not null default 0,
   likes integer,
   reposts integer,
   replies integer,

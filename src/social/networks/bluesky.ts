@@ -138,6 +138,12 @@ class BlueskyConnection implements Connection {
     try {
       const rt = new RichText({ text: draft.text });
       await rt.detectFacets(this.agent);
+      // A link's text stays as written; the address behind it may be the click counter's.
+      for (const facet of rt.facets ?? []) {
+        for (const feature of facet.features as { $type: string; uri?: string }[]) {
+          if (feature.$type === 'app.bsky.richtext.facet#link' && feature.uri) feature.uri = draft.link?.(feature.uri) ?? feature.uri;
+        }
+      }
       const record: Record<string, unknown> = { $type: POST, text: rt.text, facets: rt.facets, createdAt: new Date().toISOString() };
       if (draft.images.length) {
         const images = [];
@@ -286,6 +292,7 @@ export const bluesky: Adapter = {
   network: 'bluesky',
   label: 'Bluesky',
   limits: BLUESKY_LIMITS,
+  length: graphemeCount,
   problems,
   async connect(credentials: Credentials, session?: string | null): Promise<Connection> {
     const counter = { onResponse: (_r: Response) => {} };

@@ -1,5 +1,5 @@
 // Mastodon (any server) through the `masto` client: an access token (from the OAuth flow in
-// oauth-mastodon.ts, or pasted), statuses with up to 4 media and their descriptions, mentions
+// ../oauth.ts, or pasted), statuses with up to 4 media and their descriptions, mentions
 // and replies from the notifications, hashtags from the tag timeline, keywords from search
 // (which finds statuses by their words only where the server has full-text search: the page
 // says so).
@@ -7,6 +7,10 @@
 // Exactly once: Mastodon keeps a status's Idempotency-Key for an hour, so a retry with the same
 // key gives the same status. Past that hour the account's own recent statuses are looked
 // through for the text before anything is posted again.
+//
+// Rate limit: every answer (a refusal too: a 429 says when its window ends) carries the
+// X-RateLimit-* headers, read into the window the jobs keep on the account; every call is made
+// `$raw` for that, since masto gives the headers only then.
 import { createRestAPIClient, type mastodon } from 'masto';
 import { textFromMastodonHtml } from '../sentiment.ts';
 import {
@@ -69,57 +73,71 @@ function networkError(e: unknown): NetworkError {
 
 const compareIds = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
-class MastodonConnection implements Connection {
-  private requests = 0;
-  private window: RateWindow | null = null;
+/** The window an answer's X-RateLimit-* headers describe, if it has them. */
+function windowOf(headers: Headers | undefined): RateWindow | null {
+  if (!headers?.has('x-ratelimit-remaining')) return null;
+  const budget = MASTODON_LIMITS.rateLimit;
+  const reset = Date.parse(headers.get('x-ratelimit-reset') ?? '');
+  return {
+    limit: Number(headers.get('x-ratelimit-limit')) || budget.requests,
+    remaining: Number(headers.get('x-ratelimit-remaining')) || 0,
+    resetAt: new Date(Number.isNaN(reset) ? Date.now() + budget.windowSeconds * 1000 : reset),
+  };
+}
 
+/** Counts a client's requests and keeps the window the last answer reported (masto hangs a refusal's Response on its `cause`). */
+class Meter {
+  requests = 0;
+  window: RateWindow | null = null;
+
+  async call<T>(run: () => PromiseLike<{ headers: Headers; data: T }>): Promise<T> {
+    this.requests++;
+    try {
+      const res = await run();
+      this.window = windowOf(res.headers) ?? this.window;
+      return res.data;
+    } catch (e) {
+      const cause = (e as { cause?: unknown } | null)?.cause;
+      this.window = (cause instanceof Response ? windowOf(cause.headers) : null) ?? this.window;
+      throw networkError(e);
+    }
+  }
+}
+
+class MastodonConnection implements Connection {
   constructor(
     private readonly client: mastodon.rest.Client,
     readonly account: { remoteId: string; handle: string; displayName: string },
     readonly limits: Limits,
     private readonly domain: string,
+    private readonly meter: Meter,
   ) {}
 
   rate(): RateWindow | null {
-    return this.window;
+    return this.meter.window;
   }
 
   session(): string | null {
     return null;
   }
 
-  /** Every call goes through here: counted, and the rate-limit headers read when the call returns them. */
-  private async call<T>(run: () => PromiseLike<T>): Promise<T> {
-    this.requests++;
-    try {
-      const out = await run();
-      const headers = (out as { headers?: Headers } | undefined)?.headers;
-      if (headers instanceof Headers && headers.has('x-ratelimit-remaining')) {
-        this.window = {
-          limit: Number(headers.get('x-ratelimit-limit')) || this.limits.rateLimit.requests,
-          remaining: Number(headers.get('x-ratelimit-remaining')),
-          resetAt: new Date(headers.get('x-ratelimit-reset') ?? Date.now() + this.limits.rateLimit.windowSeconds * 1000),
-        };
-      }
-      return out;
-    } catch (e) {
-      throw networkError(e);
-    }
+  private call<T>(run: () => PromiseLike<{ headers: Headers; data: T }>): Promise<T> {
+    return this.meter.call(run);
   }
 
   async publish(draft: Draft, key: string, replyTo?: string | null): Promise<RemotePost> {
     const mediaIds: string[] = [];
     for (const img of draft.images) {
-      const media = await this.call(() => this.client.v2.media.create({ file: new Blob([new Uint8Array(img.bytes)], { type: img.mime }), description: img.alt }));
+      const media = await this.call(() => this.client.v2.media.create.$raw({ file: new Blob([new Uint8Array(img.bytes)], { type: img.mime }), description: img.alt }));
       mediaIds.push(media.id);
     }
-    const res = await this.call(() =>
+    const status = await this.call(() =>
       this.client.v1.statuses.create.$raw(
-        { status: draft.text, mediaIds, visibility: 'public', ...(replyTo ? { inReplyToId: replyTo } : {}) },
+        { status: draft.link ? draft.text.replace(URL_RE, (url) => draft.link!(url) ?? url) : draft.text, mediaIds, visibility: 'public', ...(replyTo ? { inReplyToId: replyTo } : {}) },
         { requestInit: { headers: { 'Idempotency-Key': key } } },
       ),
     );
-    return this.remote(res.data);
+    return this.remote(status);
   }
 
   private remote(s: mastodon.v1.Status): RemotePost {
@@ -127,9 +145,11 @@ class MastodonConnection implements Connection {
   }
 
   async findPublished(_key: string, since: Date, text: string): Promise<RemotePost | null> {
-    const statuses = await this.call(() => this.client.v1.accounts.$select(this.account.remoteId).statuses.list({ limit: 40 }));
-    const want = text.replace(/\s+/g, ' ').trim();
-    const found = statuses.find((s) => new Date(s.createdAt).getTime() >= since.getTime() - 60_000 && textFromMastodonHtml(s.content).replace(/\s+/g, ' ').trim() === want);
+    const statuses = await this.call(() => this.client.v1.accounts.$select(this.account.remoteId).statuses.list.$raw({ limit: 40 }));
+    // Compared without links: a link may have been sent as the click counter's address.
+    const words = (t: string) => t.replace(URL_RE, '').replace(/\s+/g, ' ').trim();
+    const want = words(text);
+    const found = statuses.find((s) => new Date(s.createdAt).getTime() >= since.getTime() - 60_000 && words(textFromMastodonHtml(s.content)) === want);
     return found ? this.remote(found) : null;
   }
 
@@ -150,7 +170,7 @@ class MastodonConnection implements Connection {
   }
 
   async fetch(stream: StreamQuery): Promise<Fetched> {
-    const before = this.requests;
+    const before = this.meter.requests;
     const items: FoundPost[] = [];
     let cursor = stream.cursor;
     // Pages forward from the cursor (min_id: the statuses just after it), at most 20 pages a fetch.
@@ -158,13 +178,13 @@ class MastodonConnection implements Connection {
       const params = { limit: 40, ...(cursor ? { minId: cursor } : {}) };
       let batch: { id: string; status: mastodon.v1.Status; kind: FoundPost['kind'] }[];
       if (stream.kind === 'mentions') {
-        const notes = await this.call(() => this.client.v1.notifications.list({ ...params, types: ['mention'] }));
+        const notes = await this.call(() => this.client.v1.notifications.list.$raw({ ...params, types: ['mention'] }));
         batch = notes.filter((n) => n.status).map((n) => ({ id: n.id, status: n.status!, kind: n.status!.inReplyToAccountId === this.account.remoteId ? 'reply' : 'mention' }));
       } else if (stream.kind === 'hashtag') {
-        const statuses = await this.call(() => this.client.v1.timelines.tag.$select(stream.query).list(params));
+        const statuses = await this.call(() => this.client.v1.timelines.tag.$select(stream.query).list.$raw(params));
         batch = statuses.map((s) => ({ id: s.id, status: s, kind: 'hashtag' }));
       } else {
-        const res = await this.call(() => this.client.v2.search.list({ q: stream.query, type: 'statuses', ...params }));
+        const res = await this.call(() => this.client.v2.search.list.$raw({ q: stream.query, type: 'statuses', ...params }));
         batch = res.statuses.map((s) => ({ id: s.id, status: s, kind: 'keyword' }));
       }
       const fresh = batch.filter((b) => !cursor || compareIds(b.id, cursor) > 0);
@@ -174,13 +194,13 @@ class MastodonConnection implements Connection {
       // The first fetch of a stream takes the latest page only: no backfill of the whole history.
       if (!stream.cursor || fresh.length < 40) break;
     }
-    return { items, cursor, requests: this.requests - before };
+    return { items, cursor, requests: this.meter.requests - before };
   }
 
   async metrics(remoteIds: string[]): Promise<Map<string, Metrics>> {
     const out = new Map<string, Metrics>();
     for (const id of remoteIds) {
-      const s = await this.call(() => this.client.v1.statuses.$select(id).fetch());
+      const s = await this.call(() => this.client.v1.statuses.$select(id).fetch.$raw());
       out.set(id, { likes: s.favouritesCount, reposts: s.reblogsCount, replies: s.repliesCount });
     }
     return out;
@@ -191,12 +211,14 @@ export const mastodonAdapter: Adapter = {
   network: 'mastodon',
   label: 'Mastodon',
   limits: MASTODON_LIMITS,
+  length: (text) => mastodonLength(text),
   problems,
   async connect(credentials: Credentials): Promise<Connection> {
     const client = createRestAPIClient({ url: credentials.serverUrl, accessToken: credentials.secret, timeout: 30_000 });
+    const meter = new Meter();
     try {
-      const me = await client.v1.accounts.verifyCredentials();
-      const instance = await client.v2.instance.fetch();
+      const me = await meter.call(() => client.v1.accounts.verifyCredentials.$raw());
+      const instance = await meter.call(() => client.v2.instance.fetch.$raw());
       const statuses = instance.configuration.statuses;
       const limits: Limits = {
         ...MASTODON_LIMITS,
@@ -204,7 +226,7 @@ export const mastodonAdapter: Adapter = {
         maxImages: statuses.maxMediaAttachments ?? MASTODON_LIMITS.maxImages,
         counting: `characters, each link as ${statuses.charactersReservedPerUrl ?? 23}`,
       };
-      return new MastodonConnection(client, { remoteId: me.id, handle: `${me.username}@${instance.domain}`.toLowerCase(), displayName: me.displayName ?? '' }, limits, instance.domain);
+      return new MastodonConnection(client, { remoteId: me.id, handle: `${me.username}@${instance.domain}`.toLowerCase(), displayName: me.displayName ?? '' }, limits, instance.domain, meter);
     } catch (e) {
       const err = networkError(e);
       if (err.status === 401 || err.status === 403) throw new NetworkError('mastodon', `Mastodon refused the access token: ${err.message.replace(/^Mastodon: /, '')}`, err.status, false);

@@ -15,7 +15,7 @@ export interface Limits {
   maxImages: number;
   maxAltChars: number;
   maxImageBytes: number;
-  imageTypes: readonly string[];
+  imageTypes: string[];
   /** The documented request budget: so many requests per window. */
   rateLimit: { requests: number; windowSeconds: number };
 }
@@ -29,6 +29,8 @@ export interface DraftImage {
 export interface Draft {
   text: string;
   images: DraftImage[];
+  /** The address a link of the text should point at instead (Rapport's click counter), or null to leave it. */
+  link?: (url: string) => string | null;
 }
 
 /** A post as the network holds it. */
@@ -126,6 +128,8 @@ export interface Adapter {
   /** "Bluesky". */
   label: string;
   limits: Limits;
+  /** The text's length as the network counts it. */
+  length(text: string): number;
   /** What keeps a draft from being posted on this network, each in a sentence naming the network and the limit. */
   problems(draft: Draft, limits?: Limits): string[];
   /** Signs in (or resumes a kept session); throws a NetworkError with the network's own message. */

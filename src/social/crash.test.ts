@@ -1,0 +1,146 @@
+// A worker process killed after Bluesky accepted a post and before Rapport recorded it, then
+// started again: the post is on the network once, and Rapport records it as published (it looks
+// the post up under its key instead of posting again). Between the worker and the PDS sits a
+// proxy that kills the worker the moment the PDS answers the post's createRecord.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { openRuntime } from '../app/runtime.ts';
+import { loadConfig } from '../config.ts';
+import { startBlueskyNetwork, type BlueskyNetwork } from '../testing/bluesky-network.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/database.ts';
+import { createUserWithWorkspace } from '../workspaces/workspaces.ts';
+import { connectAccount } from './accounts.ts';
+import { createPost, schedulePost } from './posts.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-social-crash-'));
+let net: BlueskyNetwork | undefined;
+let proxy: Server | undefined;
+let testDb: TestDatabase | undefined;
+let worker: ChildProcess | undefined;
+
+afterAll(async () => {
+  worker?.kill('SIGKILL');
+  await new Promise((r) => (proxy ? proxy.close(r) : r(null)));
+  await net?.close();
+  await testDb?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = (url: string | undefined) => ({
+  ...process.env,
+  RAPPORT_DATA_DIR: dataDir,
+  RAPPORT_SECRET: 'social crash test secret, the same for every process',
+  RAPPORT_SOCIAL_LEASE_SECONDS: '2',
+  RAPPORT_SOCIAL_ALLOW_PRIVATE: '1',
+  LOG_LEVEL: 'warn',
+  ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '' }),
+});
+
+const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+
+function startWorker(url: string | undefined): ChildProcess {
+  const child = spawn(process.execPath, ['bin/rapport.js', 'worker'], { cwd: root, env: env(url), stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
+  return child;
+}
+
+/** Forwards to the PDS; when `killOnPost` is set, the worker dies as soon as the PDS has accepted a post, before it hears the answer. */
+function startProxy(target: string, state: { killOnPost: boolean; posts: number; onAccepted: () => Promise<void> }): Promise<{ server: Server; url: string }> {
+  const { hostname, port } = new URL(target);
+  const server = createServer((req, res) => {
+    const upstream = request({ hostname, port, path: req.url, method: req.method, headers: req.headers }, async (up) => {
+      const body: Buffer[] = [];
+      for await (const chunk of up) body.push(chunk as Buffer);
+      if (req.url?.startsWith('/xrpc/com.atproto.repo.createRecord') && up.statusCode === 200) {
+        state.posts++;
+        if (state.killOnPost) {
+          state.killOnPost = false;
+          await state.onAccepted();
+          res.destroy();
+          return;
+        }
+      }
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      res.end(Buffer.concat(body));
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('a worker killed between Bluesky’s acceptance and the bookkeeping, restarted: one post on the network, recorded as published', { timeout: 240_000 }, async () => {
+  net = await startBlueskyNetwork({ appView: false });
+  const shop = await net.createUser('bakery.test');
+  const state = {
+    killOnPost: true,
+    posts: 0,
+    onAccepted: async () => {
+      worker!.kill('SIGKILL');
+      await exited(worker!);
+    },
+  };
+  const started = await startProxy(net.pdsUrl, state);
+  proxy = started.server;
+
+  let url: string | undefined;
+  if (process.env.TEST_DATABASE_URL) {
+    testDb = await createTestDatabase();
+    url = testDb.url;
+  }
+  const config = { ...loadConfig(env(url)), databaseUrl: url };
+  const setup = await openRuntime(config, { command: 'test', work: false });
+  let postId: string;
+  let workspaceId: string;
+  try {
+    const { user, workspaceId: ws } = await createUserWithWorkspace(setup.ctx, { email: 'owner@example.com', name: 'Owner', password: 'correct horse battery staple', workspaceName: 'Bakery' });
+    workspaceId = ws;
+    const account = await connectAccount(setup.ctx, ws, user.id, { network: 'bluesky', serverUrl: started.url, identifier: 'bakery.test', secret: shop.appPassword });
+    const post = await createPost(setup.ctx, ws, user.id, { text: 'Sourdough is out of the oven https://example.com/bread', accountIds: [account.id] });
+    postId = post.id;
+    // Published now: the job is queued for the worker.
+    await schedulePost(setup.ctx, ws, post.id, null);
+  } finally {
+    await setup.close();
+  }
+
+  worker = startWorker(url);
+  await until('the post to reach the PDS', async () => state.posts >= 1, 120_000);
+  await exited(worker);
+  expect(state.posts).toBe(1);
+  // The lease of the dead worker runs out (2 s), then a new worker starts and takes the post up again.
+  await new Promise((r) => setTimeout(r, 2500));
+  worker = startWorker(url);
+  const records = async () => (await shop.agent.com.atproto.repo.listRecords({ repo: shop.did, collection: 'app.bsky.feed.post' })).data.records;
+  // The new worker looks the post up (found) and records it; give it time to post a second one, were it to.
+  await new Promise((r) => setTimeout(r, 8000));
+  worker.kill('SIGTERM');
+  await exited(worker);
+  worker = undefined;
+
+  expect(await records()).toHaveLength(1);
+  expect(state.posts).toBe(1);
+  const check = await openRuntime(config, { command: 'test', work: false });
+  try {
+    const rows = await check.ctx.db.query<{ state: string; attempts: number; remote_id: string }>('select state, attempts, remote_id from social_deliveries where workspace_id = $1 and post_id = $2', [
+      workspaceId,
+      postId,
+    ]);
+    expect(rows).toEqual([{ state: 'published', attempts: 2, remote_id: (await records())[0]!.uri }]);
+  } finally {
+    await check.close();
+  }
+});
