@@ -10,7 +10,8 @@ export const HANDLE_PROPERTY: Record<Network, string> = { bluesky: 'bluesky_hand
 
 export function normalizeHandle(network: Network, raw: string | null | undefined): string | null {
   if (raw == null) return null;
-  const s = raw.trim().toLowerCase();
+  // ASCII letters only are folded, and ASCII blanks trimmed, as the SQL function does whatever the database's locale.
+  const s = raw.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
   if (!s) return null;
   let out: string;
   if (network === 'mastodon') {

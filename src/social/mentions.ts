@@ -53,7 +53,15 @@ export async function storeMentions(
   now: Date,
 ): Promise<StoreResult> {
   if (found.length === 0) return { stored: 0, matched: 0 };
-  const rows = found.map((f) => {
+  // What is stored already is not analysed again (a fetch that starts over finds the same posts).
+  const seen = new Set(
+    (await tx.query<{ remote_id: string }>('select remote_id from social_mentions where workspace_id = $1 and network = $2 and remote_id = any($3::text[])', [workspaceId, network, found.map((f) => f.remoteId)])).map(
+      (r) => r.remote_id,
+    ),
+  );
+  const fresh = found.filter((f) => !seen.has(f.remoteId));
+  if (fresh.length === 0) return { stored: 0, matched: 0 };
+  const rows = fresh.map((f) => {
     const analysis = analyzeSocialText(f.text);
     return {
       r: f.remoteId,

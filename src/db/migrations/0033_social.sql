@@ -9,14 +9,12 @@
 create function social_handle(network text, raw text) returns text
 language sql immutable parallel safe as $$
   select case
-    when raw is null or btrim(raw) = '' then null
-    when network = 'mastodon' then nullif(regexp_replace(
-      regexp_replace(lower(btrim(raw)), '^https?://([^/]+)/@([^/@?#]+)/?$', '\2@\1'),
-      '^@', ''), '')
-    else nullif(regexp_replace(regexp_replace(
-      regexp_replace(lower(btrim(raw)), '^https?://bsky\.app/profile/([^/?#]+)/?$', '\1'),
-      '^@', ''), '\.$', ''), '')
+    when h is null or h = '' then null
+    when network = 'mastodon' then nullif(regexp_replace(regexp_replace(h, '^https?://([^/]+)/@([^/@?#]+)/?$', '\2@\1'), '^@', ''), '')
+    else nullif(regexp_replace(regexp_replace(regexp_replace(h, '^https?://bsky\.app/profile/([^/?#]+)/?$', '\1'), '^@', ''), '\.$', ''), '')
   end
+  -- ASCII letters only are folded, and ASCII blanks trimmed: the same whatever the database's locale.
+  from (select translate(btrim(raw, E' \t\n\r\f\x0b'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') as h) x
 $$;
 
 -- A contact's handles are the contact properties bluesky_handle and mastodon_handle (set by an
