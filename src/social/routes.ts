@@ -4,7 +4,8 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, type FieldIssue, notFound } from '../errors.ts';
+import { badTextError, findBadText } from '../server/text-hygiene.ts';
 import type { AppContext } from '../server/context.ts';
 import { workspaceOf } from '../server/request.ts';
 import { errorResponse, uuidParam } from '../shared/schemas.ts';
@@ -77,8 +78,6 @@ async function timeZoneOf(ctx: AppContext, workspaceId: string): Promise<string>
 
 export function socialRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    await app.register(fastifyMultipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 3 } });
-
     const accountsOut = async (workspaceId: string) => {
       const accounts = await listAccounts(ctx.db, workspaceId);
       const streams = await streamsOf(ctx.db, workspaceId);
@@ -178,32 +177,43 @@ export function socialRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/social/posts/:id/results', { schema: { tags, summary: 'A post’s reach, clicks, coupon redemptions and revenue per network', params: idParam, response: { 200: postResultsResult, 404: errorResponse } } }, async (req) =>
       postResults(ctx, workspaceOf(req).workspaceId, req.params.id),
     );
-    app.post(
-      '/social/posts/:id/images',
-      {
-        schema: {
-          tags,
-          summary: 'Add an image (multipart: "file", and "alt" for its alt text) to a draft',
-          consumes: ['multipart/form-data'],
-          params: idParam,
-          response: { 201: postResult, ...errors, 413: errorResponse, 415: errorResponse },
+    // Multipart is read by the image upload alone: every other route takes JSON only.
+    const images: FastifyPluginAsyncZod = async (sub) => {
+      await sub.register(fastifyMultipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 3 } });
+      sub.post(
+        '/social/posts/:id/images',
+        {
+          schema: {
+            tags,
+            summary: 'Add an image (multipart: "file", and "alt" for its alt text) to a draft',
+            consumes: ['multipart/form-data'],
+            params: idParam,
+            response: { 201: postResult, ...errors, 413: errorResponse, 415: errorResponse },
+          },
         },
-      },
-      async (req, reply) => {
-        if (!req.isMultipart()) throw badRequest('Send the image as multipart/form-data in a field named "file" (and its alt text in "alt").');
-        let bytes: Buffer | null = null;
-        let mime = '';
-        let alt = '';
-        for await (const part of req.parts()) {
-          if (part.type === 'file' && part.fieldname === 'file') {
-            bytes = await part.toBuffer();
-            mime = part.mimetype;
-          } else if (part.type === 'field' && part.fieldname === 'alt') alt = String(part.value ?? '');
-        }
-        if (!bytes) throw badRequest('No image was sent: use a multipart field named "file".', [{ path: 'file', message: 'is required' }]);
-        return reply.code(201).send(await addImage(ctx, workspaceOf(req).workspaceId, req.params.id, { bytes, mime, alt }));
-      },
-    );
+        async (req, reply) => {
+          if (!req.isMultipart()) throw badRequest('Send the image as multipart/form-data in a field named "file" (and its alt text in "alt").');
+          let bytes: Buffer | null = null;
+          let mime = '';
+          let alt = '';
+          const issues: FieldIssue[] = [];
+          for await (const part of req.parts()) {
+            if (part.type === 'file' && part.fieldname === 'file') {
+              issues.push(...findBadText({ filename: part.filename }, 'file'));
+              bytes = await part.toBuffer();
+              mime = part.mimetype;
+            } else if (part.type === 'field' && part.fieldname === 'alt') {
+              alt = String(part.value ?? '');
+              issues.push(...findBadText({ alt }, 'body'));
+            }
+          }
+          if (issues.length) throw badTextError(issues);
+          if (!bytes) throw badRequest('No image was sent: use a multipart field named "file".', [{ path: 'file', message: 'is required' }]);
+          return reply.code(201).send(await addImage(ctx, workspaceOf(req).workspaceId, req.params.id, { bytes, mime, alt }));
+        },
+      );
+    };
+    await app.register(images);
     const imageParams = z.object({ id: z.uuid(), imageId: z.uuid() });
     app.get('/social/posts/:id/images/:imageId', { schema: { tags, summary: 'An image of a post', params: imageParams, produces: ['image/*'] } }, async (req, reply) => {
       const img = await imageBytes(ctx.db, workspaceOf(req).workspaceId, req.params.id, req.params.imageId);

@@ -5,8 +5,9 @@
 // says so).
 //
 // Exactly once: Mastodon keeps a status's Idempotency-Key for an hour, so a retry with the same
-// key gives the same status. Past that hour the account's own recent statuses are looked
-// through for the text before anything is posted again.
+// key gives the same status. A delivery tried before is first looked for among the account's
+// statuses since it was made (by its words: links and mentions are shown differently), which
+// covers a retry past that hour; not found, it is posted again under the same key.
 //
 // Rate limit: every answer (a refusal too: a 429 says when its window ends) carries the
 // X-RateLimit-* headers, read into the window the jobs keep on the account; every call is made
@@ -42,9 +43,25 @@ const URL_RE = /https?:\/\/[^\s<>"]+/g;
 const MENTION_RE = /(^|[^\w/])@(\w+)@[\w.-]+\w/g;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+/**
+ * Each link of a text replaced, the link as Mastodon finds it: the punctuation that ends a
+ * sentence after it, and a closing parenthesis it did not open, are not part of it (twitter-text).
+ */
+function replaceLinks(text: string, by: (url: string) => string): string {
+  return text.replace(URL_RE, (match) => {
+    let url = match;
+    for (;;) {
+      if (/[.,:;!?'"]$/.test(url)) url = url.slice(0, -1);
+      else if (url.endsWith(')') && url.split('(').length < url.split(')').length) url = url.slice(0, -1);
+      else break;
+    }
+    return by(url) + match.slice(url.length);
+  });
+}
+
 /** The length Mastodon counts: each link as `urlLength`, a remote mention as its @user part. */
 export function mastodonLength(text: string, urlLength = 23): number {
-  const replaced = text.replace(URL_RE, 'x'.repeat(urlLength)).replace(MENTION_RE, '$1@$2');
+  const replaced = replaceLinks(text, () => 'x'.repeat(urlLength)).replace(MENTION_RE, '$1@$2');
   return [...graphemes.segment(replaced)].length;
 }
 
@@ -71,7 +88,11 @@ function networkError(e: unknown): NetworkError {
   return new NetworkError('mastodon', `Mastodon: ${message}`, status, status === null || status === 429 || status >= 500);
 }
 
-const compareIds = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+/**
+ * Ids are strings ("cast from an integer, but not guaranteed to be a number", says the API): decimal
+ * on Mastodon, ULIDs on GoToSocial, base62 on Akkoma; each sorts by length, then character by character.
+ */
+const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /** The window an answer's X-RateLimit-* headers describe, if it has them. */
 function windowOf(headers: Headers | undefined): RateWindow | null {
@@ -133,7 +154,7 @@ class MastodonConnection implements Connection {
     }
     const status = await this.call(() =>
       this.client.v1.statuses.create.$raw(
-        { status: draft.link ? draft.text.replace(URL_RE, (url) => draft.link!(url) ?? url) : draft.text, mediaIds, visibility: 'public', ...(replyTo ? { inReplyToId: replyTo } : {}) },
+        { status: draft.link ? replaceLinks(draft.text, (url) => draft.link!(url) ?? url) : draft.text, mediaIds, visibility: 'public', ...(replyTo ? { inReplyToId: replyTo } : {}) },
         { requestInit: { headers: { 'Idempotency-Key': key } } },
       ),
     );
@@ -145,12 +166,24 @@ class MastodonConnection implements Connection {
   }
 
   async findPublished(_key: string, since: Date, text: string): Promise<RemotePost | null> {
-    const statuses = await this.call(() => this.client.v1.accounts.$select(this.account.remoteId).statuses.list.$raw({ limit: 40 }));
-    // Compared without links: a link may have been sent as the click counter's address.
-    const words = (t: string) => t.replace(URL_RE, '').replace(/\s+/g, ' ').trim();
+    // Compared without links (a link may have been sent as the click counter's address) and with
+    // mentions as Mastodon shows them (@ann, not @ann@server).
+    const words = (t: string) => replaceLinks(t, () => '').replace(MENTION_RE, '$1@$2').replace(/\s+/g, ' ').trim();
     const want = words(text);
-    const found = statuses.find((s) => new Date(s.createdAt).getTime() >= since.getTime() - 60_000 && words(textFromMastodonHtml(s.content)) === want);
-    return found ? this.remote(found) : null;
+    const from = since.getTime() - 60_000;
+    // The account's statuses, newest first, back to when the delivery was made (at most 10 pages).
+    let maxId: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const params = { limit: 40, ...(maxId ? { maxId } : {}) };
+      const statuses: mastodon.v1.Status[] = await this.call(() => this.client.v1.accounts.$select(this.account.remoteId).statuses.list.$raw(params));
+      for (const s of statuses) {
+        if (new Date(s.createdAt).getTime() < from) return null;
+        if (words(textFromMastodonHtml(s.content)) === want) return this.remote(s);
+      }
+      if (statuses.length === 0) return null;
+      maxId = statuses.at(-1)!.id;
+    }
+    return null;
   }
 
   private found(s: mastodon.v1.Status, kind: FoundPost['kind']): FoundPost {
