@@ -49,6 +49,7 @@ async function main() {
       const author = `author${1 + ((i * 7919) % AUTHORS)}.bsky.social`;
       return {
         remoteId: `at://did:plc:bench${i % AUTHORS}/app.bsky.feed.post/${i.toString(36).padStart(13, '2')}`,
+        localId: `at://did:plc:bench${i % AUTHORS}/app.bsky.feed.post/${i.toString(36).padStart(13, '2')}`,
         kind: i % 5 === 0 ? 'reply' : 'mention',
         authorHandle: author,
         authorName: `Author ${i % AUTHORS}`,

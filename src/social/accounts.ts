@@ -121,7 +121,7 @@ export async function connectAccount(ctx: AppContext, workspaceId: string, userI
     const [row] = await tx.query<AccountRow>(
       `insert into social_accounts (workspace_id, network, server_url, remote_id, handle, display_name, credentials, session, limits, created_by, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-       on conflict (workspace_id, network, remote_id) do update set server_url = excluded.server_url, handle = excluded.handle,
+       on conflict (workspace_id, network, server_url, remote_id) do update set server_url = excluded.server_url, handle = excluded.handle,
          display_name = excluded.display_name, credentials = excluded.credentials, session = excluded.session, limits = excluded.limits,
          state = 'connected', last_error = null, updated_at = excluded.updated_at
        returning *`,
@@ -201,7 +201,7 @@ export async function saveConnection(ctx: AppContext, row: AccountRow, connectio
 
 /** Requests the account may still make in its window (the whole budget once the window has passed). */
 export function budgetLeft(row: AccountRow, now: Date): number {
-  const budget = ADAPTERS[row.network].limits.rateLimit.requests;
+  const budget = row.rate_limit ?? ADAPTERS[row.network].limits.rateLimit.requests;
   if (row.rate_remaining === null || !row.rate_reset_at || row.rate_reset_at <= now) return budget;
   return row.rate_remaining;
 }

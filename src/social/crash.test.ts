@@ -50,12 +50,13 @@ function startWorker(url: string | undefined): ChildProcess {
 }
 
 /** Forwards to the PDS; when `killOnPost` is set, the worker dies as soon as the PDS has accepted a post, before it hears the answer. */
-function startProxy(target: string, state: { killOnPost: boolean; posts: number; onAccepted: () => Promise<void> }): Promise<{ server: Server; url: string }> {
+function startProxy(target: string, state: { killOnPost: boolean; posts: number; lookups: number; onAccepted: () => Promise<void> }): Promise<{ server: Server; url: string }> {
   const { hostname, port } = new URL(target);
   const server = createServer((req, res) => {
     const upstream = request({ hostname, port, path: req.url, method: req.method, headers: req.headers }, async (up) => {
       const body: Buffer[] = [];
       for await (const chunk of up) body.push(chunk as Buffer);
+      if (req.url?.startsWith('/xrpc/com.atproto.repo.getRecord') && req.url.includes('app.bsky.feed.post')) state.lookups++;
       if (req.url?.startsWith('/xrpc/com.atproto.repo.createRecord') && up.statusCode === 200) {
         state.posts++;
         if (state.killOnPost) {
@@ -88,6 +89,7 @@ it('a worker killed between Bluesky’s acceptance and the bookkeeping, restarte
   const state = {
     killOnPost: true,
     posts: 0,
+    lookups: 0,
     onAccepted: async () => {
       worker!.kill('SIGKILL');
       await exited(worker!);
@@ -123,10 +125,13 @@ it('a worker killed between Bluesky’s acceptance and the bookkeeping, restarte
   expect(state.posts).toBe(1);
   // The lease of the dead worker runs out (2 s), then a new worker starts and takes the post up again.
   await new Promise((r) => setTimeout(r, 2500));
+  const lookupsBefore = state.lookups;
   worker = startWorker(url);
   const records = async () => (await shop.agent.com.atproto.repo.listRecords({ repo: shop.did, collection: 'app.bsky.feed.post' })).data.records;
-  // The new worker looks the post up (found) and records it; give it time to post a second one, were it to.
-  await new Promise((r) => setTimeout(r, 8000));
+  // The new worker takes the post up (at its start, or at the next minute's round) and looks it up on the PDS.
+  await until('the restarted worker to look the post up', async () => state.lookups > lookupsBefore, 90_000);
+  // Time to record it, or to post it a second time were it to; a graceful stop lets the step end.
+  await new Promise((r) => setTimeout(r, 1500));
   worker.kill('SIGTERM');
   await exited(worker);
   worker = undefined;

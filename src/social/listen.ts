@@ -48,7 +48,10 @@ export async function fetchDueStreams(ctx: AppContext, options: { adapters?: Rec
   for (const [accountId, streams] of byAccount) {
     const [row] = await ctx.db.query<AccountRow>('select * from social_accounts where id = $1', [accountId]);
     if (!row) continue;
-    if (budgetLeft(row, now) <= KEEP_FOR_PUBLISHING + streams.length) {
+    // Signing in takes up to 2 requests, each stream 1 or more; a tenth of the window (at most
+    // KEEP_FOR_PUBLISHING) stays for publishing.
+    const reserve = Math.min(KEEP_FOR_PUBLISHING, Math.floor((row.rate_limit ?? ADAPTERS[row.network].limits.rateLimit.requests) / 10));
+    if (budgetLeft(row, now) < reserve + 2 + streams.length) {
       await ctx.db.query('update social_streams set next_fetch_at = $2 where id = any($1::uuid[])', [streams.map((s) => s.id), row.rate_reset_at ?? now]);
       continue;
     }
@@ -56,12 +59,13 @@ export async function fetchDueStreams(ctx: AppContext, options: { adapters?: Rec
     try {
       connection = await openConnection(ctx, row, options.adapters ?? ADAPTERS);
     } catch (e) {
+      if (await waitForWindow(ctx, row, streams, e)) continue;
       await failStreams(ctx, streams, e, now);
       totals.failed += streams.length;
       continue;
     }
     let requests = 0;
-    for (const stream of streams) {
+    for (const [n, stream] of streams.entries()) {
       try {
         const fetched = await connection.fetch({ kind: stream.kind, query: stream.query, cursor: stream.cursor });
         requests += fetched.requests;
@@ -80,6 +84,8 @@ export async function fetchDueStreams(ctx: AppContext, options: { adapters?: Rec
         totals.matched += result.matched;
         if (result.matched) workspaces.add(row.workspace_id);
       } catch (e) {
+        // Refused for the rate limit: this stream and the account's others wait for the window.
+        if (await waitForWindow(ctx, row, streams.slice(n), e)) break;
         await failStreams(ctx, [stream], e, now);
         totals.failed++;
       }
@@ -92,6 +98,18 @@ export async function fetchDueStreams(ctx: AppContext, options: { adapters?: Rec
   }
   for (const workspaceId of workspaces) notifyDataChanged(ctx, workspaceId);
   return totals;
+}
+
+/** After a 429: the streams wait until the network's window resets, and the account's window is kept as spent. True when that was the case. */
+async function waitForWindow(ctx: AppContext, row: AccountRow, streams: DueStream[], e: unknown): Promise<boolean> {
+  if (!(e instanceof NetworkError) || !e.retryAt) return false;
+  await ctx.db.query('update social_streams set next_fetch_at = $2, last_error = null where id = any($1::uuid[])', [streams.map((s) => s.id), e.retryAt]);
+  await ctx.db.query('update social_accounts set rate_remaining = 0, rate_reset_at = $2, rate_limit = coalesce(rate_limit, $3) where id = $1', [
+    row.id,
+    e.retryAt,
+    ADAPTERS[row.network].limits.rateLimit.requests,
+  ]);
+  return true;
 }
 
 async function failStreams(ctx: AppContext, streams: DueStream[], e: unknown, now: Date): Promise<void> {

@@ -110,6 +110,18 @@ describe('connecting a Mastodon account', () => {
     expect(stored!.credentials).toMatch(/^v1\./);
     expect(stored!.credentials).not.toContain(shop.token);
   });
+
+  it('keeps two accounts apart when two servers give them the same id', async () => {
+    const member = await t.h.signUp();
+    const [a, b] = [await start({ domain: 'a.test' }), await start({ domain: 'b.test' })];
+    const [onA, onB] = [a.createAccount('shop'), b.createAccount('other')];
+    expect(onA.id).toBe(onB.id);
+    const first = await connectAccount(ctx(), member.workspaceId, member.userId, { network: 'mastodon', serverUrl: a.url, secret: onA.token });
+    const second = await connectAccount(ctx(), member.workspaceId, member.userId, { network: 'mastodon', serverUrl: b.url, secret: onB.token });
+    expect(second.id).not.toBe(first.id);
+    const rows = await t.h.db.query<{ handle: string }>('select handle from social_accounts where workspace_id = $1 order by handle', [member.workspaceId]);
+    expect(rows.map((r) => r.handle)).toEqual(['other@b.test', 'shop@a.test']);
+  });
 });
 
 describe('publishing on Mastodon', () => {

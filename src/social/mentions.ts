@@ -65,6 +65,7 @@ export async function storeMentions(
     const analysis = analyzeSocialText(f.text);
     return {
       r: f.remoteId,
+      li: f.localId,
       k: f.kind,
       h: normalizeHandle(network, f.authorHandle) ?? f.authorHandle.toLowerCase(),
       n: f.authorName.slice(0, 200),
@@ -80,13 +81,13 @@ export async function storeMentions(
   });
   const { key, has } = handleExpression(network);
   const inserted = await tx.query<MentionRow>(
-    `insert into social_mentions (workspace_id, network, remote_id, account_id, stream_id, kind, author_handle, author_name, author_remote_id,
+    `insert into social_mentions (workspace_id, network, remote_id, local_id, account_id, stream_id, kind, author_handle, author_name, author_remote_id,
        text, url, posted_at, fetched_at, language, sentiment, score, contact_id, matched_by, in_reply_to, delivery_id)
-     select $1, $2, e.r, $3, $4, e.k, e.h, coalesce(e.n, ''), e.a, e.t, e.u, e.p, $5, e.l, e.s, e.sc,
+     select $1, $2, e.r, e.li, $3, $4, e.k, e.h, coalesce(e.n, ''), e.a, e.t, e.u, e.p, $5, e.l, e.s, e.sc,
             m.id, case when m.id is not null then 'handle' end, e.i, d.id
-     from (select distinct on (r) * from jsonb_to_recordset($6::jsonb) as x(r text, k text, h text, n text, a text, t text, u text, p timestamptz, l text, s text, sc real, i text)) e
+     from (select distinct on (r) * from jsonb_to_recordset($6::jsonb) as x(r text, li text, k text, h text, n text, a text, t text, u text, p timestamptz, l text, s text, sc real, i text)) e
      left join lateral (select c.id from contacts c where c.workspace_id = $1 and ${has} and ${key} = e.h order by c.created_at, c.id limit 1) m on true
-     left join social_deliveries d on d.workspace_id = $1 and d.network = $2 and e.i is not null and d.remote_id = e.i
+     left join social_deliveries d on d.workspace_id = $1 and d.network = $2 and e.i is not null and d.remote_id = e.i and d.account_id = $3
      on conflict (workspace_id, network, remote_id) do nothing
      returning id, network, remote_id, account_id, kind, author_handle, author_name, text, url, posted_at, language, sentiment, score, contact_id, matched_by, delivery_id`,
     [workspaceId, network, where.accountId, where.streamId, now, JSON.stringify(rows)],

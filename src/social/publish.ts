@@ -106,7 +106,9 @@ async function settleFailure(ctx: AppContext, d: ClaimedDelivery, e: unknown, to
   const transient = !(e instanceof NetworkError) || e.transient;
   const now = ctx.clock.now();
   if (transient && d.attempts < MAX_ATTEMPTS) {
-    const wait = BACKOFF_SECONDS[Math.min(d.attempts - 1, BACKOFF_SECONDS.length - 1)]!;
+    const backoff = BACKOFF_SECONDS[Math.min(d.attempts - 1, BACKOFF_SECONDS.length - 1)]!;
+    // A rate limit's reset comes first, when the network said when.
+    const wait = e instanceof NetworkError && e.retryAt ? Math.max(backoff, Math.ceil((e.retryAt.getTime() - now.getTime()) / 1000)) : backoff;
     // Still `publishing`: the network may have taken it, so the next attempt looks it up first.
     await ctx.db.query(`update social_deliveries set lease_until = $2::timestamptz + make_interval(secs => $3), error = $4 where id = $1 and state = 'publishing'`, [
       d.id,

@@ -143,7 +143,7 @@ export function socialRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
     app.post('/social/mentions/:id/reply', { schema: { tags, summary: 'Reply to a mention from the account that found it (published now)', params: idParam, body: replyBody, response: { 201: postResult, ...errors } } }, async (req, reply) => {
       const { workspaceId, userId } = workspaceOf(req);
-      const [m] = await ctx.db.query<{ id: string; remote_id: string; account_id: string | null }>('select id, remote_id, account_id from social_mentions where workspace_id = $1 and id = $2', [
+      const [m] = await ctx.db.query<{ id: string; remote_id: string; account_id: string | null }>('select id, coalesce(local_id, remote_id) as remote_id, account_id from social_mentions where workspace_id = $1 and id = $2', [
         workspaceId,
         req.params.id,
       ]);

@@ -45,6 +45,7 @@ export const socialMentions = pgTable('social_mentions', {
   workspaceId: uuid('workspace_id').notNull(),
   network: text('network').notNull(),
   remoteId: text('remote_id').notNull(),
+  localId: text('local_id'),
   accountId: uuid('account_id'),
   streamId: uuid('stream_id'),
   kind: text('kind').notNull(),

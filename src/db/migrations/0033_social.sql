@@ -51,7 +51,8 @@ create table social_accounts (
   created_by uuid,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  unique (workspace_id, network, remote_id)
+  -- Account ids are unique per server only (two Mastodon servers may both have an account 1).
+  unique (workspace_id, network, server_url, remote_id)
 );
 
 -- What is listened for, per account: its mentions and the replies to it, a hashtag, a keyword.
@@ -77,8 +78,11 @@ create table social_mentions (
   id uuid primary key default rapport_uuid_v7(),
   workspace_id uuid not null references workspaces (id) on delete cascade,
   network text not null,
-  -- The post's id on its network (an at:// URI, a status id): stored once however often it is fetched.
+  -- The post's id on its network, the same from wherever it is fetched (an at:// URI; a Mastodon
+  -- status's ActivityPub URI): stored once however often, and by however many accounts, it is found.
   remote_id text not null,
+  -- Its id on the server of the account that found it (a Mastodon status id there): what a reply names.
+  local_id text,
   account_id uuid references social_accounts (id) on delete set null,
   stream_id uuid references social_streams (id) on delete set null,
   -- mention, reply (to one of the shop's posts), hashtag, keyword.

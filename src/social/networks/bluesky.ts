@@ -28,6 +28,7 @@ const POST = 'app.bsky.feed.post';
 export const BLUESKY_LIMITS: Limits = {
   maxChars: 300,
   counting: 'graphemes (an emoji or an accented letter counts as one)',
+  linkLength: null,
   maxImages: 4,
   maxAltChars: 2000,
   maxImageBytes: 1_000_000,
@@ -85,7 +86,10 @@ function networkError(e: unknown): NetworkError {
   const status = typeof err.status === 'number' ? err.status : null;
   const message = err.message || err.error || String(e);
   const transient = status === null || status === 429 || status >= 500 || status === 1;
-  return new NetworkError('bluesky', `Bluesky: ${message}`, status, transient);
+  // Refused for the rate limit: not before its reset (seconds since the epoch, in RateLimit-Reset).
+  const reset = Number((e as { headers?: Record<string, string> }).headers?.['ratelimit-reset']);
+  const retryAt = status === 429 ? new Date(Number.isFinite(reset) && reset > 0 ? reset * 1000 : Date.now() + BLUESKY_LIMITS.rateLimit.windowSeconds * 1000) : null;
+  return new NetworkError('bluesky', `Bluesky: ${message}`, status, transient, retryAt);
 }
 
 function webUrl(handle: string, uri: string): string {
@@ -213,6 +217,7 @@ class BlueskyConnection implements Connection {
         const record = n.record as PostRecord;
         items.push({
           remoteId: n.uri,
+          localId: n.uri,
           kind: n.reason === 'reply' ? 'reply' : 'mention',
           authorHandle: n.author.handle,
           authorName: n.author.displayName ?? '',
@@ -251,6 +256,7 @@ class BlueskyConnection implements Connection {
         const record = p.record as PostRecord;
         items.push({
           remoteId: p.uri,
+          localId: p.uri,
           kind: stream.kind === 'hashtag' ? 'hashtag' : 'keyword',
           authorHandle: p.author.handle,
           authorName: p.author.displayName ?? '',

@@ -32,6 +32,7 @@ import {
 export const MASTODON_LIMITS: Limits = {
   maxChars: 500,
   counting: 'characters, each link as 23',
+  linkLength: 23,
   maxImages: 4,
   maxAltChars: 1500,
   maxImageBytes: 16 * 1024 * 1024,
@@ -67,8 +68,8 @@ export function mastodonLength(text: string, urlLength = 23): number {
 
 function problems(draft: Draft, limits: Limits = MASTODON_LIMITS): string[] {
   const out: string[] = [];
-  const n = mastodonLength(draft.text);
-  if (n > limits.maxChars) out.push(`Mastodon allows ${limits.maxChars} characters in a post (each link counts as 23); this text has ${n}.`);
+  const n = mastodonLength(draft.text, limits.linkLength ?? 23);
+  if (n > limits.maxChars) out.push(`Mastodon allows ${limits.maxChars} characters in a post (each link counts as ${limits.linkLength ?? 23}); this text has ${n}.`);
   if (!draft.text.trim() && draft.images.length === 0) out.push('Mastodon needs some text or an image in a post.');
   if (draft.images.length > limits.maxImages) out.push(`Mastodon allows ${limits.maxImages} images in a post; this post has ${draft.images.length}.`);
   draft.images.forEach((img, i) => {
@@ -120,7 +121,10 @@ class Meter {
     } catch (e) {
       const cause = (e as { cause?: unknown } | null)?.cause;
       this.window = (cause instanceof Response ? windowOf(cause.headers) : null) ?? this.window;
-      throw networkError(e);
+      const err = networkError(e);
+      // Refused for the rate limit: not before the window resets.
+      if (err.status === 429) throw new NetworkError('mastodon', err.message, 429, true, this.window?.resetAt ?? new Date(Date.now() + MASTODON_LIMITS.rateLimit.windowSeconds * 1000));
+      throw err;
     }
   }
 }
@@ -149,7 +153,7 @@ class MastodonConnection implements Connection {
   async publish(draft: Draft, key: string, replyTo?: string | null): Promise<RemotePost> {
     const mediaIds: string[] = [];
     for (const img of draft.images) {
-      const media = await this.call(() => this.client.v2.media.create.$raw({ file: new Blob([new Uint8Array(img.bytes)], { type: img.mime }), description: img.alt }));
+      const media = await this.call(() => this.client.v2.media.create.$raw({ file: new Blob([new Uint8Array(img.bytes)], { type: img.mime }), description: img.alt, skipPolling: true }));
       mediaIds.push(media.id);
     }
     const status = await this.call(() =>
@@ -189,7 +193,9 @@ class MastodonConnection implements Connection {
   private found(s: mastodon.v1.Status, kind: FoundPost['kind']): FoundPost {
     const acct = s.account.acct.includes('@') ? s.account.acct : `${s.account.acct}@${this.domain}`;
     return {
-      remoteId: s.id,
+      // The ActivityPub URI is the status's name on every server; the id is this server's.
+      remoteId: s.uri,
+      localId: s.id,
       kind,
       authorHandle: acct.toLowerCase(),
       authorName: s.account.displayName ?? '',
@@ -258,6 +264,7 @@ export const mastodonAdapter: Adapter = {
         maxChars: statuses.maxCharacters ?? MASTODON_LIMITS.maxChars,
         maxImages: statuses.maxMediaAttachments ?? MASTODON_LIMITS.maxImages,
         counting: `characters, each link as ${statuses.charactersReservedPerUrl ?? 23}`,
+        linkLength: statuses.charactersReservedPerUrl ?? 23,
       };
       return new MastodonConnection(client, { remoteId: me.id, handle: `${me.username}@${instance.domain}`.toLowerCase(), displayName: me.displayName ?? '' }, limits, instance.domain, meter);
     } catch (e) {

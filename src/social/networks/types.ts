@@ -12,6 +12,8 @@ export interface Limits {
   maxChars: number;
   /** How the network counts ("graphemes", "characters, each link as 23"). */
   counting: string;
+  /** What a link counts for, where the network counts every link the same (Mastodon: 23); null where links count as written. */
+  linkLength: number | null;
   maxImages: number;
   maxAltChars: number;
   maxImageBytes: number;
@@ -44,7 +46,10 @@ export type FoundKind = 'mention' | 'reply' | 'hashtag' | 'keyword';
 
 /** Something someone posted that a stream found. */
 export interface FoundPost {
+  /** The same id from wherever the post is fetched (Bluesky: its at:// URI; Mastodon: its ActivityPub URI). */
   remoteId: string;
+  /** Its id on the server of the account that fetched it, what a reply names (Mastodon's status id). */
+  localId: string;
   kind: FoundKind;
   authorHandle: string;
   authorName: string;
@@ -55,7 +60,7 @@ export interface FoundPost {
   postedAt: Date;
   /** The languages its author declared, when the network carries them. */
   languages: string[];
-  /** The remote id of the post it answers, when it is a reply. */
+  /** The id of the post it answers, as the server of the account that fetched it names it (a delivery's remote id). */
   inReplyTo: string | null;
 }
 
@@ -145,6 +150,8 @@ export class NetworkError extends Error {
     readonly status: number | null,
     /** Worth trying again later (rate limit, server error, lost connection). */
     readonly transient: boolean,
+    /** When a rate limit lets requests through again (a 429 with its reset time). */
+    readonly retryAt: Date | null = null,
   ) {
     super(message);
     this.name = 'NetworkError';
