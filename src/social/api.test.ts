@@ -8,6 +8,7 @@ import { startMastodonServer } from '../testing/mastodon-server.ts';
 import { useHarness } from '../testing/harness.ts';
 import { openShop, type Shop } from '../testing/workflows.ts';
 import type { ApiClient } from '../testing/client.ts';
+import { recomputeSegments } from '../segments/membership.ts';
 import { fetchDueStreams } from './listen.ts';
 import { publishDue } from './publish.ts';
 
@@ -94,7 +95,7 @@ describe('social through the API', () => {
     }
   });
 
-  it('starts a service workflow when a customer mentions the shop negatively, and not for praise', async () => {
+  it('starts a service workflow when a customer mentions the shop negatively, and not for praise; the segment “mentioned us negatively in the last 30 days” holds them', async () => {
     const wf = await shop.publish('Unhappy on social', {
       trigger: { kind: 'event', event: 'social.mentioned', where: [{ property: 'sentiment', type: 'string', op: 'eq', value: 'negative' }] },
       reentry: { policy: 'once' },
@@ -113,6 +114,23 @@ describe('social through the API', () => {
     expect(await fetchDueStreams(t.h.ctx, { workspaceId: shop.workspaceId })).toMatchObject({ stored: 2, matched: 2, failed: 0 });
     await shop.run();
     expect((await shop.enrollments(wf)).map((e: { contact_id: string }) => e.contact_id)).toEqual([ann]);
+
+    // The same condition as a segment: "mentioned us negatively in the last 30 days".
+    const segment = await api.post('/api/v1/segments', {
+      name: 'Unhappy on social lately',
+      definition: {
+        kind: 'group',
+        op: 'and',
+        children: [{ kind: 'event', event: 'social.mentioned', where: [{ property: 'sentiment', type: 'string', op: 'eq', value: 'negative' }], window: { type: 'last_days', days: 30 } }],
+      },
+    });
+    expect(segment.status, JSON.stringify(segment.body)).toBe(201);
+    // What the segments job does with a new segment (this harness works no jobs).
+    await recomputeSegments(t.h.ctx, shop.workspaceId, [segment.body.id]);
+    const seg = (await api.get(`/api/v1/segments/${segment.body.id}`)).body;
+    expect(seg).toMatchObject({ memberCount: 1 });
+    const members = (await api.get(`/api/v1/segments/${seg.id}/members?limit=10`)).body.items.map((c: { id: string }) => c.id);
+    expect(members).toEqual([ann]);
 
     const negative = (await api.get('/api/v1/social/mentions?sentiment=negative&known=true')).body.mentions;
     expect(negative).toEqual([expect.objectContaining({ authorHandle: 'ann@social.test', sentiment: 'negative', contact: expect.objectContaining({ id: ann }), matchedBy: 'handle' })]);

@@ -93,7 +93,7 @@ export async function fetchDueStreams(ctx: AppContext, options: { adapters?: Rec
     await saveConnection(ctx, row, connection, requests);
   }
   for (const workspaceId of new Set(due.map((s) => s.workspace_id))) {
-    const matched = await ctx.db.transaction((tx) => matchUnmatched(tx, workspaceId));
+    const matched = await ctx.db.transaction((tx) => matchUnmatched(tx, workspaceId, now));
     if (matched) workspaces.add(workspaceId);
   }
   for (const workspaceId of workspaces) notifyDataChanged(ctx, workspaceId);

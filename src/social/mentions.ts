@@ -93,12 +93,12 @@ export async function storeMentions(
     [workspaceId, network, where.accountId, where.streamId, now, JSON.stringify(rows)],
   );
   const matched = inserted.filter((m) => m.contact_id);
-  await recordMentionEvents(tx, workspaceId, matched);
+  await recordMentionEvents(tx, workspaceId, matched, now);
   return { stored: inserted.length, matched: matched.length };
 }
 
 /** The `social.mentioned` events of mentions tied to a contact, once per mention (keyed by it). */
-export async function recordMentionEvents(tx: SqlSession, workspaceId: string, mentions: MentionRow[]): Promise<number> {
+export async function recordMentionEvents(tx: SqlSession, workspaceId: string, mentions: MentionRow[], now: Date): Promise<number> {
   return recordEvents(
     tx,
     workspaceId,
@@ -108,7 +108,8 @@ export async function recordMentionEvents(tx: SqlSession, workspaceId: string, m
       .map((m) => ({
         name: 'social.mentioned',
         contactId: m.contact_id!,
-        occurredAt: m.posted_at,
+        // A server's clock ahead of ours does not put the event in the future (out of every "last N days").
+        occurredAt: m.posted_at > now ? now : m.posted_at,
         messageId: `social.mentioned:${m.network}:${m.remote_id}`,
         properties: {
           network: m.network,
@@ -129,7 +130,7 @@ export async function recordMentionEvents(tx: SqlSession, workspaceId: string, m
  * Ties earlier mentions to contacts who have since been given the author's handle (an import,
  * the contact page), with their events. One statement per network.
  */
-export async function matchUnmatched(tx: SqlSession, workspaceId: string): Promise<number> {
+export async function matchUnmatched(tx: SqlSession, workspaceId: string, now: Date): Promise<number> {
   let total = 0;
   for (const network of Object.keys(HANDLE_PROPERTY) as Network[]) {
     const { key, has } = handleExpression(network);
@@ -141,7 +142,7 @@ export async function matchUnmatched(tx: SqlSession, workspaceId: string): Promi
        returning m.id, m.network, m.remote_id, m.account_id, m.kind, m.author_handle, m.author_name, m.text, m.url, m.posted_at, m.language, m.sentiment, m.score, m.contact_id, m.matched_by, m.delivery_id`,
       [workspaceId, network],
     );
-    await recordMentionEvents(tx, workspaceId, rows);
+    await recordMentionEvents(tx, workspaceId, rows, now);
     total += rows.length;
   }
   return total;

@@ -181,8 +181,8 @@ export async function linkMention(ctx: AppContext, workspaceId: string, mentionI
       await setFieldOf(tx, workspaceId, [contactId], `properties.${HANDLE_PROPERTY[m.network]}`, m.author_handle, 'web', ctx.clock.now());
     }
     const [linked] = await tx.query<MentionRow>(`update social_mentions set contact_id = $2, matched_by = 'hand' where id = $1 returning *`, [mentionId, contactId]);
-    await recordMentionEvents(tx, workspaceId, [linked!]);
-    await matchUnmatched(tx, workspaceId);
+    await recordMentionEvents(tx, workspaceId, [linked!], ctx.clock.now());
+    await matchUnmatched(tx, workspaceId, ctx.clock.now());
   });
   notifyDataChanged(ctx, workspaceId);
 }
