@@ -323,7 +323,9 @@ export async function unschedulePost(ctx: AppContext, workspaceId: string, id: s
     if (!row) throw notFound('The post');
     const [busy] = await tx.query<{ n: number }>(`select count(*)::int as n from social_deliveries where post_id = $1 and state in ('publishing', 'published')`, [id]);
     if (busy!.n > 0) throw conflict('This post is already being published: it can no longer go back to a draft.', { postId: id }, 'post_published');
-    await tx.query(`delete from social_deliveries where post_id = $1 and state in ('scheduled', 'failed')`, [id]);
+    // A failed delivery stays: the network may have taken it before failing (a timeout), so only
+    // "Try again" (the same key) may publish it again, never a new key.
+    await tx.query(`delete from social_deliveries where post_id = $1 and state = 'scheduled'`, [id]);
     await tx.query(`update social_posts set state = 'draft', updated_at = $2 where id = $1`, [id, ctx.clock.now()]);
   });
   return getPost(ctx.db, workspaceId, id);

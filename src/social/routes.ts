@@ -89,7 +89,7 @@ export function socialRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }));
     app.post(
       '/social/accounts',
-      { schema: { tags, summary: 'Connect an account: Bluesky with a handle and an app password, Mastodon with an access token', body: connectBody, response: { 201: accountResult, ...errors } } },
+      { config: { role: 'admin' }, schema: { tags, summary: 'Connect an account: Bluesky with a handle and an app password, Mastodon with an access token', body: connectBody, response: { 201: accountResult, ...errors } } },
       async (req, reply) => {
         const { workspaceId, userId } = workspaceOf(req);
         const account = await connectAccount(ctx, workspaceId, userId, req.body);
@@ -97,13 +97,13 @@ export function socialRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         return reply.code(201).send(out);
       },
     );
-    app.delete('/social/accounts/:id', { schema: { tags, summary: 'Disconnect an account (the mentions found stay)', params: idParam, response: { 204: z.null(), 404: errorResponse } } }, async (req, reply) => {
+    app.delete('/social/accounts/:id', { config: { role: 'admin' }, schema: { tags, summary: 'Disconnect an account (the mentions found stay)', params: idParam, response: { 204: z.null(), 404: errorResponse } } }, async (req, reply) => {
       await removeAccount(ctx.db, workspaceOf(req).workspaceId, req.params.id);
       return reply.code(204).send(null);
     });
     app.post(
       '/social/mastodon/authorize',
-      { schema: { tags, summary: 'Start connecting a Mastodon account: registers Rapport on the server and gives the page where the member allows it', body: authorizeBody, response: { 200: authorizeResult, ...errors } } },
+      { config: { role: 'admin' }, schema: { tags, summary: 'Start connecting a Mastodon account: registers Rapport on the server and gives the page where the member allows it', body: authorizeBody, response: { 200: authorizeResult, ...errors } } },
       async (req) => {
         const redirectUri = 'urn:ietf:wg:oauth:2.0:oob';
         const r = await startMastodonAuthorization(ctx, workspaceOf(req).workspaceId, req.body.serverUrl, null);
@@ -112,7 +112,7 @@ export function socialRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.post(
       '/social/mastodon/connect',
-      { schema: { tags, summary: 'Finish connecting a Mastodon account with the code the server showed', body: authorizeFinishBody, response: { 201: accountResult, ...errors } } },
+      { config: { role: 'admin' }, schema: { tags, summary: 'Finish connecting a Mastodon account with the code the server showed', body: authorizeFinishBody, response: { 201: accountResult, ...errors } } },
       async (req, reply) => {
         const { workspaceId, userId } = workspaceOf(req);
         const account = await finishMastodonAuthorization(ctx, workspaceId, userId, req.body);
