@@ -101,6 +101,7 @@ export const streamFilterQuery = z.object({
     .transform((v) => v === 'true'),
   contactId: z.uuid().optional(),
   kind: z.enum(['mention', 'reply', 'hashtag', 'keyword']).optional(),
+  postId: z.uuid().optional(),
 });
 
 export const mentionsQuery = streamFilterQuery.extend({

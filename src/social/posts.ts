@@ -165,6 +165,10 @@ async function checkInput(db: SqlSession, workspaceId: string, input: PostInput)
   if (input.coupon) {
     const [c] = await db.query<{ code_kind: string }>('select code_kind from coupon_campaigns where workspace_id = $1 and id = $2', [workspaceId, input.coupon.campaignId]);
     if (!c) throw invalid('unknown_campaign', 'The coupon campaign was not found.', [{ path: 'coupon.campaignId', message: 'Unknown campaign' }]);
+    if (input.coupon.mode === 'shared' && c.code_kind === 'unique')
+      throw invalid('campaign_unique', 'This campaign gives each post a code of its own: choose “a code of its own for this post”, or a campaign with one shared code.', [
+        { path: 'coupon.mode', message: 'Unique-code campaign' },
+      ]);
     if (input.coupon.mode === 'per_post' && c.code_kind === 'shared')
       throw invalid('campaign_shared', 'This campaign has one shared code: it cannot give each post a code of its own. Choose “the campaign’s code”, or a campaign with unique codes.', [
         { path: 'coupon.mode', message: 'Shared campaign' },

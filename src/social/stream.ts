@@ -25,6 +25,8 @@ export interface StreamFilter {
   known?: boolean;
   contactId?: string;
   kind?: 'mention' | 'reply' | 'hashtag' | 'keyword';
+  /** Only replies to this post of the shop's. */
+  postId?: string;
   /** Keyset: the last mention of the previous page. */
   before?: { postedAt: Date; id: string };
   limit: number;
@@ -77,6 +79,7 @@ function where(p: Params, f: Omit<StreamFilter, 'limit' | 'before'>): string {
   if (f.known) parts.push('m.contact_id is not null');
   if (f.contactId) parts.push(`m.contact_id = ${p.add(f.contactId, 'uuid')}`);
   if (f.kind) parts.push(`m.kind = ${p.add(f.kind, 'text')}`);
+  if (f.postId) parts.push(`m.delivery_id in (select id from social_deliveries where workspace_id = $1 and post_id = ${p.add(f.postId, 'uuid')})`);
   for (const word of (f.q ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
     parts.push(`m.text ilike ${p.add(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, 'text')}`);
   }

@@ -83,7 +83,7 @@ describe('the foundation in a browser', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, '02-contacts-1440');
     await page.getByRole('link', { name: 'Social', exact: true }).click();
-    await page.getByText('Social is not built yet').waitFor();
+    await page.getByText('Connect your shop’s Bluesky or Mastodon account').waitFor();
     await shot(page, '02-social-1440');
     await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -46,8 +46,8 @@ export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/rapport.js', 'serve', '--port', String(port)], {
     cwd: root,
-    // The tests' SMTP servers listen on 127.0.0.1: private addresses allowed, as with a local relay.
-    env: { ...process.env, RAPPORT_DATA_DIR: dataDir, HOST: '127.0.0.1', RAPPORT_SCRYPT_N: '1024', RAPPORT_SMTP_ALLOW_PRIVATE: '1', LOG_LEVEL: 'warn' },
+    // The tests' SMTP servers and Bluesky PDS listen on 127.0.0.1: private addresses allowed, as with a local relay.
+    env: { ...process.env, RAPPORT_DATA_DIR: dataDir, HOST: '127.0.0.1', RAPPORT_SCRYPT_N: '1024', RAPPORT_SMTP_ALLOW_PRIVATE: '1', RAPPORT_SOCIAL_ALLOW_PRIVATE: '1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

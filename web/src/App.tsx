@@ -67,6 +67,14 @@ const RewardsTab = lazy(() => import('./loyalty/RewardsTab.tsx').then((m) => ({ 
 const MembersTab = lazy(() => import('./loyalty/MembersTab.tsx').then((m) => ({ default: m.MembersTab })));
 const CouponsPage = lazy(() => import('./coupons/CouponsPage.tsx').then((m) => ({ default: m.CouponsPage })));
 const CampaignPage = lazy(() => import('./coupons/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
+// Social: the stream (recharts in its overview), the calendar (FullCalendar), the composer, a post.
+const SocialPage = lazy(() => import('./social/SocialPage.tsx').then((m) => ({ default: m.SocialPage })));
+const SocialHome = lazy(() => import('./social/SocialPage.tsx').then((m) => ({ default: m.SocialHome })));
+const StreamTab = lazy(() => import('./social/StreamTab.tsx').then((m) => ({ default: m.StreamTab })));
+const SocialCalendarTab = lazy(() => import('./social/CalendarTab.tsx').then((m) => ({ default: m.CalendarTab })));
+const SocialAccountsTab = lazy(() => import('./social/AccountsTab.tsx').then((m) => ({ default: m.AccountsTab })));
+const ComposePage = lazy(() => import('./social/ComposePage.tsx').then((m) => ({ default: m.ComposePage })));
+const PostPage = lazy(() => import('./social/PostPage.tsx').then((m) => ({ default: m.PostPage })));
 const later = (page: ReactNode) => <Suspense fallback={<LoadingBlock />}>{page}</Suspense>;
 
 export function App() {
@@ -154,6 +162,16 @@ export function App() {
         </Route>
         <Route path="coupons" element={later(<CouponsPage />)} />
         <Route path="coupons/:id" element={later(<CampaignPage />)} />
+        <Route path="social" element={later(<SocialPage />)}>
+          {/* The stream (or, before any account, the accounts) as it is, not a redirect. */}
+          <Route index element={later(<SocialHome />)} />
+          <Route path="stream" element={later(<StreamTab />)} />
+          <Route path="calendar" element={later(<SocialCalendarTab />)} />
+          <Route path="accounts" element={later(<SocialAccountsTab />)} />
+        </Route>
+        {/* One route with and without the id: a new post keeps its page when it becomes a draft. */}
+        <Route path="social/compose/:id?" element={later(<ComposePage />)} />
+        <Route path="social/posts/:id" element={later(<PostPage />)} />
         {AREAS.filter((area) => !area.built).map((area) => (
           <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
         ))}

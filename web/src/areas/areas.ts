@@ -170,6 +170,7 @@ export const AREA_GROUPS: AreaGroup[] = [
         label: 'Social',
         icon: IconSpeakerphone,
         color: 'pink',
+        built: true,
         summary:
           'Listen for brand and keyword mentions with sentiment and who said it, and publish: compose once, schedule per network, see it on a calendar.',
         features: [
