@@ -33,7 +33,8 @@ describe('authentication on every route', () => {
     // Outside the API: the links in every marketing email (unsubscribe, preferences, open
     // pixel, click redirect, survey answers), signed; the survey preview, for members of the
     // survey's workspace (checked by the page itself); and the bounce and complaint webhooks,
-    // whose URL holds a per-workspace secret.
+    // whose URL holds a per-workspace secret. Social: the calendar as an iCalendar feed and the
+    // click counter of a post's links, each by a signed token.
     const publicPages = t.h.app.routeTable
       .filter((r) => r.access === 'public' && !r.url.startsWith('/api/') && !r.url.startsWith('/v1/') && r.method !== 'HEAD')
       .map((r) => `${r.method} ${r.url}`)
@@ -57,6 +58,8 @@ describe('authentication on every route', () => {
       'POST /hooks/email/:secret/generic',
       'POST /hooks/email/:secret/postmark',
       'POST /hooks/email/:secret/ses',
+      'GET /feeds/social/:token',
+      'GET /go/:token',
     ];
     expect(publicPages).toEqual(expect.arrayContaining(allowed));
     expect(publicPages.filter((r) => ![...allowed, 'GET /health'].includes(r))).toEqual([]);
