@@ -104,6 +104,24 @@ interface PostRecord {
   reply?: { parent?: { uri?: string } };
 }
 
+/** A post as a notification or a search gives it, as Rapport stores it. */
+function foundOf(p: { uri: string; indexedAt: string; record: unknown; author: { handle: string; did: string; displayName?: string } }, kind: FoundPost['kind']): FoundPost {
+  const record = p.record as PostRecord;
+  return {
+    remoteId: p.uri,
+    localId: p.uri,
+    kind,
+    authorHandle: p.author.handle,
+    authorName: p.author.displayName ?? '',
+    authorRemoteId: p.author.did,
+    text: record.text ?? '',
+    url: webUrl(p.author.handle, p.uri),
+    postedAt: new Date(record.createdAt ?? p.indexedAt),
+    languages: record.langs ?? [],
+    inReplyTo: record.reply?.parent?.uri ?? null,
+  };
+}
+
 class BlueskyConnection implements Connection {
   private window: RateWindow | null = null;
   private requests = 0;
@@ -214,20 +232,7 @@ class BlueskyConnection implements Connection {
         }
         if (!newest || n.indexedAt > newest) newest = n.indexedAt;
         if (n.reason !== 'mention' && n.reason !== 'reply' && n.reason !== 'quote') continue;
-        const record = n.record as PostRecord;
-        items.push({
-          remoteId: n.uri,
-          localId: n.uri,
-          kind: n.reason === 'reply' ? 'reply' : 'mention',
-          authorHandle: n.author.handle,
-          authorName: n.author.displayName ?? '',
-          authorRemoteId: n.author.did,
-          text: record.text ?? '',
-          url: webUrl(n.author.handle, n.uri),
-          postedAt: new Date(record.createdAt ?? n.indexedAt),
-          languages: record.langs ?? [],
-          inReplyTo: record.reply?.parent?.uri ?? null,
-        });
+        items.push(foundOf(n, n.reason === 'reply' ? 'reply' : 'mention'));
       }
       page = res.data.cursor;
       if (reachedSeen || !page || res.data.notifications.length === 0) break;
@@ -253,20 +258,7 @@ class BlueskyConnection implements Connection {
         if (stream.cursor && p.indexedAt <= stream.cursor) continue;
         if (p.author.did === this.account.remoteId) continue;
         if (!newest || p.indexedAt > newest) newest = p.indexedAt;
-        const record = p.record as PostRecord;
-        items.push({
-          remoteId: p.uri,
-          localId: p.uri,
-          kind: stream.kind === 'hashtag' ? 'hashtag' : 'keyword',
-          authorHandle: p.author.handle,
-          authorName: p.author.displayName ?? '',
-          authorRemoteId: p.author.did,
-          text: record.text ?? '',
-          url: webUrl(p.author.handle, p.uri),
-          postedAt: new Date(record.createdAt ?? p.indexedAt),
-          languages: record.langs ?? [],
-          inReplyTo: record.reply?.parent?.uri ?? null,
-        });
+        items.push(foundOf(p, stream.kind === 'hashtag' ? 'hashtag' : 'keyword'));
       }
       page = res.data.cursor;
       if (!page || res.data.posts.length === 0) break;
