@@ -162,7 +162,11 @@ export class CsvTokenizer {
         const quoted = this.#quoted(buf, i, final);
         if (quoted === INCOMPLETE) return INCOMPLETE;
         if (quoted === null) return this.#literalLine(buf, start, final);
-        if (countLineBreaks(buf, i, quoted[1]) > 0) spansLines = true;
+        if (countLineBreaks(buf, i, quoted[1]) > 0) {
+          spansLines = true;
+          // A whole row of the file inside the quotes: the quote is a stray one that swallowed it.
+          if (this.#expected !== undefined && holdsARow(quoted[0], this.#d, this.#expected)) return this.#literalLine(buf, start, final);
+        }
         [value, i] = quoted;
       }
       // Unquoted text (or what follows a closing quote) up to the delimiter or line end.
@@ -243,6 +247,17 @@ function lastFilled(cells: string[]): number {
 }
 
 /** As many fields as the file's columns (extra empty fields at the end are tolerated). */
+/**
+ * Whether a quoted value spanning lines holds, on a line of its own, as many delimited fields
+ * as the file has columns: a row the quote swallowed (a stray `"` in one line and another in a
+ * later one), not a multi-line note or address. One-column files cannot tell, so never do.
+ */
+function holdsARow(value: string, d: string, expected: number): boolean {
+  if (expected < 2) return false;
+  const lines = value.split(/\r\n|\n|\r/);
+  return lines.slice(1, -1).some((line) => line.split(d).length === expected);
+}
+
 function fits(cells: string[], expected: number): boolean {
   if (cells.length < expected) return false;
   for (let k = expected; k < cells.length; k++) if (cells[k] !== '') return false;

@@ -108,6 +108,23 @@ describe('the importer on generated files', () => {
     );
   });
 
+  it('a stray quote on one line and another on a later line do not swallow the row between them; a real multi-line address stays one value', async () => {
+    const text = [
+      'email|first_name|last_name|score',
+      'person0@example.com|a|a|0',
+      '|"',
+      'person1@example.com|b|b|1',
+      '"||',
+      'person2@example.com|"12 Main St',
+      'Flat 4"|c|2',
+      '',
+    ].join('\n');
+    const { contacts } = await importText(Buffer.from(text));
+    const byEmail = new Map(contacts.filter((c) => c.input?.email).map((c) => [c.input!.email!, c.input!]));
+    expect(byEmail.get('person1@example.com')).toEqual({ email: 'person1@example.com', firstName: 'b', lastName: 'b', properties: { score: 1 } });
+    expect(byEmail.get('person2@example.com')).toEqual({ email: 'person2@example.com', firstName: '12 Main St\nFlat 4', lastName: 'c', properties: { score: 2 } });
+  });
+
   it('never throws on arbitrary bytes', { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 3000 }), async (bytes) => {

@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { CSV_LIMITS, type CsvRecord, CsvTokenizer, tooLongValue, tooManyColumns } from './csv.ts';
 import { decoderName, type FileFormat } from './detect.ts';
 import { WorkbookProblem } from './workbook-check.ts';
+import { storableText } from '../shared/storable-text.ts';
 
 export interface FileRow {
   /** The row as a spreadsheet shows it: 1 is the first row of the file (the header, if any). */
@@ -40,29 +41,14 @@ export async function* readRows(input: Readable, settings: ReadSettings): AsyncG
   let rowNumber = 0;
   const row = (record: CsvRecord): FileRow => ({
     rowNumber: ++rowNumber,
-    cells: record.cells.map(storable),
-    raw: storable(record.raw),
+    cells: record.cells.map(storableText),
+    raw: storableText(record.raw),
     ...(record.problem ? { problem: record.problem } : {}),
   });
   for await (const text of decoded) {
     for (const record of tokenizer.push(text as string)) yield row(record);
   }
   for (const record of tokenizer.end()) yield row(record);
-}
-
-// eslint-disable-next-line no-control-regex -- NUL is what is looked for
-const SUSPECT = /[\u0000\uD800-\uDFFF]/;
-// eslint-disable-next-line no-control-regex -- NUL is what is looked for
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * A value as PostgreSQL can store it: NUL characters removed and half characters (lone UTF-16
- * surrogates, from a UTF-16 file cut inside an emoji) replaced by U+FFFD, as the tracking API
- * cleans what it receives. Without this a NUL in one cell failed the whole upload or import.
- */
-function storable(value: string): string {
-  if (!SUSPECT.test(value)) return value;
-  return value.replace(UNSTORABLE, (ch) => (ch === '\u0000' ? '' : '\ufffd'));
 }
 
 /** The last row and column a sheet can have (Excel's limits: row 1,048,576, column XFD). */
@@ -113,7 +99,7 @@ async function* readXlsx(input: Readable): AsyncGenerator<FileRow> {
 function sheetRow(row: ExcelJS.Row): FileRow {
   const values = row.values as unknown[];
   const cells: string[] = [];
-  for (let c = 1; c < values.length; c++) cells.push(storable(cellText(values[c])));
+  for (let c = 1; c < values.length; c++) cells.push(storableText(cellText(values[c])));
   const raw = cells.join(',').slice(0, 2000);
   let width = cells.length;
   while (width > 0 && cells[width - 1] === '') width--;

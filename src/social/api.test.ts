@@ -84,6 +84,7 @@ describe('social through the API', () => {
       expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(200);
       const results = (await api.get(`/api/v1/social/posts/${created.body.id}/results`)).body;
       expect(results.sharedCode).toBe(false);
+      expect(results.clicksCounted).toBe(true);
       expect(results.deliveries).toEqual([
         expect.objectContaining({ network: 'mastodon', handle: 'cupcakes@social.test', code, clicks: 1, revenue: [{ currency: 'EUR', orders: 4000, discount: 600, redemptions: 1 }] }),
       ]);

@@ -198,6 +198,8 @@ export const postResultsResult = z.object({
   ),
   /** A shared code's redemptions are the campaign's: they cannot be told apart by post. */
   sharedCode: z.boolean(),
+  /** Clicks are counted through Rapport's redirect, which needs a public address (RAPPORT_PUBLIC_URL). */
+  clicksCounted: z.boolean(),
 });
 
 export const feedResult = z.object({ url: z.string() });

@@ -2,52 +2,28 @@
 // started again: the post is on the network once, and Rapport records it as published (it looks
 // the post up under its key instead of posting again). Between the worker and the PDS sits a
 // proxy that kills the worker the moment the PDS answers the post's createRecord.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openRuntime } from '../app/runtime.ts';
 import { loadConfig } from '../config.ts';
 import { startBlueskyNetwork, type BlueskyNetwork } from '../testing/bluesky-network.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/database.ts';
+import { exited, startWorker, until, workerHome, type WorkerHome } from '../testing/worker-process.ts';
 import { createUserWithWorkspace } from '../workspaces/workspaces.ts';
 import { connectAccount } from './accounts.ts';
 import { createPost, schedulePost } from './posts.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-social-crash-'));
 let net: BlueskyNetwork | undefined;
 let proxy: Server | undefined;
-let testDb: TestDatabase | undefined;
+let home: WorkerHome | undefined;
 let worker: ChildProcess | undefined;
 
 afterAll(async () => {
   worker?.kill('SIGKILL');
   await new Promise((r) => (proxy ? proxy.close(r) : r(null)));
   await net?.close();
-  await testDb?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await home?.remove();
 });
-
-const env = (url: string | undefined) => ({
-  ...process.env,
-  RAPPORT_DATA_DIR: dataDir,
-  RAPPORT_SECRET: 'social crash test secret, the same for every process',
-  RAPPORT_SOCIAL_LEASE_SECONDS: '2',
-  RAPPORT_SOCIAL_ALLOW_PRIVATE: '1',
-  LOG_LEVEL: 'warn',
-  ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '' }),
-});
-
-const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
-
-function startWorker(url: string | undefined): ChildProcess {
-  const child = spawn(process.execPath, ['bin/rapport.js', 'worker'], { cwd: root, env: env(url), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
-  return child;
-}
 
 /** Forwards to the PDS; when `killOnPost` is set, the worker dies as soon as the PDS has accepted a post, before it hears the answer. */
 function startProxy(target: string, state: { killOnPost: boolean; posts: number; lookups: number; onAccepted: () => Promise<void> }): Promise<{ server: Server; url: string }> {
@@ -75,14 +51,6 @@ function startProxy(target: string, state: { killOnPost: boolean; posts: number;
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
 }
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 it('a worker killed between Bluesky’s acceptance and the bookkeeping, restarted: one post on the network, recorded as published', { timeout: 240_000 }, async () => {
   net = await startBlueskyNetwork({ appView: false });
   const shop = await net.createUser('bakery.test');
@@ -98,12 +66,9 @@ it('a worker killed between Bluesky’s acceptance and the bookkeeping, restarte
   const started = await startProxy(net.pdsUrl, state);
   proxy = started.server;
 
-  let url: string | undefined;
-  if (process.env.TEST_DATABASE_URL) {
-    testDb = await createTestDatabase();
-    url = testDb.url;
-  }
-  const config = { ...loadConfig(env(url)), databaseUrl: url };
+  // The PDS (through the proxy) listens on 127.0.0.1; a lease of 2 s, so the test need not wait long.
+  home = await workerHome('social-crash', { RAPPORT_SOCIAL_LEASE_SECONDS: '2', RAPPORT_SOCIAL_ALLOW_PRIVATE: '1' });
+  const config = { ...loadConfig(home.env), databaseUrl: home.url };
   const setup = await openRuntime(config, { command: 'test', work: false });
   let postId: string;
   let workspaceId: string;
@@ -119,14 +84,14 @@ it('a worker killed between Bluesky’s acceptance and the bookkeeping, restarte
     await setup.close();
   }
 
-  worker = startWorker(url);
+  worker = startWorker(home.env);
   await until('the post to reach the PDS', async () => state.posts >= 1, 120_000);
   await exited(worker);
   expect(state.posts).toBe(1);
   // The lease of the dead worker runs out (2 s), then a new worker starts and takes the post up again.
   await new Promise((r) => setTimeout(r, 2500));
   const lookupsBefore = state.lookups;
-  worker = startWorker(url);
+  worker = startWorker(home.env);
   const records = async () => (await shop.agent.com.atproto.repo.listRecords({ repo: shop.did, collection: 'app.bsky.feed.post' })).data.records;
   // The new worker takes the post up (at its start, or at the next minute's round) and looks it up on the PDS.
   await until('the restarted worker to look the post up', async () => state.lookups > lookupsBefore, 90_000);

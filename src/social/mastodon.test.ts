@@ -113,7 +113,9 @@ describe('connecting a Mastodon account', () => {
 
   it('keeps two accounts apart when two servers give them the same id', async () => {
     const member = await t.h.signUp();
-    const [a, b] = [await start({ domain: 'a.test' }), await start({ domain: 'b.test' })];
+    // Mastodon's ids are time-based: two servers on the same clock give their first account the same one.
+    const now = () => new Date('2026-03-01T09:00:00Z');
+    const [a, b] = [await start({ domain: 'a.test', now }), await start({ domain: 'b.test', now })];
     const [onA, onB] = [a.createAccount('shop'), b.createAccount('other')];
     expect(onA.id).toBe(onB.id);
     const first = await connectAccount(ctx(), member.workspaceId, member.userId, { network: 'mastodon', serverUrl: a.url, secret: onA.token });
@@ -289,6 +291,15 @@ describe('listening on Mastodon', () => {
     expect(found).toMatchObject({ found: 1, stored: 1, failed: 0 });
     const tagged = await t.h.db.query<{ kind: string; author_handle: string; text: string }>(`select kind, author_handle, text from social_mentions where workspace_id = $1 and kind = 'hashtag'`, [workspaceId]);
     expect(tagged).toEqual([{ kind: 'hashtag', author_handle: 'bob@social.test', text: 'Best #Cupcakes in town, honestly' }]);
+  });
+
+  it('stores a post holding a NUL and half an emoji (PostgreSQL holds neither) with the rest of its text, and goes on', async () => {
+    server.post(bob.token, { status: '@cupcakes Lovely\u0000 cake \ud83c', language: 'en' });
+    server.post(bob.token, { status: '@cupcakes And the coffee too', language: 'en' });
+    nextMinute();
+    expect(await fetchDueStreams(ctx(), { workspaceId })).toMatchObject({ found: 2, stored: 2, failed: 0 });
+    const texts = await t.h.db.query<{ text: string }>(`select text from social_mentions where workspace_id = $1 and author_handle = 'bob@social.test' and text like '%Lovely%'`, [workspaceId]);
+    expect(texts.map((r) => r.text)).toEqual(['@cupcakes Lovely cake \ufffd']);
   });
 });
 

@@ -7,6 +7,7 @@ import { recordEvents } from '../events/record.ts';
 import { HANDLE_PROPERTY, normalizeHandle } from './handles.ts';
 import type { FoundPost, Network } from './networks/types.ts';
 import { analyzeSocialText } from './sentiment.ts';
+import { storableText } from '../shared/storable-text.ts';
 
 export interface MentionRow {
   id: string;
@@ -53,6 +54,8 @@ export async function storeMentions(
   now: Date,
 ): Promise<StoreResult> {
   if (found.length === 0) return { stored: 0, matched: 0 };
+  // A network's text is not ours: one NUL or half character must not fail the whole fetch.
+  found = found.map(storableFound);
   // What is stored already is not analysed again (a fetch that starts over finds the same posts).
   const seen = new Set(
     (await tx.query<{ remote_id: string }>('select remote_id from social_mentions where workspace_id = $1 and network = $2 and remote_id = any($3::text[])', [workspaceId, network, found.map((f) => f.remoteId)])).map(
@@ -95,6 +98,12 @@ export async function storeMentions(
   const matched = inserted.filter((m) => m.contact_id);
   await recordMentionEvents(tx, workspaceId, matched, now);
   return { stored: inserted.length, matched: matched.length };
+}
+
+function storableFound(f: FoundPost): FoundPost {
+  const t = (v: string) => storableText(v);
+  const n = (v: string | null) => (v === null ? null : storableText(v));
+  return { ...f, remoteId: t(f.remoteId), localId: t(f.localId), authorHandle: t(f.authorHandle), authorName: t(f.authorName), authorRemoteId: n(f.authorRemoteId), text: t(f.text), url: n(f.url), inReplyTo: n(f.inReplyTo) };
 }
 
 /** The `social.mentioned` events of mentions tied to a contact, once per mention (keyed by it). */

@@ -19,6 +19,8 @@ export interface PostResults {
     replies: number;
   }[];
   sharedCode: boolean;
+  /** Whether links go through Rapport's click counter: only with a public address (RAPPORT_PUBLIC_URL). */
+  clicksCounted: boolean;
 }
 
 export async function postResults(ctx: AppContext, workspaceId: string, postId: string): Promise<PostResults> {
@@ -38,6 +40,7 @@ export async function postResults(ctx: AppContext, workspaceId: string, postId: 
   return {
     post,
     sharedCode,
+    clicksCounted: Boolean(ctx.config.publicUrl),
     deliveries: post.deliveries.map((d) => {
       const r = byId.get(d.id);
       return {

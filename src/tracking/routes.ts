@@ -23,6 +23,7 @@ import {
 import { parseMessage } from './messages.ts';
 import { IngestBatcher } from './batcher.ts';
 import { type IngestResult, ingest } from './tracking.ts';
+import { storableText } from '../shared/storable-text.ts';
 
 const SUMMARIES: Record<MessageType, string> = {
   identify: 'Identify a person and set their traits (Segment identify)',
@@ -199,15 +200,13 @@ function needsCleaning(text: string): boolean {
   return text.includes('\\u0000') || /\\u[dD][89a-fA-F]/.test(text);
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const cleanText = (s: string) => s.replace(/\0/g, '').replace(LONE_SURROGATE, '\ufffd');
 
 function clean(this: unknown, key: string, value: unknown): unknown {
   if (key === '__proto__') return undefined;
-  if (typeof value === 'string') return cleanText(value);
+  if (typeof value === 'string') return storableText(value);
   if (isObject(value)) {
     for (const k of Object.keys(value)) {
-      const c = cleanText(k);
+      const c = storableText(k);
       if (c !== k) {
         value[c] = value[k];
         delete value[k];

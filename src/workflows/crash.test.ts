@@ -4,19 +4,16 @@
 // what was on the wire at the kill may arrive twice: a message with the same Message-ID, a call
 // with the same webhook-id (what receivers dedupe on); how many is printed and bounded by what
 // one process holds at once.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../app/runtime.ts';
 import { loadConfig } from '../config.ts';
 import { decryptSecret } from '../messaging/delivery/secrets.ts';
 import { TEMPLATED_JOB } from '../messaging/delivery/templated.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/database.ts';
 import { startSink, type Sink } from '../testing/smtp-sink.ts';
 import { seedWorkflow, type SeededWorkflow } from '../testing/workflow-load.ts';
+import { exited, startWorker, until as waitFor, workerHome, type WorkerHome } from '../testing/worker-process.ts';
 import { verifyWebhook } from './webhook-signing.ts';
 import { WEBHOOK_JOB } from './webhooks.ts';
 
@@ -27,31 +24,16 @@ const SEND_BATCH = 200;
 const CALL_CLAIM = 32;
 const CALL_CONCURRENCY = 8;
 
-const root = path.resolve(import.meta.dirname, '../..');
-const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-workflow-crash-'));
 let sink: Sink | undefined;
 let hooks: Hooks | undefined;
-let testDb: TestDatabase | undefined;
+let home: WorkerHome | undefined;
 let worker: ChildProcess | undefined;
 
 afterAll(async () => {
   worker?.kill('SIGKILL');
   await sink?.close();
   await hooks?.close();
-  await testDb?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const env = (url: string | undefined) => ({
-  ...process.env,
-  RAPPORT_DATA_DIR: dataDir,
-  RAPPORT_SECRET: 'workflow crash test secret, the same for every process',
-  RAPPORT_EMAIL_LEASE_SECONDS: '3',
-  // The sink and the webhook receiver listen on 127.0.0.1.
-  RAPPORT_SMTP_ALLOW_PRIVATE: '1',
-  RAPPORT_WEBHOOK_ALLOW_PRIVATE: '1',
-  LOG_LEVEL: 'warn',
-  ...(url ? { DATABASE_URL: url } : { DATABASE_URL: '' }),
+  await home?.remove();
 });
 
 /** The receiving end of the workflow's webhook: every call's webhook-id, checked against the workflow's secret. */
@@ -106,25 +88,8 @@ async function startHooks(): Promise<Hooks> {
   return hooks;
 }
 
-function startWorker(url: string | undefined): ChildProcess {
-  const child = spawn(process.execPath, ['bin/rapport.js', 'worker'], { cwd: root, env: env(url), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
-  return child;
-}
-
 const progress = () => ({ mail: sink!.stats(), hooks: hooks!.stats() });
-
-async function until(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(progress())}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The exit code, or the signal that ended the process. */
-const exited = (child: ChildProcess) =>
-  new Promise<number | string>((r) => (child.exitCode !== null || child.signalCode !== null ? r(child.exitCode ?? child.signalCode!) : child.once('exit', (code, signal) => r(code ?? signal!))));
+const until = (what: string, probe: () => boolean, timeoutMs: number) => waitFor(what, probe, timeoutMs, progress);
 
 interface Outstanding {
   /** Enrollments by state and step. */
@@ -198,13 +163,9 @@ it('a worker stopped, then killed while 10,000 contacts pass a send and a webhoo
   const timings: string[] = [];
   sink = await startSink();
   hooks = await startHooks();
-  // PostgreSQL runs: a database of its own; PGlite runs: a data directory the processes take turns on.
-  let url: string | undefined;
-  if (process.env.TEST_DATABASE_URL) {
-    testDb = await createTestDatabase();
-    url = testDb.url;
-  }
-  const config = { ...loadConfig(env(url)), databaseUrl: url };
+  // The sink and the webhook receiver listen on 127.0.0.1.
+  home = await workerHome('workflow-crash', { RAPPORT_EMAIL_LEASE_SECONDS: '3', RAPPORT_SMTP_ALLOW_PRIVATE: '1', RAPPORT_WEBHOOK_ALLOW_PRIVATE: '1' });
+  const config = { ...loadConfig(home.env), databaseUrl: home.url };
   const between = async <T,>(what: (rt: Runtime) => Promise<T>): Promise<T> => {
     const rt = await openRuntime(config, { command: 'test', work: false });
     try {
@@ -234,7 +195,7 @@ it('a worker stopped, then killed while 10,000 contacts pass a send and a webhoo
   timings.push(`setup ${at()}`);
 
   // A graceful stop first (a deploy): the worker ends the batch it is sending, records it and hands over.
-  worker = startWorker(url);
+  worker = startWorker(home.env);
   await until('a quarter of the messages and calls', () => sink!.stats().received + hooks!.stats().received >= CONTACTS / 2, 150_000);
   worker.kill('SIGTERM');
   const stopExit = await exited(worker);
@@ -243,7 +204,7 @@ it('a worker stopped, then killed while 10,000 contacts pass a send and a webhoo
   const afterStop = await between((rt) => handOver(rt, seeded));
 
   // Then a crash, once this worker has sent its share (half of all, or a quarter more).
-  worker = startWorker(url);
+  worker = startWorker(home.env);
   const killAt = Math.max(CONTACTS, atStop.mail.received + atStop.hooks.received + CONTACTS / 2);
   await until('half of the messages and calls', () => sink!.stats().received + hooks!.stats().received >= killAt, 150_000);
   worker.kill('SIGKILL');
@@ -255,7 +216,7 @@ it('a worker stopped, then killed while 10,000 contacts pass a send and a webhoo
 
   // The last worker: every message not recorded as sent, and every call not recorded as
   // delivered, must arrive (again) before its outcome can be recorded.
-  worker = startWorker(url);
+  worker = startWorker(home.env);
   await until(
     'every message and call',
     () => {
@@ -280,7 +241,7 @@ it('a worker stopped, then killed while 10,000 contacts pass a send and a webhoo
   const calls = hooks.stats();
   console.log(
     [
-      `workflow crash test (${url ? 'PostgreSQL' : 'PGlite'}):`,
+      `workflow crash test (${home.url ? 'PostgreSQL' : 'PGlite'}):`,
       `  graceful stop (exit ${stopExit}) after ${atStop.mail.received} messages and ${atStop.hooks.received} calls; then ${said(afterStop)}`,
       `  kill after ${atKill.mail.received} messages and ${atKill.hooks.received} calls; then ${said(afterKill)}`,
       `  messages: ${mail.received} received, ${mail.distinct} distinct, ${mail.recipients} recipients, ${mail.duplicates} sent again with the same Message-ID`,

@@ -256,6 +256,7 @@ function DeliveryCard({ delivery: d, results, timeZone, canWrite }: { delivery: 
   const Icon = NETWORK_ICONS[d.network];
   const retry = useRetry();
   const r = results.deliveries.find((x) => x.deliveryId === d.id);
+  const clicksCounted = results.clicksCounted;
   const network = NETWORK_LABELS[d.network];
   return (
     <Card data-testid="delivery">
@@ -315,10 +316,15 @@ function DeliveryCard({ delivery: d, results, timeZone, canWrite }: { delivery: 
             <Figure icon={<IconHeart size={14} />} label="Likes" value={d.metrics ? count(d.metrics.likes) : '–'} />
             <Figure icon={<IconRepeat size={14} />} label="Reposts" value={d.metrics ? count(d.metrics.reposts) : '–'} />
             <Figure icon={<IconMessageCircle size={14} />} label="Replies" value={d.metrics ? count(d.metrics.replies) : count(r?.replies ?? 0)} hint={d.metrics ? undefined : 'Found in the stream so far'} />
-            <Figure icon={<IconClick size={14} />} label="Clicks" value={count(r?.clicks ?? 0)} hint="Clicks on the post’s links, through Rapport" />
+            <Figure
+              icon={<IconClick size={14} />}
+              label="Clicks"
+              value={clicksCounted ? count(r?.clicks ?? 0) : '–'}
+              hint={clicksCounted ? 'Clicks on the post’s links, through Rapport' : 'Not counted: Rapport counts clicks only when it has a public web address (RAPPORT_PUBLIC_URL)'}
+            />
           </Group>
           <Text fz="xs" c="dimmed" mt={4}>
-            {d.metrics ? `Likes, reposts and replies as ${network} counted them ${fromNow(d.metrics.at)}.` : `Likes and reposts come from ${network} within 10 minutes.`}
+            {d.metrics ? `Likes, reposts and replies as ${network} counted them ${fromNow(d.metrics.at)}.` : `Likes, reposts and replies are fetched from ${network} 15 minutes after publishing, then every hour for a day and every day for a week.`}
           </Text>
         </>
       )}
