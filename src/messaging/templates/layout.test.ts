@@ -16,7 +16,7 @@ function bigTemplate(chars: number): string {
 }
 
 describe('laying out email', () => {
-  it('a 200 KB template is saved and previewed while /health answers in under 100 ms', { timeout: 120_000, retry: 2 }, async () => {
+  it('a 200 KB template is saved and previewed while /health answers in under 250 ms', { timeout: 120_000, retry: 2 }, async () => {
     const owner = await t.h.signUp();
     const { key } = await t.h.apiKey(owner.workspaceId);
     if (!t.h.app.server.listening) await t.h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -40,8 +40,9 @@ describe('laying out email', () => {
     expect(health.failures).toBe(0);
     expect(health.count).toBeGreaterThan(10);
     // MJML takes this template half a second on a quiet machine (seconds on a busy one),
-    // twice here (saving checks it): on the request thread, /health waited that long.
-    expect(health.max).toBeLessThan(100);
+    // twice here (saving checks it): on the request thread, /health waited that long. The
+    // bound leaves room for another test file running beside this one on a 2-core machine.
+    expect(health.max).toBeLessThan(250);
   });
 
   it('a layout that runs past its time is stopped with a message that says what to do, and the next one works', async () => {
