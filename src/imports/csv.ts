@@ -246,7 +246,6 @@ function lastFilled(cells: string[]): number {
   return 0;
 }
 
-/** As many fields as the file's columns (extra empty fields at the end are tolerated). */
 /**
  * Whether a quoted value spanning lines holds, on a line of its own, as many delimited fields
  * as the file has columns: a row the quote swallowed (a stray `"` in one line and another in a
@@ -258,6 +257,7 @@ function holdsARow(value: string, d: string, expected: number): boolean {
   return lines.slice(1, -1).some((line) => line.split(d).length === expected);
 }
 
+/** As many fields as the file's columns (extra empty fields at the end are tolerated). */
 function fits(cells: string[], expected: number): boolean {
   if (cells.length < expected) return false;
   for (let k = expected; k < cells.length; k++) if (cells[k] !== '') return false;

@@ -5,6 +5,7 @@
 // value is dropped or changed silently. The tracking API opts out: it cleans what Segment's
 // SDKs send (src/tracking/routes.ts), as Segment does.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UNSTORABLE_CHAR } from '../shared/storable-text.ts';
 import { AppError, type FieldIssue } from './errors.ts';
 
 declare module 'fastify' {
@@ -14,8 +15,7 @@ declare module 'fastify' {
   }
 }
 
-// eslint-disable-next-line no-control-regex -- NUL is what it looks for
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const BAD_TEXT = UNSTORABLE_CHAR;
 const BAD_TEXT_ALL = new RegExp(BAD_TEXT.source, 'g');
 /** Reported at most, so that a body full of them gets a readable answer. */
 const MAX_ISSUES = 20;

@@ -7,8 +7,10 @@
 
 // eslint-disable-next-line no-control-regex -- NUL is what is looked for
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+/** One character PostgreSQL cannot store: a NUL, or a high or low surrogate without its other half. */
 // eslint-disable-next-line no-control-regex -- NUL is what is looked for
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const UNSTORABLE_CHAR = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE = new RegExp(UNSTORABLE_CHAR.source, 'g');
 
 /** `value` as PostgreSQL can store it: NULs removed, lone surrogates replaced by U+FFFD. */
 export function storableText(value: string): string {

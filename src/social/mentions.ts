@@ -101,7 +101,7 @@ export async function storeMentions(
 }
 
 function storableFound(f: FoundPost): FoundPost {
-  const t = (v: string) => storableText(v);
+  const t = storableText;
   const n = (v: string | null) => (v === null ? null : storableText(v));
   return { ...f, remoteId: t(f.remoteId), localId: t(f.localId), authorHandle: t(f.authorHandle), authorName: t(f.authorName), authorRemoteId: n(f.authorRemoteId), text: t(f.text), url: n(f.url), inReplyTo: n(f.inReplyTo) };
 }

@@ -200,7 +200,6 @@ function needsCleaning(text: string): boolean {
   return text.includes('\\u0000') || /\\u[dD][89a-fA-F]/.test(text);
 }
 
-
 function clean(this: unknown, key: string, value: unknown): unknown {
   if (key === '__proto__') return undefined;
   if (typeof value === 'string') return storableText(value);

@@ -256,7 +256,6 @@ function DeliveryCard({ delivery: d, results, timeZone, canWrite }: { delivery: 
   const Icon = NETWORK_ICONS[d.network];
   const retry = useRetry();
   const r = results.deliveries.find((x) => x.deliveryId === d.id);
-  const clicksCounted = results.clicksCounted;
   const network = NETWORK_LABELS[d.network];
   return (
     <Card data-testid="delivery">
@@ -319,8 +318,8 @@ function DeliveryCard({ delivery: d, results, timeZone, canWrite }: { delivery: 
             <Figure
               icon={<IconClick size={14} />}
               label="Clicks"
-              value={clicksCounted ? count(r?.clicks ?? 0) : '–'}
-              hint={clicksCounted ? 'Clicks on the post’s links, through Rapport' : 'Not counted: Rapport counts clicks only when it has a public web address (RAPPORT_PUBLIC_URL)'}
+              value={results.clicksCounted ? count(r?.clicks ?? 0) : '–'}
+              hint={results.clicksCounted ? 'Clicks on the post’s links, through Rapport' : 'Not counted: Rapport counts clicks only when it has a public web address (RAPPORT_PUBLIC_URL)'}
             />
           </Group>
           <Text fz="xs" c="dimmed" mt={4}>
